@@ -1,0 +1,34 @@
+// `npm run db -- --port 8000 [--path .data/dynamodb | --memory]`: the embedded DynamoDB-compatible
+// server as its own process, with the app's tables created, for several app instances to share.
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { loadConfig } from '../server/utils/config.ts'
+import { ensureTables, startEmbeddedDynamo } from '../server/utils/embedded-dynamodb.ts'
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    path: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+  },
+})
+
+const config = loadConfig({ ...process.env, NODE_ENV: 'development' })
+const path = values.memory ? undefined : resolve(values.path ?? resolve(config.dataDir, 'dynamodb'))
+try {
+  const db = await startEmbeddedDynamo({ port: Number(values.port), host: values.host, path })
+  const client = new DynamoDBClient({ region: config.awsRegion, endpoint: db.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+  await ensureTables(client, config.tables)
+  client.destroy()
+  // One JSON line on stdout tells scripts and tests where it listens.
+  process.stdout.write(`${JSON.stringify({ endpoint: db.endpoint, path: path ?? 'memory', tables: config.tables })}\n`)
+  const stop = () => db.close().then(() => process.exit(0))
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`)
+  process.exit(1)
+}

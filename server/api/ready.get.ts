@@ -1,0 +1,9 @@
+import { defineEventHandler, setResponseStatus } from 'h3'
+import { checkReadiness } from '../utils/readiness.ts'
+
+/** Readiness: 200 when DynamoDB (and Redis, when configured) answer, else 503 with the reason. */
+export default defineEventHandler(async (event) => {
+  const result = await checkReadiness()
+  if (!result.ready) setResponseStatus(event, 503)
+  return { status: result.ready ? 'ready' : 'unavailable', checks: result.checks }
+})

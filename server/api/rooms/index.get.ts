@@ -1,0 +1,8 @@
+import { defineEventHandler } from 'h3'
+import { listRoomSummaries } from '../../utils/room-summaries.ts'
+import { requireSessionUser } from '../../utils/session.ts'
+
+export default defineEventHandler(async (event) => {
+  await requireSessionUser(event)
+  return { rooms: await listRoomSummaries() }
+})

@@ -1,0 +1,23 @@
+import { createError, defineEventHandler, getRequestURL } from 'h3'
+import { getServerConfig } from '../utils/config.ts'
+import { isAllowedOrigin } from '../utils/request-info.ts'
+
+/** JSON bodies of this API are small; anything larger is refused before it is read. */
+const MAX_BODY_BYTES = 16 * 1024
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export default defineEventHandler((event) => {
+  if (SAFE_METHODS.has(event.method) || !getRequestURL(event).pathname.startsWith('/api/')) return
+  const config = getServerConfig()
+  if (!isAllowedOrigin(event.node.req, config.trustProxy, config.allowedOrigins)) {
+    throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Cross-origin request refused' })
+  }
+  const headers = event.node.req.headers
+  const length = Number(headers['content-length'] ?? 0)
+  if (headers['transfer-encoding'] && !headers['content-length']) {
+    throw createError({ statusCode: 411, statusMessage: 'Length Required', message: 'Send a Content-Length header' })
+  }
+  if (length > MAX_BODY_BYTES) {
+    throw createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `Request body must be at most ${MAX_BODY_BYTES} bytes` })
+  }
+})

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { z } from 'zod'
+
+/** Everything the server reads from its environment, validated in one place. */
+export interface AppConfig {
+  production: boolean
+  port: number
+  awsRegion: string
+  /** Unset in AWS; set for dynalite or another DynamoDB-compatible server. */
+  dynamodbEndpoint: string | undefined
+  tables: { users: string, messages: string, rooms: string }
+  redisUrl: string | undefined
+  sessionPassword: string
+  sessionMaxAgeSeconds: number
+  /** Trust X-Forwarded-For/-Proto/-Host (set behind a load balancer). */
+  trustProxy: boolean
+  /** Extra origins allowed besides the app's own (comma-separated in ALLOWED_ORIGINS). */
+  allowedOrigins: string[]
+  defaultRooms: string[]
+  dataDir: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  limits: {
+    loginFailuresPerUser: number
+    loginFailuresPerAddress: number
+    loginWindowSeconds: number
+    messageBurst: number
+    messagesPerSecond: number
+  }
+}
+
+const flag = z.enum(['true', 'false', '1', '0']).transform(v => v === 'true' || v === '1')
+const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive')
+const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
+
+// In production every one of these must be set explicitly; in development they have defaults.
+const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: positiveInt.max(65535).default(3000),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:8000').optional(),
+  USER_TABLE: tableName.default('fargate-chat-users'),
+  MESSAGE_TABLE: tableName.default('fargate-chat-messages'),
+  ROOM_TABLE: tableName.default('fargate-chat-rooms'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
+  TRUST_PROXY: flag.default(false),
+  ALLOWED_ORIGINS: z.string().default(''),
+  DEFAULT_ROOMS: z.string().regex(/^[a-z0-9-]{1,48}(,[a-z0-9-]{1,48})*$/, 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOGIN_FAILURES_PER_USER: positiveInt.default(10),
+  LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(30),
+  LOGIN_WINDOW_SECONDS: positiveInt.default(900),
+  MESSAGE_BURST: positiveInt.default(10),
+  MESSAGES_PER_SECOND: z.coerce.number().positive().default(5),
+})
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    this.problems = problems
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads and validates the configuration; throws a ConfigError naming every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings count as unset, as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const production = cleaned.NODE_ENV === 'production'
+  const problems: string[] = []
+  if (production) {
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (!cleaned[name]) problems.push(`${name} is required in production`)
+    }
+  }
+  const parsed = envSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`)
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems)
+
+  const e = parsed.data
+  const dataDir = resolve(e.DATA_DIR)
+  return {
+    production,
+    port: e.PORT,
+    awsRegion: e.AWS_REGION,
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE },
+    redisUrl: e.REDIS_URL,
+    sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
+    trustProxy: e.TRUST_PROXY,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map(o => o.trim().replace(/\/$/, '')).filter(Boolean),
+    defaultRooms: e.DEFAULT_ROOMS.split(','),
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      loginFailuresPerUser: e.LOGIN_FAILURES_PER_USER,
+      loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      messageBurst: e.MESSAGE_BURST,
+      messagesPerSecond: e.MESSAGES_PER_SECOND,
+    },
+  }
+}
+
+/** Development only: a random secret kept under the data folder, so sessions survive restarts. */
+function developmentSessionPassword(dataDir: string): string {
+  const file = resolve(dataDir, 'session-password')
+  try {
+    return readFileSync(file, 'utf8').trim()
+  }
+  catch {
+    const secret = randomBytes(32).toString('hex')
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, secret, { mode: 0o600 })
+    return secret
+  }
+}
+
+let cached: AppConfig | undefined
+
+/** The process-wide configuration, read once. */
+export function getServerConfig(): AppConfig {
+  cached ??= loadConfig()
+  return cached
+}

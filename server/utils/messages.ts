@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto'
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
+import { getDatabase } from './database.ts'
+
+let lastTime = 0
+
+/**
+ * Message ids sort by time: `<13-digit ms>:<16 hex>`. The clock is made strictly
+ * increasing per process so one sender's messages keep their order in history.
+ */
+export function newMessageId(now = Date.now()): { id: string, time: number } {
+  const time = Math.max(now, lastTime + 1)
+  lastTime = time
+  return { id: `${String(time).padStart(13, '0')}:${randomBytes(8).toString('hex')}`, time }
+}
+
+export function buildMessage(room: string, author: Pick<PublicUser, 'username' | 'avatar'>, text: string): ChatMessage {
+  const { id, time } = newMessageId()
+  return { room, message: id, username: author.username, avatar: author.avatar, time, content: { text } }
+}
+
+/** Persists a message; only after this resolves may anyone be told it exists. */
+export async function saveMessage(message: ChatMessage): Promise<ChatMessage> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new PutCommand({ TableName: tables.messages, Item: message }))
+  return message
+}
+
+const PROJECTION = '#room, message, username, avatar, #time, content'
+
+function toMessage(item: Record<string, unknown>): ChatMessage {
+  return {
+    room: item.room as string,
+    message: item.message as string,
+    username: item.username as string,
+    avatar: item.avatar as string,
+    time: item.time as number,
+    content: { text: (item.content as { text: string }).text },
+  }
+}
+
+/**
+ * One page of a room's history. `before` (or neither): newest first, older pages follow.
+ * `after`: oldest first from just after that id, for catching up after a reconnect.
+ */
+export async function listMessages(room: string, options: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
+  const { doc, tables } = await getDatabase()
+  const forward = Boolean(options.after)
+  const cursor = options.after ?? options.before
+  const page = await doc.send(new QueryCommand({
+    TableName: tables.messages,
+    KeyConditionExpression: cursor ? `#room = :room AND message ${forward ? '>' : '<'} :cursor` : '#room = :room',
+    ExpressionAttributeNames: { '#room': 'room', '#time': 'time' },
+    ExpressionAttributeValues: cursor ? { ':room': room, ':cursor': cursor } : { ':room': room },
+    ProjectionExpression: PROJECTION,
+    ScanIndexForward: forward,
+    Limit: options.limit,
+  }))
+  const messages = (page.Items ?? []).map(toMessage)
+  // LastEvaluatedKey is only set when more items may follow; the cursor we hand out is the last id we returned.
+  const next = page.LastEvaluatedKey && messages.length ? messages[messages.length - 1]!.message : null
+  return { messages, next }
+}
+
+/** The newest message of a room, for the sidebar's preview. */
+export async function latestMessage(room: string): Promise<ChatMessage | null> {
+  const { messages } = await listMessages(room, { limit: 1 })
+  return messages[0] ?? null
+}

@@ -1,0 +1,42 @@
+import type { PublicUser } from '#shared/types/chat'
+import type { LoginInput } from '#shared/schemas/auth'
+import { getServerConfig } from './config.ts'
+import { clearCounter, recordFailure, retryAfterSeconds, type LimitRule } from './rate-limit.ts'
+import { verifyCredentials } from './users.ts'
+
+export class InvalidCredentialsError extends Error {
+  constructor() {
+    super('No matching account found')
+    this.name = 'InvalidCredentialsError'
+  }
+}
+
+export class TooManyAttemptsError extends Error {
+  readonly retryAfter: number
+  constructor(retryAfter: number) {
+    super(`Too many failed sign-ins. Try again in ${retryAfter} s.`)
+    this.retryAfter = retryAfter
+    this.name = 'TooManyAttemptsError'
+  }
+}
+
+/**
+ * Password sign-in shared by the HTTP route and the socket event. Failed attempts are
+ * limited per username and per client address; a success clears the username's count.
+ */
+export async function signIn(input: LoginInput, clientAddress: string): Promise<PublicUser> {
+  const { limits } = getServerConfig()
+  const rules: LimitRule[] = [
+    { key: `login:user:${input.username}`, limit: limits.loginFailuresPerUser },
+    { key: `login:addr:${clientAddress}`, limit: limits.loginFailuresPerAddress },
+  ]
+  const wait = await retryAfterSeconds(rules)
+  if (wait > 0) throw new TooManyAttemptsError(wait)
+  const user = await verifyCredentials(input)
+  if (!user) {
+    await recordFailure(rules, limits.loginWindowSeconds)
+    throw new InvalidCredentialsError()
+  }
+  await clearCounter(rules[0]!.key)
+  return user
+}

@@ -1,0 +1,38 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
+
+/**
+ * The one definition of every DynamoDB table: key schemas and indexes.
+ * The embedded database creates tables from it, and the test suite checks
+ * infra/resources.yml against it, so the two cannot drift apart.
+ */
+export type TableKind = 'users' | 'messages' | 'rooms'
+
+export type TableDefinition = Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
+
+export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
+  users: {
+    AttributeDefinitions: [{ AttributeName: 'username', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
+  },
+  messages: {
+    AttributeDefinitions: [
+      { AttributeName: 'room', AttributeType: 'S' },
+      { AttributeName: 'message', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'room', KeyType: 'HASH' },
+      { AttributeName: 'message', KeyType: 'RANGE' },
+    ],
+  },
+  rooms: {
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  },
+}
+
+/** The environment variable that names each table (read by the app, set by infra/chat-service.yml). */
+export const TABLE_ENV_VARS: Record<TableKind, string> = {
+  users: 'USER_TABLE',
+  messages: 'MESSAGE_TABLE',
+  rooms: 'ROOM_TABLE',
+}

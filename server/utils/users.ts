@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto'
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import type { PublicUser } from '#shared/types/chat'
+import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
+import { avatarUrl } from './avatars.ts'
+import { getDatabase } from './database.ts'
+import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
+
+/** A row of the Users table. Guests are never stored. */
+interface UserRecord {
+  username: string
+  passwordHash: string
+  email?: string
+  avatar: string
+  createdAt: number
+}
+
+export class UsernameTakenError extends Error {
+  readonly username: string
+  constructor(username: string) {
+    super(`The username "${username}" is already taken`)
+    this.username = username
+    this.name = 'UsernameTakenError'
+  }
+}
+
+function toPublic(user: Pick<UserRecord, 'username' | 'avatar'>, guest = false): PublicUser {
+  return { username: user.username, avatar: user.avatar, guest }
+}
+
+/** Creates an account; a conditional put makes two racing sign-ups of one name fail cleanly. */
+export async function registerUser(input: RegisterInput): Promise<PublicUser> {
+  const { doc, tables } = await getDatabase()
+  const email = input.email || undefined
+  const record: UserRecord = {
+    username: input.username,
+    passwordHash: await hashPassword(input.password),
+    email,
+    avatar: avatarUrl(input.username, email, input.gravatar),
+    createdAt: Date.now(),
+  }
+  try {
+    await doc.send(new PutCommand({ TableName: tables.users, Item: record, ConditionExpression: 'attribute_not_exists(username)' }))
+  }
+  catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new UsernameTakenError(input.username)
+    throw error
+  }
+  return toPublic(record)
+}
+
+/** Returns the user when the password matches, else null (same time spent either way). */
+export async function verifyCredentials(input: LoginInput): Promise<PublicUser | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username: input.username } }))
+  const user = Item as UserRecord | undefined
+  if (!user) {
+    await verifyPassword(await timingDummyHash(), input.password)
+    return null
+  }
+  return await verifyPassword(user.passwordHash, input.password) ? toPublic(user) : null
+}
+
+export async function findUser(username: string): Promise<PublicUser | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'username, avatar' }))
+  return Item ? toPublic(Item as UserRecord) : null
+}
+
+/** A guest identity, `anonymous_<6 hex>`; it lives only in the session. */
+export function createGuest(): PublicUser {
+  const username = `anonymous_${randomBytes(3).toString('hex')}`
+  return toPublic({ username, avatar: avatarUrl(username) }, true)
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './limits.ts'
+
+/** Usernames are case-insensitive: accepted in any case, stored lower case. */
+export const usernameSchema = z.string()
+  .trim()
+  .toLowerCase()
+  .min(USERNAME_MIN, `Username must be at least ${USERNAME_MIN} characters`)
+  .max(USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters`)
+  .regex(/^[a-z0-9_-]+$/, 'Username may contain only letters, digits, _ and -')
+
+/** Passwords are kept exactly as typed (never trimmed or lower-cased). */
+export const passwordSchema = z.string()
+  .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
+
+export const registerSchema = z.strictObject({
+  username: usernameSchema.refine(name => !name.startsWith('anonymous_'), 'Names starting with anonymous_ are kept for guests'),
+  password: passwordSchema,
+  email: z.union([z.literal(''), z.email('Email address is not valid').max(254)]).optional(),
+  /** Show the Gravatar of `email` instead of the built-in initials avatar. */
+  gravatar: z.boolean().optional(),
+})
+
+export const loginSchema = z.strictObject({
+  username: z.string().trim().toLowerCase().min(1, 'Username is required').max(USERNAME_MAX, 'No matching account found'),
+  password: z.string().min(1, 'Password is required').max(PASSWORD_MAX),
+})
+
+export type RegisterInput = z.infer<typeof registerSchema>
+export type LoginInput = z.infer<typeof loginSchema>

@@ -1,0 +1,84 @@
+// Types shared by pages, stores and the server: the wire shapes of the chat.
+
+/** What a session and every message carry to display a person. */
+export interface PublicUser {
+  username: string
+  avatar: string
+  guest: boolean
+}
+
+export interface Room {
+  id: string
+  name: string
+  topic: string
+  image: string
+  createdBy: string
+  createdAt: number
+}
+
+/** A room as the sidebar (and the original `room list` event) shows it. */
+export interface RoomSummary {
+  id: string
+  name: string
+  topic: string
+  image: string
+  preview: string
+  status: string
+  onlineCount: number
+  lastMessageAt: number | null
+}
+
+export interface MessageContent {
+  text: string
+}
+
+/** A stored message, exactly as history and live events deliver it. `message` is its id. */
+export interface ChatMessage {
+  room: string
+  message: string
+  username: string
+  avatar: string
+  time: number
+  content: MessageContent
+}
+
+export interface MessagePage {
+  messages: ChatMessage[]
+  /** Cursor for the next page in the same direction, or null when there is none. */
+  next: string | null
+}
+
+/** Node-style socket acknowledgement: `err` is null or a human-readable string. */
+export type Ack<T> = (err: string | null, result?: T) => void
+
+export interface PresenceCount {
+  numUsers: number
+}
+
+export interface PresenceChange extends PresenceCount {
+  username: string
+  avatar: string
+}
+
+export interface RoomMember {
+  username: string
+  avatar: string
+}
+
+export interface TypingEvent {
+  room: string
+  username: string
+  avatar?: string
+}
+
+export interface RoomPresenceEvent {
+  room: string
+  members: RoomMember[]
+}
+
+export interface ApiError {
+  statusCode: number
+  statusMessage: string
+  message: string
+  data?: { issues?: { path: string, message: string }[] }
+}

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll } from 'vitest'
+import { createDatabase, setDatabase } from '../../server/utils/database.ts'
+import { ensureTables, startEmbeddedDynamo, type EmbeddedDynamo } from '../../server/utils/embedded-dynamodb.ts'
+
+export const UNIT_TABLES = { users: 'fargate-chat-users', messages: 'fargate-chat-messages', rooms: 'fargate-chat-rooms' }
+
+/** Points the domain modules at a fresh in-memory dynalite for the tests of one file. */
+export function useEmbeddedDatabase(): void {
+  let embedded: EmbeddedDynamo
+  beforeAll(async () => {
+    embedded = await startEmbeddedDynamo()
+    const db = createDatabase({ region: 'us-east-1', endpoint: embedded.endpoint, tables: UNIT_TABLES })
+    await ensureTables(db.client, UNIT_TABLES)
+    setDatabase(db)
+  })
+  afterAll(async () => {
+    setDatabase(undefined)
+    await embedded?.close()
+  })
+}

@@ -1,0 +1,51 @@
+/** A small HTTP client with a cookie jar, as a browser on the app's own origin would behave. */
+export class Client {
+  readonly base: string
+  cookies = new Map<string, string>()
+
+  constructor(base: string) {
+    this.base = base
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  async request(path: string, init: { method?: string, body?: unknown, rawBody?: string, headers?: Record<string, string> } = {}) {
+    const method = init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET')
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers }
+    if (this.cookies.size) headers.cookie = this.cookieHeader
+    if (method !== 'GET') headers.origin ??= this.base
+    let body: string | undefined = init.rawBody
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body)
+      headers['content-type'] = 'application/json'
+    }
+    const response = await fetch(`${this.base}${path}`, { method, headers, body, redirect: 'manual' })
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';')
+      const index = pair!.indexOf('=')
+      const name = pair!.slice(0, index)
+      const value = pair!.slice(index + 1)
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(cookie) || /max-age=0/i.test(cookie)) this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+    const text = await response.text()
+    let json: any = null
+    try {
+      json = JSON.parse(text)
+    }
+    catch {
+      json = null
+    }
+    return { status: response.status, headers: response.headers, json, text }
+  }
+
+  post(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request(path, { method: 'POST', body, headers })
+  }
+
+  get(path: string) {
+    return this.request(path)
+  }
+}

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** Node 24 from the `node` devDependency, the same runtime the image ships. */
+export const NODE = `${ROOT}node_modules/.bin/node`
+
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  return port
+}
+
+export interface Running {
+  process: ChildProcess
+  output: () => string
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+function track(child: ChildProcess): Running {
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
+  return {
+    process: child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
+
+/** The embedded database as its own process (`npm run db`), in memory, on a free port. */
+export async function startDatabase(): Promise<Running & { endpoint: string }> {
+  const child = spawn(NODE, ['scripts/db.ts', '--port', '0', '--memory'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const running = track(child)
+  const [line] = await Promise.race([
+    once(child.stdout!, 'data') as Promise<[Buffer]>,
+    once(child, 'exit').then(() => { throw new Error(`database did not start:\n${running.output()}`) }),
+  ])
+  return { ...running, endpoint: JSON.parse(line.toString().split('\n')[0]!).endpoint as string }
+}
+
+export const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms' }
+
+export interface AppOptions {
+  dynamodbEndpoint: string
+  redisUrl?: string
+  port?: number
+  env?: Record<string, string>
+  /** Folder holding the built server; defaults to the repository's .output. */
+  outputDir?: string
+  sessionPassword?: string
+}
+
+export const SESSION_PASSWORD = randomBytes(32).toString('hex')
+
+/** The production artefact, started the way the container starts it. */
+export async function startApp(options: AppOptions): Promise<Running & { url: string, port: number }> {
+  const port = options.port ?? await freePort()
+  const child = spawn(NODE, [`${options.outputDir ?? `${ROOT}.output`}/server/index.mjs`], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+      NUXT_SESSION_PASSWORD: options.sessionPassword ?? SESSION_PASSWORD,
+      LOG_LEVEL: 'warn',
+      ...TEST_TABLES,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...options.env,
+    },
+  })
+  const running = track(child)
+  const url = `http://127.0.0.1:${port}`
+  await waitUntil(async () => {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${running.output()}`)
+    const response = await fetch(`${url}/api/ready`).catch(() => null)
+    return response?.status === 200
+  }, 20_000, () => `app did not become ready:\n${running.output()}`)
+  return { ...running, url, port }
+}
+
+export async function waitUntil(condition: () => Promise<boolean> | boolean, timeoutMs = 5000, message: () => string = () => 'condition not met'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await condition()) return
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms: ${message()}`)
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../server/utils/config.ts'
+
+const production = {
+  NODE_ENV: 'production',
+  AWS_REGION: 'eu-west-1',
+  USER_TABLE: 'users-t',
+  MESSAGE_TABLE: 'messages-t',
+  ROOM_TABLE: 'rooms-t',
+  NUXT_SESSION_PASSWORD: 'x'.repeat(32),
+}
+
+describe('configuration', () => {
+  it('refuses to run in production without its required variables, naming each', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production' })
+      expect.unreachable()
+    }
+    catch (error) {
+      expect(error).toBeInstanceOf(ConfigError)
+      const message = (error as Error).message
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+    }
+  })
+
+  it('names every invalid value at once', () => {
+    const attempt = () => loadConfig({ ...production, NUXT_SESSION_PASSWORD: 'short', PORT: 'eighty', REDIS_URL: 'localhost:6379', DYNAMODB_ENDPOINT: 'not a url' })
+    expect(attempt).toThrow(/NUXT_SESSION_PASSWORD must be at least 32 characters/)
+    expect(attempt).toThrow(/PORT must be a number/)
+    expect(attempt).toThrow(/REDIS_URL must start with redis:\/\//)
+    expect(attempt).toThrow(/DYNAMODB_ENDPOINT must be a URL/)
+  })
+
+  it('reads a complete production environment', () => {
+    const config = loadConfig({ ...production, REDIS_URL: 'redis://cache:6379', TRUST_PROXY: 'true', ALLOWED_ORIGINS: 'https://a.example/, https://b.example' })
+    expect(config).toMatchObject({
+      production: true,
+      port: 3000,
+      awsRegion: 'eu-west-1',
+      dynamodbEndpoint: undefined,
+      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t' },
+      redisUrl: 'redis://cache:6379',
+      trustProxy: true,
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      defaultRooms: ['general', 'fargate', 'lambda', 'ecs'],
+    })
+  })
+
+  it('has working defaults in development, with a generated session secret kept on disk', () => {
+    const first = loadConfig({ DATA_DIR: '/tmp/fargate-chat-config-test' })
+    const second = loadConfig({ DATA_DIR: '/tmp/fargate-chat-config-test' })
+    expect(first.production).toBe(false)
+    expect(first.sessionPassword).toHaveLength(64)
+    expect(second.sessionPassword).toBe(first.sessionPassword)
+  })
+})

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { buildMessage, listMessages, newMessageId, saveMessage } from '../../server/utils/messages.ts'
+import { createRoom, ensureDefaultRooms, getRoom, listRooms, RoomExistsError } from '../../server/utils/rooms.ts'
+import { createGuest, findUser, registerUser, UsernameTakenError, verifyCredentials } from '../../server/utils/users.ts'
+import { useEmbeddedDatabase } from '../support/embedded-db.ts'
+
+useEmbeddedDatabase()
+
+describe('users', () => {
+  it('registers once per name, even when sign-ups race', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => registerUser({ username: 'racer', password: 'password-1' })))
+    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1)
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    expect(rejected.every(r => r.reason instanceof UsernameTakenError)).toBe(true)
+  })
+
+  it('verifies credentials and hides the hash', async () => {
+    await registerUser({ username: 'carol', password: 'Carol-Pass', email: 'carol@example.com', gravatar: true })
+    const user = await verifyCredentials({ username: 'carol', password: 'Carol-Pass' })
+    expect(user).toEqual({ username: 'carol', avatar: expect.stringMatching(/^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{64}/), guest: false })
+    expect(await verifyCredentials({ username: 'carol', password: 'carol-pass' })).toBeNull()
+    expect(await verifyCredentials({ username: 'nobody', password: 'Carol-Pass' })).toBeNull()
+    expect(await findUser('carol')).toEqual(user)
+  })
+
+  it('makes guests anonymous_<6 hex> with a local avatar', () => {
+    const guest = createGuest()
+    expect(guest.username).toMatch(/^anonymous_[0-9a-f]{6}$/)
+    expect(guest.avatar).toBe(`/api/avatars/${guest.username}.svg`)
+  })
+})
+
+describe('rooms', () => {
+  it('creates default rooms idempotently and lists them first', async () => {
+    await ensureDefaultRooms(['general', 'fargate'])
+    await ensureDefaultRooms(['general', 'fargate'])
+    await createRoom({ name: 'Alpha' }, 'carol')
+    const rooms = await listRooms(['general', 'fargate'])
+    expect(rooms.map(r => r.id)).toEqual(['general', 'fargate', 'alpha'])
+    await expect(createRoom({ name: 'alpha' }, 'dave')).rejects.toBeInstanceOf(RoomExistsError)
+    expect((await getRoom('alpha'))?.createdBy).toBe('carol')
+  })
+})
+
+describe('messages', () => {
+  it('makes ids that sort in sending order, even within one millisecond', () => {
+    const ids = Array.from({ length: 50 }, () => newMessageId(1_700_000_000_000).id)
+    expect([...ids].sort()).toEqual(ids)
+    expect(ids[0]).toMatch(/^\d{13}:[0-9a-f]{16}$/)
+  })
+
+  it('pages back newest first and catches up oldest first, without gaps or repeats', async () => {
+    const sent = []
+    for (let i = 0; i < 23; i++) sent.push(await saveMessage(buildMessage('paging', { username: 'carol', avatar: '/a.svg' }, `message ${i}`)))
+    const seen: string[] = []
+    let before: string | undefined
+    do {
+      const page = await listMessages('paging', { before, limit: 10 })
+      seen.push(...page.messages.map(m => m.content.text))
+      before = page.next ?? undefined
+    } while (before)
+    expect(seen).toEqual(sent.map(m => m.content.text).reverse())
+
+    const after = await listMessages('paging', { after: sent[19]!.message, limit: 10 })
+    expect(after.messages.map(m => m.content.text)).toEqual(['message 20', 'message 21', 'message 22'])
+    expect(after.next).toBeNull()
+    expect(after.messages[0]).toEqual(sent[20])
+  })
+})

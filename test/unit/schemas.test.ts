@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { loginSchema, registerSchema } from '#shared/schemas/auth'
+import { messageQuerySchema, newMessageSchema } from '#shared/schemas/messages'
+import { roomIdFromName, roomIdSchema } from '#shared/schemas/rooms'
+
+describe('shared schemas', () => {
+  it('lower-cases usernames but never passwords', () => {
+    expect(registerSchema.parse({ username: ' Alice ', password: 'MiXeD-Case' })).toEqual({ username: 'alice', password: 'MiXeD-Case' })
+    expect(loginSchema.parse({ username: 'BOB', password: ' Spaces ' })).toEqual({ username: 'bob', password: ' Spaces ' })
+  })
+
+  it('trims message text and bounds it to 1–2,000 characters', () => {
+    expect(newMessageSchema.parse({ room: 'general', message: '  hi  ' }).message).toBe('hi')
+    expect(newMessageSchema.safeParse({ room: 'general', message: '   ' }).success).toBe(false)
+    expect(newMessageSchema.safeParse({ room: 'general', message: 'x'.repeat(2001) }).success).toBe(false)
+    expect(newMessageSchema.safeParse({ room: 'general', message: 'x'.repeat(2000) }).success).toBe(true)
+  })
+
+  it('accepts only well-formed cursors and limits', () => {
+    expect(messageQuerySchema.parse({})).toEqual({ limit: 50 })
+    expect(messageQuerySchema.parse({ before: '1700000000000:0123456789abcdef', limit: '10' })).toEqual({ before: '1700000000000:0123456789abcdef', limit: 10 })
+    expect(messageQuerySchema.safeParse({ before: '{"room":{"S":"x"}}' }).success).toBe(false)
+  })
+
+  it('derives room ids from names', () => {
+    expect(roomIdFromName('Fargate Tips & Tricks!')).toBe('fargate-tips-tricks')
+    expect(roomIdFromName('!!!')).toBe('')
+    expect(roomIdSchema.safeParse('UPPER').success).toBe(false)
+  })
+})
