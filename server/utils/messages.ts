@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
+import { MessageWriter } from './message-writer.ts'
 
 let lastTime = 0
 
@@ -20,11 +21,17 @@ export function buildMessage(room: string, author: Pick<PublicUser, 'username' |
   return { room, message: id, username: author.username, avatar: author.avatar, time, content: { text } }
 }
 
+const writer = new MessageWriter(getDatabase)
+
 /** Persists a message; only after this resolves may anyone be told it exists. */
 export async function saveMessage(message: ChatMessage): Promise<ChatMessage> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new PutCommand({ TableName: tables.messages, Item: message }))
+  await writer.write(message)
   return message
+}
+
+/** Waits for every message write under way (graceful shutdown). */
+export function drainMessageWrites(): Promise<void> {
+  return writer.drain()
 }
 
 const PROJECTION = '#room, message, username, avatar, #time, content'

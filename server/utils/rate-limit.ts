@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis'
+
 /**
  * Fixed-window counters for abuse limits (failed sign-ins). In memory per instance by default;
  * with Redis configured the realtime layer swaps in a shared store so limits hold across instances.
@@ -38,6 +40,23 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
     },
     async delete(key) {
       counters.delete(key)
+    },
+  }
+}
+
+export function createRedisCounterStore(redis: Redis): CounterStore {
+  const k = (key: string) => `fc:limit:${key}`
+  return {
+    async get(key) {
+      const [[, count], [, ttl]] = await redis.multi().get(k(key)).pttl(k(key)).exec() as [[null, string | null], [null, number]]
+      return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) }
+    },
+    async increment(key, windowMs) {
+      const [[, count]] = await redis.multi().incr(k(key)).pexpire(k(key), windowMs, 'NX').exec() as [[null, number]]
+      return count
+    },
+    async delete(key) {
+      await redis.del(k(key))
     },
   }
 }

@@ -4,20 +4,19 @@ import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { roomIdFromName } from '#shared/schemas/rooms'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
+import { UserError } from './errors.ts'
 
-export class RoomExistsError extends Error {
+export class RoomExistsError extends UserError {
   readonly id: string
   constructor(id: string) {
     super(`A room with the id "${id}" already exists`)
     this.id = id
-    this.name = 'RoomExistsError'
   }
 }
 
-export class InvalidRoomNameError extends Error {
+export class InvalidRoomNameError extends UserError {
   constructor() {
     super('Room name must contain at least one letter or digit')
-    this.name = 'InvalidRoomNameError'
   }
 }
 
@@ -58,9 +57,18 @@ export async function createRoom(input: CreateRoomInput, createdBy: string): Pro
   return room
 }
 
+// Rooms are never deleted, so a room seen once exists for good: no read per message.
+const knownRooms = new Set<string>()
+
+export async function roomExists(id: string): Promise<boolean> {
+  if (knownRooms.has(id)) return true
+  return Boolean(await getRoom(id))
+}
+
 export async function getRoom(id: string): Promise<Room | null> {
   const { doc, tables } = await getDatabase()
   const { Item } = await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id } }))
+  if (Item) knownRooms.add(id)
   return (Item as Room | undefined) ?? null
 }
 

@@ -3,20 +3,19 @@ import type { LoginInput } from '#shared/schemas/auth'
 import { getServerConfig } from './config.ts'
 import { clearCounter, recordFailure, retryAfterSeconds, type LimitRule } from './rate-limit.ts'
 import { verifyCredentials } from './users.ts'
+import { UserError } from './errors.ts'
 
-export class InvalidCredentialsError extends Error {
+export class InvalidCredentialsError extends UserError {
   constructor() {
     super('No matching account found')
-    this.name = 'InvalidCredentialsError'
   }
 }
 
-export class TooManyAttemptsError extends Error {
+export class TooManyAttemptsError extends UserError {
   readonly retryAfter: number
   constructor(retryAfter: number) {
     super(`Too many failed sign-ins. Try again in ${retryAfter} s.`)
     this.retryAfter = retryAfter
-    this.name = 'TooManyAttemptsError'
   }
 }
 

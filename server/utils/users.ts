@@ -5,6 +5,7 @@ import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
 import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
+import { UserError } from './errors.ts'
 
 /** A row of the Users table. Guests are never stored. */
 interface UserRecord {
@@ -15,12 +16,11 @@ interface UserRecord {
   createdAt: number
 }
 
-export class UsernameTakenError extends Error {
+export class UsernameTakenError extends UserError {
   readonly username: string
   constructor(username: string) {
     super(`The username "${username}" is already taken`)
     this.username = username
-    this.name = 'UsernameTakenError'
   }
 }
 

@@ -1,0 +1,120 @@
+import type { IncomingMessage } from 'node:http'
+import { defineEventHandler } from 'h3'
+import { defineNitroPlugin } from 'nitropack/runtime'
+import { Server as Engine } from 'engine.io'
+import { Server } from 'socket.io'
+import { createAdapter } from '@socket.io/redis-adapter'
+import { getServerConfig } from '../utils/config.ts'
+import { log } from '../utils/logger.ts'
+import { drainMessageWrites } from '../utils/messages.ts'
+import { createMemoryPresenceStore, Presence } from '../utils/presence.ts'
+import { createRedisPresenceStore } from '../utils/presence-redis.ts'
+import { createMemoryCounterStore, createRedisCounterStore, setCounterStore } from '../utils/rate-limit.ts'
+import { addReadinessCheck, markDraining } from '../utils/readiness.ts'
+import { createRedis } from '../utils/redis.ts'
+import { clientAddress, isAllowedOrigin } from '../utils/request-info.ts'
+import { setOnlineCounter } from '../utils/room-summaries.ts'
+import { createMemorySendLimiter, createRedisSendLimiter } from '../utils/send-limit.ts'
+import { userFromRequest } from '../utils/session.ts'
+import { handleConnection } from '../socket/connection.ts'
+import type { ChatServer, SocketContext } from '../socket/types.ts'
+
+/** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
+const MAX_FRAME_BYTES = 16 * 1024
+
+/**
+ * Socket.io on Nitro's own HTTP server and port (engine.io bound by hand, as Socket.io's Nuxt
+ * guide does). All use of engine.io's private API stays in this file.
+ */
+export default defineNitroPlugin((nitro) => {
+  const config = getServerConfig()
+  const engine = new Engine({
+    // Ping well inside the load balancer's 60 s idle timeout.
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    allowRequest: (req, callback) => callback(null, isAllowedOrigin(req, config.trustProxy, config.allowedOrigins)),
+  })
+  const io: ChatServer = new Server({ serveClient: false })
+  io.bind(engine)
+
+  const redis = config.redisUrl ? createRedis(config.redisUrl, 'commands') : null
+  if (config.redisUrl) {
+    const pub = createRedis(config.redisUrl, 'publish')
+    const sub = createRedis(config.redisUrl, 'subscribe')
+    io.adapter(createAdapter(pub, sub, { key: 'fc:socket.io' }))
+    addReadinessCheck({
+      name: 'redis',
+      async check() {
+        for (const client of [redis!, pub, sub]) if (client.status !== 'ready') throw new Error(`redis ${client.status}`)
+        await redis!.ping()
+      },
+    })
+    nitro.hooks.hook('close', async () => {
+      await Promise.all([pub, sub].map(c => c.quit().catch(() => c.disconnect())))
+    })
+  }
+
+  const { limits } = config
+  setCounterStore(redis ? createRedisCounterStore(redis) : createMemoryCounterStore())
+  const ctx: SocketContext = {
+    io,
+    presence: new Presence(redis ? local => createRedisPresenceStore(redis, local) : createMemoryPresenceStore),
+    sendLimit: redis ? createRedisSendLimiter(redis, limits.messageBurst, limits.messagesPerSecond) : createMemorySendLimiter(limits.messageBurst, limits.messagesPerSecond),
+  }
+  setOnlineCounter(rooms => ctx.presence.roomCounts(rooms))
+
+  // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
+  io.use((socket, next) => {
+    socket.data.address = clientAddress(socket.request, config.trustProxy)
+    socket.data.user = null
+    socket.data.viewing = null
+    socket.data.sending = Promise.resolve()
+    userFromRequest(socket.request)
+      .then((user) => {
+        socket.data.user = user
+        next()
+      })
+      .catch(() => next())
+  })
+
+  io.on('connection', (socket) => {
+    // The handshake request is no longer needed: dropping it saves memory per idle connection.
+    ;(socket.conn as unknown as { request: IncomingMessage | null }).request = null
+    handleConnection(ctx, socket)
+  })
+
+  nitro.router.use('/socket.io/', defineEventHandler({
+    handler(event) {
+      engine.handleRequest(event.node.req, event.node.res)
+      event._handled = true
+    },
+    websocket: {
+      open(peer) {
+        // crossws ≥ 0.3 exposes the Node request and the ws socket here.
+        const internal = (peer as unknown as { _internal: { nodeReq: IncomingMessage & { _query?: unknown } } })._internal
+        const req = internal.nodeReq
+        const engineInternals = engine as unknown as {
+          prepare: (req: IncomingMessage) => void
+          onWebSocket: (req: IncomingMessage, socket: unknown, websocket: unknown) => void
+        }
+        engineInternals.prepare(req)
+        engineInternals.onWebSocket(req, req.socket, peer.websocket)
+      },
+    },
+  }))
+
+  // SIGTERM: report not ready, let in-flight writes finish (their acks go out), then close
+  // every socket so clients reconnect to another task and catch up by message id.
+  nitro.hooks.hook('close', async () => {
+    markDraining()
+    await drainMessageWrites()
+    io.local.disconnectSockets(true)
+    await ctx.presence.close()
+    await new Promise<void>(resolve => io.close(() => resolve()))
+    await redis?.quit().catch(() => redis.disconnect())
+    log.info('socket.closed')
+  })
+  log.info('socket.ready', { redis: Boolean(config.redisUrl) })
+})

@@ -1,0 +1,28 @@
+import { log } from '../utils/logger.ts'
+import { registerAccountHandlers } from './handlers/accounts.ts'
+import { registerMessageHandlers } from './handlers/messages.ts'
+import { registerRoomHandlers } from './handlers/rooms.ts'
+import { registerTypingHandlers, stopAllTyping } from './handlers/typing.ts'
+import { attachIdentity, detachIdentity } from './identity.ts'
+import type { ChatSocket, SocketContext } from './types.ts'
+
+/** Wires one connected socket: handlers first (no event is missed), then its identity. */
+export function handleConnection(ctx: SocketContext, socket: ChatSocket): void {
+  registerAccountHandlers(ctx, socket)
+  registerRoomHandlers(ctx, socket)
+  registerMessageHandlers(ctx, socket)
+  registerTypingHandlers(ctx, socket)
+
+  socket.on('disconnect', () => {
+    stopAllTyping(ctx, socket)
+    detachIdentity(ctx, socket).catch((error: unknown) => log.warn('presence.detach_failed', { socket: socket.id, error }))
+  })
+
+  ctx.presence.numUsers()
+    .then((numUsers) => {
+      socket.emit('presence', { numUsers })
+      // Signed in from the session cookie during the handshake.
+      if (socket.data.user) return attachIdentity(ctx, socket, socket.data.user)
+    })
+    .catch((error: unknown) => log.warn('presence.attach_failed', { socket: socket.id, error }))
+}

@@ -1,0 +1,67 @@
+import { messageIdSchema, messageTextSchema } from '#shared/schemas/messages'
+import { roomIdSchema } from '#shared/schemas/rooms'
+import type { ChatMessage } from '#shared/types/chat'
+import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
+import { UserError } from '../../utils/errors.ts'
+import { addMembership } from '../../utils/memberships.ts'
+import { buildMessage, listMessages, saveMessage } from '../../utils/messages.ts'
+import { roomExists } from '../../utils/rooms.ts'
+import { field, on, requireString } from '../handler.ts'
+import { stopTyping } from './typing.ts'
+import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
+
+export async function existingRoom(value: unknown): Promise<string> {
+  const room = requireString(value, 'room')
+  const parsed = roomIdSchema.safeParse(room)
+  if (!parsed.success) throw new UserError(`Room ids are 1–48 lower-case letters, digits or -, not "${room.slice(0, 60)}"`)
+  if (!await roomExists(parsed.data)) throw new UserError(`There is no room "${room}"`)
+  return parsed.data
+}
+
+function cursor(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  const parsed = messageIdSchema.safeParse(value)
+  if (!parsed.success) throw new UserError('Cursor must be a message id')
+  return parsed.data
+}
+
+export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket): void {
+  on(socket, 'new message', (payload) => {
+    const user = socket.data.user
+    if (!user) throw new UserError('Can\'t send a message until you are authenticated')
+    const roomValue = requireString(field(payload, 'room'), 'room')
+    const text = messageTextSchema.safeParse(requireString(field(payload, 'message'), 'message'))
+    if (!text.success) throw new UserError(text.error.issues[0]!.message)
+
+    // One socket's sends are handled in order: persisted, acknowledged and relayed one after another.
+    const result = socket.data.sending.then(async (): Promise<ChatMessage> => {
+      const room = await existingRoom(roomValue)
+      const wait = await ctx.sendLimit(user.username)
+      if (wait > 0) throw new UserError(`You are sending messages too fast. Try again in ${Math.ceil(wait / 1000)} s.`)
+      const message = await saveMessage(buildMessage(room, user, text.data))
+      if (!socket.rooms.has(room)) {
+        // Writing in a room makes you a member: all your tabs now receive it.
+        ctx.io.in(userRoom(user.username)).socketsJoin(room)
+        addMembership(user, room).catch(() => { /* retried on the next join */ })
+      }
+      socket.to(room).emit('new message', message)
+      stopTyping(ctx, socket, room)
+      return message
+    })
+    socket.data.sending = result.then(() => {}, () => {})
+    return result
+  })
+
+  on(socket, 'message list', async (payload) => {
+    const room = await existingRoom(field(payload, 'room'))
+    return listMessages(room, { before: cursor(field(payload, 'message')), limit: PAGE_SIZE_DEFAULT })
+  })
+
+  on(socket, 'catch up', async (payload) => {
+    if (!socket.data.user) throw new UserError('Sign in first')
+    const room = await existingRoom(field(payload, 'room'))
+    const after = cursor(field(payload, 'after'))
+    if (!after) throw new UserError('Must pass a parameter `after` which is a message id')
+    return listMessages(room, { after, limit: 100 })
+  })
+}

@@ -1,0 +1,38 @@
+import type { PublicUser } from '#shared/types/chat'
+import type { SocketIdentity } from '#shared/types/socket'
+import { roomsOf } from '../utils/memberships.ts'
+import { SIGNED_IN, userRoom, type ChatSocket, type SocketContext } from './types.ts'
+
+/**
+ * Makes a socket signed in (from its session cookie at connection, or by a sign-in event):
+ * subscribes it to its user's rooms, counts it online, and announces a user's first connection.
+ */
+export async function attachIdentity(ctx: SocketContext, socket: ChatSocket, user: PublicUser): Promise<SocketIdentity> {
+  socket.data.user = user
+  socket.join([SIGNED_IN, userRoom(user.username), ...await roomsOf(user)])
+  const member = { username: user.username, avatar: user.avatar }
+  const { first, numUsers } = await ctx.presence.connect(member)
+  if (socket.disconnected) {
+    // Closed while we were signing in: undo, or this user would stay online forever.
+    await ctx.presence.disconnect(member)
+    return member
+  }
+  socket.emit('login', { numUsers })
+  if (first) socket.broadcast.emit('user joined', { ...member, numUsers })
+  return member
+}
+
+/** Undoes everything a signed-in socket holds when it closes. */
+export async function detachIdentity(ctx: SocketContext, socket: ChatSocket): Promise<void> {
+  const user = socket.data.user
+  if (!user) return
+  const member = { username: user.username, avatar: user.avatar }
+  for (const timer of socket.data.typing?.values() ?? []) clearTimeout(timer)
+  if (socket.data.viewing) {
+    const room = socket.data.viewing
+    const { changed, members } = await ctx.presence.unview(room, member)
+    if (changed) ctx.io.to(room).emit('room members', { room, members })
+  }
+  const { last, numUsers } = await ctx.presence.disconnect(member)
+  if (last) socket.broadcast.emit('user left', { ...member, numUsers })
+}

@@ -1,0 +1,32 @@
+import type { Server, Socket } from 'socket.io'
+import type { PublicUser } from '#shared/types/chat'
+import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
+import type { Presence } from '../utils/presence.ts'
+import type { SendLimiter } from '../utils/send-limit.ts'
+
+/** Per-socket state, kept small: thousands of idle sockets carry it. */
+export interface SocketData {
+  user: PublicUser | null
+  address: string
+  /** The room this socket is looking at, if any. */
+  viewing: string | null
+  /** Expiry timers of this socket's typing indicators, by room (created on first use). */
+  typing?: Map<string, NodeJS.Timeout>
+  /** Sends from one socket run one after another, so its messages keep their order. */
+  sending: Promise<void>
+}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+/** What every socket handler gets: the server and the domain services. */
+export interface SocketContext {
+  io: ChatServer
+  presence: Presence
+  sendLimit: SendLimiter
+}
+
+/** The room all signed-in sockets are in, for announcements such as new rooms. */
+export const SIGNED_IN = 'signed-in'
+/** A user's own room: all of their tabs, on every instance. */
+export const userRoom = (username: string) => `user:${username}`

@@ -1,0 +1,125 @@
+import type { RoomMember } from '#shared/types/chat'
+
+/**
+ * Who is online (distinct signed-in users) and who is looking at which room. Tabs are
+ * counted here, per instance: the shared store only hears about a user's first and last
+ * connection on this instance, so a user with two tabs counts once.
+ */
+export interface PresenceStore {
+  /** Adds a member to a set; true when nobody on any instance had them in it before. */
+  add: (set: string, member: RoomMember) => Promise<boolean>
+  /** Removes this instance's claim; true when no other instance still has the member. */
+  remove: (set: string, member: RoomMember) => Promise<boolean>
+  count: (set: string) => Promise<number>
+  members: (set: string) => Promise<RoomMember[]>
+  close: () => Promise<void>
+}
+
+/** Every set this instance holds members in, for a shared store's heartbeat. */
+export type LocalMembers = () => Map<string, RoomMember[]>
+export type PresenceStoreFactory = (localMembers: LocalMembers) => PresenceStore
+
+const ONLINE = 'online'
+const roomSet = (room: string) => `room:${room}`
+
+export const createMemoryPresenceStore: PresenceStoreFactory = () => {
+  const sets = new Map<string, Map<string, RoomMember>>()
+  return {
+    async add(set, member) {
+      const members = sets.get(set) ?? new Map()
+      sets.set(set, members)
+      const fresh = !members.has(member.username)
+      members.set(member.username, member)
+      return fresh
+    },
+    async remove(set, member) {
+      const members = sets.get(set)
+      members?.delete(member.username)
+      if (members?.size === 0) sets.delete(set)
+      return true
+    },
+    async count(set) {
+      return sets.get(set)?.size ?? 0
+    },
+    async members(set) {
+      return [...sets.get(set)?.values() ?? []]
+    },
+    async close() {},
+  }
+}
+
+export class Presence {
+  readonly #store: PresenceStore
+  /** set → username → this instance's sockets in it */
+  readonly #local = new Map<string, Map<string, { avatar: string, tabs: number }>>()
+
+  constructor(createStore: PresenceStoreFactory) {
+    this.#store = createStore(() => new Map([...this.#local].map(([set, users]) =>
+      [set, [...users].map(([username, { avatar }]) => ({ username, avatar }))])))
+  }
+
+  async #enter(set: string, member: RoomMember): Promise<boolean> {
+    const users = this.#local.get(set) ?? new Map<string, { avatar: string, tabs: number }>()
+    this.#local.set(set, users)
+    const entry = users.get(member.username)
+    if (entry) {
+      entry.tabs++
+      return false
+    }
+    users.set(member.username, { avatar: member.avatar, tabs: 1 })
+    return this.#store.add(set, member)
+  }
+
+  async #leave(set: string, member: RoomMember): Promise<boolean> {
+    const users = this.#local.get(set)
+    const entry = users?.get(member.username)
+    if (!users || !entry) return false
+    if (entry.tabs > 1) {
+      entry.tabs--
+      return false
+    }
+    users.delete(member.username)
+    if (!users.size) this.#local.delete(set)
+    return this.#store.remove(set, member)
+  }
+
+  /** A signed-in socket connected. `first`: the user was not online anywhere before. */
+  async connect(member: RoomMember): Promise<{ first: boolean, numUsers: number }> {
+    const first = await this.#enter(ONLINE, member)
+    return { first, numUsers: await this.numUsers() }
+  }
+
+  /** A signed-in socket closed. `last`: that was the user's last connection anywhere. */
+  async disconnect(member: RoomMember): Promise<{ last: boolean, numUsers: number }> {
+    const last = await this.#leave(ONLINE, member)
+    return { last, numUsers: await this.numUsers() }
+  }
+
+  numUsers(): Promise<number> {
+    return this.#store.count(ONLINE)
+  }
+
+  /** Starts looking at a room; returns whether the list changed and the room's viewers. */
+  async view(room: string, member: RoomMember): Promise<{ changed: boolean, members: RoomMember[] }> {
+    const changed = await this.#enter(roomSet(room), member)
+    return { changed, members: await this.viewers(room) }
+  }
+
+  async unview(room: string, member: RoomMember): Promise<{ changed: boolean, members: RoomMember[] }> {
+    const changed = await this.#leave(roomSet(room), member)
+    return { changed, members: changed ? await this.viewers(room) : [] }
+  }
+
+  async viewers(room: string): Promise<RoomMember[]> {
+    return (await this.#store.members(roomSet(room))).sort((a, b) => a.username.localeCompare(b.username))
+  }
+
+  async roomCounts(rooms: string[]): Promise<Record<string, number>> {
+    const counts = await Promise.all(rooms.map(room => this.#store.count(roomSet(room))))
+    return Object.fromEntries(rooms.map((room, i) => [room, counts[i]!]))
+  }
+
+  close(): Promise<void> {
+    return this.#store.close()
+  }
+}

@@ -1,0 +1,68 @@
+import { io, type Socket } from 'socket.io-client'
+import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+type Untyped = { emit: (event: string, ...args: unknown[]) => void, once: (event: string, listener: (...args: unknown[]) => void) => void }
+
+const open: TestSocket[] = []
+
+/** A socket.io-client connection, websocket only unless told otherwise, closed after the test file. */
+export async function connect(url: string, options: { cookie?: string, origin?: string, transports?: string[] } = {}): Promise<TestSocket> {
+  const headers: Record<string, string> = {}
+  if (options.cookie) headers.cookie = options.cookie
+  if (options.origin) headers.origin = options.origin
+  const socket: TestSocket = io(url, { transports: options.transports ?? ['websocket'], extraHeaders: headers, reconnection: false, forceNew: true })
+  open.push(socket)
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve())
+    socket.once('connect_error', reject)
+  })
+  return socket
+}
+
+export function closeAll(): void {
+  for (const socket of open.splice(0)) socket.disconnect()
+}
+
+/** Emits with an ack and resolves with [err, result], the original protocol's node-style ack. */
+export function call<T = unknown>(socket: TestSocket, event: string, ...args: unknown[]): Promise<[string | null, T]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack for "${event}"`)), 5000)
+    ;(socket as unknown as Untyped).emit(event, ...args, (err: string | null, result: T) => {
+      clearTimeout(timer)
+      resolve([err, result])
+    })
+  })
+}
+
+/** Resolves with the next payload of `event`, or fails after `timeoutMs`. */
+export function waitFor<T = unknown>(socket: TestSocket, event: string, timeoutMs = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${timeoutMs} ms`)), timeoutMs)
+    ;(socket as unknown as Untyped).once(event, (payload: unknown) => {
+      clearTimeout(timer)
+      resolve(payload as T)
+    })
+  })
+}
+
+/** Collects every payload of `event` from now on. */
+export function collect<T = unknown>(socket: TestSocket, event: string): T[] {
+  const seen: T[] = []
+  ;(socket as unknown as { on: (e: string, l: (p: T) => void) => void }).on(event, p => seen.push(p))
+  return seen
+}
+
+/** Fails if `event` arrives within `ms`. */
+export async function expectSilence(socket: TestSocket, event: string, ms = 300): Promise<void> {
+  const seen = collect(socket, event)
+  await new Promise(resolve => setTimeout(resolve, ms))
+  if (seen.length) throw new Error(`unexpected "${event}": ${JSON.stringify(seen)}`)
+}
+
+export async function signedInGuest(url: string): Promise<{ socket: TestSocket, username: string }> {
+  const socket = await connect(url)
+  const [err, identity] = await call<{ username: string }>(socket, 'anonymous user')
+  if (err) throw new Error(err)
+  return { socket, username: identity.username }
+}
