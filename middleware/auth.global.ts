@@ -5,4 +5,9 @@ export default defineNuxtRouteMiddleware(async (to) => {
   if (!session.user && to.path !== '/login') {
     return navigateTo({ path: '/login', query: { redirect: to.fullPath } })
   }
+  // Someone signed in has nothing to do on /login.
+  if (session.user && to.path === '/login') {
+    const target = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') && !to.query.redirect.startsWith('//') ? to.query.redirect : '/'
+    return navigateTo(target)
+  }
 })

@@ -1,0 +1,213 @@
+import { defineStore } from 'pinia'
+import type { ChatMessage, MessagePage } from '#shared/types/chat'
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
+
+/** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
+export interface RoomHistory {
+  messages: ChatMessage[]
+  /** More messages exist before the oldest one held. */
+  hasOlder: boolean
+}
+
+/** A message typed here that the server has not stored yet (or refused). Its text is never lost. */
+export interface PendingMessage {
+  id: string
+  room: string
+  text: string
+  time: number
+  status: 'sending' | 'failed'
+  error: string | null
+}
+
+/** Beyond this many messages held for a room, the oldest are dropped while the reader is at the bottom. */
+export const KEEP_MESSAGES = 300
+
+/** Index of `id` in `messages` (sorted by id), or where it would go as `-(index + 1)`. */
+function search(messages: ChatMessage[], id: string): number {
+  let lo = 0
+  let hi = messages.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const other = messages[mid]!.message
+    if (other === id) return mid
+    if (other < id) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -(lo + 1)
+}
+
+/**
+ * Messages per room. Ids sort by time, so each room's list is kept sorted by id and every
+ * insertion is de-duplicated by id, whichever way a message arrives (history, live, ack, catch-up).
+ */
+export const useMessagesStore = defineStore('messages', () => {
+  const api = useApi()
+  const chat = useChatSocket()
+  const session = useSessionStore()
+  const rooms = useRoomsStore()
+
+  const history = ref<Record<string, RoomHistory>>({})
+  const pending = ref<Record<string, PendingMessage[]>>({})
+  const loadingOlder = ref<Record<string, boolean>>({})
+  let localIds = 0
+
+  function messagesOf(room: string): ChatMessage[] {
+    return history.value[room]?.messages ?? []
+  }
+
+  function pendingOf(room: string): PendingMessage[] {
+    return pending.value[room] ?? []
+  }
+
+  function isMine(message: ChatMessage): boolean {
+    return message.username === session.user?.username
+  }
+
+  /** Adds one stored message if its room's history is held; false when it was already there. */
+  function insert(message: ChatMessage): boolean {
+    const entry = history.value[message.room]
+    if (!entry) return false
+    const index = search(entry.messages, message.message)
+    if (index >= 0) return false
+    entry.messages.splice(-(index + 1), 0, message)
+    // A send that failed on our side but was stored after all (seen when catching up) is settled.
+    if (isMine(message)) {
+      const list = pending.value[message.room]
+      const twin = list?.findIndex(p => p.status === 'failed' && p.text.trim() === message.content.text)
+      if (list && twin !== undefined && twin >= 0) list.splice(twin, 1)
+    }
+    return true
+  }
+
+  function hidden(): boolean {
+    return import.meta.client && document.visibilityState === 'hidden'
+  }
+
+  /** A message pushed by the server (another user, or this user in another tab). */
+  function receive(message: ChatMessage) {
+    const held = Boolean(history.value[message.room])
+    if (held && !insert(message)) return
+    rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
+  }
+
+  /** The latest page of a room: fetched once (during SSR for the first page), then kept live. */
+  async function loadLatest(room: string) {
+    if (history.value[room]) {
+      if (import.meta.client) await catchUp(room)
+      return
+    }
+    const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null }
+  }
+
+  /** One older page, prepended. Returns how many messages were added. */
+  async function loadOlder(room: string): Promise<number> {
+    const entry = history.value[room]
+    if (!entry || !entry.hasOlder || loadingOlder.value[room]) return 0
+    loadingOlder.value[room] = true
+    try {
+      const oldest = entry.messages[0]?.message
+      const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT, ...(oldest ? { before: oldest } : {}) } })
+      let added = 0
+      for (const message of page.messages) if (insert(message)) added++
+      entry.hasOlder = page.next !== null && page.messages.length > 0
+      return added
+    }
+    finally {
+      loadingOlder.value[room] = false
+    }
+  }
+
+  /**
+   * Everything stored after the newest message held, page by page until there is no next page.
+   * Messages from others count as unread in rooms not on screen.
+   */
+  async function catchUp(room: string) {
+    const entry = history.value[room]
+    if (!entry) return
+    let cursor: string | null | undefined = entry.messages[entry.messages.length - 1]?.message
+    if (!cursor) {
+      const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
+      for (const message of [...page.messages].reverse()) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
+      entry.hasOlder = page.next !== null
+      return
+    }
+    while (cursor) {
+      const page: MessagePage = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { after: cursor, limit: PAGE_SIZE_MAX } })
+      for (const message of page.messages) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
+      cursor = page.next
+    }
+  }
+
+  /** After (re)connecting: catch up on every room whose history this page holds. */
+  async function catchUpAll() {
+    await Promise.all(Object.keys(history.value).map(room => catchUp(room).catch(() => undefined)))
+  }
+
+  async function deliver(item: PendingMessage) {
+    item.status = 'sending'
+    item.error = null
+    try {
+      const stored = await chat.sendMessage(item.room, item.text)
+      const list = pending.value[item.room] ?? []
+      const index = list.findIndex(p => p.id === item.id)
+      if (index >= 0) list.splice(index, 1)
+      insert(stored)
+      rooms.noteMessage(stored, { mine: true, hidden: false })
+    }
+    catch (error) {
+      const live = pendingOf(item.room).find(p => p.id === item.id)
+      if (live) {
+        live.status = 'failed'
+        live.error = (error as Error).message
+      }
+    }
+  }
+
+  /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
+  function send(room: string, text: string) {
+    const item: PendingMessage = { id: `local-${Date.now()}-${++localIds}`, room, text, time: Date.now(), status: 'sending', error: null }
+    ;(pending.value[room] ??= []).push(item)
+    const live = pending.value[room]!.at(-1)!
+    return deliver(live)
+  }
+
+  function retry(room: string, id: string) {
+    const item = pendingOf(room).find(p => p.id === id)
+    if (item && item.status === 'failed') return deliver(item)
+  }
+
+  function discard(room: string, id: string) {
+    const list = pending.value[room]
+    const index = list?.findIndex(p => p.id === id) ?? -1
+    if (list && index >= 0) list.splice(index, 1)
+  }
+
+  /** The connection dropped: an unanswered send may or may not be stored; catching up will tell. */
+  function failInFlight(reason: string) {
+    for (const list of Object.values(pending.value)) {
+      for (const item of list) {
+        if (item.status === 'sending') {
+          item.status = 'failed'
+          item.error = reason
+        }
+      }
+    }
+  }
+
+  /** Keeps long-open busy rooms light: drop the oldest messages beyond KEEP_MESSAGES. */
+  function trim(room: string) {
+    const entry = history.value[room]
+    if (!entry || entry.messages.length <= KEEP_MESSAGES + PAGE_SIZE_DEFAULT) return
+    entry.messages.splice(0, entry.messages.length - KEEP_MESSAGES)
+    entry.hasOlder = true
+  }
+
+  function reset() {
+    history.value = {}
+    pending.value = {}
+    loadingOlder.value = {}
+  }
+
+  return { history, pending, loadingOlder, messagesOf, pendingOf, receive, loadLatest, loadOlder, catchUp, catchUpAll, send, retry, discard, failInFlight, trim, reset }
+})

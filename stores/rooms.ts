@@ -1,0 +1,94 @@
+import { defineStore } from 'pinia'
+import type { ChatMessage, Room, RoomSummary } from '#shared/types/chat'
+import type { CreateRoomInput } from '#shared/schemas/rooms'
+import { ROOM_ID_PATTERN } from '#shared/schemas/rooms'
+
+const PREVIEW_LENGTH = 80
+export const LAST_ROOM_COOKIE = 'last-room'
+export const DEFAULT_ROOM = 'general'
+
+function preview(message: ChatMessage): string {
+  const text = `${message.username}: ${message.content.text.replace(/\s+/g, ' ')}`
+  return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text
+}
+
+function summaryOf(room: Room): RoomSummary {
+  return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null }
+}
+
+/** The sidebar: every room, which one is open, and unread counts of the others. */
+export const useRoomsStore = defineStore('rooms', () => {
+  const api = useApi()
+  const list = ref<RoomSummary[]>([])
+  const loaded = ref(false)
+  const currentId = ref<string | null>(null)
+  const unread = ref<Record<string, number>>({})
+  /** Messages that arrived in the open room while the tab was hidden. */
+  const unseenHere = ref(0)
+  const lastRoom = useCookie<string | null>(LAST_ROOM_COOKIE, { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax', path: '/' })
+
+  const current = computed(() => list.value.find(r => r.id === currentId.value) ?? null)
+  const totalUnread = computed(() => Object.entries(unread.value).reduce((sum, [id, n]) => sum + (id === currentId.value ? 0 : n), 0) + unseenHere.value)
+
+  function byId(id: string): RoomSummary | null {
+    return list.value.find(r => r.id === id) ?? null
+  }
+
+  /** Loads the list once (on the server during SSR); `force` refreshes it, e.g. after a reconnect. */
+  async function load(force = false) {
+    if (loaded.value && !force) return
+    const { rooms } = await api<{ rooms: RoomSummary[] }>('/api/rooms')
+    list.value = rooms
+    loaded.value = true
+  }
+
+  function upsert(summary: RoomSummary) {
+    const index = list.value.findIndex(r => r.id === summary.id)
+    if (index === -1) list.value.push(summary)
+    else list.value[index] = { ...list.value[index]!, ...summary }
+  }
+
+  /** The room now on screen: clears its unread count and remembers it for `/`. */
+  function enter(id: string) {
+    currentId.value = id
+    unseenHere.value = 0
+    if (unread.value[id]) unread.value = { ...unread.value, [id]: 0 }
+    if (ROOM_ID_PATTERN.test(id)) lastRoom.value = id
+  }
+
+  function leave(id: string) {
+    if (currentId.value === id) currentId.value = null
+  }
+
+  /** A message arrived (live or by catching up): update the preview and maybe the unread counts. */
+  function noteMessage(message: ChatMessage, options: { mine: boolean, hidden: boolean }) {
+    const room = byId(message.room)
+    if (room && (room.lastMessageAt ?? 0) <= message.time) {
+      room.preview = preview(message)
+      room.lastMessageAt = message.time
+    }
+    if (options.mine) return
+    if (message.room !== currentId.value) unread.value = { ...unread.value, [message.room]: (unread.value[message.room] ?? 0) + 1 }
+    else if (options.hidden) unseenHere.value++
+  }
+
+  function markSeen() {
+    unseenHere.value = 0
+  }
+
+  async function create(input: CreateRoomInput): Promise<Room> {
+    const { room } = await $fetch<{ room: Room }>('/api/rooms', { method: 'POST', body: input })
+    upsert(summaryOf(room))
+    return room
+  }
+
+  function reset() {
+    list.value = []
+    loaded.value = false
+    currentId.value = null
+    unread.value = {}
+    unseenHere.value = 0
+  }
+
+  return { list, loaded, currentId, unread, unseenHere, current, totalUnread, lastRoom, byId, load, upsert, enter, leave, noteMessage, markSeen, create, reset }
+})
