@@ -34,7 +34,6 @@ export default defineNitroPlugin((nitro) => {
     pingTimeout: 20_000,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     perMessageDeflate: false,
-    allowRequest: (req, callback) => callback(null, isAllowedOrigin(req, config.trustProxy, config.allowedOrigins)),
   })
   const io: ChatServer = new Server({ serveClient: false })
   io.bind(engine)
@@ -67,6 +66,7 @@ export default defineNitroPlugin((nitro) => {
 
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
   io.use((socket, next) => {
+    if (!isAllowedOrigin(socket.request, config.trustProxy, config.allowedOrigins)) return next(new Error('Origin not allowed'))
     socket.data.address = clientAddress(socket.request, config.trustProxy)
     socket.data.user = null
     socket.data.viewing = null
@@ -99,6 +99,9 @@ export default defineNitroPlugin((nitro) => {
           prepare: (req: IncomingMessage) => void
           onWebSocket: (req: IncomingMessage, socket: unknown, websocket: unknown) => void
         }
+        // crossws creates the ws socket without engine.io's size limit: apply it to its receiver.
+        const receiver = (peer.websocket as unknown as { _receiver?: { _maxPayload: number } })._receiver
+        if (receiver) receiver._maxPayload = MAX_FRAME_BYTES
         engineInternals.prepare(req)
         engineInternals.onWebSocket(req, req.socket, peer.websocket)
       },

@@ -5,6 +5,9 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 type Untyped = { emit: (event: string, ...args: unknown[]) => void, once: (event: string, listener: (...args: unknown[]) => void) => void }
 
 const open: TestSocket[] = []
+/** 'presence' and 'login' arrive right after connecting, before a test could listen: keep them. */
+const EARLY_EVENTS = ['presence', 'login']
+const early = new WeakMap<TestSocket, Map<string, unknown>>()
 
 /** A socket.io-client connection, websocket only unless told otherwise, closed after the test file. */
 export async function connect(url: string, options: { cookie?: string, origin?: string, transports?: string[] } = {}): Promise<TestSocket> {
@@ -13,6 +16,9 @@ export async function connect(url: string, options: { cookie?: string, origin?: 
   if (options.origin) headers.origin = options.origin
   const socket: TestSocket = io(url, { transports: options.transports ?? ['websocket'], extraHeaders: headers, reconnection: false, forceNew: true })
   open.push(socket)
+  const buffer = new Map<string, unknown>()
+  early.set(socket, buffer)
+  for (const event of EARLY_EVENTS) (socket as unknown as Untyped).once(event, (payload: unknown) => buffer.set(event, payload))
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve())
     socket.once('connect_error', reject)
@@ -37,6 +43,13 @@ export function call<T = unknown>(socket: TestSocket, event: string, ...args: un
 
 /** Resolves with the next payload of `event`, or fails after `timeoutMs`. */
 export function waitFor<T = unknown>(socket: TestSocket, event: string, timeoutMs = 5000): Promise<T> {
+  const buffered = early.get(socket)
+  if (buffered?.has(event)) {
+    const payload = buffered.get(event)
+    buffered.delete(event)
+    return Promise.resolve(payload as T)
+  }
+  buffered?.delete(event)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${event}" within ${timeoutMs} ms`)), timeoutMs)
     ;(socket as unknown as Untyped).once(event, (payload: unknown) => {

@@ -1,0 +1,249 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { ChatMessage, MessagePage, RoomSummary } from '#shared/types/chat'
+import { Client } from '../support/http.ts'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { call, closeAll, collect, connect, expectSilence, signedInGuest, waitFor } from '../support/sockets.ts'
+
+let db: Awaited<ReturnType<typeof startDatabase>>
+let app: Awaited<ReturnType<typeof startApp>>
+
+beforeAll(async () => {
+  db = await startDatabase()
+  app = await startApp({ dynamodbEndpoint: db.endpoint, env: { MESSAGE_BURST: '10', MESSAGES_PER_SECOND: '5' } })
+})
+afterEach(() => closeAll())
+afterAll(async () => {
+  await app?.stop()
+  await db?.stop()
+})
+
+let n = 0
+const name = () => `sock${Date.now().toString(36)}${n++}`
+
+describe('connecting', () => {
+  it('tells every new connection how many people are online', async () => {
+    const socket = await connect(app.url, { transports: ['polling', 'websocket'] })
+    const presence = await waitFor<{ numUsers: number }>(socket, 'presence')
+    expect(presence.numUsers).toEqual(expect.any(Number))
+  })
+
+  it('refuses a handshake from another origin', async () => {
+    await expect(connect(app.url, { origin: 'https://evil.example' })).rejects.toThrow()
+    const ok = await connect(app.url, { origin: app.url })
+    expect(ok.connected).toBe(true)
+  })
+
+  it('signs a browser socket in from its session cookie', async () => {
+    const http = new Client(app.url)
+    const { json } = await http.post('/api/auth/guest')
+    const socket = await connect(app.url, { cookie: http.cookieHeader })
+    const login = await waitFor<{ numUsers: number }>(socket, 'login')
+    expect(login.numUsers).toBeGreaterThanOrEqual(1)
+    const [err, message] = await call<ChatMessage>(socket, 'new message', { room: 'general', message: 'from a cookie' })
+    expect(err).toBeNull()
+    expect(message.username).toBe(json.user.username)
+  })
+})
+
+describe('signing in over the socket', () => {
+  it('creates users, authenticates them and refuses a second identity', async () => {
+    const username = name()
+    const creator = await connect(app.url)
+    const [createErr, created] = await call(creator, 'create user', { username, email: `${username}@example.com`, password: 'Socket-Pass-1' })
+    expect(createErr).toBeNull()
+    expect(created).toEqual({ username, avatar: `/api/avatars/${username}.svg` })
+    expect((await call(creator, 'anonymous user'))[0]).toBe('User already has a logged in identity')
+
+    const other = await connect(app.url)
+    expect((await call(other, 'authenticate user', { username, password: 'wrong-password' }))[0]).toBe('No matching account found')
+    expect((await call(other, 'authenticate user', { username: 'nobody-here', password: 'Socket-Pass-1' }))[0]).toBe('No matching account found')
+    const loginEvent = waitFor<{ numUsers: number }>(other, 'login')
+    const [authErr, identity] = await call(other, 'authenticate user', { username: username.toUpperCase(), password: 'Socket-Pass-1' })
+    expect(authErr).toBeNull()
+    expect(identity).toEqual({ username, avatar: `/api/avatars/${username}.svg` })
+    expect((await loginEvent).numUsers).toBeGreaterThanOrEqual(1)
+    expect((await call(other, 'authenticate user', { username, password: 'Socket-Pass-1' }))[0]).toBe('User already has a logged in identity')
+  })
+
+  it('rejects a taken name and invalid account data with clear messages', async () => {
+    const username = name()
+    const first = await connect(app.url)
+    await call(first, 'create user', { username, password: 'Socket-Pass-1' })
+    const second = await connect(app.url)
+    expect((await call(second, 'create user', { username, password: 'Socket-Pass-1' }))[0]).toMatch(/already taken/)
+    expect((await call(second, 'create user', { username: 'x', password: 'Socket-Pass-1' }))[0]).toMatch(/at least 3/)
+    expect((await call(second, 'create user', null))[0]).toMatch(/expected object/i)
+  })
+
+  it('makes guests anonymous_<6 hex> and announces them to the others', async () => {
+    const watcher = await signedInGuest(app.url)
+    const joined = waitFor<{ username: string, avatar: string, numUsers: number }>(watcher.socket, 'user joined')
+    const guest = await signedInGuest(app.url)
+    expect(guest.username).toMatch(/^anonymous_[0-9a-f]{6}$/)
+    expect(await joined).toEqual({ username: guest.username, avatar: `/api/avatars/${guest.username}.svg`, numUsers: expect.any(Number) })
+  })
+})
+
+describe('messages', () => {
+  it('refuses to send before signing in, with the original error strings', async () => {
+    const socket = await connect(app.url)
+    expect((await call(socket, 'new message', { room: 'general', message: 'hi' }))[0]).toBe('Can\'t send a message until you are authenticated')
+    await call(socket, 'anonymous user')
+    expect((await call(socket, 'new message', { message: 'hi' }))[0]).toBe('Must pass a parameter `room` which is a string')
+    expect((await call(socket, 'new message', { room: 42, message: 'hi' }))[0]).toBe('Must pass a parameter `room` which is a string')
+    expect((await call(socket, 'new message', { room: 'general' }))[0]).toBe('Must pass a parameter `message` which is a string')
+    expect((await call(socket, 'new message', { room: 'general', message: ['hi'] }))[0]).toBe('Must pass a parameter `message` which is a string')
+    expect((await call(socket, 'new message', { room: 'general', message: '   ' }))[0]).toMatch(/empty/)
+    expect((await call(socket, 'new message', { room: 'general', message: 'x'.repeat(2001) }))[0]).toMatch(/at most 2000/)
+    expect((await call(socket, 'new message', { room: 'Not Valid', message: 'hi' }))[0]).toMatch(/Room ids/)
+    expect((await call(socket, 'new message', { room: 'no-such-room', message: 'hi' }))[0]).toMatch(/no room/)
+  })
+
+  it('persists a message, acks the stored message and relays it only to the room\'s other subscribers', async () => {
+    const alice = await signedInGuest(app.url)
+    const bob = await signedInGuest(app.url)
+    const aliceInbox = collect(alice.socket, 'new message')
+    const relayed = waitFor<ChatMessage>(bob.socket, 'new message')
+    const [err, stored] = await call<ChatMessage>(alice.socket, 'new message', { room: 'fargate', message: '  Hello <b>Bob</b>  ' })
+    expect(err).toBeNull()
+    expect(stored).toEqual({ room: 'fargate', message: expect.stringMatching(/^\d{13}:[0-9a-f]{16}$/), username: alice.username, avatar: `/api/avatars/${alice.username}.svg`, time: expect.any(Number), content: { text: 'Hello <b>Bob</b>' } })
+    expect(await relayed).toEqual(stored)
+    const [, page] = await call<MessagePage>(bob.socket, 'message list', { room: 'fargate' })
+    expect(page.messages[0]).toEqual(stored)
+    expect(aliceInbox).toEqual([]) // the sender learns from its ack, not from a relay
+  })
+
+  it('does not relay a room\'s messages to sockets outside it', async () => {
+    const creator = await connect(app.url)
+    await call(creator, 'create user', { username: name(), password: 'Socket-Pass-1' })
+    const http = new Client(app.url)
+    await http.post('/api/auth/guest')
+    const roomId = `private-${name()}`
+    expect((await http.post('/api/rooms', { id: roomId, name: 'Private' })).status).toBe(201)
+    const outsider = await signedInGuest(app.url)
+    const member = await signedInGuest(app.url)
+    await call(member.socket, 'join room', roomId)
+    const outsiderInbox = collect(outsider.socket, 'new message')
+    const received = waitFor<ChatMessage>(member.socket, 'new message')
+    await call(creator, 'new message', { room: roomId, message: 'members only' })
+    expect((await received).content.text).toBe('members only')
+    await new Promise(r => setTimeout(r, 200))
+    expect(outsiderInbox).toEqual([])
+  })
+
+  it('keeps one sender\'s order and pages history newest first with a cursor', async () => {
+    const room = 'lambda'
+    const sender = await signedInGuest(app.url)
+    const reader = await signedInGuest(app.url)
+    const relayed = collect<ChatMessage>(reader.socket, 'new message')
+    const acks = await Promise.all(Array.from({ length: 8 }, (_, i) => call<ChatMessage>(sender.socket, 'new message', { room, message: `ordered ${i}` })))
+    expect(acks.every(([err]) => err === null)).toBe(true)
+    const ids = acks.map(([, m]) => m.message)
+    expect([...ids].sort()).toEqual(ids)
+    await expect.poll(() => relayed.length).toBe(8)
+    expect(relayed.map(m => m.content.text)).toEqual(acks.map((_, i) => `ordered ${i}`))
+
+    const [, newest] = await call<MessagePage>(reader.socket, 'message list', { room })
+    expect(newest.messages.slice(0, 8).map(m => m.content.text)).toEqual(acks.map((_, i) => `ordered ${i}`).reverse())
+    const [, older] = await call<MessagePage>(reader.socket, 'message list', { room, message: ids[4] })
+    expect(older.messages.slice(0, 4).map(m => m.content.text)).toEqual(['ordered 3', 'ordered 2', 'ordered 1', 'ordered 0'])
+    expect((await call(reader.socket, 'message list', { room, message: 'not-a-cursor' }))[0]).toBe('Cursor must be a message id')
+    const [, caught] = await call<MessagePage>(reader.socket, 'catch up', { room, after: ids[5] })
+    expect(caught.messages.map(m => m.content.text)).toEqual(['ordered 6', 'ordered 7'])
+  })
+
+  it('limits each user to a burst then a steady rate, with a clear error', async () => {
+    const sender = await signedInGuest(app.url)
+    const results = await Promise.all(Array.from({ length: 14 }, (_, i) => call(sender.socket, 'new message', { room: 'ecs', message: `burst ${i}` })))
+    const refused = results.filter(([err]) => err)
+    expect(results.filter(([err]) => !err).length).toBe(10)
+    expect(refused[0]![0]).toMatch(/too fast/)
+  })
+
+  it('survives malformed payloads, missing acks and prototype tricks', async () => {
+    const socket = await connect(app.url)
+    await call(socket, 'anonymous user')
+    const raw = socket as unknown as { emit: (event: string, ...args: unknown[]) => void }
+    for (const event of ['new message', 'message list', 'create user', 'authenticate user', 'join room', 'typing', 'stop typing', 'catch up', 'room list', 'leave room', 'no such event']) {
+      raw.emit(event)
+      raw.emit(event, null)
+      raw.emit(event, 42, 'x'.repeat(10_000))
+      raw.emit(event, JSON.parse('{"__proto__": {"room": "general", "message": "polluted"}}'))
+    }
+    const [err] = await call(socket, 'new message', JSON.parse('{"__proto__": {"room": "general", "message": "polluted"}}'))
+    expect(err).toBe('Must pass a parameter `room` which is a string')
+    const [okErr] = await call(socket, 'room list')
+    expect(okErr).toBeNull()
+    expect((await fetch(`${app.url}/api/health`)).status).toBe(200)
+  })
+
+  it('drops a frame larger than the limit without harming the server', async () => {
+    const socket = await signedInGuest(app.url)
+    const closed = waitFor(socket.socket, 'disconnect')
+    ;(socket.socket as unknown as { emit: (e: string, p: unknown) => void }).emit('new message', { room: 'general', message: 'x'.repeat(100_000) })
+    await closed
+    expect((await fetch(`${app.url}/api/health`)).status).toBe(200)
+  })
+})
+
+describe('rooms, presence and typing', () => {
+  it('lists rooms to anyone, with previews and online counts', async () => {
+    const socket = await connect(app.url)
+    const [err, rooms] = await call<RoomSummary[]>(socket, 'room list')
+    expect(err).toBeNull()
+    expect(rooms.map(r => r.id).slice(0, 4)).toEqual(['general', 'fargate', 'lambda', 'ecs'])
+    expect(rooms[0]).toEqual(expect.objectContaining({ id: 'general', name: 'General', image: expect.any(String), preview: expect.any(String), status: 'none', onlineCount: expect.any(Number) }))
+  })
+
+  it('lists who is looking at a room and updates the others', async () => {
+    const alice = await signedInGuest(app.url)
+    const bob = await signedInGuest(app.url)
+    const [, first] = await call<{ members: { username: string }[] }>(alice.socket, 'join room', 'general')
+    expect(first.members.map(m => m.username)).toContain(alice.username)
+    const update = waitFor<{ room: string, members: { username: string }[] }>(alice.socket, 'room members')
+    await call(bob.socket, 'join room', 'general')
+    const seen = await update
+    expect(seen.room).toBe('general')
+    expect(seen.members.map(m => m.username)).toEqual(expect.arrayContaining([alice.username, bob.username]))
+    const [, rooms] = await call<RoomSummary[]>(bob.socket, 'room list')
+    expect(rooms.find(r => r.id === 'general')!.onlineCount).toBeGreaterThanOrEqual(2)
+    const left = waitFor<{ members: { username: string }[] }>(alice.socket, 'room members')
+    bob.socket.emit('leave room', 'general')
+    expect((await left).members.map(m => m.username)).not.toContain(bob.username)
+    expect((await call(alice.socket, 'join room', 'Bad Room'))[0]).toMatch(/Room ids/)
+  })
+
+  it('counts a user with two tabs once and says "user left" only when the last one closes', async () => {
+    const http = new Client(app.url)
+    const { json } = await http.post('/api/auth/guest')
+    const watcher = await signedInGuest(app.url)
+    const tab1 = await connect(app.url, { cookie: http.cookieHeader })
+    const { numUsers } = await waitFor<{ numUsers: number }>(tab1, 'login')
+    const tab2 = await connect(app.url, { cookie: http.cookieHeader })
+    expect((await waitFor<{ numUsers: number }>(tab2, 'login')).numUsers).toBe(numUsers)
+    tab1.disconnect()
+    await expectSilence(watcher.socket, 'user left')
+    const left = waitFor<{ username: string, numUsers: number }>(watcher.socket, 'user left')
+    tab2.disconnect()
+    expect(await left).toEqual({ username: json.user.username, avatar: json.user.avatar, numUsers: numUsers - 1 })
+  })
+
+  it('relays typing to the others in the room and ends it by itself after about 3 s', async () => {
+    const alice = await signedInGuest(app.url)
+    const bob = await signedInGuest(app.url)
+    const typing = waitFor<{ room: string, username: string, avatar: string }>(bob.socket, 'typing')
+    alice.socket.emit('typing', 'general')
+    expect(await typing).toEqual({ room: 'general', username: alice.username, avatar: `/api/avatars/${alice.username}.svg` })
+    const started = Date.now()
+    const stopped = await waitFor<{ room: string, username: string }>(bob.socket, 'stop typing', 6000)
+    expect(stopped).toEqual({ room: 'general', username: alice.username })
+    expect(Date.now() - started).toBeGreaterThan(2000)
+
+    const again = waitFor(bob.socket, 'typing')
+    alice.socket.emit('typing', 'general')
+    await again
+    const explicit = waitFor(bob.socket, 'stop typing', 1000)
+    alice.socket.emit('stop typing', 'general')
+    await explicit
+  })
+})
