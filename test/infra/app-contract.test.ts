@@ -1,0 +1,290 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { loadConfig } from '../../server/utils/config.ts'
+import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/utils/tables.ts'
+import { ROOT, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
+import { deployedStacks } from './stacks.ts'
+import { asObject, resolveResource, resolveValue } from './resolve.ts'
+
+// ---------------------------------------------------------------- what the app declares
+
+/** Parsed from server/utils/config.ts's source (it exports neither list). */
+function configSource() {
+  const text = readText('server/utils/config.ts')
+  const required = text.match(/const REQUIRED_IN_PRODUCTION = \[([^\]]*)\]/)
+  const schemaStart = text.indexOf('const envSchema = z.object({')
+  const schemaEnd = text.indexOf('\n})', schemaStart)
+  const port = text.match(/^\s+PORT:.*\.default\((\d+)\)/m)
+  if (!required || schemaStart < 0 || schemaEnd < 0 || !port) throw new Error('server/utils/config.ts changed shape: update test/infra/app-contract.test.ts')
+  return {
+    required: [...required[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map(m => m[1]!),
+    read: [...text.slice(schemaStart, schemaEnd).matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map(m => m[1]!),
+    defaultPort: Number(port[1]),
+  }
+}
+
+// ---------------------------------------------------------------- what the infrastructure does
+
+const stacks = deployedStacks()
+const stackOf = (file: string): DeployedStack => stacks.find(s => s.file === file)!
+const service = stackOf('infra/chat-service.yml')
+const resources = stackOf('infra/resources.yml')
+const cluster = stackOf('infra/cluster.yml')
+const taskDefinition = Object.values(service.template.Resources).find(r => r.Type === 'AWS::ECS::TaskDefinition')!
+const container = (taskDefinition.Properties!.ContainerDefinitions as JsonObject[])[0]!
+const environment = container.Environment as { Name: string, Value: Json }[]
+const secrets = container.Secrets as { Name: string, ValueFrom: Json }[]
+const targetGroup = Object.values(service.template.Resources).find(r => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')!
+const ecsService = Object.values(service.template.Resources).find(r => r.Type === 'AWS::ECS::Service')!
+
+/** The environment a task gets, with plausible deployed values (secrets generated to their spec). */
+function taskEnvironment(): Record<string, string> {
+  const env = Object.fromEntries(environment.map(e => [e.Name, resolveValue(e.Value, service, stacks)]))
+  for (const secret of secrets) {
+    const { resource } = resolveResource(secret.ValueFrom, service, stacks)
+    if (resource.Type !== 'AWS::SecretsManager::Secret') throw new Error(`${secret.Name} does not come from a Secrets Manager secret`)
+    const generate = asObject(resource.Properties!.GenerateSecretString)
+    env[secret.Name] = 'x'.repeat(Number(generate.PasswordLength ?? 32))
+  }
+  return env
+}
+
+// ---------------------------------------------------------------- checkers (each also fed a broken case)
+
+/** The names the task sets cover every variable required in production, and are all read by the app. */
+function checkEnvironmentNames(names: string[], app: { required: string[], read: string[] }): string[] {
+  const problems: string[] = []
+  for (const name of app.required) if (!names.includes(name)) problems.push(`${name} is required in production but the task does not set it`)
+  for (const name of names) if (!app.read.includes(name) && name !== 'NODE_ENV') problems.push(`${name} is set by the task but the app never reads it`)
+  const duplicates = names.filter((n, i) => names.indexOf(n) !== i)
+  for (const name of duplicates) problems.push(`${name} is set twice`)
+  return problems
+}
+
+/** Key schemas and indexes of a CloudFormation table equal the app's definition. */
+function checkTable(kind: TableKind, properties: JsonObject, definition: TableDefinition): string[] {
+  const problems: string[] = []
+  const sortByName = (list: unknown) => [...(list as { AttributeName: string }[] ?? [])].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName))
+  const indexes = (list: unknown) => [...(list as JsonObject[] ?? [])]
+    .map(i => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection }))
+    .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName)))
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+  if (!same(sortByName(properties.AttributeDefinitions), sortByName(definition.AttributeDefinitions))) problems.push(`${kind}: AttributeDefinitions differ from TABLE_DEFINITIONS`)
+  if (!same(properties.KeySchema, definition.KeySchema)) problems.push(`${kind}: KeySchema differs from TABLE_DEFINITIONS`)
+  if (!same(indexes(properties.GlobalSecondaryIndexes), indexes(definition.GlobalSecondaryIndexes))) problems.push(`${kind}: GlobalSecondaryIndexes differ from TABLE_DEFINITIONS`)
+  if (properties.BillingMode !== 'PAY_PER_REQUEST') problems.push(`${kind}: not on-demand (BillingMode PAY_PER_REQUEST)`)
+  if (asObject(properties.PointInTimeRecoverySpecification ?? {}).PointInTimeRecoveryEnabled !== true) problems.push(`${kind}: point-in-time recovery is off`)
+  return problems
+}
+
+/** The table resource the task's variable for a kind of table names (env var → import → export → resource). */
+function tableFor(kind: TableKind) {
+  const variable = environment.find(e => e.Name === TABLE_ENV_VARS[kind])
+  if (!variable) throw new Error(`the task does not set ${TABLE_ENV_VARS[kind]}`)
+  return resolveResource(variable.Value, service, stacks)
+}
+
+const COMMAND_ACTIONS: Record<string, string> = {
+  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem',
+  BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems',
+}
+
+/** DynamoDB actions the production server code sends (the embedded development database excluded). */
+function dynamoDbActionsUsed(): Map<string, string[]> {
+  const used = new Map<string, string[]>()
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : /\.(ts|mts|js|mjs)$/.test(name) ? [path] : []
+  })
+  for (const path of files(join(ROOT, 'server'))) {
+    const file = relative(ROOT, path)
+    if (file === 'server/utils/embedded-dynamodb.ts') continue
+    const text = readFileSync(path, 'utf8')
+    const found = [
+      ...[...text.matchAll(/\bnew ([A-Z][A-Za-z]*)Command\s*\(/g)].map(m => COMMAND_ACTIONS[m[1]!] ?? m[1]!),
+      ...[...text.matchAll(/\bpaginate(Query|Scan)\s*\(/g)].map(m => m[1]!),
+    ]
+    for (const action of found) used.set(`dynamodb:${action}`, [...(used.get(`dynamodb:${action}`) ?? []), file])
+  }
+  return used
+}
+
+/** Actions allowed to the task role on the tables. */
+function taskRoleActions(): string[] {
+  const role = Object.values(resources.template.Resources).find(r => r.Type === 'AWS::IAM::Role')!
+  return (role.Properties!.Policies as JsonObject[]).flatMap(p => (asObject(p.PolicyDocument).Statement as JsonObject[]))
+    .filter(s => s.Effect === 'Allow').flatMap(s => [s.Action].flat() as string[])
+}
+
+function checkActions(used: Map<string, string[]>, allowed: string[]): string[] {
+  const problems: string[] = []
+  for (const [action, files] of used) if (!allowed.includes(action)) problems.push(`${action} (used in ${files.join(', ')}) is not allowed to the task role`)
+  for (const action of allowed) if (/\*/.test(action)) problems.push(`${action} is a wildcard`)
+  return problems
+}
+
+// ---------------------------------------------------------------- the checks
+
+describe('DynamoDB tables', () => {
+  test.each(Object.keys(TABLE_DEFINITIONS) as TableKind[])('the %s table the task is pointed at has the key schema and indexes of TABLE_DEFINITIONS', (kind) => {
+    const { stack, resource } = tableFor(kind)
+    expect(stack.file).toBe('infra/resources.yml')
+    expect(resource.Type).toBe('AWS::DynamoDB::Table')
+    expect(checkTable(kind, resource.Properties!, TABLE_DEFINITIONS[kind])).toEqual([])
+  })
+
+  test('resources.yml defines exactly the app\'s tables, each named by its own variable', () => {
+    const tables = Object.entries(resources.template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([id]) => id).sort()
+    const pointedAt = (Object.keys(TABLE_DEFINITIONS) as TableKind[]).map(kind => tableFor(kind).logicalId).sort()
+    expect(pointedAt).toEqual(tables)
+  })
+
+  test('a table that drifts from TABLE_DEFINITIONS is caught', () => {
+    const { resource } = tableFor('messages')
+    const drifted: TableDefinition = {
+      ...TABLE_DEFINITIONS.messages,
+      KeySchema: [...TABLE_DEFINITIONS.messages.KeySchema!].reverse(),
+      GlobalSecondaryIndexes: [{ IndexName: 'by-author', KeySchema: [{ AttributeName: 'author', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    }
+    expect(checkTable('messages', resource.Properties!, drifted)).toEqual([
+      'messages: KeySchema differs from TABLE_DEFINITIONS',
+      'messages: GlobalSecondaryIndexes differ from TABLE_DEFINITIONS',
+    ])
+    expect(checkTable('messages', { ...resource.Properties!, BillingMode: 'PROVISIONED', PointInTimeRecoverySpecification: {} }, TABLE_DEFINITIONS.messages))
+      .toEqual(['messages: not on-demand (BillingMode PAY_PER_REQUEST)', 'messages: point-in-time recovery is off'])
+  })
+})
+
+describe('the task\'s environment', () => {
+  const app = configSource()
+  const names = [...environment.map(e => e.Name), ...secrets.map(s => s.Name)]
+
+  test('sets every variable config.ts requires in production, and only variables config.ts reads', () => {
+    expect(app.required.length).toBeGreaterThan(0)
+    expect(checkEnvironmentNames(names, app)).toEqual([])
+  })
+
+  test('the list parsed from config.ts is the one loadConfig enforces', () => {
+    const env = taskEnvironment()
+    for (const name of app.required) {
+      const { [name]: _removed, ...without } = env
+      expect(() => loadConfig(without), name).toThrow(`${name} is required in production`)
+    }
+  })
+
+  test('is accepted by the app\'s own configuration check, as deployed', () => {
+    const env = taskEnvironment()
+    const config = loadConfig(env)
+    expect(config.production).toBe(true)
+    expect(config.trustProxy).toBe(true)
+    expect(config.port).toBe(app.defaultPort)
+    expect(config.tables.users).toBe('fargate-chat-resources-users')
+    expect(config.redisUrl).toMatch(/^rediss:\/\/<Redis\.PrimaryEndPoint\.Address>:<Redis\.PrimaryEndPoint\.Port>$/)
+    expect(config.sessionPassword.length).toBeGreaterThanOrEqual(32)
+  })
+
+  test('keeps the session password out of plain environment variables', () => {
+    expect(environment.map(e => e.Name)).not.toContain('NUXT_SESSION_PASSWORD')
+    expect(secrets.map(s => s.Name)).toContain('NUXT_SESSION_PASSWORD')
+  })
+
+  test('a missing required variable, an unknown one and a duplicate are caught', () => {
+    const broken = [...names.filter(n => n !== 'ROOM_TABLE'), 'ROOMS_TABLE', 'PORT']
+    expect(checkEnvironmentNames(broken, app)).toEqual([
+      'ROOM_TABLE is required in production but the task does not set it',
+      'ROOMS_TABLE is set by the task but the app never reads it',
+      'PORT is set twice',
+    ])
+  })
+})
+
+describe('task role permissions', () => {
+  test('allow every DynamoDB action the server code sends, and no wildcard', () => {
+    const used = dynamoDbActionsUsed()
+    expect([...used.keys()]).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']))
+    expect(checkActions(used, taskRoleActions())).toEqual([])
+  })
+
+  test('cover exactly the three tables (and their indexes)', () => {
+    const role = Object.values(resources.template.Resources).find(r => r.Type === 'AWS::IAM::Role')!
+    const statement = (asObject((role.Properties!.Policies as JsonObject[])[0]).PolicyDocument as JsonObject).Statement as JsonObject[]
+    const targets = statement.flatMap(s => [s.Resource].flat() as Json[]).map(r => JSON.stringify(r))
+    const tables = Object.entries(resources.template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([id]) => id)
+    expect(targets.sort()).toEqual(tables.flatMap(id => [JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }), JSON.stringify({ 'Fn::Sub': `\${${id}.Arn}/index/*` })]).sort())
+  })
+
+  test('an action the code uses but the role lacks is caught', () => {
+    const used = new Map([['dynamodb:DeleteItem', ['server/utils/x.ts']]])
+    expect(checkActions(used, ['dynamodb:GetItem', 'dynamodb:*'])).toEqual([
+      'dynamodb:DeleteItem (used in server/utils/x.ts) is not allowed to the task role',
+      'dynamodb:* is a wildcard',
+    ])
+  })
+})
+
+describe('health checks and ports', () => {
+  const app = configSource()
+  const dockerfile = readText('Dockerfile')
+
+  test('the load balancer checks /api/health, a route the server has', () => {
+    expect(targetGroup.Properties!.HealthCheckPath).toBe('/api/health')
+    expect(routeFile('/api/health')).toBe('server/api/health.get.ts')
+    expect(routeFile('/api/healthz')).toBeUndefined()
+  })
+
+  test('the container and Docker health checks call the same route', () => {
+    expect(JSON.stringify(asObject(container.HealthCheck).Command)).toContain(`127.0.0.1:${app.defaultPort}/api/health`)
+    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/api\/health/)
+  })
+
+  test('the app\'s default port is the one the image exposes and every stack uses', () => {
+    expect(app.defaultPort).toBe(3000)
+    const port = app.defaultPort
+    expect(dockerfile.match(/^EXPOSE\s+(\d+)/m)?.[1]).toBe(String(port))
+    expect(dockerfile).toMatch(new RegExp(`PORT=${port}\\b`))
+    expect(environment.find(e => e.Name === 'PORT')?.Value).toBe(String(port))
+    expect((container.PortMappings as JsonObject[]).map(p => p.ContainerPort)).toEqual([port])
+    expect(targetGroup.Properties!.Port).toBe(port)
+    const balanced = (ecsService.Properties!.LoadBalancers as JsonObject[])[0]!
+    expect(balanced.ContainerPort).toBe(port)
+    expect(balanced.ContainerName).toBe(container.Name)
+    const ingress = (cluster.template.Resources.TaskSecurityGroup!.Properties!.SecurityGroupIngress as JsonObject[])
+    expect(ingress.map(r => [r.FromPort, r.ToPort])).toEqual([[port, port]])
+  })
+})
+
+describe('deployments and shutdown', () => {
+  test('roll back a failing deployment and keep full capacity while replacing tasks', () => {
+    const deployment = asObject(ecsService.Properties!.DeploymentConfiguration)
+    expect(deployment.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true })
+    expect([deployment.MinimumHealthyPercent, deployment.MaximumPercent]).toEqual([100, 200])
+  })
+
+  test('run tasks in private subnets without public addresses', () => {
+    const network = asObject(asObject(ecsService.Properties!.NetworkConfiguration).AwsvpcConfiguration)
+    expect(network.AssignPublicIp).toBe('DISABLED')
+    expect(JSON.stringify(network.Subnets)).toContain('-PrivateSubnets')
+  })
+
+  test('give the server time to shut down: stop timeout above Nitro\'s 30 s, within Fargate\'s 120 s; short deregistration', () => {
+    expect(container.StopTimeout).toBeGreaterThan(30)
+    expect(container.StopTimeout).toBeLessThanOrEqual(120)
+    const attributes = Object.fromEntries((targetGroup.Properties!.TargetGroupAttributes as { Key: string, Value: string }[]).map(a => [a.Key, a.Value]))
+    expect(Number(attributes['deregistration_delay.timeout_seconds'])).toBeLessThanOrEqual(60)
+  })
+
+  test('scale on CPU and on requests per target, the latter labelled with the load balancer and target group', () => {
+    const policies = Object.values(service.template.Resources).filter(r => r.Type === 'AWS::ApplicationAutoScaling::ScalingPolicy')
+    const metrics = policies.map(p => asObject(asObject(p.Properties!.TargetTrackingScalingPolicyConfiguration).PredefinedMetricSpecification))
+    expect(metrics.map(m => m.PredefinedMetricType).sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization'])
+    const label = metrics.find(m => m.PredefinedMetricType === 'ALBRequestCountPerTarget')!.ResourceLabel
+    expect(resolveValue(label!, service, stacks)).toBe('<LoadBalancer.LoadBalancerFullName>/<TargetGroup.TargetGroupFullName>')
+  })
+})
+
+/** The Nitro route file serving a path, if any. */
+function routeFile(path: string): string | undefined {
+  const base = `server${path}`
+  return [`${base}.get.ts`, `${base}.ts`, `${base}/index.get.ts`, `${base}/index.ts`].find(f => existsSync(join(ROOT, f)))
+}
