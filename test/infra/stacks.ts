@@ -2,7 +2,7 @@
  * The stacks as infra/pipeline.yml deploys them: which template, under which stack name, with which
  * parameter values, in which stage. The cross-stack checks evaluate names in this context.
  */
-import { evaluate, intrinsic, isObject, loadTemplate, parameterDefaults, type Json, type JsonObject, type StackContext, type DeployedStack, type Template } from './cloudformation.ts'
+import { evaluate, intrinsic, loadTemplate, parameterDefaults, type Json, type JsonObject, type StackContext, type DeployedStack, type Template } from './cloudformation.ts'
 
 export const TEMPLATE_FILES = ['infra/cluster.yml', 'infra/resources.yml', 'infra/chat-service.yml', 'infra/pipeline.yml']
 
@@ -82,6 +82,5 @@ export function deployedStacks(pipeline = loadTemplate('infra/pipeline.yml')): D
 /** The value an Fn::GetParam override reads: [artifact, file, key]. */
 export function getParam(value: Json): [string, string, string] | undefined {
   const fn = intrinsic(value)
-  if (fn?.[0] === 'Fn::GetParam' && Array.isArray(fn[1])) return fn[1] as [string, string, string]
-  return isObject(value) ? undefined : undefined
+  return fn?.[0] === 'Fn::GetParam' && Array.isArray(fn[1]) ? fn[1] as [string, string, string] : undefined
 }
