@@ -1,0 +1,70 @@
+// The reference for the fan-out and idle benchmarks: a bare Socket.io server with the same protocol
+// shape as the app for what the benchmarks use, and nothing else — no storage, no sessions, no checks
+// beyond "signed in". `node bench/bare-server.ts --port 0` prints {"url": …} on stdout when listening.
+//   'anonymous user' (ack)            → ack(null, {username, avatar}); joins the default rooms
+//   'join room' (room, ack)           → joins, ack(null, {members: []})
+//   'new message' ({room, message}, ack) → ack(null, ChatMessage), socket.to(room).emit('new message', …)
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { parseArgs } from 'node:util'
+import { Server } from 'socket.io'
+import type { ChatMessage } from '../shared/types/chat.ts'
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } })
+const DEFAULT_ROOMS = ['general', 'fargate', 'lambda', 'ecs']
+
+const http = createServer((_req, res) => {
+  res.writeHead(404).end()
+})
+const io = new Server(http, { transports: ['websocket'], serveClient: false })
+
+let guests = 0
+let lastTime = 0
+
+io.on('connection', (socket) => {
+  let user: { username: string, avatar: string } | undefined
+
+  socket.on('anonymous user', (ack: unknown) => {
+    if (typeof ack !== 'function') return
+    user = { username: `guest-${++guests}`, avatar: '/api/avatars/guest' }
+    socket.join(DEFAULT_ROOMS)
+    ack(null, user)
+  })
+
+  socket.on('join room', (room: unknown, ack: unknown) => {
+    if (!user || typeof room !== 'string') return typeof ack === 'function' && ack('Sign in first')
+    socket.join(room)
+    if (typeof ack === 'function') ack(null, { members: [] })
+  })
+
+  socket.on('new message', (payload: { room?: unknown, message?: unknown }, ack: unknown) => {
+    if (typeof ack !== 'function') return
+    if (!user) return ack('Sign in first')
+    if (typeof payload?.room !== 'string' || typeof payload.message !== 'string') return ack('Invalid message')
+    const time = Math.max(Date.now(), lastTime + 1)
+    lastTime = time
+    const message: ChatMessage = {
+      room: payload.room,
+      message: `${String(time).padStart(13, '0')}:${randomBytes(8).toString('hex')}`,
+      username: user.username,
+      avatar: user.avatar,
+      time,
+      content: { text: payload.message },
+    }
+    ack(null, message)
+    socket.to(payload.room).emit('new message', message)
+  })
+})
+
+http.listen(Number(values.port), values.host, () => {
+  const { port } = http.address() as AddressInfo
+  process.stdout.write(`${JSON.stringify({ url: `http://${values.host}:${port}` })}\n`)
+})
+
+const stop = () => {
+  setTimeout(() => process.exit(0), 2000).unref()
+  io.close(() => process.exit(0))
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
