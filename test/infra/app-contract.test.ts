@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { loadConfig } from '../../server/utils/config.ts'
 import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/utils/tables.ts'
-import { ROOT, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
+import { ROOT, evaluateCondition, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
 import { deployedStacks } from './stacks.ts'
 import { asObject, resolveResource, resolveValue } from './resolve.ts'
 
@@ -251,6 +251,22 @@ describe('health checks and ports', () => {
     expect(balanced.ContainerName).toBe(container.Name)
     const ingress = (cluster.template.Resources.TaskSecurityGroup!.Properties!.SecurityGroupIngress as JsonObject[])
     expect(ingress.map(r => [r.FromPort, r.ToPort])).toEqual([[port, port]])
+  })
+})
+
+describe('HTTP and HTTPS', () => {
+  const rules = Object.entries(service.template.Resources).filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
+
+  test.each(['', 'arn:aws:acm:us-east-1:123456789012:certificate/x'])('with CertificateArn %j, the service forwards from exactly the listener that serves the app', (certificate) => {
+    const https = evaluateCondition(cluster.template, 'HasCertificate', { ...cluster.context.parameters, CertificateArn: certificate })
+    const created = rules.filter(([, r]) => !r.Condition || evaluateCondition(service.template, r.Condition, { ...service.context.parameters, CertificateArn: certificate }))
+    expect(created).toHaveLength(1)
+    const listener = resolveValue(created[0]![1].Properties!.ListenerArn!, service, stacks)
+    expect(listener).toBe(https ? '<HttpsListener>' : '<HttpListener>')
+  })
+
+  test('the pipeline gives both stacks the same certificate', () => {
+    expect(service.context.parameters.CertificateArn).toBe(cluster.context.parameters.CertificateArn)
   })
 })
 

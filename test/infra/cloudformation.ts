@@ -19,7 +19,7 @@ export interface Template {
   Parameters?: Record<string, { Type: string, Default?: Json, [key: string]: Json | undefined }>
   Conditions?: Record<string, Json>
   Mappings?: Record<string, Json>
-  Resources: Record<string, { Type: string, Properties?: JsonObject, Condition?: string, DependsOn?: string | string[], [key: string]: Json | undefined }>
+  Resources: Record<string, { Type: string, Properties?: JsonObject, Metadata?: Json, Condition?: string, DependsOn?: string | string[], [key: string]: Json | undefined }>
   Outputs?: Record<string, { Value: Json, Condition?: string, Export?: { Name: Json }, Description?: string }>
 }
 
@@ -163,12 +163,88 @@ export function checkReferences(template: Template): string[] {
       if (!resources.has(dependency)) problems.push(`Resources.${name}.DependsOn: ${dependency} is not a resource`)
     }
     visit(resource.Properties, `Resources.${name}.Properties`)
+    visit(resource.Metadata, `Resources.${name}.Metadata`)
   }
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     if (output.Condition !== undefined) checkCondition(output.Condition, `Outputs.${name}.Condition`)
     visit(output as unknown as Json, `Outputs.${name}`)
   }
   return problems
+}
+
+/**
+ * A Ref or GetAtt to a resource that has a Condition comes from a resource or output with the same
+ * condition, or from the matching branch of an Fn::If (the else branch of X counts for a condition
+ * defined as Not [Condition X]); otherwise the stack fails whenever the condition is false.
+ */
+export function checkConditionalReferences(template: Template): string[] {
+  const problems: string[] = []
+  const conditionOf = (name: string) => template.Resources[name]?.Condition
+  const negationOf = (name: string): string | undefined => {
+    const fn = intrinsic(template.Conditions?.[name])
+    const inner = fn?.[0] === 'Fn::Not' && Array.isArray(fn[1]) ? intrinsic(fn[1][0]) : undefined
+    return inner?.[0] === 'Condition' ? inner[1] as string : undefined
+  }
+  const visit = (value: Json | undefined, path: string, holding: Set<string>, falsified: Set<string>) => {
+    if (value === undefined) return
+    const fn = intrinsic(value)
+    const target = fn?.[0] === 'Ref' ? fn[1] as string
+      : fn?.[0] === 'Fn::GetAtt' ? (Array.isArray(fn[1]) ? fn[1][0] as string : splitGetAtt(String(fn[1]))[0])
+        : undefined
+    const required = target ? conditionOf(target) : undefined
+    if (required) {
+      const negated = negationOf(required)
+      if (!holding.has(required) && !(negated && falsified.has(negated))) problems.push(`${path}: refers to ${target}, which exists only if ${required}`)
+    }
+    if (fn?.[0] === 'Fn::Sub') {
+      const text = Array.isArray(fn[1]) ? fn[1][0] as string : fn[1] as string
+      for (const name of subVariables(text)) visit({ Ref: name.split('.')[0]! }, path, holding, falsified)
+    }
+    if (fn?.[0] === 'Fn::If' && Array.isArray(fn[1]) && fn[1].length === 3) {
+      const condition = fn[1][0] as string
+      visit(fn[1][1], `${path}[then]`, new Set([...holding, condition]), falsified)
+      visit(fn[1][2], `${path}[else]`, holding, new Set([...falsified, condition]))
+      return
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${path}[${i}]`, holding, falsified))
+    else if (isObject(value)) for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`, holding, falsified)
+  }
+  for (const [name, resource] of Object.entries(template.Resources)) {
+    const holding = new Set(resource.Condition ? [resource.Condition] : [])
+    visit(resource.Properties, `Resources.${name}.Properties`, holding, new Set())
+    visit(resource.Metadata, `Resources.${name}.Metadata`, holding, new Set())
+    for (const dependency of [resource.DependsOn ?? []].flat()) {
+      const required = conditionOf(dependency)
+      if (required && required !== resource.Condition) problems.push(`Resources.${name}.DependsOn: ${dependency} exists only if ${required}`)
+    }
+  }
+  for (const [name, output] of Object.entries(template.Outputs ?? {})) {
+    visit(output.Value, `Outputs.${name}.Value`, new Set(output.Condition ? [output.Condition] : []), new Set())
+  }
+  return problems
+}
+
+/** Evaluates a named condition for given parameter values (Equals, Not, And, Or, Condition, Ref to parameters). */
+export function evaluateCondition(template: Template, name: string, parameters: Record<string, string>): boolean {
+  const value = (expression: Json): Json => {
+    const fn = intrinsic(expression)
+    if (!fn) return expression
+    const [key, arg] = fn
+    const args = Array.isArray(arg) ? arg : [arg]
+    if (key === 'Ref') {
+      if (!(String(arg) in parameters)) throw new Error(`no value for parameter ${String(arg)}`)
+      return parameters[String(arg)]!
+    }
+    if (key === 'Condition') return evaluateCondition(template, String(arg), parameters)
+    if (key === 'Fn::Equals') return String(value(args[0]!)) === String(value(args[1]!))
+    if (key === 'Fn::Not') return !value(args[0]!)
+    if (key === 'Fn::And') return args.every(a => value(a) === true)
+    if (key === 'Fn::Or') return args.some(a => value(a) === true)
+    throw new Error(`cannot evaluate ${key} in a condition`)
+  }
+  const expression = template.Conditions?.[name]
+  if (expression === undefined) throw new Error(`no condition ${name}`)
+  return value(expression) === true
 }
 
 // ---------------------------------------------------------------- evaluating names
@@ -230,11 +306,12 @@ export function exportsOf(template: Template, context: StackContext): Map<string
 }
 
 /** Every ImportValue in a template, with the name it evaluates to in this context. */
-export function importsOf(template: Template, context: StackContext): { name: string, path: string }[] {
-  const result: { name: string, path: string }[] = []
+export function importsOf(template: Template, context: StackContext): { name: string, path: string, condition?: string }[] {
+  const result: { name: string, path: string, condition?: string }[] = []
   for (const [node, path] of walk(template.Resources as unknown as Json, 'Resources')) {
     const fn = intrinsic(node)
-    if (fn?.[0] === 'Fn::ImportValue') result.push({ name: evaluate(fn[1], context), path })
+    const condition = template.Resources[path.split('.')[1]!]?.Condition
+    if (fn?.[0] === 'Fn::ImportValue') result.push({ name: evaluate(fn[1], context), path, condition })
   }
   for (const [node, path] of walk(template.Outputs as unknown as Json, 'Outputs')) {
     const fn = intrinsic(node)
@@ -259,11 +336,11 @@ export function checkImports(stacks: DeployedStack[]): string[] {
     }
   }
   for (const stack of stacks) {
-    for (const { name, path } of importsOf(stack.template, stack.context)) {
+    for (const { name, path, condition } of importsOf(stack.template, stack.context)) {
       const source = all.get(name)
       if (!source) problems.push(`${stack.file} ${path}: ImportValue ${name} matches no export`)
       else if (source.stage >= stack.stage) problems.push(`${stack.file} ${path}: ImportValue ${name} comes from ${source.stack}, which is not deployed before it`)
-      else if (source.conditional) problems.push(`${stack.file} ${path}: ImportValue ${name} is exported only under a condition`)
+      else if (source.conditional && !condition) problems.push(`${stack.file} ${path}: ImportValue ${name} is exported only under a condition, but imported unconditionally`)
     }
   }
   return problems

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import {
-  checkAgainstSpec, checkImports, checkReferences, loadSpec, parseTemplate, readText,
+  checkAgainstSpec, checkConditionalReferences, checkImports, checkReferences, loadSpec, parseTemplate, readText,
   type DeployedStack,
 } from './cloudformation.ts'
 import { deployedStacks, TEMPLATE_FILES } from './stacks.ts'
@@ -19,6 +19,10 @@ describe('every template', () => {
 
   test.each(TEMPLATE_FILES)('%s references only parameters, resources, pseudo parameters and conditions that exist', (file) => {
     expect(checkReferences(parseTemplate(readText(file)))).toEqual([])
+  })
+
+  test.each(TEMPLATE_FILES)('%s refers to a conditional resource only where its condition holds', (file) => {
+    expect(checkConditionalReferences(parseTemplate(readText(file)))).toEqual([])
   })
 
   test.each(TEMPLATE_FILES)('%s uses resource types, properties and attributes of the CloudFormation specification', (file) => {
@@ -82,6 +86,37 @@ describe('the reference check', () => {
   })
 })
 
+describe('the conditional reference check', () => {
+  test('finds references to a conditional resource from where it may not exist', () => {
+    const problems = checkConditionalReferences(parseTemplate(template(`  Maybe:
+    Type: AWS::SNS::Topic
+    Condition: C
+  Other:
+    Type: AWS::SNS::Topic
+    Condition: NotC
+  Always:
+    Type: AWS::SNS::Topic
+    DependsOn: Maybe
+    Properties:
+      TopicName: !Ref Maybe
+      DisplayName: !If [C, !GetAtt Maybe.TopicName, !Ref Other]
+      KmsMasterKeyId: !If [C, !Ref Other, !Sub '\${Maybe.TopicName}']
+  Same:
+    Type: AWS::SNS::Topic
+    Condition: C
+    Properties: { TopicName: !Ref Maybe }
+`, `Conditions:
+  C: !Equals [a, b]
+  NotC: !Not [!Condition C]`)))
+    expect(problems).toEqual([
+      'Resources.Always.Properties.TopicName: refers to Maybe, which exists only if C',
+      'Resources.Always.Properties.KmsMasterKeyId[then]: refers to Other, which exists only if NotC',
+      'Resources.Always.Properties.KmsMasterKeyId[else]: refers to Maybe, which exists only if C',
+      'Resources.Always.DependsOn: Maybe exists only if C',
+    ])
+  })
+})
+
 describe('the specification check', () => {
   const db = loadSpec()
 
@@ -137,6 +172,11 @@ Outputs:
     expect(checkImports([producer, consumer(2, 'One')])).toEqual([])
     expect(checkImports([producer, consumer(2, 'Two')])).toEqual([expect.stringContaining('ImportValue app-a-Two matches no export')])
     expect(checkImports([producer, consumer(1, 'One')])).toEqual([expect.stringContaining('not deployed before it')])
-    expect(checkImports([producer, consumer(2, 'Maybe')])).toEqual([expect.stringContaining('only under a condition')])
+    expect(checkImports([producer, consumer(2, 'Maybe')])).toEqual([expect.stringContaining('only under a condition, but imported unconditionally')])
+    const guarded = stack('b.yml', template(`  T:
+    Type: AWS::SNS::Topic
+    Condition: Https
+    Properties: { TopicName: !ImportValue app-a-Maybe }`, 'Conditions: { Https: !Equals [a, a] }'), 2, 'app-b')
+    expect(checkImports([producer, guarded])).toEqual([])
   })
 })
