@@ -2,7 +2,7 @@
 // timeouts, /proc sampling, statistics and result files. Node 24 runs this file directly.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { NODE, ROOT, freePort, startApp, startDatabase, waitUntil, type AppOptions, type Running } from '../../test/support/processes.ts'
@@ -96,10 +96,23 @@ export function log(line: string): void {
   process.stderr.write(`${line}\n`)
 }
 
-export function requireBuild(): void {
+let snapshot: string | undefined
+
+/**
+ * The production build this benchmark runs: a private copy of .output taken once per process, because
+ * other people rebuild .output while a benchmark is running (a run once lost its server mid-way).
+ */
+export function requireBuild(): string {
+  if (snapshot) return snapshot
   if (!existsSync(`${ROOT}.output/server/index.mjs`)) {
     throw new Error('No production build: run `npx nuxt build` first (the benchmarks run .output/server/index.mjs)')
   }
+  const dir = `${RESULTS_DIR}/output-${process.pid}`
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  cpSync(`${ROOT}.output`, dir, { recursive: true, verbatimSymlinks: true })
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }))
+  snapshot = dir
+  return dir
 }
 
 /** True when the built server contains the Socket.io plugin (the lead's server/plugins/socket.io.ts). */
@@ -133,7 +146,7 @@ export async function database(extraEnv: Record<string, string> = {}): Promise<S
 }
 
 export async function app(options: AppOptions & { name?: string }): Promise<Service & { url: string, running: Running }> {
-  const running = await startApp({ ...options, env: { ...BENCH_ENV, ...options.env } })
+  const running = await startApp({ outputDir: requireBuild(), ...options, env: { ...BENCH_ENV, ...options.env } })
   own(running.process)
   const service = { name: options.name ?? 'app', pid: running.process.pid!, url: running.url, running, stop: () => running.stop() }
   onCleanup(service.stop)
