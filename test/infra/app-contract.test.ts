@@ -189,6 +189,11 @@ describe('the task\'s environment', () => {
     expect(secrets.map(s => s.Name)).toContain('NUXT_SESSION_PASSWORD')
   })
 
+  test('is documented variable by variable in docs/operations.md', () => {
+    const docs = readText('docs/operations.md')
+    for (const name of names) expect(docs, name).toContain(`\`${name}\``)
+  })
+
   test('a missing required variable, an unknown one and a duplicate are caught', () => {
     const broken = [...names.filter(n => n !== 'ROOM_TABLE'), 'ROOMS_TABLE', 'PORT']
     expect(checkEnvironmentNames(broken, app)).toEqual([
