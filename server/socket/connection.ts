@@ -18,11 +18,12 @@ export function handleConnection(ctx: SocketContext, socket: ChatSocket): void {
     detachIdentity(ctx, socket).catch((error: unknown) => log.warn('presence.detach_failed', { socket: socket.id, error }))
   })
 
+  // Signed in from the session cookie during the handshake (read now: a sign-in event may follow).
+  const cookieUser = socket.data.user
   ctx.presence.numUsers()
     .then((numUsers) => {
       socket.emit('presence', { numUsers })
-      // Signed in from the session cookie during the handshake.
-      if (socket.data.user) return attachIdentity(ctx, socket, socket.data.user)
+      if (cookieUser) return attachIdentity(ctx, socket, cookieUser)
     })
     .catch((error: unknown) => log.warn('presence.attach_failed', { socket: socket.id, error }))
 }

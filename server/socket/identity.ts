@@ -22,17 +22,18 @@ export async function attachIdentity(ctx: SocketContext, socket: ChatSocket, use
   return member
 }
 
-/** Undoes everything a signed-in socket holds when it closes. */
+/** Undoes everything a signed-in socket holds when it closes; each step runs even if another failed. */
 export async function detachIdentity(ctx: SocketContext, socket: ChatSocket): Promise<void> {
   const user = socket.data.user
   if (!user) return
   const member = { username: user.username, avatar: user.avatar }
-  for (const timer of socket.data.typing?.values() ?? []) clearTimeout(timer)
-  if (socket.data.viewing) {
-    const room = socket.data.viewing
-    const { changed, members } = await ctx.presence.unview(room, member)
-    if (changed) ctx.io.to(room).emit('room members', { room, members })
-  }
-  const { last, numUsers } = await ctx.presence.disconnect(member)
-  if (last) socket.broadcast.emit('user left', { ...member, numUsers })
+  const room = socket.data.viewing
+  const [viewing, online] = await Promise.allSettled([
+    room ? ctx.presence.unview(room, member) : Promise.resolve(null),
+    ctx.presence.disconnect(member),
+  ])
+  if (viewing.status === 'fulfilled' && viewing.value?.changed) ctx.io.to(room!).emit('room members', { room: room!, members: viewing.value.members })
+  if (online.status === 'fulfilled' && online.value.last) socket.broadcast.emit('user left', { ...member, numUsers: online.value.numUsers })
+  const failed = [viewing, online].find(r => r.status === 'rejected')
+  if (failed) throw failed.reason
 }
