@@ -113,7 +113,9 @@ export default defineNitroPlugin((nitro) => {
   nitro.hooks.hook('close', async () => {
     markDraining()
     await drainMessageWrites()
-    io.local.disconnectSockets(true)
+    // Closing the transports (not a Socket.io disconnect, which clients take as final) makes
+    // every client reconnect by itself, to another task, and catch up.
+    for (const client of Object.values(engine.clients)) client.close()
     await ctx.presence.close()
     await new Promise<void>(resolve => io.close(() => resolve()))
     await redis?.quit().catch(() => redis.disconnect())
