@@ -115,7 +115,8 @@ export default defineNitroPlugin((nitro) => {
     await drainMessageWrites()
     // Closing the transports (not a Socket.io disconnect, which clients take as final) makes
     // every client reconnect by itself, to another task, and catch up.
-    for (const client of Object.values(engine.clients)) client.close()
+    const { clients } = engine as unknown as { clients: Record<string, { close: () => void }> }
+    for (const client of Object.values(clients)) client.close()
     await ctx.presence.close()
     await new Promise<void>(resolve => io.close(() => resolve()))
     await redis?.quit().catch(() => redis.disconnect())
