@@ -42,6 +42,10 @@ export default defineNitroPlugin((nitro) => {
   if (config.redisUrl) {
     const pub = createRedis(config.redisUrl, 'publish')
     const sub = createRedis(config.redisUrl, 'subscribe')
+    // The adapter publishes without awaiting: while Redis is down, drop those relays quietly
+    // (local clients are served directly; remote ones catch up from storage on reconnect).
+    const publish = pub.publish.bind(pub)
+    pub.publish = ((channel: string, message: string) => publish(channel, message).catch(() => 0)) as typeof pub.publish
     io.adapter(createAdapter(pub, sub, { key: 'fc:socket.io' }))
     addReadinessCheck({
       name: 'redis',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { RoomMember } from '#shared/types/chat'
 import type { LocalMembers, PresenceStore } from './presence.ts'
-import { runScript } from './redis.ts'
+import { runScript, whileConnected } from './redis.ts'
 
 /**
  * Presence shared through Redis. Each set is a sorted set of `username\tavatar` scored by
@@ -62,7 +62,10 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
   timer.unref()
   heartbeat().catch(() => {})
 
-  return {
+  // During a Redis outage this instance answers from its own members; the heartbeat puts them
+  // back into Redis once it returns (its data may be gone after a restart).
+  const localOnly = (set: string) => localMembers().get(set) ?? []
+  const shared: Omit<PresenceStore, 'close'> = {
     async add(set, member) {
       const now = Date.now()
       await redis.zadd(instances, now + TTL_MS, instance)
@@ -77,6 +80,12 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
     async members(set) {
       return (await redis.zrangebyscore(key(set), Date.now(), '+inf')).map(decode)
     },
+  }
+  return {
+    add: whileConnected(redis, shared.add, async () => true),
+    remove: whileConnected(redis, shared.remove, async () => true),
+    count: whileConnected(redis, shared.count, async set => localOnly(set).length),
+    members: whileConnected(redis, shared.members, async set => localOnly(set)),
     async close() {
       clearInterval(timer)
       // Leave nothing behind for the others to wait 15 s on.

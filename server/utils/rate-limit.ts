@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { whileConnected } from './redis.ts'
 
 /**
  * Fixed-window counters for abuse limits (failed sign-ins). In memory per instance by default;
@@ -46,7 +47,8 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
 
 export function createRedisCounterStore(redis: Redis): CounterStore {
   const k = (key: string) => `fc:limit:${key}`
-  return {
+  const local = createMemoryCounterStore()
+  const shared: CounterStore = {
     async get(key) {
       const [[, count], [, ttl]] = await redis.multi().get(k(key)).pttl(k(key)).exec() as [[null, string | null], [null, number]]
       return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) }
@@ -58,6 +60,11 @@ export function createRedisCounterStore(redis: Redis): CounterStore {
     async delete(key) {
       await redis.del(k(key))
     },
+  }
+  return {
+    get: whileConnected(redis, shared.get, local.get),
+    increment: whileConnected(redis, shared.increment, local.increment),
+    delete: whileConnected(redis, shared.delete, local.delete),
   }
 }
 

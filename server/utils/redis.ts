@@ -44,3 +44,20 @@ export async function runScript(redis: Redis, script: string, keys: string[], ar
     return redis.eval(script, keys.length, ...keys, ...args)
   }
 }
+
+/**
+ * Uses Redis while it is connected and an in-process stand-in while it is not, so an instance
+ * keeps serving its own clients through a Redis outage (limits and presence then hold per instance).
+ */
+export function whileConnected<A extends unknown[], R>(redis: Redis, shared: (...args: A) => Promise<R>, local: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    if (redis.status !== 'ready') return local(...args)
+    try {
+      return await shared(...args)
+    }
+    catch (error) {
+      if (redis.status === 'ready') throw error
+      return local(...args)
+    }
+  }
+}

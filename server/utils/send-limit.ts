@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { runScript } from './redis.ts'
+import { runScript, whileConnected } from './redis.ts'
 
 /**
  * Token bucket for sending messages: a burst, then a steady rate. Returns 0 when a token was
@@ -41,5 +41,6 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return wait`
 
 export function createRedisSendLimiter(redis: Redis, burst: number, perSecond: number): SendLimiter {
-  return async key => Number(await runScript(redis, TAKE, [`fc:send:${key}`], [burst, perSecond, Date.now()]))
+  const shared: SendLimiter = async key => Number(await runScript(redis, TAKE, [`fc:send:${key}`], [burst, perSecond, Date.now()]))
+  return whileConnected(redis, shared, createMemorySendLimiter(burst, perSecond))
 }

@@ -155,6 +155,34 @@ describe('faults', () => {
   }, 45_000)
 })
 
+describe('a Redis outage', () => {
+  it('leaves each instance serving its own clients, is reported by /api/ready, and heals by itself', async () => {
+    const alice = await signedInGuest(a.url)
+    const bob = await signedInGuest(a.url)
+    redis.stop()
+    await waitUntil(async () => (await fetch(`${a.url}/api/ready`)).status === 503, 10_000, () => 'readiness did not notice Redis going away')
+    const ready = await (await fetch(`${a.url}/api/ready`)).json()
+    expect(ready.checks.redis).toMatch(/redis/)
+    expect(ready.checks.dynamodb).toBe('ok')
+
+    const toBob = waitFor<ChatMessage>(bob.socket, 'new message')
+    const [err, sent] = await call<ChatMessage>(alice.socket, 'new message', { room: 'general', message: 'while Redis is down' })
+    expect(err).toBeNull()
+    expect(await toBob).toEqual(sent)
+    const late = await signedInGuest(a.url)
+    expect((await call(late.socket, 'join room', 'general'))[0]).toBeNull()
+
+    await redis.restart()
+    await waitUntil(async () => (await fetch(`${a.url}/api/ready`)).status === 200 && (await fetch(`${b.url}/api/ready`)).status === 200, 15_000, () => 'did not reconnect to Redis')
+    const carol = await signedInGuest(b.url)
+    await waitUntil(async () => {
+      const seen = waitFor<ChatMessage>(carol.socket, 'new message', 1000).catch(() => null)
+      await call(alice.socket, 'new message', { room: 'general', message: `relayed again ${Date.now()}` })
+      return Boolean(await seen)
+    }, 15_000, () => 'relay did not resume')
+  }, 45_000)
+})
+
 describe('a single instance without Redis', () => {
   it('chats on its own with in-process state', async () => {
     const solo = await startApp({ dynamodbEndpoint: db.endpoint })
