@@ -3,11 +3,31 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { DataFolderLockedError, patchIteratorLeak, startEmbeddedDynamo } from '../../server/utils/embedded-dynamodb.ts'
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { createDatabase } from '../../server/utils/database.ts'
+import { DataFolderLockedError, ensureTables, patchIteratorLeak, startEmbeddedDynamo } from '../../server/utils/embedded-dynamodb.ts'
+import { UNIT_TABLES } from '../support/embedded-db.ts'
 
 const require = createRequire(import.meta.url)
 
 describe('embedded DynamoDB', () => {
+  it('keeps its data in the folder across restarts', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'dynalite-persist-'))
+    const first = await startEmbeddedDynamo({ path })
+    const db1 = createDatabase({ region: 'us-east-1', endpoint: first.endpoint, tables: UNIT_TABLES })
+    expect(await ensureTables(db1.client, UNIT_TABLES)).toHaveLength(3)
+    await db1.doc.send(new PutCommand({ TableName: UNIT_TABLES.rooms, Item: { id: 'kept', name: 'Kept' } }))
+    await db1.close()
+    await first.close()
+
+    const second = await startEmbeddedDynamo({ path })
+    const db2 = createDatabase({ region: 'us-east-1', endpoint: second.endpoint, tables: UNIT_TABLES })
+    expect(await ensureTables(db2.client, UNIT_TABLES)).toEqual([])
+    expect((await db2.doc.send(new GetCommand({ TableName: UNIT_TABLES.rooms, Key: { id: 'kept' } }))).Item).toEqual({ id: 'kept', name: 'Kept' })
+    await db2.close()
+    await second.close()
+  })
+
   it('refuses a data folder another server holds, with a clear error instead of a crash', async () => {
     const path = mkdtempSync(join(tmpdir(), 'dynalite-lock-'))
     const first = await startEmbeddedDynamo({ path })
