@@ -24,7 +24,7 @@ const GROUPS: [RegExp, string][] = [
   [/\/(dynalite|level|abstract-level|classic-level|level-transcoder|module-error|lazy|big\.js|buffer-crc32)\//, 'dynalite / LevelDB'],
   [/\/zod\//, 'zod'],
   [/\/(h3|nitropack|unenv|ufo|destr|cookie-es|iron-webcrypto|uncrypto)\//, 'h3 / nitro'],
-  [/\.output\/server\/chunks\//, 'app bundle (our code + inlined deps)'],
+  [/(\.output|output-\d+)\/server\/chunks\//, 'app bundle (our code + inlined deps)'],
   [/\/(server|shared|scripts)\//, 'our code'],
   [/\/bench\//, 'bench'],
   [/^node:/, 'node internals'],

@@ -3,7 +3,8 @@
 // which should be flat.
 //   node bench/soak.ts [--minutes 10] [--rate R] [--target app|app2|bare] [--clients 50] [--senders 10]
 //                      [--workers 4] [--interval-seconds 10] [--smoke]
-import { args, cpuPercent, log, main, num, procSample, readLatest, report, round, slope, sleep } from './lib/common.ts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { RESULTS_DIR, args, cpuPercent, log, main, num, procSample, report, round, slope, sleep } from './lib/common.ts'
 import { LoadGenerator, summarise } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
@@ -27,8 +28,15 @@ const ROOM = 'general'
 function chooseRate(): { rate: number, source: string } {
   if (values.rate !== undefined) return { rate: num(values.rate, 0), source: '--rate' }
   if (smoke) return { rate: 50, source: 'smoke' }
-  const max = readLatest('fanout')?.summary?.maxOkRate?.[kind]
-  if (typeof max === 'number' && max > 0) return { rate: Math.round(max / 2), source: `half the latest fan-out ramp maximum (${max} msg/s)` }
+  // The newest full ramp (not a smoke run, not a fixed-rate run) that measured this target.
+  const files = readdirSync(RESULTS_DIR).filter(f => /^fanout-\d.*\.json$/.test(f)).sort().reverse()
+  for (const file of files) {
+    const result = JSON.parse(readFileSync(`${RESULTS_DIR}/${file}`, 'utf8'))
+    const max = result.summary?.maxOkRate?.[kind]
+    if (!result.config?.smoke && result.config?.rates?.length > 1 && typeof max === 'number' && max > 0) {
+      return { rate: Math.round(max / 2), source: `half the latest fan-out ramp maximum (${max} msg/s, ${file})` }
+    }
+  }
   return { rate: 500, source: 'default (no fan-out result to halve)' }
 }
 
