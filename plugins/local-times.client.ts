@@ -1,5 +1,6 @@
-/** After hydration, switch times from the server's stable UTC form to the reader's locale. */
+/** Once hydration is over, switch times from the server's stable UTC form to the reader's locale. */
 export default defineNuxtPlugin((nuxtApp) => {
   const local = useLocalTimes()
-  nuxtApp.hook('app:mounted', () => { local.value = true })
+  // Not 'app:mounted': async pages and layouts are still hydrating then.
+  nuxtApp.hooks.hookOnce('app:suspense:resolve', () => { local.value = true })
 })

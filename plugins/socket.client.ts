@@ -75,8 +75,9 @@ export default defineNuxtPlugin({
       }
     }
 
-    // Not before hydration: live events must not change what the server rendered mid-hydration.
-    nuxtApp.hook('app:mounted', () => {
+    // Not before hydration is over ('app:mounted' is too early: async layouts and pages still
+    // hydrate then): live events must not change what the server rendered mid-hydration.
+    nuxtApp.hooks.hookOnce('app:suspense:resolve', () => {
       sync()
       watch(() => session.user?.username, sync)
     })

@@ -16,19 +16,19 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function register(input: RegisterInput) {
-    user.value = (await $fetch<{ user: PublicUser }>('/api/auth/register', { method: 'POST', body: input })).user
+    user.value = (await api<{ user: PublicUser }>('/api/auth/register', { method: 'POST', body: input })).user
   }
 
   async function login(input: LoginInput) {
-    user.value = (await $fetch<{ user: PublicUser }>('/api/auth/login', { method: 'POST', body: input })).user
+    user.value = (await api<{ user: PublicUser }>('/api/auth/login', { method: 'POST', body: input })).user
   }
 
   async function continueAsGuest() {
-    user.value = (await $fetch<{ user: PublicUser }>('/api/auth/guest', { method: 'POST' })).user
+    user.value = (await api<{ user: PublicUser }>('/api/auth/guest', { method: 'POST' })).user
   }
 
   async function logout() {
-    await $fetch('/api/auth/logout', { method: 'POST' })
+    await api('/api/auth/logout', { method: 'POST' })
     user.value = null
   }
 

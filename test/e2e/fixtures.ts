@@ -1,0 +1,123 @@
+import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { Client } from '../support/http.ts'
+import { call, connect, type TestSocket } from '../support/sockets.ts'
+import type { ChatMessage } from '#shared/types/chat'
+
+/** The built server to test: the repository's .output unless E2E_OUTPUT_DIR names another build. */
+export const OUTPUT_DIR = process.env.E2E_OUTPUT_DIR || undefined
+
+/** One database and one production server per worker; tests use their own rooms and people. */
+export const test = base.extend<object, { app: { url: string } }>({
+  app: [async ({}, use) => {
+    const db = await startDatabase()
+    // Seeding writes many messages quickly: a generous sending limit for this server.
+    const app = await startApp({ dynamodbEndpoint: db.endpoint, outputDir: OUTPUT_DIR, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+    await use({ url: app.url })
+    await app.stop()
+    await db.stop()
+  }, { scope: 'worker', timeout: 60_000 }],
+})
+
+export { expect }
+
+let counter = 0
+/** A unique, valid username or room id for this run. */
+export function unique(prefix: string): string {
+  return `${prefix}-${process.pid.toString(36)}${(++counter).toString(36)}${Math.random().toString(36).slice(2, 5)}`
+}
+
+/** Waits until Nuxt has hydrated the page (clicks before that would be lost). */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
+}
+
+/** The composer is enabled only while the socket is connected. */
+export async function connected(page: Page): Promise<void> {
+  await hydrated(page)
+  await expect(page.locator('#composer-input')).toBeEnabled({ timeout: 15_000 })
+}
+
+export interface Person {
+  context: BrowserContext
+  page: Page
+  username: string
+}
+
+/** A new browser context (a different person) on `url`. */
+export async function newPerson(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
+  const context = await browser.newContext({ baseURL: url, ...options })
+  const page = await context.newPage()
+  page.on('console', (message) => {
+    if (/hydration/i.test(message.text())) hydrationProblems.push(`${page.url()}: ${message.text()}`)
+  })
+  return { context, page }
+}
+
+/** Console messages about hydration mismatches, from every page opened with newPerson. */
+export const hydrationProblems: string[] = []
+
+/** Creates an account through the sign-in page and lands in the room it asked for. */
+export async function register(browser: Browser, url: string, path = '/rooms/general', options: BrowserContextOptions = {}): Promise<Person> {
+  const { context, page } = await newPerson(browser, url, options)
+  const username = unique('ann').slice(0, 32)
+  await page.goto(path)
+  await expect(page).toHaveURL(/\/login\?redirect=/)
+  await hydrated(page)
+  await page.getByRole('tab', { name: 'Create account' }).click()
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill('correct horse battery')
+  await page.getByRole('button', { name: 'Create account' }).last().click()
+  await expect(page).toHaveURL(new RegExp(`${path}$`))
+  await connected(page)
+  return { context, page, username }
+}
+
+/** Continues as a guest through the sign-in page. */
+export async function guest(browser: Browser, url: string, path = '/rooms/general', options: BrowserContextOptions = {}): Promise<Person> {
+  const { context, page } = await newPerson(browser, url, options)
+  await page.goto(path)
+  await hydrated(page)
+  await page.getByRole('button', { name: 'Continue as guest' }).click()
+  await expect(page).toHaveURL(new RegExp(`${path}$`))
+  await connected(page)
+  const username = (await page.getByTestId('signed-in-as').textContent())!.trim()
+  return { context, page, username }
+}
+
+/** Types a message in the composer and sends it with Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  const input = page.locator('#composer-input')
+  await input.fill(text)
+  await input.press('Enter')
+}
+
+/** The message list of a page. */
+export function messageList(page: Page) {
+  return page.getByTestId('message-list')
+}
+
+/** A scripted user: an account made over HTTP and a signed-in socket, for seeding. */
+export async function scriptUser(url: string, username = unique('bot').slice(0, 32)): Promise<{ client: Client, socket: TestSocket, username: string, say: (room: string, text: string) => Promise<ChatMessage> }> {
+  const client = new Client(url)
+  const registered = await client.post('/api/auth/register', { username, password: 'correct horse battery' })
+  if (registered.status !== 201) throw new Error(`register failed: ${registered.text}`)
+  const socket = await connect(url, { cookie: client.cookieHeader, origin: url })
+  return {
+    client,
+    socket,
+    username,
+    async say(room, text) {
+      const [err, message] = await call<ChatMessage>(socket, 'new message', { room, message: text })
+      if (err) throw new Error(err)
+      return message
+    },
+  }
+}
+
+/** Creates a room over HTTP as `client`. */
+export async function createRoom(client: Client, name: string, topic = ''): Promise<string> {
+  const response = await client.post('/api/rooms', { name, topic })
+  if (response.status !== 201) throw new Error(`room not created: ${response.text}`)
+  return (response.json as { room: { id: string } }).room.id
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs'
+import { closeAll } from '../support/sockets.ts'
+import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, scriptUser, send, test, unique } from './fixtures.ts'
+
+test.afterAll(() => closeAll())
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+const SCREENSHOTS = 'test-results/screenshots'
+
+test('on a phone-sized screen the rooms menu opens and switches rooms', async ({ browser, app }) => {
+  const person = await guest(browser, app.url, '/rooms/general', PHONE)
+  const { page } = person
+  const menu = page.locator('#rooms-menu')
+  await expect(menu).toBeHidden()
+  await page.getByRole('button', { name: 'Rooms menu' }).click()
+  await expect(menu).toBeVisible()
+  await menu.getByRole('link', { name: /#lambda/ }).click()
+  await expect(page).toHaveURL(/\/rooms\/lambda$/)
+  await expect(menu).toBeHidden()
+  await expect(page.getByTestId('room-title')).toContainText('#lambda')
+  await connected(page)
+  // Escape closes the menu too.
+  await page.getByRole('button', { name: 'Rooms menu' }).click()
+  await expect(menu).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(menu).toBeHidden()
+  await person.context.close()
+})
+
+test('a busy room looks right on a desktop and on a phone (screenshots)', async ({ browser, app }) => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const alice = await scriptUser(app.url, unique('alice').slice(0, 24))
+  const bob = await scriptUser(app.url, unique('bob').slice(0, 24))
+  const room = await createRoom(alice.client, unique('busy'), 'A room with a lot going on')
+  await alice.say(room, 'Morning all! Deploy of the chat service is rolling out now.')
+  await alice.say(room, 'Task definition revision 42, two tasks behind the ALB.')
+  await bob.say(room, 'Nice. The health check is /api/ready, right?\nAnd the idle timeout is 60 s, so pings every 25 s.')
+  await bob.say(room, 'Docs: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html')
+  await alice.say(room, 'Yes 👍')
+
+  const desktop = await guest(browser, app.url, `/rooms/${room}`, { viewport: { width: 1280, height: 800 } })
+  const phone = await guest(browser, app.url, `/rooms/${room}`, PHONE)
+  await send(desktop.page, 'Joining from the desktop, <b>this stays text</b>.')
+  await expect(messageList(phone.page)).toContainText('Joining from the desktop')
+  await bob.say(room, 'Welcome!')
+  await alice.socket.emit('typing', room)
+  await expect(desktop.page.locator('.typing-dots')).toBeVisible()
+  await expect(phone.page.locator('.typing-dots')).toBeVisible()
+  await desktop.page.getByTestId('online-count').click()
+  // Typing expires after a few seconds: refresh it right before the pictures.
+  await alice.socket.emit('stop typing', room)
+  await alice.socket.emit('typing', room)
+  await expect(desktop.page.locator('.typing-dots')).toBeVisible()
+  await expect(phone.page.locator('.typing-dots')).toBeVisible()
+  await desktop.page.screenshot({ path: `${SCREENSHOTS}/desktop-busy-room.png` })
+  await phone.page.screenshot({ path: `${SCREENSHOTS}/phone-busy-room.png` })
+  await phone.page.getByRole('button', { name: 'Rooms menu' }).click()
+  await expect(phone.page.locator('#rooms-menu')).toBeVisible()
+  await phone.page.waitForTimeout(400)
+  await phone.page.screenshot({ path: `${SCREENSHOTS}/phone-rooms-menu.png` })
+  expect(hydrationProblems).toEqual([])
+  await desktop.context.close()
+  await phone.context.close()
+})
+
+test('the composer sends on Enter, keeps Shift+Enter newlines and counts down near the limit', async ({ browser, app }) => {
+  const bot = await scriptUser(app.url)
+  const room = await createRoom(bot.client, unique('compose'))
+  const person = await guest(browser, app.url, `/rooms/${room}`)
+  const input = person.page.locator('#composer-input')
+  await input.pressSequentially('first line')
+  await input.press('Shift+Enter')
+  await input.pressSequentially('second line')
+  await input.press('Enter')
+  const message = messageList(person.page).getByTestId('message').filter({ hasText: 'first line' })
+  await expect(message).toHaveClass(/status-stored/)
+  expect(await message.locator('.message-text').textContent()).toBe('first line\nsecond line')
+  await expect(input).toHaveValue('')
+  await expect(person.page.getByTestId('char-counter')).toHaveCount(0)
+  await input.fill('x'.repeat(1950))
+  await expect(person.page.getByTestId('char-counter')).toHaveText('50 characters left')
+  // A sending error (rate limit, etc.) keeps the text with a retry button: here, an over-long message from the console.
+  await person.page.reload()
+  await hydrated(person.page)
+  await expect(messageList(person.page)).toContainText('second line')
+  await person.context.close()
+})

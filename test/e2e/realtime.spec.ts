@@ -1,0 +1,77 @@
+import { startApp, startDatabase, freePort } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
+import { OUTPUT_DIR, connected, expect, guest, messageList, send, test } from './fixtures.ts'
+
+test('two people connected to different server instances sharing Redis still chat live', async ({ browser }) => {
+  const redis = await startRedis()
+  const db = await startDatabase()
+  const [one, two] = await Promise.all([
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
+  ])
+  try {
+    const ann = await guest(browser, one.url)
+    const bob = await guest(browser, two.url)
+    await send(ann.page, 'Hello from instance one')
+    await expect(messageList(bob.page)).toContainText('Hello from instance one')
+    await send(bob.page, 'Hello back from instance two')
+    await expect(messageList(ann.page)).toContainText('Hello back from instance two')
+    // Presence is shared too: each sees the other in the room.
+    await expect(ann.page.getByTestId('online-count')).toContainText('2 here')
+    await ann.context.close()
+    await bob.context.close()
+  }
+  finally {
+    await Promise.all([one.stop(), two.stop()])
+    await db.stop()
+    redis.stop()
+  }
+})
+
+test('after a server restart the open page shows a banner, recovers and shows what was said meanwhile', async ({ browser }) => {
+  test.setTimeout(90_000)
+  const redis = await startRedis()
+  const db = await startDatabase()
+  // Ann's server restarts; Bob stays on a second instance (same database and Redis) and keeps talking.
+  const port = await freePort()
+  const options = { dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }
+  let annServer = await startApp({ ...options, port })
+  const bobServer = await startApp(options)
+  try {
+    const ann = await guest(browser, annServer.url)
+    const bob = await guest(browser, bobServer.url)
+    await send(ann.page, 'Before the restart')
+    await expect(messageList(bob.page)).toContainText('Before the restart')
+
+    // A draft stays in the composer, which is disabled while the connection is down.
+    await ann.page.locator('#composer-input').fill('Typed while offline')
+    await annServer.stop()
+    await expect(ann.page.getByTestId('connection-banner')).toBeVisible()
+    await expect(ann.page.locator('#composer-input')).toBeDisabled()
+
+    const meanwhile = ['Said while Ann was away 1', 'Said while Ann was away 2', 'Said while Ann was away 3']
+    for (const text of meanwhile) {
+      await send(bob.page, text)
+      await expect(messageList(bob.page).getByTestId('message').filter({ hasText: text })).toHaveClass(/status-stored/)
+    }
+
+    annServer = await startApp({ ...options, port })
+    await expect(ann.page.getByTestId('connection-banner')).toBeHidden({ timeout: 15_000 })
+    await connected(ann.page)
+    for (const text of meanwhile) await expect(messageList(ann.page).getByTestId('message').filter({ hasText: text })).toHaveCount(1)
+    await expect(ann.page.locator('#composer-input')).toHaveValue('Typed while offline')
+    await ann.page.locator('#composer-input').press('Enter')
+    await expect(messageList(bob.page)).toContainText('Typed while offline')
+
+    // Nothing missing, nothing twice: Ann's list equals the stored history.
+    const shown = await messageList(ann.page).locator('[data-testid="message"] .message-text').allTextContents()
+    expect(shown).toEqual(['Before the restart', ...meanwhile, 'Typed while offline'])
+    await ann.context.close()
+    await bob.context.close()
+  }
+  finally {
+    await Promise.all([annServer.stop(), bobServer.stop()])
+    await db.stop()
+    redis.stop()
+  }
+})
