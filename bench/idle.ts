@@ -108,7 +108,7 @@ main('idle', smoke ? 90_000 : 10 * 60_000, async () => {
   const limit = fdLimit()
   log(`idle connections: sizes ${sizes.join(', ')}, ${workers} client processes, ${idleMs / 1000} s idle window, ulimit -n ${limit}`)
   if (limit > 0 && limit < Math.max(...sizes) / workers + 200) log(`  warning: ulimit -n ${limit} may be too low; run through \`npm run bench:idle\` (raises it)`)
-  const runs = []
+  const runs: Awaited<ReturnType<typeof runTarget>>[] = []
   for (const kind of requested) {
     if (kind !== 'bare' && !appAvailable()) {
       log(`\n== ${TARGET_LABELS[kind]} == skipped: no Socket.io server in the app yet`)

@@ -22,8 +22,9 @@ export const BENCH_ENV = {
 export type Options = Record<string, { type: 'string' | 'boolean', default?: string | boolean }>
 
 export function args<T extends Options>(options: T): { smoke: boolean, values: Record<keyof T, string | boolean | undefined> } {
-  const { values } = parseArgs({ options: { ...options, smoke: { type: 'boolean', default: false } }, allowPositionals: false, strict: true })
-  return { smoke: Boolean(values.smoke), values: values as Record<keyof T, string | boolean | undefined> }
+  const { values } = parseArgs({ options: { ...options, smoke: { type: 'boolean' as const, default: false } }, allowPositionals: false, strict: true })
+  const parsed = values as Record<string, string | boolean | undefined>
+  return { smoke: Boolean(parsed.smoke), values: parsed as Record<keyof T, string | boolean | undefined> }
 }
 
 export function num(value: unknown, fallback: number): number {

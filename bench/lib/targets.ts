@@ -25,7 +25,7 @@ export function appAvailable(): boolean {
 }
 
 export async function startTarget(kind: TargetKind, options: { profileDir?: string, env?: Record<string, string> } = {}): Promise<Target> {
-  const profile = (name: string) => {
+  const profile = (name: string): Record<string, string> => {
     if (!options.profileDir) return {}
     const dir = `${options.profileDir}/${name}`
     mkdirSync(dir, { recursive: true })
