@@ -10,8 +10,8 @@ export interface SocketData {
   address: string
   /** The room this socket is looking at, if any. */
   viewing: string | null
-  /** Expiry timers of this socket's typing indicators, by room (created on first use). */
-  typing?: Map<string, NodeJS.Timeout>
+  /** This socket's typing indicators by room: expiry timer and last relay (created on first use). */
+  typing?: Map<string, { timer: NodeJS.Timeout, relayedAt: number }>
   /** Sends from one socket run one after another, so its messages keep their order. */
   sending: Promise<void>
 }

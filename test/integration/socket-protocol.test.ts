@@ -242,6 +242,14 @@ describe('rooms, presence and typing', () => {
     const again = waitFor(bob.socket, 'typing')
     alice.socket.emit('typing', 'general')
     await again
+    // Someone who keeps typing is relayed again every 2 s (but not on every key press).
+    const relays = collect(bob.socket, 'typing')
+    for (let i = 0; i < 6; i++) {
+      alice.socket.emit('typing', 'general')
+      await new Promise(r => setTimeout(r, 500))
+    }
+    expect(relays.length).toBeGreaterThanOrEqual(1)
+    expect(relays.length).toBeLessThanOrEqual(2)
     const explicit = waitFor(bob.socket, 'stop typing', 1000)
     alice.socket.emit('stop typing', 'general')
     await explicit

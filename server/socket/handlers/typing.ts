@@ -4,11 +4,13 @@ import type { ChatSocket, SocketContext } from '../types.ts'
 
 /** A typing indicator ends by itself this long after the last 'typing'. */
 const TYPING_TTL_MS = 3_000
+/** Refreshes are relayed at most this often, so viewers can expire indicators on their side too. */
+const RELAY_EVERY_MS = 2_000
 
 export function stopTyping(ctx: SocketContext, socket: ChatSocket, room: string): void {
-  const timer = socket.data.typing?.get(room)
-  if (!timer || !socket.data.user) return
-  clearTimeout(timer)
+  const typing = socket.data.typing?.get(room)
+  if (!typing || !socket.data.user) return
+  clearTimeout(typing.timer)
   socket.data.typing!.delete(room)
   socket.to(room).emit('stop typing', { room, username: socket.data.user.username })
 }
@@ -30,9 +32,13 @@ export function registerTypingHandlers(ctx: SocketContext, socket: ChatSocket): 
     const user = socket.data.user!
     socket.data.typing ??= new Map()
     const previous = socket.data.typing.get(room)
-    if (previous) clearTimeout(previous)
-    else socket.to(room).emit('typing', { room, username: user.username, avatar: user.avatar })
-    socket.data.typing.set(room, setTimeout(() => stopTyping(ctx, socket, room), TYPING_TTL_MS))
+    const now = Date.now()
+    if (previous) clearTimeout(previous.timer)
+    if (!previous || now - previous.relayedAt >= RELAY_EVERY_MS) socket.to(room).emit('typing', { room, username: user.username, avatar: user.avatar })
+    socket.data.typing.set(room, {
+      timer: setTimeout(() => stopTyping(ctx, socket, room), TYPING_TTL_MS),
+      relayedAt: previous && now - previous.relayedAt < RELAY_EVERY_MS ? previous.relayedAt : now,
+    })
   })
 
   on(socket, 'stop typing', (value) => {
