@@ -11,20 +11,28 @@ interface Pending {
   reject: (error: Error) => void
 }
 
+interface Batch {
+  items: Pending[]
+  /** Settles when DynamoDB has every item (or gave up); never rejects. */
+  done: Promise<Error | null>
+}
+
 /**
- * Group commit for messages: while one write is in flight, new messages queue up and go
- * out together in BatchWriteItem calls of up to 25. Under light load each message is a
- * single PutItem with no added delay; under heavy load the number of requests drops ~25×.
- * Each message's promise settles only once DynamoDB has it, so nobody hears of it earlier.
+ * Group commit for messages: while a write is in flight, new messages queue up and go out
+ * together in BatchWriteItem calls of up to 25. A lone message is one PutItem with no added
+ * delay; under load the number of requests (and the SDK's per-request CPU) drops by the batch size.
+ *
+ * Batches settle in the order they were queued, and all items of a batch settle together, so
+ * messages are confirmed in exactly the order they were written: one sender's order holds.
  */
 export class MessageWriter {
   readonly #db: () => Promise<Database>
-  #queue: Pending[] = []
-  #inFlight = 0
-  #idle: (() => void)[] = []
   readonly #maxInFlight: number
+  #queue: Pending[] = []
+  #inFlight: Batch[] = []
+  #idle: (() => void)[] = []
 
-  constructor(db: () => Promise<Database>, maxInFlight = 4) {
+  constructor(db: () => Promise<Database>, maxInFlight = 2) {
     this.#db = db
     this.#maxInFlight = maxInFlight
   }
@@ -38,44 +46,41 @@ export class MessageWriter {
 
   /** Resolves when every queued and in-flight write has settled (graceful shutdown). */
   drain(): Promise<void> {
-    if (!this.#queue.length && !this.#inFlight) return Promise.resolve()
+    if (!this.#queue.length && !this.#inFlight.length) return Promise.resolve()
     return new Promise(resolve => this.#idle.push(resolve))
   }
 
   #pump(): void {
-    while (this.#queue.length && this.#inFlight < this.#maxInFlight) {
-      const batch = this.#queue.splice(0, BATCH_LIMIT)
-      this.#inFlight++
-      this.#flush(batch).finally(() => {
-        this.#inFlight--
+    while (this.#queue.length && this.#inFlight.length < this.#maxInFlight) {
+      const items = this.#queue.splice(0, BATCH_LIMIT)
+      const previous = this.#inFlight.at(-1)?.done
+      const batch: Batch = { items, done: this.#persist(items).then(() => null, (error: Error) => error) }
+      this.#inFlight.push(batch)
+      // Settle after the batch before it: confirmations go out in write order.
+      Promise.all([batch.done, previous]).then(([error]) => {
+        for (const item of items) {
+          if (error) item.reject(error)
+          else item.resolve()
+        }
+        this.#inFlight.splice(this.#inFlight.indexOf(batch), 1)
         this.#pump()
-        if (!this.#queue.length && !this.#inFlight) for (const done of this.#idle.splice(0)) done()
+        if (!this.#queue.length && !this.#inFlight.length) for (const done of this.#idle.splice(0)) done()
       })
     }
   }
 
-  async #flush(batch: Pending[]): Promise<void> {
-    try {
-      const { doc, tables } = await this.#db()
-      if (batch.length === 1) {
-        await doc.send(new PutCommand({ TableName: tables.messages, Item: batch[0]!.message }))
-        batch[0]!.resolve()
-        return
-      }
-      let remaining = batch
-      for (let attempt = 0; remaining.length && attempt <= RETRIES; attempt++) {
-        if (attempt) await new Promise(r => setTimeout(r, 20 * 2 ** attempt))
-        const result = await doc.send(new BatchWriteCommand({
-          RequestItems: { [tables.messages]: remaining.map(p => ({ PutRequest: { Item: p.message } })) },
-        }))
-        const unprocessed = new Set((result.UnprocessedItems?.[tables.messages] ?? []).map(r => r.PutRequest?.Item?.message as string))
-        for (const pending of remaining) if (!unprocessed.has(pending.message.message)) pending.resolve()
-        remaining = remaining.filter(p => unprocessed.has(p.message.message))
-      }
-      for (const pending of remaining) pending.reject(new Error('DynamoDB did not accept the message (throttled)'))
+  async #persist(items: Pending[]): Promise<void> {
+    const { doc, tables } = await this.#db()
+    if (items.length === 1) {
+      await doc.send(new PutCommand({ TableName: tables.messages, Item: items[0]!.message }))
+      return
     }
-    catch (error) {
-      for (const pending of batch) pending.reject(error as Error)
+    let requests = items.map(p => ({ PutRequest: { Item: p.message as unknown as Record<string, unknown> } }))
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt > RETRIES) throw new Error('DynamoDB did not accept the messages (throttled)')
+      if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tables.messages]: requests } }))
+      requests = (result.UnprocessedItems?.[tables.messages] ?? []).flatMap(r => r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [])
     }
   }
 }

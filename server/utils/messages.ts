@@ -23,7 +23,10 @@ export function buildMessage(room: string, author: Pick<PublicUser, 'username' |
 
 const writer = new MessageWriter(getDatabase)
 
-/** Persists a message; only after this resolves may anyone be told it exists. */
+/**
+ * Persists a message; only after this resolves may anyone be told it exists. Messages are
+ * confirmed in the order this is called, so callers keep one sender's order by calling in order.
+ */
 export async function saveMessage(message: ChatMessage): Promise<ChatMessage> {
   await writer.write(message)
   return message

@@ -14,6 +14,8 @@ export function createRedis(url: string, role: string): Redis {
     retryStrategy: attempt => Math.min(attempt * 200, 2000),
     connectionName: `fargate-chat-${role}`,
     lazyConnect: false,
+    // Commands issued in the same tick share one round trip (the send limit runs per message).
+    enableAutoPipelining: true,
   })
   let down = false
   client.on('error', (error: Error) => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildMessage, listMessages, newMessageId, saveMessage } from '../../server/utils/messages.ts'
+import { MessageWriter } from '../../server/utils/message-writer.ts'
+import { getDatabase, type Database } from '../../server/utils/database.ts'
 import { createRoom, ensureDefaultRooms, getRoom, listRooms, RoomExistsError } from '../../server/utils/rooms.ts'
 import { createGuest, findUser, registerUser, UsernameTakenError, verifyCredentials } from '../../server/utils/users.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
@@ -65,5 +67,31 @@ describe('messages', () => {
     expect(after.messages.map(m => m.content.text)).toEqual(['message 20', 'message 21', 'message 22'])
     expect(after.next).toBeNull()
     expect(after.messages[0]).toEqual(sent[20])
+  })
+})
+
+describe('message writer', () => {
+  it('batches writes made while one is in flight and confirms them in write order', async () => {
+    const db = await getDatabase()
+    const sent: string[] = []
+    const counting: Database = { ...db, doc: { send: (command: { constructor: { name: string } }) => { sent.push(command.constructor.name); return db.doc.send(command as never) } } as unknown as Database['doc'] }
+    const writer = new MessageWriter(async () => counting)
+    const messages = Array.from({ length: 120 }, (_, i) => buildMessage('batched', { username: 'carol', avatar: '/a.svg' }, `batched ${i}`))
+    const confirmed: string[] = []
+    await Promise.all(messages.map(m => writer.write(m).then(() => confirmed.push(m.content.text))))
+    expect(confirmed).toEqual(messages.map(m => m.content.text))
+    expect(sent.length).toBeLessThan(10)
+    expect(sent).toContain('BatchWriteCommand')
+    const stored = await listMessages('batched', { limit: 100 })
+    expect(stored.messages).toHaveLength(100)
+    await writer.drain()
+  })
+
+  it('fails every message of a batch DynamoDB refuses, and nothing is confirmed', async () => {
+    const db = await getDatabase()
+    const broken: Database = { ...db, tables: { ...db.tables, messages: 'no-such-table' } }
+    const writer = new MessageWriter(async () => broken)
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => writer.write(buildMessage('general', { username: 'carol', avatar: '/a.svg' }, `lost ${i}`))))
+    expect(results.every(r => r.status === 'rejected')).toBe(true)
   })
 })

@@ -33,12 +33,18 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
     const text = messageTextSchema.safeParse(requireString(field(payload, 'message'), 'message'))
     if (!text.success) throw new UserError(text.error.issues[0]!.message)
 
-    // One socket's sends are handled in order: persisted, acknowledged and relayed one after another.
-    const result = socket.data.sending.then(async (): Promise<ChatMessage> => {
+    // One socket's sends pass the checks one after another and are queued for writing in that
+    // order; the writer confirms in queue order, so acks and relays keep the sender's order
+    // without waiting for one write to finish before the next is queued.
+    const queued = socket.data.sending.then(async () => {
       const room = await existingRoom(roomValue)
       const wait = await ctx.sendLimit(user.username)
       if (wait > 0) throw new UserError(`You are sending messages too fast. Try again in ${Math.ceil(wait / 1000)} s.`)
-      const message = await saveMessage(buildMessage(room, user, text.data))
+      return { room, saved: saveMessage(buildMessage(room, user, text.data)) }
+    })
+    socket.data.sending = queued.then(() => {}, () => {})
+    return queued.then(async ({ room, saved }): Promise<ChatMessage> => {
+      const message = await saved
       if (!socket.rooms.has(room)) {
         // Writing in a room makes you a member: all your tabs now receive it.
         ctx.io.in(userRoom(user.username)).socketsJoin(room)
@@ -48,8 +54,6 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
       stopTyping(ctx, socket, room)
       return message
     })
-    socket.data.sending = result.then(() => {}, () => {})
-    return result
   })
 
   on(socket, 'message list', async (payload) => {

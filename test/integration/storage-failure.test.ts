@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { call, closeAll, collect, signedInGuest } from '../support/sockets.ts'
+
+let db: Awaited<ReturnType<typeof startDatabase>>
+let app: Awaited<ReturnType<typeof startApp>>
+
+beforeAll(async () => {
+  db = await startDatabase()
+  app = await startApp({ dynamodbEndpoint: db.endpoint })
+})
+afterAll(async () => {
+  closeAll()
+  await app?.stop()
+  await db?.stop()
+})
+
+describe('when DynamoDB cannot store a message', () => {
+  it('acks the sender with an error and shows nobody a ghost message', async () => {
+    const alice = await signedInGuest(app.url)
+    const bob = await signedInGuest(app.url)
+    expect((await call(alice.socket, 'new message', { room: 'general', message: 'stored' }))[0]).toBeNull()
+    const inbox = collect(bob.socket, 'new message')
+    await db.stop()
+    const [err, result] = await call(alice.socket, 'new message', { room: 'general', message: 'never stored' })
+    expect(err).toMatch(/try again/i)
+    expect(result).toBeUndefined()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(inbox).toEqual([])
+    const ready = await fetch(`${app.url}/api/ready`)
+    expect(ready.status).toBe(503)
+  })
+})
