@@ -12,9 +12,8 @@ interface Pending {
 }
 
 interface Batch {
-  items: Pending[]
-  /** Settles when DynamoDB has every item (or gave up); never rejects. */
-  done: Promise<Error | null>
+  /** Settles once this batch and every batch queued before it have been confirmed; never rejects. */
+  confirmed: Promise<void>
 }
 
 /**
@@ -53,19 +52,21 @@ export class MessageWriter {
   #pump(): void {
     while (this.#queue.length && this.#inFlight.length < this.#maxInFlight) {
       const items = this.#queue.splice(0, BATCH_LIMIT)
-      const previous = this.#inFlight.at(-1)?.done
-      const batch: Batch = { items, done: this.#persist(items).then(() => null, (error: Error) => error) }
+      const previous = this.#inFlight.at(-1)?.confirmed
+      const stored = this.#persist(items).then(() => null, (error: Error) => error)
+      // Confirm only after the batch before it: confirmations go out in write order.
+      const batch: Batch = {
+        confirmed: Promise.all([stored, previous]).then(([error]) => {
+          for (const item of items) {
+            if (error) item.reject(error)
+            else item.resolve()
+          }
+          this.#inFlight.splice(this.#inFlight.indexOf(batch), 1)
+          this.#pump()
+          if (!this.#queue.length && !this.#inFlight.length) for (const done of this.#idle.splice(0)) done()
+        }),
+      }
       this.#inFlight.push(batch)
-      // Settle after the batch before it: confirmations go out in write order.
-      Promise.all([batch.done, previous]).then(([error]) => {
-        for (const item of items) {
-          if (error) item.reject(error)
-          else item.resolve()
-        }
-        this.#inFlight.splice(this.#inFlight.indexOf(batch), 1)
-        this.#pump()
-        if (!this.#queue.length && !this.#inFlight.length) for (const done of this.#idle.splice(0)) done()
-      })
     }
   }
 

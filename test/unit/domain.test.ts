@@ -87,6 +87,27 @@ describe('message writer', () => {
     await writer.drain()
   })
 
+  it('keeps write order even when later batches are stored first', async () => {
+    const db = await getDatabase()
+    let request = 0
+    const delays = [120, 60, 5, 5, 5, 5, 5, 5]
+    const slowFirst: Database = { ...db, doc: { send: async (command: unknown) => {
+      await new Promise(resolve => setTimeout(resolve, delays[request++] ?? 1))
+      return db.doc.send(command as never)
+    } } as unknown as Database['doc'] }
+    const writer = new MessageWriter(async () => slowFirst, 4)
+    const messages = Array.from({ length: 60 }, (_, i) => buildMessage('reordered', { username: 'carol', avatar: '/a.svg' }, `m${i}`))
+    const confirmed: string[] = []
+    const writes: Promise<unknown>[] = []
+    for (const [i, m] of messages.entries()) {
+      writes.push(writer.write(m).then(() => confirmed.push(m.content.text)))
+      if (i % 10 === 0) await new Promise(resolve => setTimeout(resolve, 2)) // several batches in flight
+    }
+    await Promise.all(writes)
+    expect(request).toBeGreaterThan(3)
+    expect(confirmed).toEqual(messages.map(m => m.content.text))
+  })
+
   it('fails every message of a batch DynamoDB refuses, and nothing is confirmed', async () => {
     const db = await getDatabase()
     const broken: Database = { ...db, tables: { ...db.tables, messages: 'no-such-table' } }
