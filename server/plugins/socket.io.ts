@@ -16,6 +16,7 @@ import { clientAddress, isAllowedOrigin } from '../utils/request-info.ts'
 import { setOnlineCounter } from '../utils/room-summaries.ts'
 import { createMemorySendLimiter, createRedisSendLimiter } from '../utils/send-limit.ts'
 import { userFromRequest } from '../utils/session.ts'
+import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
 import type { ChatServer, SocketContext } from '../socket/types.ts'
 
@@ -61,10 +62,12 @@ export default defineNitroPlugin((nitro) => {
 
   const { limits } = config
   setCounterStore(redis ? createRedisCounterStore(redis) : createMemoryCounterStore())
+  const presence = new Presence(redis ? local => createRedisPresenceStore(redis, local) : createMemoryPresenceStore)
   const ctx: SocketContext = {
     io,
-    presence: new Presence(redis ? local => createRedisPresenceStore(redis, local) : createMemoryPresenceStore),
+    presence,
     sendLimit: redis ? createRedisSendLimiter(redis, limits.messageBurst, limits.messagesPerSecond) : createMemorySendLimiter(limits.messageBurst, limits.messagesPerSecond),
+    announce: createAnnouncer(io, presence),
   }
   setOnlineCounter(rooms => ctx.presence.roomCounts(rooms))
 
@@ -97,17 +100,24 @@ export default defineNitroPlugin((nitro) => {
     websocket: {
       open(peer) {
         // crossws ≥ 0.3 exposes the Node request and the ws socket here.
-        const internal = (peer as unknown as { _internal: { nodeReq: IncomingMessage & { _query?: unknown } } })._internal
-        const req = internal.nodeReq
+        const internal = (peer as unknown as { _internal: { nodeReq?: IncomingMessage, request?: unknown } })._internal
+        const req = internal.nodeReq!
         const engineInternals = engine as unknown as {
           prepare: (req: IncomingMessage) => void
           onWebSocket: (req: IncomingMessage, socket: unknown, websocket: unknown) => void
         }
+        const ws = peer.websocket as unknown as { _receiver?: { _maxPayload: number }, removeAllListeners: (event: string) => void }
         // crossws creates the ws socket without engine.io's size limit: apply it to its receiver.
-        const receiver = (peer.websocket as unknown as { _receiver?: { _maxPayload: number } })._receiver
-        if (receiver) receiver._maxPayload = MAX_FRAME_BYTES
+        if (ws._receiver) ws._receiver._maxPayload = MAX_FRAME_BYTES
+        // crossws would also wrap every incoming frame and look up the route's hooks for it
+        // (we have none): engine.io reads the frames itself, so drop crossws's listener.
+        ws.removeAllListeners('message')
         engineInternals.prepare(req)
         engineInternals.onWebSocket(req, req.socket, peer.websocket)
+        // engine.io owns the connection now; crossws's peer would keep the upgrade request (and
+        // its headers) alive for the connection's whole life, a few KB per idle socket.
+        internal.nodeReq = undefined
+        internal.request = undefined
       },
     },
   }))

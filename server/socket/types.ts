@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { PublicUser } from '#shared/types/chat'
+import type { PresenceChange, PublicUser } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../utils/presence.ts'
 import type { SendLimiter } from '../utils/send-limit.ts'
@@ -24,6 +24,8 @@ export interface SocketContext {
   io: ChatServer
   presence: Presence
   sendLimit: SendLimiter
+  /** Tells everyone about a user's first or last connection (see announcer.ts). */
+  announce: (socket: ChatSocket, event: 'user joined' | 'user left', payload: PresenceChange) => void
 }
 
 /** The room all signed-in sockets are in, for announcements such as new rooms. */

@@ -1,0 +1,45 @@
+import type { PresenceChange } from '#shared/types/chat'
+import type { Presence } from '../utils/presence.ts'
+import type { ChatServer, ChatSocket } from './types.ts'
+
+/** Frames a second this instance may spend on announcements (each goes to every socket). */
+const FRAMES_PER_SECOND = 20_000
+const SUMMARY_EVERY_MS = 1_000
+
+/**
+ * 'user joined' / 'user left' go to every connected socket, so a burst of sign-ins (a deploy
+ * moving thousands of clients at once) would cost sign-ins × sockets frames: 4,000 sign-ins among
+ * 5,000 sockets took five minutes. Announcements are sent one by one, as the original protocol
+ * does, while they cost under FRAMES_PER_SECOND (400 a second with 50 sockets, 4 with 5,000);
+ * past that, the rest are folded into one 'presence' { numUsers } update a second.
+ */
+export function createAnnouncer(io: ChatServer, presence: Presence) {
+  let windowStart = 0
+  let sentInWindow = 0
+  let summaryDue: NodeJS.Timeout | null = null
+
+  function summarise() {
+    if (summaryDue) return
+    summaryDue = setTimeout(() => {
+      summaryDue = null
+      presence.numUsers().then(numUsers => io.emit('presence', { numUsers }), () => {})
+    }, SUMMARY_EVERY_MS)
+    summaryDue.unref()
+  }
+
+  return function announce(socket: ChatSocket, event: 'user joined' | 'user left', payload: PresenceChange): void {
+    const now = Date.now()
+    if (now - windowStart >= 1000) {
+      windowStart = now
+      sentInWindow = 0
+    }
+    const budget = Math.max(1, Math.floor(FRAMES_PER_SECOND / Math.max(1, io.engine.clientsCount)))
+    if (sentInWindow < budget) {
+      sentInWindow++
+      socket.broadcast.emit(event, payload)
+    }
+    else {
+      summarise()
+    }
+  }
+}
