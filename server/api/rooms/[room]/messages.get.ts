@@ -2,7 +2,7 @@ import { createError, defineEventHandler } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { listMessages } from '../../../utils/messages.ts'
-import { getRoom } from '../../../utils/rooms.ts'
+import { roomExists } from '../../../utils/rooms.ts'
 import { requireSessionUser } from '../../../utils/session.ts'
 import { parseParams, parseQuery } from '../../../utils/validation.ts'
 
@@ -11,6 +11,6 @@ export default defineEventHandler(async (event) => {
   await requireSessionUser(event)
   const { room } = parseParams(event, roomParamsSchema)
   const query = parseQuery(event, messageQuerySchema)
-  if (!await getRoom(room)) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No room "${room}"` })
+  if (!await roomExists(room)) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No room "${room}"` })
   return listMessages(room, query)
 })
