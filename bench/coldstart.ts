@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { BENCH_ENV, NODE, ROOT, args, database, freePort, log, main, median, num, own, report, requireBuild, round } from './lib/common.ts'
-import { SESSION_PASSWORD, TEST_TABLES } from '../test/support/processes.ts'
+import { productionEnv } from '../test/support/processes.ts'
 
 const { smoke, values } = args({ runs: { type: 'string' } })
 const runs = num(values.runs, smoke ? 2 : 5)
@@ -17,17 +17,7 @@ async function startOnce(endpoint: string, output: string) {
   const child = own(spawn(NODE, [`${output}/server/index.mjs`], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AWS_REGION: 'us-east-1',
-      DYNAMODB_ENDPOINT: endpoint,
-      NUXT_SESSION_PASSWORD: SESSION_PASSWORD,
-      ...TEST_TABLES,
-      ...BENCH_ENV,
-    },
+    env: productionEnv({ port, dynamodbEndpoint: endpoint, env: BENCH_ENV }),
   }))
   let stderr = ''
   child.stderr!.on('data', (c: Buffer) => { stderr += c })

@@ -63,25 +63,30 @@ export interface AppOptions {
 
 export const SESSION_PASSWORD = randomBytes(32).toString('hex')
 
+/** The environment the container gives the server, pointed at local dynalite (and Redis). */
+export function productionEnv(options: { port: number, dynamodbEndpoint: string, redisUrl?: string, sessionPassword?: string, env?: Record<string, string> }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+    NUXT_SESSION_PASSWORD: options.sessionPassword ?? SESSION_PASSWORD,
+    LOG_LEVEL: 'warn',
+    ...TEST_TABLES,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  }
+}
+
 /** The production artefact, started the way the container starts it. */
 export async function startApp(options: AppOptions): Promise<Running & { url: string, port: number }> {
   const port = options.port ?? await freePort()
   const child = spawn(NODE, [`${options.outputDir ?? `${ROOT}.output`}/server/index.mjs`], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AWS_REGION: 'us-east-1',
-      DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
-      NUXT_SESSION_PASSWORD: options.sessionPassword ?? SESSION_PASSWORD,
-      LOG_LEVEL: 'warn',
-      ...TEST_TABLES,
-      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-      ...options.env,
-    },
+    env: productionEnv({ port, ...options }),
   })
   const running = track(child)
   const url = `http://127.0.0.1:${port}`
