@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { NODE, ROOT } from '../support/processes.ts'
+
+// Keeps the benchmarks working: every scenario at tiny sizes. Only correctness is asserted
+// (results produced, nothing lost or out of order); timings are for `npm run bench`, not tests.
+describe('the benchmark suite', () => {
+  it('runs all five scenarios and reports each, losing nothing', async () => {
+    const child = spawn(NODE, ['bench/all.ts', '--smoke'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk })
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk })
+    const code = await new Promise<number | null>(resolve => child.on('exit', resolve))
+    expect(code, stderr.slice(-2000)).toBe(0)
+    const results = Object.fromEntries(stdout.split('\n').filter(line => line.startsWith('{')).map((line) => {
+      const result = JSON.parse(line)
+      return [result.bench, result.summary]
+    }))
+    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'soak'])
+    expect(results.fanout.maxOkRate).toEqual({ bare: expect.any(Number), app: expect.any(Number), app2: expect.any(Number) })
+    expect(results.idle.errors).toBe(0)
+    for (const endpoint of Object.values(results.pages) as { ok: boolean }[]) expect(endpoint.ok).toBe(true)
+    expect(results.coldstart.medianMs).toEqual(expect.any(Number))
+    expect(results.soak).toMatchObject({ lost: 0, outOfOrder: 0, ackErrors: 0 })
+    expect(results.soak.received).toBe(results.soak.expected)
+  }, 240_000)
+})
