@@ -10,6 +10,9 @@
 import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net'
 import { randomBytes } from 'node:crypto'
 
+/** A Socket.IO acknowledgement in the app's node style. */
+type Ack = (error: string | null, result?: unknown) => void
+
 const NEW_MESSAGE = Buffer.from('42["new message"')
 const TEXT_MARK = Buffer.from('"text":"bench:')
 const EMPTY = Buffer.alloc(0)
@@ -19,7 +22,7 @@ class Socket {
   tcp: TcpSocket
   connected = false
   private ackId = 0
-  private acks = new Map<number, (...args: any[]) => void>()
+  private acks = new Map<number, Ack>()
   private ready: Promise<void>
   private buffer: Buffer = EMPTY
   private upgraded = false
@@ -118,7 +121,8 @@ class Socket {
         const ack = this.acks.get(id)
         if (ack) {
           this.acks.delete(id)
-          ack(...JSON.parse(data.slice(bracket)))
+          const [error, result] = JSON.parse(data.slice(bracket)) as [string | null, unknown]
+          ack(error, result)
         }
       }
       else if (kind === 48 /* 0: connect */) {
@@ -156,7 +160,7 @@ class Socket {
     return withTimeout(this.ready, timeoutMs, 'connect')
   }
 
-  emit(event: string, payload: unknown[], ack: (...args: any[]) => void): void {
+  emit(event: string, payload: unknown[], ack: Ack): void {
     const id = ++this.ackId
     this.acks.set(id, ack)
     this.send(`42${id}${JSON.stringify([event, ...payload])}`)

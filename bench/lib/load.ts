@@ -34,7 +34,7 @@ export function summarise(parts: Sparse[]): LatencySummary {
   return { count, p50: at(50), p95: at(95), p99: at(99), max: round(max, 1), mean: count ? round(sum / count, 2) : 0 }
 }
 
-interface Worker { child: ChildProcess, pending: Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }> }
+interface Worker { child: ChildProcess, pending: Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }> }
 
 export class LoadGenerator {
   workers: Worker[] = []
@@ -63,10 +63,10 @@ export class LoadGenerator {
     onCleanup(() => this.close())
   }
 
-  call<T = any>(worker: Worker, cmd: string, payload: Record<string, unknown> = {}): Promise<T> {
+  call<T = unknown>(worker: Worker, cmd: string, payload: Record<string, unknown> = {}): Promise<T> {
     const id = ++this.nextId
     return new Promise<T>((resolve, reject) => {
-      worker.pending.set(id, { resolve, reject })
+      worker.pending.set(id, { resolve: v => resolve(v as T), reject })
       worker.child.send({ id, cmd, ...payload })
     })
   }
