@@ -59,5 +59,6 @@ export function useChatSocket() {
       ackPromise<MessagePage>(ack => connected().emit('catch up', { room, after }, ack)),
     typing: (room: string) => { socket()?.connected && socket()!.emit('typing', room) },
     stopTyping: (room: string) => { socket()?.connected && socket()!.emit('stop typing', room) },
+    markRead: (room: string, message: string) => { socket()?.connected && socket()!.emit('mark read', { room, message }) },
   }
 }

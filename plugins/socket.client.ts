@@ -44,14 +44,33 @@ export default defineNuxtPlugin({
     socket.on('stop typing', event => presence.typingStopped(event))
     socket.on('room members', ({ room, members }) => presence.setMembers(room, members, true))
     socket.on('room created', room => rooms.upsert(room))
+    socket.on('room read', ({ room }) => rooms.clearUnread(room))
     socket.on('presence', ({ numUsers }) => { presence.numUsers = numUsers })
     socket.on('login', ({ numUsers }) => { presence.numUsers = numUsers })
     socket.on('user joined', ({ numUsers }) => { presence.numUsers = numUsers })
     socket.on('user left', ({ numUsers }) => { presence.numUsers = numUsers })
 
     setInterval(() => presence.expireTyping(), 1000)
+
+    // Read markers (kept on the server for accounts): the newest message of the open room counts
+    // as read while the page is visible.
+    const chat = useChatSocket()
+    const markedRead: Record<string, string> = {}
+    function markRead() {
+      const room = rooms.currentId
+      if (!room || !socket.connected || !session.user || session.user.guest || document.visibilityState !== 'visible') return
+      const newest = messages.messagesOf(room).at(-1)?.message
+      if (!newest || newest <= (markedRead[room] ?? '')) return
+      markedRead[room] = newest
+      chat.markRead(room, newest)
+    }
+    watch(() => [rooms.currentId, rooms.currentId ? messages.messagesOf(rooms.currentId).at(-1)?.message : null, connection.connected], markRead)
+
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') rooms.markSeen()
+      if (document.visibilityState === 'visible') {
+        rooms.markSeen()
+        markRead()
+      }
     })
 
     /** Whose data the stores hold: switching to another account starts from empty stores. */

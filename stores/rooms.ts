@@ -13,12 +13,13 @@ function preview(message: ChatMessage): string {
 }
 
 function summaryOf(room: Room): RoomSummary {
-  return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null }
+  return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0 }
 }
 
 /** The sidebar: every room, which one is open, and unread counts of the others. */
 export const useRoomsStore = defineStore('rooms', () => {
   const api = useApi()
+  const session = useSessionStore()
   const list = ref<RoomSummary[]>([])
   const loaded = ref(false)
   const currentId = ref<string | null>(null)
@@ -40,6 +41,9 @@ export const useRoomsStore = defineStore('rooms', () => {
     const { rooms } = await api<{ rooms: RoomSummary[] }>('/api/rooms')
     list.value = rooms
     loaded.value = true
+    // The server keeps read markers for accounts, so its counts are the truth (also after a
+    // reload); a guest's counts exist only in this page.
+    if (session.user && !session.user.guest) unread.value = Object.fromEntries(rooms.map(r => [r.id, r.id === currentId.value ? 0 : r.unread]))
   }
 
   function upsert(summary: RoomSummary) {
@@ -76,6 +80,11 @@ export const useRoomsStore = defineStore('rooms', () => {
     unseenHere.value = 0
   }
 
+  /** Another tab of this user has read the room. */
+  function clearUnread(id: string) {
+    if (unread.value[id]) unread.value = { ...unread.value, [id]: 0 }
+  }
+
   async function create(input: CreateRoomInput): Promise<Room> {
     const { room } = await api<{ room: Room }>('/api/rooms', { method: 'POST', body: input })
     upsert(summaryOf(room))
@@ -90,5 +99,5 @@ export const useRoomsStore = defineStore('rooms', () => {
     unseenHere.value = 0
   }
 
-  return { list, loaded, currentId, unread, unseenHere, current, totalUnread, lastRoom, byId, load, upsert, enter, leave, noteMessage, markSeen, create, reset }
+  return { list, loaded, currentId, unread, unseenHere, current, totalUnread, lastRoom, byId, load, upsert, enter, leave, noteMessage, markSeen, clearUnread, create, reset }
 })

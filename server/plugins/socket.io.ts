@@ -13,12 +13,13 @@ import { createMemoryCounterStore, createRedisCounterStore, setCounterStore } fr
 import { addReadinessCheck, markDraining } from '../utils/readiness.ts'
 import { createRedis } from '../utils/redis.ts'
 import { clientAddress, isAllowedOrigin } from '../utils/request-info.ts'
+import { onRoomCreated } from '../utils/room-events.ts'
 import { setOnlineCounter } from '../utils/room-summaries.ts'
 import { createMemorySendLimiter, createRedisSendLimiter } from '../utils/send-limit.ts'
 import { userFromRequest } from '../utils/session.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
-import type { ChatServer, SocketContext } from '../socket/types.ts'
+import { SIGNED_IN, type ChatServer, type SocketContext } from '../socket/types.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
 const MAX_FRAME_BYTES = 16 * 1024
@@ -70,6 +71,7 @@ export default defineNitroPlugin((nitro) => {
     announce: createAnnouncer(io, presence),
   }
   setOnlineCounter(rooms => ctx.presence.roomCounts(rooms))
+  onRoomCreated(room => io.to(SIGNED_IN).emit('room created', room))
 
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
   io.use((socket, next) => {

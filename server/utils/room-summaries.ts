@@ -1,6 +1,7 @@
-import type { Room, RoomSummary } from '#shared/types/chat'
+import type { PublicUser, Room, RoomSummary } from '#shared/types/chat'
 import { getServerConfig } from './config.ts'
 import { latestMessage } from './messages.ts'
+import { unreadCounts } from './read-markers.ts'
 import { listRooms } from './rooms.ts'
 
 /** Online counts come from the presence module once realtime is running; absent, everyone is offline. */
@@ -14,7 +15,7 @@ export function setOnlineCounter(counter: OnlineCounter): void {
 
 const PREVIEW_LENGTH = 80
 
-export async function summarise(room: Room, online: Record<string, number>): Promise<RoomSummary> {
+export async function summarise(room: Room, online: Record<string, number>, unread: Record<string, number> = {}): Promise<RoomSummary> {
   const latest = await latestMessage(room.id)
   const text = latest ? `${latest.username}: ${latest.content.text.replace(/\s+/g, ' ')}` : room.topic
   return {
@@ -26,12 +27,14 @@ export async function summarise(room: Room, online: Record<string, number>): Pro
     status: 'none',
     onlineCount: online[room.id] ?? 0,
     lastMessageAt: latest?.time ?? null,
+    unread: unread[room.id] ?? 0,
   }
 }
 
-/** The sidebar: every room with its latest message as preview and its online count. */
-export async function listRoomSummaries(): Promise<RoomSummary[]> {
+/** The sidebar: every room with its latest message as preview, its online count and, for a signed-in reader, what they have not read. */
+export async function listRoomSummaries(reader: PublicUser | null = null): Promise<RoomSummary[]> {
   const rooms = await listRooms(getServerConfig().defaultRooms)
-  const online = await countOnline(rooms.map(r => r.id))
-  return Promise.all(rooms.map(room => summarise(room, online)))
+  const ids = rooms.map(r => r.id)
+  const [online, unread] = await Promise.all([countOnline(ids), reader ? unreadCounts(reader, ids) : {}])
+  return Promise.all(rooms.map(room => summarise(room, online, unread)))
 }

@@ -4,7 +4,9 @@ import type { PublicUser } from '#shared/types/chat'
 import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
+import { getServerConfig } from './config.ts'
 import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
+import { initialReadMarkers } from './read-markers.ts'
 import { UserError } from './errors.ts'
 
 /** A row of the Users table. Guests are never stored. */
@@ -40,7 +42,8 @@ export async function registerUser(input: RegisterInput): Promise<PublicUser> {
     createdAt: Date.now(),
   }
   try {
-    await doc.send(new PutCommand({ TableName: tables.users, Item: record, ConditionExpression: 'attribute_not_exists(username)' }))
+    const Item = { ...record, ...initialReadMarkers(getServerConfig().defaultRooms, record.createdAt) }
+    await doc.send(new PutCommand({ TableName: tables.users, Item, ConditionExpression: 'attribute_not_exists(username)' }))
   }
   catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') throw new UsernameTakenError(input.username)

@@ -26,6 +26,8 @@ export interface RoomSummary {
   status: string
   onlineCount: number
   lastMessageAt: number | null
+  /** Messages after the reader's read marker (registered users; capped at 100), else 0. */
+  unread: number
 }
 
 export interface MessageContent {

@@ -20,6 +20,8 @@ export interface ClientToServerEvents {
   'join room': (room: string, ack: Ack<{ members: RoomMember[] }>) => void
   'leave room': (room: string) => void
   'catch up': (payload: { room: string, after: string }, ack: Ack<MessagePage>) => void
+  /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */
+  'mark read': (payload: { room: string, message: string }) => void
 }
 
 export interface ServerToClientEvents {
@@ -37,4 +39,6 @@ export interface ServerToClientEvents {
   'room members': (payload: RoomPresenceEvent) => void
   /** A new room, for every signed-in sidebar. */
   'room created': (room: RoomSummary) => void
+  /** Another tab of the same user read up to `message` in `room`. */
+  'room read': (payload: { room: string, message: string }) => void
 }

@@ -42,13 +42,21 @@ test('two people chat both ways live, see each other typing, get unread badges a
   await expect(messageList(ann.page)).toContainText(hello)
   await expect(messageList(ann.page)).toContainText('Hi Ann')
   await expect(messageList(ann.page).getByTestId('message').filter({ hasText: hello })).toHaveCount(1)
+  // Ann has an account: the server keeps what she has read, so the badge survives the reload.
+  await expect(fargate.getByTestId('unread-badge')).toHaveText('1')
 
-  // Visiting the room clears its badge.
+  // Visiting the room clears its badge, for good.
   await fargate.click()
   await expect(ann.page).toHaveURL(/\/rooms\/fargate$/)
   await expect(messageList(ann.page)).toContainText('Over here in fargate')
   await expect(fargate.getByTestId('unread-badge')).toHaveCount(0)
   await expect(ann.page).toHaveTitle('#fargate · Fargate Chat')
+  await ann.page.getByRole('link', { name: /#general/ }).click()
+  await expect(ann.page).toHaveURL(/\/rooms\/general$/)
+  await ann.page.reload()
+  await hydrated(ann.page)
+  await expect(messageList(ann.page)).toContainText(hello)
+  await expect(fargate.getByTestId('unread-badge')).toHaveCount(0)
 
   expect(hydrationProblems).toEqual([])
   await ann.context.close()

@@ -186,6 +186,47 @@ describe('messages', () => {
   })
 })
 
+describe('read markers and room events', () => {
+  it('keeps what an account has read, counts what came after, and tells its other tabs', async () => {
+    const http = new Client(app.url)
+    const username = name()
+    await http.post('/api/auth/register', { username, password: 'Reader-Pass-1' })
+    const tab = await connect(app.url, { cookie: http.cookieHeader })
+    const otherTab = await connect(app.url, { cookie: http.cookieHeader })
+    await waitFor(tab, 'login')
+    await waitFor(otherTab, 'login')
+    const writer = await signedInGuest(app.url)
+    const [, first] = await call<ChatMessage>(writer.socket, 'new message', { room: 'lambda', message: 'read this' })
+
+    const unreadOf = async () => (await http.get('/api/rooms')).json.rooms.find((r: RoomSummary) => r.id === 'lambda').unread
+    expect(await unreadOf()).toBe(1) // default rooms count from the moment the account was made
+    const told = waitFor<{ room: string, message: string }>(otherTab, 'room read')
+    tab.emit('mark read', { room: 'lambda', message: first.message })
+    expect(await told).toEqual({ room: 'lambda', message: first.message })
+    for (let i = 0; i < 3; i++) await call(writer.socket, 'new message', { room: 'lambda', message: `unread ${i}` })
+    expect(await unreadOf()).toBe(3)
+    const [, rooms] = await call<RoomSummary[]>(tab, 'room list')
+    expect(rooms.find(r => r.id === 'lambda')!.unread).toBe(3)
+
+    // An older id (a stale tab) never moves the marker back.
+    tab.emit('mark read', { room: 'lambda', message: '0000000000001:00000000' })
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(await unreadOf()).toBe(3)
+    expect((await call(tab, 'mark read', { room: 'lambda', message: 'nope' }))[0]).toMatch(/message id/)
+    expect((await call(writer.socket, 'mark read', { room: 'lambda', message: first.message }))[0]).toBeNull() // guests: accepted, not stored
+  })
+
+  it('announces a room created over HTTP to every signed-in socket', async () => {
+    const watcher = await signedInGuest(app.url)
+    const http = new Client(app.url)
+    await http.post('/api/auth/guest')
+    const announced = waitFor<RoomSummary>(watcher.socket, 'room created')
+    const id = `fresh-${name()}`
+    await http.post('/api/rooms', { id, name: 'Fresh', topic: 'Just made' })
+    expect(await announced).toMatchObject({ id, name: 'Fresh', topic: 'Just made', unread: 0 })
+  })
+})
+
 describe('rooms, presence and typing', () => {
   it('lists rooms to anyone, with previews and online counts', async () => {
     const socket = await connect(app.url)

@@ -3,6 +3,6 @@ import { listRoomSummaries } from '../../utils/room-summaries.ts'
 import { requireSessionUser } from '../../utils/session.ts'
 
 export default defineEventHandler(async (event) => {
-  await requireSessionUser(event)
-  return { rooms: await listRoomSummaries() }
+  const user = await requireSessionUser(event)
+  return { rooms: await listRoomSummaries(user) }
 })

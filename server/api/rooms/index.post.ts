@@ -1,5 +1,7 @@
 import { createError, defineEventHandler, setResponseStatus } from 'h3'
 import { createRoomSchema } from '#shared/schemas/rooms'
+import { announceRoomCreated } from '../../utils/room-events.ts'
+import { summarise } from '../../utils/room-summaries.ts'
 import { createRoom, InvalidRoomNameError, RoomExistsError } from '../../utils/rooms.ts'
 import { requireSessionUser } from '../../utils/session.ts'
 import { parseBody } from '../../utils/validation.ts'
@@ -9,6 +11,7 @@ export default defineEventHandler(async (event) => {
   const input = await parseBody(event, createRoomSchema)
   try {
     const room = await createRoom(input, user.username)
+    announceRoomCreated(await summarise(room, {}))
     setResponseStatus(event, 201)
     return { room }
   }

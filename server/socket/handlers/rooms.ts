@@ -1,12 +1,14 @@
 import { UserError } from '../../utils/errors.ts'
 import { addMembership } from '../../utils/memberships.ts'
 import { listRoomSummaries } from '../../utils/room-summaries.ts'
-import { on } from '../handler.ts'
+import { messageIdSchema } from '#shared/schemas/messages'
+import { markRead } from '../../utils/read-markers.ts'
+import { field, on } from '../handler.ts'
 import { existingRoom } from './messages.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
 export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): void {
-  on(socket, 'room list', () => listRoomSummaries())
+  on(socket, 'room list', () => listRoomSummaries(socket.data.user))
 
   /** The room this socket is looking at: subscribes it and lists who else is looking. */
   on(socket, 'join room', async (value) => {
@@ -37,5 +39,15 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
 
   on(socket, 'leave room', (value) => {
     if (typeof value === 'string') return leave(value)
+  })
+
+  on(socket, 'mark read', async (payload) => {
+    const user = socket.data.user
+    if (!user) throw new UserError('Sign in first')
+    const room = await existingRoom(field(payload, 'room'))
+    const message = messageIdSchema.safeParse(field(payload, 'message'))
+    if (!message.success) throw new UserError('Must pass a parameter `message` which is a message id')
+    await markRead(user, room, message.data)
+    socket.to(userRoom(user.username)).emit('room read', { room, message: message.data })
   })
 }
