@@ -2,15 +2,10 @@ import { defineStore } from 'pinia'
 import type { ChatMessage, Room, RoomSummary } from '#shared/types/chat'
 import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { ROOM_ID_PATTERN } from '#shared/schemas/rooms'
+import { messagePreview } from '#shared/utils/preview'
 
-const PREVIEW_LENGTH = 80
 export const LAST_ROOM_COOKIE = 'last-room'
 export const DEFAULT_ROOM = 'general'
-
-function preview(message: ChatMessage): string {
-  const text = `${message.username}: ${message.content.text.replace(/\s+/g, ' ')}`
-  return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text
-}
 
 function summaryOf(room: Room): RoomSummary {
   return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0 }
@@ -68,7 +63,7 @@ export const useRoomsStore = defineStore('rooms', () => {
   function noteMessage(message: ChatMessage, options: { mine: boolean, hidden: boolean }) {
     const room = byId(message.room)
     if (room && (room.lastMessageAt ?? 0) <= message.time) {
-      room.preview = preview(message)
+      room.preview = messagePreview(message)
       room.lastMessageAt = message.time
     }
     if (options.mine) return

@@ -9,7 +9,7 @@ import { log } from '../utils/logger.ts'
 import { drainMessageWrites } from '../utils/messages.ts'
 import { createMemoryPresenceStore, Presence } from '../utils/presence.ts'
 import { createRedisPresenceStore } from '../utils/presence-redis.ts'
-import { createMemoryCounterStore, createRedisCounterStore, setCounterStore } from '../utils/rate-limit.ts'
+import { createRedisCounterStore, setCounterStore } from '../utils/rate-limit.ts'
 import { addReadinessCheck, markDraining } from '../utils/readiness.ts'
 import { createRedis } from '../utils/redis.ts'
 import { clientAddress, isAllowedOrigin } from '../utils/request-info.ts'
@@ -62,7 +62,8 @@ export default defineNitroPlugin((nitro) => {
   }
 
   const { limits } = config
-  setCounterStore(redis ? createRedisCounterStore(redis) : createMemoryCounterStore())
+  // Sign-in limits are in memory per instance by default; with Redis they hold across instances.
+  if (redis) setCounterStore(createRedisCounterStore(redis))
   const presence = new Presence(redis ? local => createRedisPresenceStore(redis, local) : createMemoryPresenceStore)
   const ctx: SocketContext = {
     io,

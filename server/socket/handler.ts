@@ -1,5 +1,8 @@
 import type { Ack } from '#shared/types/chat'
+import { messageIdSchema } from '#shared/schemas/messages'
+import { roomIdSchema } from '#shared/schemas/rooms'
 import { UserError } from '../utils/errors.ts'
+import { roomExists } from '../utils/rooms.ts'
 import { log } from '../utils/logger.ts'
 import type { ChatSocket } from './types.ts'
 
@@ -38,4 +41,21 @@ export function requireString(value: unknown, name: string): string {
 export function field(payload: unknown, name: string): unknown {
   if (typeof payload !== 'object' || payload === null || !Object.hasOwn(payload, name)) return undefined
   return (payload as Record<string, unknown>)[name]
+}
+
+/** A payload's room: a string, a valid id, and a room that exists (else a message for the client). */
+export async function existingRoom(value: unknown): Promise<string> {
+  const room = requireString(value, 'room')
+  const parsed = roomIdSchema.safeParse(room)
+  if (!parsed.success) throw new UserError(`Room ids are 1–48 lower-case letters, digits or -, not "${room.slice(0, 60)}"`)
+  if (!await roomExists(parsed.data)) throw new UserError(`There is no room "${room}"`)
+  return parsed.data
+}
+
+/** An optional history cursor from a payload: absent, or a well-formed message id. */
+export function cursor(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  const parsed = messageIdSchema.safeParse(value)
+  if (!parsed.success) throw new UserError('Cursor must be a message id')
+  return parsed.data
 }

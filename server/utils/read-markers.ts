@@ -8,7 +8,7 @@ import { getDatabase } from './database.ts'
  */
 const attribute = (room: string) => `read:${room}`
 /** Badges show "99+" beyond this; counting further would read the whole backlog. */
-export const UNREAD_CAP = 100
+const UNREAD_CAP = 100
 
 /**
  * Read markers a new account starts with: its default rooms read up to now, so what is said after

@@ -1,4 +1,5 @@
 import type { PublicUser, Room, RoomSummary } from '#shared/types/chat'
+import { messagePreview, previewText } from '#shared/utils/preview'
 import { getServerConfig } from './config.ts'
 import { latestMessage } from './messages.ts'
 import { unreadCounts } from './read-markers.ts'
@@ -13,17 +14,14 @@ export function setOnlineCounter(counter: OnlineCounter): void {
   countOnline = counter
 }
 
-const PREVIEW_LENGTH = 80
-
 export async function summarise(room: Room, online: Record<string, number>, unread: Record<string, number> = {}): Promise<RoomSummary> {
   const latest = await latestMessage(room.id)
-  const text = latest ? `${latest.username}: ${latest.content.text.replace(/\s+/g, ' ')}` : room.topic
   return {
     id: room.id,
     name: room.name,
     topic: room.topic,
     image: room.image,
-    preview: text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text,
+    preview: latest ? messagePreview(latest) : previewText(room.topic),
     status: 'none',
     onlineCount: online[room.id] ?? 0,
     lastMessageAt: latest?.time ?? null,

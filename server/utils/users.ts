@@ -64,12 +64,6 @@ export async function verifyCredentials(input: LoginInput): Promise<PublicUser |
   return await verifyPassword(user.passwordHash, input.password) ? toPublic(user) : null
 }
 
-export async function findUser(username: string): Promise<PublicUser | null> {
-  const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'username, avatar' }))
-  return Item ? toPublic(Item as UserRecord) : null
-}
-
 /** A guest identity, `anonymous_<6 hex>`; it lives only in the session. */
 export function createGuest(): PublicUser {
   const username = `anonymous_${randomBytes(3).toString('hex')}`

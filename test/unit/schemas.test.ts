@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { loginSchema, registerSchema } from '#shared/schemas/auth'
 import { messageQuerySchema, newMessageSchema } from '#shared/schemas/messages'
 import { roomIdFromName, roomIdSchema } from '#shared/schemas/rooms'
+import { messagePreview, previewText } from '#shared/utils/preview'
 
 describe('shared schemas', () => {
   it('lower-cases usernames but never passwords', () => {
@@ -26,5 +27,12 @@ describe('shared schemas', () => {
     expect(roomIdFromName('Fargate Tips & Tricks!')).toBe('fargate-tips-tricks')
     expect(roomIdFromName('!!!')).toBe('')
     expect(roomIdSchema.safeParse('UPPER').success).toBe(false)
+  })
+
+  it('makes one-line sidebar previews of at most 80 characters', () => {
+    expect(messagePreview({ username: 'ann', content: { text: 'two\nlines' } })).toBe('ann: two lines')
+    const long = previewText('x'.repeat(200))
+    expect(long).toHaveLength(80)
+    expect(long.endsWith('…')).toBe(true)
   })
 })

@@ -1,29 +1,12 @@
-import { messageIdSchema, messageTextSchema } from '#shared/schemas/messages'
-import { roomIdSchema } from '#shared/schemas/rooms'
+import { messageTextSchema } from '#shared/schemas/messages'
 import type { ChatMessage } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { UserError } from '../../utils/errors.ts'
 import { addMembership } from '../../utils/memberships.ts'
 import { buildMessage, listMessages, saveMessage } from '../../utils/messages.ts'
-import { roomExists } from '../../utils/rooms.ts'
-import { field, on, requireString } from '../handler.ts'
+import { cursor, existingRoom, field, on, requireString } from '../handler.ts'
 import { stopTyping } from './typing.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
-
-export async function existingRoom(value: unknown): Promise<string> {
-  const room = requireString(value, 'room')
-  const parsed = roomIdSchema.safeParse(room)
-  if (!parsed.success) throw new UserError(`Room ids are 1–48 lower-case letters, digits or -, not "${room.slice(0, 60)}"`)
-  if (!await roomExists(parsed.data)) throw new UserError(`There is no room "${room}"`)
-  return parsed.data
-}
-
-function cursor(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined
-  const parsed = messageIdSchema.safeParse(value)
-  if (!parsed.success) throw new UserError('Cursor must be a message id')
-  return parsed.data
-}
 
 export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket): void {
   on(socket, 'new message', (payload) => {

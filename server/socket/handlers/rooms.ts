@@ -3,8 +3,7 @@ import { addMembership } from '../../utils/memberships.ts'
 import { listRoomSummaries } from '../../utils/room-summaries.ts'
 import { messageIdSchema } from '#shared/schemas/messages'
 import { markRead } from '../../utils/read-markers.ts'
-import { field, on } from '../handler.ts'
-import { existingRoom } from './messages.ts'
+import { existingRoom, field, on } from '../handler.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
 export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): void {

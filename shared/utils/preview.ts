@@ -1,0 +1,13 @@
+import type { ChatMessage } from '../types/chat'
+
+const PREVIEW_LENGTH = 80
+
+/** One line of at most 80 characters, as the sidebar shows a room's latest message or topic. */
+export function previewText(text: string): string {
+  const line = text.replace(/\s+/g, ' ')
+  return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
+}
+
+export function messagePreview(message: Pick<ChatMessage, 'username' | 'content'>): string {
+  return previewText(`${message.username}: ${message.content.text}`)
+}
