@@ -4,7 +4,12 @@ export default defineNuxtConfig({
   srcDir: '.',
   modules: ['@pinia/nuxt'],
   css: ['bootstrap/dist/css/bootstrap.min.css', '~/assets/css/chat.css'],
-  typescript: { strict: true },
+  typescript: {
+    strict: true,
+    // srcDir is the root, so the app's tsconfig would take in the server, tests and scripts as
+    // browser code: they have their own (Nitro's, and test/tsconfig.json for Node).
+    tsConfig: { exclude: ['../server', '../test', '../bench', '../scripts', '../infra', '../.output'] },
+  },
   devtools: { enabled: false },
   telemetry: false,
   app: {

@@ -2,6 +2,10 @@ import type { PresenceChange } from '#shared/types/chat'
 import type { Presence } from '../utils/presence.ts'
 import type { ChatServer, ChatSocket } from './types.ts'
 
+/** What the announcer uses of the server, the presence and a socket. */
+type Io = { engine: Pick<ChatServer['engine'], 'clientsCount'>, emit: ChatServer['emit'] }
+type Announcing = { broadcast: Pick<ChatSocket['broadcast'], 'emit'> }
+
 /** Frames a second this instance may spend on announcements (each goes to every socket). */
 const FRAMES_PER_SECOND = 20_000
 const SUMMARY_EVERY_MS = 1_000
@@ -13,7 +17,7 @@ const SUMMARY_EVERY_MS = 1_000
  * does, while they cost under FRAMES_PER_SECOND (400 a second with 50 sockets, 4 with 5,000);
  * past that, the rest are folded into one 'presence' { numUsers } update a second.
  */
-export function createAnnouncer(io: ChatServer, presence: Presence) {
+export function createAnnouncer(io: Io, presence: Pick<Presence, 'numUsers'>) {
   let windowStart = 0
   let sentInWindow = 0
   let summaryDue: NodeJS.Timeout | null = null
@@ -27,7 +31,7 @@ export function createAnnouncer(io: ChatServer, presence: Presence) {
     summaryDue.unref()
   }
 
-  return function announce(socket: ChatSocket, event: 'user joined' | 'user left', payload: PresenceChange): void {
+  return function announce(socket: Announcing, event: 'user joined' | 'user left', payload: PresenceChange): void {
     const now = Date.now()
     if (now - windowStart >= 1000) {
       windowStart = now

@@ -11,10 +11,10 @@ export function handleConnection(ctx: SocketContext, socket: ChatSocket): void {
   registerAccountHandlers(ctx, socket)
   registerRoomHandlers(ctx, socket)
   registerMessageHandlers(ctx, socket)
-  registerTypingHandlers(ctx, socket)
+  registerTypingHandlers(socket)
 
   socket.on('disconnect', () => {
-    stopAllTyping(ctx, socket)
+    stopAllTyping(socket)
     detachIdentity(ctx, socket).catch((error: unknown) => log.warn('presence.detach_failed', { socket: socket.id, error }))
   })
 

@@ -2,7 +2,6 @@ import type { Server, Socket } from 'socket.io'
 import type { PresenceChange, PublicUser } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../utils/presence.ts'
-import type { SendLimiter } from '../utils/send-limit.ts'
 
 /** Per-socket state, kept small: thousands of idle sockets carry it. */
 export interface SocketData {
@@ -19,11 +18,10 @@ export interface SocketData {
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 
-/** What every socket handler gets: the server and the domain services. */
+/** What the socket handlers share: the server, presence, and the announcer built on both. */
 export interface SocketContext {
   io: ChatServer
   presence: Presence
-  sendLimit: SendLimiter
   /** Tells everyone about a user's first or last connection (see announcer.ts). */
   announce: (socket: ChatSocket, event: 'user joined' | 'user left', payload: PresenceChange) => void
 }

@@ -22,7 +22,10 @@ export interface AppConfig {
   dataDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   limits: {
+    /** Loose, from any address, with back-off past it. */
     loginFailuresPerUser: number
+    /** Tight: one address guessing one account's password. */
+    loginFailuresPerUserAddress: number
     loginFailuresPerAddress: number
     loginWindowSeconds: number
     messageBurst: number
@@ -54,6 +57,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOGIN_FAILURES_PER_USER: positiveInt.default(10),
+  LOGIN_FAILURES_PER_USER_ADDRESS: positiveInt.default(5),
   LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(30),
   LOGIN_WINDOW_SECONDS: positiveInt.default(900),
   MESSAGE_BURST: positiveInt.default(10),
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     limits: {
       loginFailuresPerUser: e.LOGIN_FAILURES_PER_USER,
+      loginFailuresPerUserAddress: e.LOGIN_FAILURES_PER_USER_ADDRESS,
       loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
       messageBurst: e.MESSAGE_BURST,

@@ -1,26 +1,37 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import { getDatabase } from './database.ts'
+import { useServices } from './services.ts'
 
-export interface ReadinessCheck {
+interface ReadinessCheck {
   name: string
   check: () => Promise<void>
 }
 
-const checks: ReadinessCheck[] = [{
+const dynamodb: ReadinessCheck = {
   name: 'dynamodb',
   // A GetItem needs no more permission than the app already has (DescribeTable would).
   async check() {
     const { doc, tables } = await getDatabase()
     await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id: '__ready__' } }))
   },
-}]
+}
+
+/** All three connections must be up: without the adapter's pair, broadcasts stay on this instance. */
+const redis: ReadinessCheck = {
+  name: 'redis',
+  async check() {
+    const clients = useServices().redis
+    if (!clients) return
+    for (const client of Object.values(clients)) if (client.status !== 'ready') throw new Error(`redis ${client.status}`)
+    await clients.commands.ping()
+  },
+}
+
+function readinessChecks(): ReadinessCheck[] {
+  return useServices().redis ? [dynamodb, redis] : [dynamodb]
+}
 
 let draining = false
-
-/** Other subsystems (Redis) add their own checks. */
-export function addReadinessCheck(check: ReadinessCheck): void {
-  checks.push(check)
-}
 
 /** Set on SIGTERM so the load balancer stops sending new work before connections close. */
 export function markDraining(): void {
@@ -29,7 +40,7 @@ export function markDraining(): void {
 
 export async function checkReadiness(timeoutMs = 2000): Promise<{ ready: boolean, checks: Record<string, string> }> {
   const results: Record<string, string> = {}
-  await Promise.all(checks.map(async ({ name, check }) => {
+  await Promise.all(readinessChecks().map(async ({ name, check }) => {
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([check(), new Promise((_, reject) => {

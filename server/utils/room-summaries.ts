@@ -4,15 +4,7 @@ import { getServerConfig } from './config.ts'
 import { latestMessage } from './messages.ts'
 import { unreadCounts } from './read-markers.ts'
 import { listRooms } from './rooms.ts'
-
-/** Online counts come from the presence module once realtime is running; absent, everyone is offline. */
-export type OnlineCounter = (roomIds: string[]) => Promise<Record<string, number>>
-
-let countOnline: OnlineCounter = async () => ({})
-
-export function setOnlineCounter(counter: OnlineCounter): void {
-  countOnline = counter
-}
+import { useServices } from './services.ts'
 
 export async function summarise(room: Room, online: Record<string, number>, unread: Record<string, number> = {}): Promise<RoomSummary> {
   const latest = await latestMessage(room.id)
@@ -33,6 +25,6 @@ export async function summarise(room: Room, online: Record<string, number>, unre
 export async function listRoomSummaries(reader: PublicUser | null = null): Promise<RoomSummary[]> {
   const rooms = await listRooms(getServerConfig().defaultRooms)
   const ids = rooms.map(r => r.id)
-  const [online, unread] = await Promise.all([countOnline(ids), reader ? unreadCounts(reader, ids) : {}])
+  const [online, unread] = await Promise.all([useServices().presence.roomCounts(ids), reader ? unreadCounts(reader, ids) : {}])
   return Promise.all(rooms.map(room => summarise(room, online, unread)))
 }

@@ -4,9 +4,9 @@ import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { roomIdFromName } from '#shared/schemas/rooms'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
-import { UserError } from './errors.ts'
+import { ConflictError, UserError } from './errors.ts'
 
-export class RoomExistsError extends UserError {
+export class RoomExistsError extends ConflictError {
   readonly id: string
   constructor(id: string) {
     super(`A room with the id "${id}" already exists`)

@@ -1,8 +1,8 @@
-import { createError, getSession, unsealSession, useSession, type H3Event, type SessionConfig } from 'h3'
-import type { IncomingMessage } from 'node:http'
-import { parse as parseCookies } from 'cookie-es'
+import { ServerResponse, type IncomingMessage } from 'node:http'
+import { createEvent, getCookie, getSession, useSession, type H3Event, type SessionConfig } from 'h3'
 import type { PublicUser } from '#shared/types/chat'
 import { getServerConfig } from './config.ts'
+import { UnauthorizedError } from './errors.ts'
 import { isSecureRequest } from './request-info.ts'
 
 /** Sealed (encrypted and signed), HttpOnly cookie sessions holding only what displays the user. */
@@ -37,7 +37,7 @@ export async function getSessionUser(event: H3Event): Promise<PublicUser | null>
 
 export async function requireSessionUser(event: H3Event): Promise<PublicUser> {
   const user = await getSessionUser(event)
-  if (!user) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'Sign in first' })
+  if (!user) throw new UnauthorizedError()
   return user
 }
 
@@ -52,13 +52,13 @@ export async function endSession(event: H3Event): Promise<void> {
   await session.clear()
 }
 
-/** The signed-in user of a raw request (the socket handshake), from its session cookie. */
+/** The signed-in user of a raw request (the Socket.io handshake), from its session cookie. */
 export async function userFromRequest(req: IncomingMessage): Promise<PublicUser | null> {
-  const sealed = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE]
-  if (!sealed) return null
+  const event = createEvent(req, new ServerResponse(req))
+  // Without a cookie, h3 would start (and set) a new empty session: nothing to read anyway.
+  if (!getCookie(event, SESSION_COOKIE)) return null
   try {
-    const session = await unsealSession({ node: { req } } as unknown as H3Event, sessionConfig(req), sealed)
-    return (session.data as SessionData | undefined)?.user ?? null
+    return await getSessionUser(event)
   }
   catch {
     return null

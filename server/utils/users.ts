@@ -7,7 +7,7 @@ import { getDatabase } from './database.ts'
 import { getServerConfig } from './config.ts'
 import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
 import { initialReadMarkers } from './read-markers.ts'
-import { UserError } from './errors.ts'
+import { ConflictError } from './errors.ts'
 
 /** A row of the Users table. Guests are never stored. */
 interface UserRecord {
@@ -18,7 +18,7 @@ interface UserRecord {
   createdAt: number
 }
 
-export class UsernameTakenError extends UserError {
+export class UsernameTakenError extends ConflictError {
   readonly username: string
   constructor(username: string) {
     super(`The username "${username}" is already taken`)

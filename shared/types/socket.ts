@@ -1,27 +1,32 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
+import type { SocketPayloadInput } from '../schemas/socket'
 import type { Ack, ChatMessage, MessagePage, PresenceChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
 
 /** What `anonymous user`, `create user` and `authenticate user` acknowledge with. */
 export type SocketIdentity = Pick<PublicUser, 'username' | 'avatar'>
 
+/**
+ * Client→server events. Payload types come from the one schema per event in
+ * shared/schemas/socket.ts, which the server parses every payload with.
+ */
 export interface ClientToServerEvents {
-  // Original protocol. Payloads are `unknown` on purpose: the server validates everything.
+  // Original protocol.
   'room list': (ack: Ack<RoomSummary[]>) => void
   'anonymous user': (ack: Ack<SocketIdentity>) => void
-  'create user': (payload: { username: string, email?: string, password: string }, ack: Ack<SocketIdentity>) => void
-  'authenticate user': (payload: { username: string, password: string }, ack: Ack<SocketIdentity>) => void
-  'new message': (payload: { room: string, message: string }, ack: Ack<ChatMessage>) => void
-  'message list': (payload: { room: string, message?: string }, ack: Ack<MessagePage>) => void
-  'typing': (room: string) => void
-  'stop typing': (room: string) => void
+  'create user': (payload: SocketPayloadInput<'create user'>, ack: Ack<SocketIdentity>) => void
+  'authenticate user': (payload: SocketPayloadInput<'authenticate user'>, ack: Ack<SocketIdentity>) => void
+  'new message': (payload: SocketPayloadInput<'new message'>, ack: Ack<ChatMessage>) => void
+  'message list': (payload: SocketPayloadInput<'message list'>, ack: Ack<MessagePage>) => void
+  'typing': (room: SocketPayloadInput<'typing'>) => void
+  'stop typing': (room: SocketPayloadInput<'stop typing'>) => void
 
   // Additions: the room a client is looking at (online list), catching up after a reconnect.
-  'join room': (room: string, ack: Ack<{ members: RoomMember[] }>) => void
-  'leave room': (room: string) => void
-  'catch up': (payload: { room: string, after: string }, ack: Ack<MessagePage>) => void
+  'join room': (room: SocketPayloadInput<'join room'>, ack: Ack<{ members: RoomMember[] }>) => void
+  'leave room': (room: SocketPayloadInput<'leave room'>) => void
+  'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<MessagePage>) => void
   /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */
-  'mark read': (payload: { room: string, message: string }) => void
+  'mark read': (payload: SocketPayloadInput<'mark read'>) => void
 }
 
 export interface ServerToClientEvents {

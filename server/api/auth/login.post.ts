@@ -1,24 +1,16 @@
-import { createError, defineEventHandler, setHeader } from 'h3'
+import { readValidatedBody } from 'h3'
 import { loginSchema } from '#shared/schemas/auth'
+import { defineApiHandler } from '../../utils/api-handler.ts'
 import { getServerConfig } from '../../utils/config.ts'
 import { clientAddress } from '../../utils/request-info.ts'
+import { useServices } from '../../utils/services.ts'
 import { startSession } from '../../utils/session.ts'
-import { InvalidCredentialsError, signIn, TooManyAttemptsError } from '../../utils/sign-in.ts'
-import { parseBody } from '../../utils/validation.ts'
+import { signIn } from '../../utils/sign-in.ts'
+import { validator } from '../../utils/validation.ts'
 
-export default defineEventHandler(async (event) => {
-  const input = await parseBody(event, loginSchema)
-  try {
-    const user = await signIn(input, clientAddress(event.node.req, getServerConfig().trustProxy))
-    await startSession(event, user)
-    return { user }
-  }
-  catch (error) {
-    if (error instanceof TooManyAttemptsError) {
-      setHeader(event, 'Retry-After', error.retryAfter)
-      throw createError({ statusCode: 429, statusMessage: 'Too Many Requests', message: error.message })
-    }
-    if (error instanceof InvalidCredentialsError) throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: error.message })
-    throw error
-  }
+export default defineApiHandler(async (event) => {
+  const input = await readValidatedBody(event, validator(loginSchema))
+  const user = await signIn(useServices().limits.signIn, input, clientAddress(event.node.req, getServerConfig().trustProxy))
+  await startSession(event, user)
+  return { user }
 })

@@ -1,8 +1,8 @@
-import { defineEventHandler } from 'h3'
+import { defineApiHandler } from '../../utils/api-handler.ts'
 import { listRoomSummaries } from '../../utils/room-summaries.ts'
 import { requireSessionUser } from '../../utils/session.ts'
 
-export default defineEventHandler(async (event) => {
+export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
   return { rooms: await listRoomSummaries(user) }
 })

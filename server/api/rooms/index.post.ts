@@ -1,23 +1,17 @@
-import { createError, defineEventHandler, setResponseStatus } from 'h3'
+import { readValidatedBody, setResponseStatus } from 'h3'
+import { useNitroApp } from 'nitropack/runtime'
 import { createRoomSchema } from '#shared/schemas/rooms'
-import { announceRoomCreated } from '../../utils/room-events.ts'
+import { defineApiHandler } from '../../utils/api-handler.ts'
 import { summarise } from '../../utils/room-summaries.ts'
-import { createRoom, InvalidRoomNameError, RoomExistsError } from '../../utils/rooms.ts'
+import { createRoom } from '../../utils/rooms.ts'
 import { requireSessionUser } from '../../utils/session.ts'
-import { parseBody } from '../../utils/validation.ts'
+import { validator } from '../../utils/validation.ts'
 
-export default defineEventHandler(async (event) => {
+export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
-  const input = await parseBody(event, createRoomSchema)
-  try {
-    const room = await createRoom(input, user.username)
-    announceRoomCreated(await summarise(room, {}))
-    setResponseStatus(event, 201)
-    return { room }
-  }
-  catch (error) {
-    if (error instanceof RoomExistsError) throw createError({ statusCode: 409, statusMessage: 'Conflict', message: error.message })
-    if (error instanceof InvalidRoomNameError) throw createError({ statusCode: 400, statusMessage: 'Bad Request', message: error.message })
-    throw error
-  }
+  const input = await readValidatedBody(event, validator(createRoomSchema))
+  const room = await createRoom(input, user.username)
+  await useNitroApp().hooks.callHook('chat:room-created', await summarise(room, {}))
+  setResponseStatus(event, 201)
+  return { room }
 })

@@ -1,5 +1,5 @@
-import { loginSchema, registerSchema } from '#shared/schemas/auth'
-import { UserError } from '../../utils/errors.ts'
+import { ConflictError } from '../../utils/errors.ts'
+import { useServices } from '../../utils/services.ts'
 import { signIn } from '../../utils/sign-in.ts'
 import { createGuest, registerUser } from '../../utils/users.ts'
 import { on } from '../handler.ts'
@@ -9,7 +9,7 @@ import type { ChatSocket, SocketContext } from '../types.ts'
 /** The original protocol's sign-in events, for clients without cookies. */
 export function registerAccountHandlers(ctx: SocketContext, socket: ChatSocket): void {
   const ensureSignedOut = () => {
-    if (socket.data.user) throw new UserError('User already has a logged in identity')
+    if (socket.data.user) throw new ConflictError('User already has a logged in identity')
   }
 
   on(socket, 'anonymous user', () => {
@@ -17,17 +17,13 @@ export function registerAccountHandlers(ctx: SocketContext, socket: ChatSocket):
     return attachIdentity(ctx, socket, createGuest())
   })
 
-  on(socket, 'create user', async (payload) => {
+  on(socket, 'create user', async (input) => {
     ensureSignedOut()
-    const input = registerSchema.safeParse(payload)
-    if (!input.success) throw new UserError(input.error.issues[0]!.message)
-    return attachIdentity(ctx, socket, await registerUser(input.data))
+    return attachIdentity(ctx, socket, await registerUser(input))
   })
 
-  on(socket, 'authenticate user', async (payload) => {
+  on(socket, 'authenticate user', async (input) => {
     ensureSignedOut()
-    const input = loginSchema.safeParse(payload)
-    if (!input.success) throw new UserError('No matching account found')
-    return attachIdentity(ctx, socket, await signIn(input.data, socket.data.address))
-  })
+    return attachIdentity(ctx, socket, await signIn(useServices().limits.signIn, input, socket.data.address))
+  }, { invalid: 'No matching account found' })
 }

@@ -1,16 +1,18 @@
-import { createError, defineEventHandler } from 'h3'
+import { getValidatedQuery, getValidatedRouterParams } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { roomParamsSchema } from '#shared/schemas/rooms'
+import { defineApiHandler } from '../../../utils/api-handler.ts'
+import { NotFoundError } from '../../../utils/errors.ts'
 import { listMessages } from '../../../utils/messages.ts'
 import { roomExists } from '../../../utils/rooms.ts'
 import { requireSessionUser } from '../../../utils/session.ts'
-import { parseParams, parseQuery } from '../../../utils/validation.ts'
+import { validator } from '../../../utils/validation.ts'
 
 /** `?before=<id>` pages back (newest first); `?after=<id>` catches up (oldest first). */
-export default defineEventHandler(async (event) => {
+export default defineApiHandler(async (event) => {
   await requireSessionUser(event)
-  const { room } = parseParams(event, roomParamsSchema)
-  const query = parseQuery(event, messageQuerySchema)
-  if (!await roomExists(room)) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: `No room "${room}"` })
+  const { room } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
+  const query = await getValidatedQuery(event, validator(messageQuerySchema))
+  if (!await roomExists(room)) throw new NotFoundError(`No room "${room}"`)
   return listMessages(room, query)
 })
