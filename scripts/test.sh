@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== type check"
 npx nuxt typecheck
+npx tsc -p test/tsconfig.json
 echo "== build"
 npx nuxt build > /tmp/fargate-chat-build.log 2>&1 || { cat /tmp/fargate-chat-build.log; exit 1; }
 echo "== unit, integration and infrastructure tests"

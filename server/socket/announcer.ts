@@ -1,10 +1,9 @@
-import type { PresenceChange } from '#shared/types/chat'
+import type { PresenceChange, PresenceCount } from '#shared/types/chat'
 import type { Presence } from '../utils/presence.ts'
-import type { ChatServer, ChatSocket } from './types.ts'
 
-/** What the announcer uses of the server, the presence and a socket. */
-type Io = { engine: Pick<ChatServer['engine'], 'clientsCount'>, emit: ChatServer['emit'] }
-type Announcing = { broadcast: Pick<ChatSocket['broadcast'], 'emit'> }
+/** What the announcer uses of the server and of the announcing socket. */
+interface Io { engine: { clientsCount: number }, emit: (event: 'presence', payload: PresenceCount) => boolean }
+interface Announcing { broadcast: { emit: (event: 'user joined' | 'user left', payload: PresenceChange) => boolean } }
 
 /** Frames a second this instance may spend on announcements (each goes to every socket). */
 const FRAMES_PER_SECOND = 20_000

@@ -15,7 +15,7 @@ function setup(clientsCount: number, numUsers: number) {
   const summaries: unknown[] = []
   const io = {
     engine: { clientsCount },
-    emit: (event: string, payload: unknown) => {
+    emit: (event: 'presence', payload: unknown) => {
       summaries.push({ event, payload })
       return true
     },
@@ -28,7 +28,7 @@ function setup(clientsCount: number, numUsers: number) {
       },
     },
   }
-  const announce = createAnnouncer(io as Parameters<typeof createAnnouncer>[0], { numUsers: async () => numUsers })
+  const announce = createAnnouncer(io, { numUsers: async () => numUsers })
   const join = (i: number) => announce(socket, 'user joined', { username: `guest${i}`, avatar: '', numUsers: i })
   return { announced, summaries, join }
 }
