@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io'
 import type { PresenceChange, PublicUser } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../utils/presence.ts'
+import type { TypingState } from './typing-state.ts'
 
 /** Per-socket state, kept small: thousands of idle sockets carry it. */
 export interface SocketData {
@@ -9,8 +10,8 @@ export interface SocketData {
   address: string
   /** The room this socket is looking at, if any. */
   viewing: string | null
-  /** This socket's typing indicators by room: expiry timer and last relay (created on first use). */
-  typing?: Map<string, { timer: NodeJS.Timeout, relayedAt: number }>
+  /** This socket's typing indicators (created on first use). */
+  typing?: TypingState
   /** Sends from one socket run one after another, so its messages keep their order. */
   sending: Promise<void>
 }

@@ -38,7 +38,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -63,6 +63,10 @@ const envSchema = z.object({
   MESSAGE_BURST: positiveInt.default(10),
   MESSAGES_PER_SECOND: z.coerce.number().positive().default(5),
 })
+
+/** Every variable the server reads (the infrastructure tests check the task sets only these). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[]
+export const DEFAULT_PORT = envSchema.shape.PORT.parse(undefined)
 
 export class ConfigError extends Error {
   readonly problems: string[]

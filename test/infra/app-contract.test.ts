@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../server/utils/config.ts'
+import { CONFIG_VARIABLES, DEFAULT_PORT, loadConfig, REQUIRED_IN_PRODUCTION } from '../../server/utils/config.ts'
 import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/utils/tables.ts'
 import { ROOT, evaluateCondition, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
 import { deployedStacks } from './stacks.ts'
@@ -9,19 +9,9 @@ import { asObject, resolveResource, resolveValue } from './resolve.ts'
 
 // ---------------------------------------------------------------- what the app declares
 
-/** Parsed from server/utils/config.ts's source (it exports neither list). */
+/** What server/utils/config.ts requires in production and reads at all. */
 function configSource() {
-  const text = readText('server/utils/config.ts')
-  const required = text.match(/const REQUIRED_IN_PRODUCTION = \[([^\]]*)\]/)
-  const schemaStart = text.indexOf('const envSchema = z.object({')
-  const schemaEnd = text.indexOf('\n})', schemaStart)
-  const port = text.match(/^\s+PORT:.*\.default\((\d+)\)/m)
-  if (!required || schemaStart < 0 || schemaEnd < 0 || !port) throw new Error('server/utils/config.ts changed shape: update test/infra/app-contract.test.ts')
-  return {
-    required: [...required[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map(m => m[1]!),
-    read: [...text.slice(schemaStart, schemaEnd).matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map(m => m[1]!),
-    defaultPort: Number(port[1]),
-  }
+  return { required: [...REQUIRED_IN_PRODUCTION], read: [...CONFIG_VARIABLES], defaultPort: DEFAULT_PORT }
 }
 
 // ---------------------------------------------------------------- what the infrastructure does
@@ -165,7 +155,7 @@ describe('the task\'s environment', () => {
     expect(checkEnvironmentNames(names, app)).toEqual([])
   })
 
-  test('the list parsed from config.ts is the one loadConfig enforces', () => {
+  test('every variable required in production is enforced by loadConfig', () => {
     const env = taskEnvironment()
     for (const name of app.required) {
       const { [name]: _removed, ...without } = env

@@ -133,7 +133,7 @@ describe('faults', () => {
         else break
       }
     })
-    await new Promise(resolve => setTimeout(resolve, 400))
+    await waitUntil(() => acked.length >= 20, 10_000, () => `only ${acked.length} messages acknowledged`)
     await doomed.stop('SIGKILL')
     sending = false
     await Promise.all(senders)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, startDatabase } from '../support/processes.ts'
-import { call, closeAll, collect, signedInGuest } from '../support/sockets.ts'
+import { barrier, call, closeAll, collect, signedInGuest } from '../support/sockets.ts'
 
 let db: Awaited<ReturnType<typeof startDatabase>>
 let app: Awaited<ReturnType<typeof startApp>>
@@ -25,7 +25,7 @@ describe('when DynamoDB cannot store a message', () => {
     const [err, result] = await call(alice.socket, 'new message', { room: 'general', message: 'never stored' })
     expect(err).toMatch(/try again/i)
     expect(result).toBeUndefined()
-    await new Promise(resolve => setTimeout(resolve, 300))
+    await barrier(bob.socket)
     expect(inbox).toEqual([])
     const ready = await fetch(`${app.url}/api/ready`)
     expect(ready.status).toBe(503)

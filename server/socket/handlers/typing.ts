@@ -1,21 +1,14 @@
 import { on } from '../handler.ts'
+import { TypingState } from '../typing-state.ts'
 import type { ChatSocket } from '../types.ts'
 
-/** A typing indicator ends by itself this long after the last 'typing'. */
-const TYPING_TTL_MS = 3_000
-/** Refreshes are relayed at most this often, so viewers can expire indicators on their side too. */
-const RELAY_EVERY_MS = 2_000
-
 export function stopTyping(socket: ChatSocket, room: string): void {
-  const typing = socket.data.typing?.get(room)
-  if (!typing || !socket.data.user) return
-  clearTimeout(typing.timer)
-  socket.data.typing!.delete(room)
-  socket.to(room).emit('stop typing', { room, username: socket.data.user.username })
+  const user = socket.data.user
+  if (user && socket.data.typing?.stop(room)) socket.to(room).emit('stop typing', { room, username: user.username })
 }
 
 export function stopAllTyping(socket: ChatSocket): void {
-  for (const room of [...socket.data.typing?.keys() ?? []]) stopTyping(socket, room)
+  for (const room of socket.data.typing?.rooms() ?? []) stopTyping(socket, room)
 }
 
 export function registerTypingHandlers(socket: ChatSocket): void {
@@ -23,16 +16,8 @@ export function registerTypingHandlers(socket: ChatSocket): void {
   on(socket, 'typing', (room) => {
     const user = socket.data.user
     if (!user || !socket.rooms.has(room)) return
-    socket.data.typing ??= new Map()
-    const previous = socket.data.typing.get(room)
-    const now = Date.now()
-    if (previous) clearTimeout(previous.timer)
-    const relay = !previous || now - previous.relayedAt >= RELAY_EVERY_MS
-    if (relay) socket.to(room).emit('typing', { room, username: user.username, avatar: user.avatar })
-    socket.data.typing.set(room, {
-      timer: setTimeout(() => stopTyping(socket, room), TYPING_TTL_MS),
-      relayedAt: relay ? now : previous.relayedAt,
-    })
+    socket.data.typing ??= new TypingState(expired => stopTyping(socket, expired))
+    if (socket.data.typing.start(room)) socket.to(room).emit('typing', { room, username: user.username, avatar: user.avatar })
   })
 
   on(socket, 'stop typing', (room) => {
