@@ -1,3 +1,5 @@
+import { safeRedirect } from '#shared/utils/redirect'
+
 /** Signed-out visitors go to /login and come back to the page they asked for. */
 export default defineNuxtRouteMiddleware(async (to) => {
   const session = useSessionStore()
@@ -7,7 +9,6 @@ export default defineNuxtRouteMiddleware(async (to) => {
   }
   // Someone signed in has nothing to do on /login.
   if (session.user && to.path === '/login') {
-    const target = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') && !to.query.redirect.startsWith('//') ? to.query.redirect : '/'
-    return navigateTo(target)
+    return navigateTo(safeRedirect(to.query.redirect))
   }
 })

@@ -20,4 +20,10 @@ export default defineEventHandler((event) => {
   if (length > MAX_BODY_BYTES) {
     throw createError({ statusCode: 413, statusMessage: 'Payload Too Large', message: `Request body must be at most ${MAX_BODY_BYTES} bytes` })
   }
+  // Bodies are JSON only: a cross-site HTML form can send form-encoded or text bodies without a
+  // CORS preflight, JSON it cannot.
+  const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+  if (length > 0 && type !== 'application/json') {
+    throw createError({ statusCode: 415, statusMessage: 'Unsupported Media Type', message: 'Send the body as application/json' })
+  }
 })

@@ -13,6 +13,7 @@ import { closeServices, useServices } from '../utils/services.ts'
 import { userFromRequest } from '../utils/session.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
+import { settleHandlers } from '../socket/handler.ts'
 import { SIGNED_IN, type ChatServer, type SocketContext } from '../socket/types.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
@@ -25,6 +26,8 @@ interface EngineInternals {
   clients: Record<string, { close: () => void }>
 }
 interface CrosswsPeerInternals { _internal: { nodeReq?: IncomingMessage, request?: unknown } }
+/** Nitro's graceful shutdown destroys at once every connection it marks idle, upgraded ones included. */
+interface ShutdownTracked { _isIdle?: boolean }
 interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (event: string) => void }
 
 /**
@@ -96,6 +99,9 @@ export default defineNitroPlugin((nitro) => {
         // crossws would also wrap every incoming frame and look up the route's hooks for it
         // (we have none): engine.io reads the frames itself, so drop crossws's listener.
         ws.removeAllListeners('message')
+        // Not idle: on SIGTERM, Nitro's shutdown would destroy it before its in-flight messages
+        // are acknowledged; drain() closes it instead, after the writes.
+        ;(req.socket as ShutdownTracked)._isIdle = false
         internals.prepare(req)
         internals.onWebSocket(req, req.socket, peer.websocket)
         // engine.io owns the connection now; crossws's peer would keep the upgrade request (and
@@ -106,15 +112,25 @@ export default defineNitroPlugin((nitro) => {
     },
   }))
 
-  // SIGTERM: report not ready, let in-flight writes finish (their acks go out), then close
-  // every socket so clients reconnect to another task and catch up by message id; Redis last,
-  // since Socket.io still publishes while it closes.
-  nitro.hooks.hook('close', async () => {
+  // SIGTERM: report not ready, let in-flight writes finish (their acks go out), then close every
+  // transport so clients reconnect to another task and catch up by message id. This starts on
+  // the signal itself: Nitro's own shutdown runs its close hook only after every connection has
+  // closed, which for websockets is this.
+  let draining: Promise<void> | undefined
+  const drain = () => draining ??= (async () => {
     markDraining()
+    // Messages still being checked have not reached the writer yet: answer those first.
+    await settleHandlers()
     await drainMessageWrites()
     // Closing the transports (not a Socket.io disconnect, which clients take as final) makes
     // every client reconnect by itself, to another task, and catch up.
     for (const client of Object.values(internals.clients)) client.close()
+  })()
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void drain())
+
+  // Redis last, since Socket.io still publishes while it closes.
+  nitro.hooks.hook('close', async () => {
+    await drain()
     await new Promise<void>(resolve => io.close(() => resolve()))
     await closeServices()
     log.info('socket.closed')

@@ -1,9 +1,11 @@
 import type { PresenceChange, PresenceCount } from '#shared/types/chat'
 import type { Presence } from '../utils/presence.ts'
 
-/** What the announcer uses of the server and of the announcing socket. */
-interface Io { engine: { clientsCount: number }, emit: (event: 'presence', payload: PresenceCount) => boolean }
-interface Announcing { broadcast: { emit: (event: 'user joined' | 'user left', payload: PresenceChange) => boolean } }
+/** What the announcer uses of the server. */
+interface Io {
+  engine: { clientsCount: number }
+  emit: ((event: 'presence', payload: PresenceCount) => boolean) & ((event: 'user joined' | 'user left', payload: PresenceChange) => boolean)
+}
 
 /** Frames a second this instance may spend on announcements (each goes to every socket). */
 const FRAMES_PER_SECOND = 20_000
@@ -30,7 +32,7 @@ export function createAnnouncer(io: Io, presence: Pick<Presence, 'numUsers'>) {
     summaryDue.unref()
   }
 
-  return function announce(socket: Announcing, event: 'user joined' | 'user left', payload: PresenceChange): void {
+  return function announce(event: 'user joined' | 'user left', payload: PresenceChange): void {
     const now = Date.now()
     if (now - windowStart >= 1000) {
       windowStart = now
@@ -39,7 +41,8 @@ export function createAnnouncer(io: Io, presence: Pick<Presence, 'numUsers'>) {
     const budget = Math.max(1, Math.floor(FRAMES_PER_SECOND / Math.max(1, io.engine.clientsCount)))
     if (sentInWindow < budget) {
       sentInWindow++
-      socket.broadcast.emit(event, payload)
+      // To every socket, the newcomer's own included, as the original protocol's io.emit did.
+      io.emit(event, payload)
     }
     else {
       summarise()

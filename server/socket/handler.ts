@@ -16,6 +16,14 @@ interface HandlerOptions {
   invalid?: string
 }
 
+/** Every handler still running, so a shutdown can answer them all before closing connections. */
+const running = new Set<Promise<unknown>>()
+
+/** Resolves once every handler started so far has answered (graceful shutdown). */
+export async function settleHandlers(): Promise<void> {
+  while (running.size) await Promise.allSettled([...running])
+}
+
 /**
  * Registers a handler for one client event. The payload is parsed with that event's schema
  * first; the handler gets the typed result and cannot throw past here: the ack (if the client
@@ -33,7 +41,7 @@ export function on<E extends SocketEventName>(
     const last = args[args.length - 1]
     const ack = typeof last === 'function' ? last as Ack<AckResult<E>> : null
     if (ack) args.pop()
-    Promise.resolve()
+    const handled = Promise.resolve()
       .then(() => {
         if (options.signedIn && !socket.data.user) throw new UnauthorizedError(options.signedIn)
         const parsed = schema.safeParse(args[0])
@@ -46,6 +54,8 @@ export function on<E extends SocketEventName>(
         log.error('socket.handler_failed', { socketEvent: event, socket: socket.id, user: socket.data.user?.username, error })
         ack?.('Something went wrong on the server. Please try again.')
       })
+    running.add(handled)
+    void handled.finally(() => running.delete(handled))
   }
   // Socket.io types listeners per event name, which it cannot resolve for a generic name; this
   // listener takes the raw arguments and parses them itself.

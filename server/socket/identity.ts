@@ -18,7 +18,7 @@ export async function attachIdentity(ctx: SocketContext, socket: ChatSocket, use
     return member
   }
   socket.emit('login', { numUsers })
-  if (first) ctx.announce(socket, 'user joined', { ...member, numUsers })
+  if (first) ctx.announce('user joined', { ...member, numUsers })
   return member
 }
 
@@ -33,7 +33,7 @@ export async function detachIdentity(ctx: SocketContext, socket: ChatSocket): Pr
     ctx.presence.disconnect(member),
   ])
   if (viewing.status === 'fulfilled' && viewing.value?.changed) ctx.io.to(room!).emit('room members', { room: room!, members: viewing.value.members })
-  if (online.status === 'fulfilled' && online.value.last) ctx.announce(socket, 'user left', { ...member, numUsers: online.value.numUsers })
+  if (online.status === 'fulfilled' && online.value.last) ctx.announce('user left', { ...member, numUsers: online.value.numUsers })
   const failed = [viewing, online].find(r => r.status === 'rejected')
   if (failed) throw failed.reason
 }

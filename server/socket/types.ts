@@ -7,6 +7,8 @@ import type { TypingState } from './typing-state.ts'
 /** Per-socket state, kept small: thousands of idle sockets carry it. */
 export interface SocketData {
   user: PublicUser | null
+  /** A sign-in event is being handled (see handlers/accounts.ts). */
+  signingIn?: boolean
   address: string
   /** The room this socket is looking at, if any. */
   viewing: string | null
@@ -24,10 +26,11 @@ export interface SocketContext {
   io: ChatServer
   presence: Presence
   /** Tells everyone about a user's first or last connection (see announcer.ts). */
-  announce: (socket: ChatSocket, event: 'user joined' | 'user left', payload: PresenceChange) => void
+  announce: (event: 'user joined' | 'user left', payload: PresenceChange) => void
 }
 
+// Internal Socket.io rooms start with '#', which no chat room id can contain.
 /** The room all signed-in sockets are in, for announcements such as new rooms. */
-export const SIGNED_IN = 'signed-in'
+export const SIGNED_IN = '#signed-in'
 /** A user's own room: all of their tabs, on every instance. */
-export const userRoom = (username: string) => `user:${username}`
+export const userRoom = (username: string) => `#user:${username}`

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
+import { ROOM_ID_PATTERN } from '../../shared/schemas/rooms.ts'
 
 /** Everything the server reads from its environment, validated in one place. */
 export interface AppConfig {
@@ -30,6 +31,9 @@ export interface AppConfig {
     loginWindowSeconds: number
     messageBurst: number
     messagesPerSecond: number
+    /** Per client address. */
+    registrationsPerHour: number
+    guestsPerHour: number
   }
 }
 
@@ -53,7 +57,7 @@ const envSchema = z.object({
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
   TRUST_PROXY: flag.default(false),
   ALLOWED_ORIGINS: z.string().default(''),
-  DEFAULT_ROOMS: z.string().regex(/^[a-z0-9-]{1,48}(,[a-z0-9-]{1,48})*$/, 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
+  DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOGIN_FAILURES_PER_USER: positiveInt.default(10),
@@ -62,6 +66,8 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: positiveInt.default(900),
   MESSAGE_BURST: positiveInt.default(10),
   MESSAGES_PER_SECOND: z.coerce.number().positive().default(5),
+  REGISTRATIONS_PER_HOUR: positiveInt.default(10),
+  GUESTS_PER_HOUR: positiveInt.default(60),
 })
 
 /** Every variable the server reads (the infrastructure tests check the task sets only these). */
@@ -117,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
       messageBurst: e.MESSAGE_BURST,
       messagesPerSecond: e.MESSAGES_PER_SECOND,
+      registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
+      guestsPerHour: e.GUESTS_PER_HOUR,
     },
   }
 }

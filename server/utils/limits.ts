@@ -12,6 +12,10 @@ export interface Limiters {
   signIn: SignInLimiter
   /** One token per message sent: a burst, then a steady rate. */
   send: (username: string) => Promise<void>
+  /** New accounts per client address. */
+  register: (address: string) => Promise<void>
+  /** New guest identities per client address. */
+  guest: (address: string) => Promise<void>
 }
 
 type LimiterOptions = { keyPrefix: string, points: number, duration: number }
@@ -116,9 +120,20 @@ function sendLimiter(redis: Redis | null, burst: number, perSecond: number): (us
   }
 }
 
+/** A plain per-hour allowance, refused with `what` and the wait in words. */
+function hourly(redis: Redis | null, keyPrefix: string, points: number, what: string): (key: string) => Promise<void> {
+  const from = limiter(redis, { keyPrefix, points, duration: 3600 })
+  return async (key) => {
+    const refused = await take(from, key)
+    if (refused) throw new TooManyRequestsError(what, seconds(refused))
+  }
+}
+
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
     signIn: new SignInLimiter(redis, limits),
     send: sendLimiter(redis, limits.messageBurst, limits.messagesPerSecond),
+    register: hourly(redis, 'register', limits.registrationsPerHour, 'Too many new accounts from your network.'),
+    guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
   }
 }

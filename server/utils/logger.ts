@@ -28,7 +28,8 @@ function write(level: Level, event: string, fields: LogFields = {}): void {
   if (ORDER[level] < ORDER[config.logLevel]) return
   const stream = level === 'error' || level === 'warn' ? process.stderr : process.stdout
   if (config.production) {
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...serialise(fields) })}\n`)
+    // The event name comes last: a field of the same name must not hide it from log queries.
+    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, ...serialise(fields), event })}\n`)
   }
   else {
     const extra = Object.entries(serialise(fields)).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')

@@ -37,10 +37,12 @@ export function requestOrigin(req: IncomingMessage, trustProxy: boolean): string
  * Cross-origin protection for state-changing requests and socket handshakes. A browser always
  * sends Origin on those; clients that are not browsers (scripts, the original app's client) send
  * neither Origin nor Sec-Fetch-Site and are allowed, since they carry no ambient cookies of ours.
+ * `Origin: null` (sandboxed frames, some redirects, data: pages) is never ours.
  */
 export function isAllowedOrigin(req: IncomingMessage, trustProxy: boolean, extraOrigins: string[]): boolean {
   const origin = firstHeader(req, 'origin')
-  if (!origin || origin === 'null') {
+  if (origin === 'null') return false
+  if (!origin) {
     const site = firstHeader(req, 'sec-fetch-site')
     return !site || site === 'same-origin' || site === 'none'
   }

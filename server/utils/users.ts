@@ -64,8 +64,11 @@ export async function verifyCredentials(input: LoginInput): Promise<PublicUser |
   return await verifyPassword(user.passwordHash, input.password) ? toPublic(user) : null
 }
 
-/** A guest identity, `anonymous_<6 hex>`; it lives only in the session. */
+/**
+ * A guest identity, `anonymous_<20 hex>`; it lives only in the session. 80 random bits: among
+ * a billion guests the chance that any two ever share a name is under one in two million.
+ */
 export function createGuest(): PublicUser {
-  const username = `anonymous_${randomBytes(3).toString('hex')}`
+  const username = `anonymous_${randomBytes(10).toString('hex')}`
   return toPublic({ username, avatar: avatarUrl(username) }, true)
 }

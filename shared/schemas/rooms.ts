@@ -1,19 +1,34 @@
 import { z } from 'zod'
 import { ROOM_ID_MAX, ROOM_NAME_MAX, ROOM_TOPIC_MAX } from './limits.ts'
 
-export const ROOM_ID_PATTERN = /^[a-z0-9-]{1,48}$/
+/** Lower-case letters, digits and inner dashes: `-`, `--` or `-x` are not ids. */
+export const ROOM_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/
 
 export const roomIdSchema = z.string()
   .min(1, 'Room id is required')
   .max(ROOM_ID_MAX, `Room id must be at most ${ROOM_ID_MAX} characters`)
-  .regex(ROOM_ID_PATTERN, 'Room id may contain only lower-case letters, digits and -')
+  .regex(ROOM_ID_PATTERN, 'Room id may contain only lower-case letters, digits and -, and must start and end with a letter or digit')
 
 export const roomParamsSchema = z.strictObject({ room: roomIdSchema })
 
+/**
+ * Control and invisible formatting characters (NUL, zero-width spaces, bidi overrides and
+ * isolates) let one name look like another or reorder the text around it. The zero-width joiner
+ * stays: emoji sequences need it.
+ */
+const INVISIBLE = /(?!\u200D)[\p{Cc}\p{Cf}]/u
+
+/** Display text typed by people: NFC-normalised, trimmed, nothing invisible. */
+const displayText = (what: string, max: number) => z.string()
+  .transform(value => value.normalize('NFC').trim())
+  .pipe(z.string()
+    .max(max, `${what} must be at most ${max} characters`)
+    .refine(value => !INVISIBLE.test(value), `${what} must not contain control or invisible formatting characters`))
+
 export const createRoomSchema = z.strictObject({
   id: roomIdSchema.optional(),
-  name: z.string().trim().min(1, 'Room name is required').max(ROOM_NAME_MAX, `Room name must be at most ${ROOM_NAME_MAX} characters`),
-  topic: z.string().trim().max(ROOM_TOPIC_MAX, `Topic must be at most ${ROOM_TOPIC_MAX} characters`).optional(),
+  name: displayText('Room name', ROOM_NAME_MAX).pipe(z.string().min(1, 'Room name is required')),
+  topic: displayText('Topic', ROOM_TOPIC_MAX).optional(),
 })
 
 export type CreateRoomInput = z.infer<typeof createRoomSchema>

@@ -139,11 +139,11 @@ describe('sign-in, guests and sign-out', () => {
     expect(status).toBe(429)
   })
 
-  it('continues as a guest named anonymous_<6 hex>', async () => {
+  it('continues as a guest named anonymous_<20 hex>', async () => {
     const client = new Client(app.url)
     const response = await client.post('/api/auth/guest')
     expect(response.status).toBe(201)
-    expect(response.json.user.username).toMatch(/^anonymous_[0-9a-f]{6}$/)
+    expect(response.json.user.username).toMatch(/^anonymous_[0-9a-f]{20}$/)
     expect(response.json.user.guest).toBe(true)
     expect((await client.get('/api/auth/me')).json.user.username).toBe(response.json.user.username)
   })

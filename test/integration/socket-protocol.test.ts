@@ -75,11 +75,11 @@ describe('signing in over the socket', () => {
     expect((await call(second, 'create user', null))[0]).toMatch(/expected object/i)
   })
 
-  it('makes guests anonymous_<6 hex> and announces them to the others', async () => {
+  it('makes guests anonymous_<20 hex> and announces them to the others', async () => {
     const watcher = await signedInGuest(app.url)
     const joined = waitFor<{ username: string, avatar: string, numUsers: number }>(watcher.socket, 'user joined')
     const guest = await signedInGuest(app.url)
-    expect(guest.username).toMatch(/^anonymous_[0-9a-f]{6}$/)
+    expect(guest.username).toMatch(/^anonymous_[0-9a-f]{20}$/)
     expect(await joined).toEqual({ username: guest.username, avatar: `/api/avatars/${guest.username}.svg`, numUsers: expect.any(Number) })
   })
 })

@@ -27,6 +27,9 @@ describe('when DynamoDB cannot store a message', () => {
     expect(result).toBeUndefined()
     await barrier(bob.socket)
     expect(inbox).toEqual([])
+    // One JSON line that docs/operations.md's query finds: the log event, then the socket event.
+    const failures = app.output().split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as Record<string, unknown>).filter(entry => entry.event === 'socket.handler_failed')
+    expect(failures.map(entry => entry.socketEvent)).toContain('new message')
     const ready = await fetch(`${app.url}/api/ready`)
     expect(ready.status).toBe(503)
   })

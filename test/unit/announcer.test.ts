@@ -13,23 +13,15 @@ afterEach(() => {
 function setup(clientsCount: number, numUsers: number) {
   const announced: [string, PresenceChange][] = []
   const summaries: unknown[] = []
-  const io = {
-    engine: { clientsCount },
-    emit: (event: 'presence', payload: unknown) => {
-      summaries.push({ event, payload })
-      return true
-    },
+  function emit(event: 'presence', payload: { numUsers: number }): boolean
+  function emit(event: 'user joined' | 'user left', payload: PresenceChange): boolean
+  function emit(event: string, payload: PresenceChange | { numUsers: number }): boolean {
+    if (event === 'presence') summaries.push({ event, payload })
+    else announced.push([event, payload as PresenceChange])
+    return true
   }
-  const socket = {
-    broadcast: {
-      emit: (event: 'user joined' | 'user left', payload: PresenceChange) => {
-        announced.push([event, payload])
-        return true
-      },
-    },
-  }
-  const announce = createAnnouncer(io, { numUsers: async () => numUsers })
-  const join = (i: number) => announce(socket, 'user joined', { username: `guest${i}`, avatar: '', numUsers: i })
+  const announce = createAnnouncer({ engine: { clientsCount }, emit }, { numUsers: async () => numUsers })
+  const join = (i: number) => announce('user joined', { username: `guest${i}`, avatar: '', numUsers: i })
   return { announced, summaries, join }
 }
 

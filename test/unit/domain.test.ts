@@ -24,9 +24,9 @@ describe('users', () => {
     expect(await verifyCredentials({ username: 'nobody', password: 'Carol-Pass' })).toBeNull()
   })
 
-  it('makes guests anonymous_<6 hex> with a local avatar', () => {
+  it('makes guests anonymous_<20 hex> with a local avatar', () => {
     const guest = createGuest()
-    expect(guest.username).toMatch(/^anonymous_[0-9a-f]{6}$/)
+    expect(guest.username).toMatch(/^anonymous_[0-9a-f]{20}$/)
     expect(guest.avatar).toBe(`/api/avatars/${guest.username}.svg`)
   })
 })

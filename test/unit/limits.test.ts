@@ -12,6 +12,8 @@ const LIMITS: AppConfig['limits'] = {
   loginWindowSeconds: 900,
   messageBurst: 10,
   messagesPerSecond: 5,
+  registrationsPerHour: 10,
+  guestsPerHour: 60,
 }
 
 let redisServer: RunningRedis

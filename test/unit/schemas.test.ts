@@ -36,3 +36,9 @@ describe('shared schemas', () => {
     expect(long.endsWith('…')).toBe(true)
   })
 })
+
+describe('room ids', () => {
+  it.each(['#signed-in', '#user:alice', 'user:alice', '-', '--', '-a', 'a-', 'A', 'a b', 'x'.repeat(49)])('can never be %j (internal Socket.io room names start with #)', (id) => {
+    expect(roomIdSchema.safeParse(id).success).toBe(false)
+  })
+})

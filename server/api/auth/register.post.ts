@@ -1,12 +1,16 @@
 import { readValidatedBody, setResponseStatus } from 'h3'
 import { registerSchema } from '#shared/schemas/auth'
 import { defineApiHandler } from '../../utils/api-handler.ts'
+import { getServerConfig } from '../../utils/config.ts'
+import { clientAddress } from '../../utils/request-info.ts'
+import { useServices } from '../../utils/services.ts'
 import { startSession } from '../../utils/session.ts'
 import { registerUser } from '../../utils/users.ts'
 import { validator } from '../../utils/validation.ts'
 
 export default defineApiHandler(async (event) => {
   const input = await readValidatedBody(event, validator(registerSchema))
+  await useServices().limits.register(clientAddress(event.node.req, getServerConfig().trustProxy))
   const user = await registerUser(input)
   await startSession(event, user)
   setResponseStatus(event, 201)

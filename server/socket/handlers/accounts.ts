@@ -1,3 +1,5 @@
+import type { PublicUser } from '#shared/types/chat'
+import type { SocketIdentity } from '#shared/types/socket'
 import { ConflictError } from '../../utils/errors.ts'
 import { useServices } from '../../utils/services.ts'
 import { signIn } from '../../utils/sign-in.ts'
@@ -8,22 +10,32 @@ import type { ChatSocket, SocketContext } from '../types.ts'
 
 /** The original protocol's sign-in events, for clients without cookies. */
 export function registerAccountHandlers(ctx: SocketContext, socket: ChatSocket): void {
-  const ensureSignedOut = () => {
-    if (socket.data.user) throw new ConflictError('User already has a logged in identity')
+  /**
+   * One identity per socket: the claim is taken synchronously, before anything is awaited, so
+   * sign-ins sent at once cannot each attach a user (only the last would be removed on close).
+   */
+  async function signInOnce(identify: () => Promise<PublicUser>): Promise<SocketIdentity> {
+    if (socket.data.user || socket.data.signingIn) throw new ConflictError('User already has a logged in identity')
+    socket.data.signingIn = true
+    try {
+      return await attachIdentity(ctx, socket, await identify())
+    }
+    finally {
+      socket.data.signingIn = false
+    }
   }
 
-  on(socket, 'anonymous user', () => {
-    ensureSignedOut()
-    return attachIdentity(ctx, socket, createGuest())
-  })
+  const { limits } = useServices()
 
-  on(socket, 'create user', async (input) => {
-    ensureSignedOut()
-    return attachIdentity(ctx, socket, await registerUser(input))
-  })
+  on(socket, 'anonymous user', () => signInOnce(async () => {
+    await limits.guest(socket.data.address)
+    return createGuest()
+  }))
 
-  on(socket, 'authenticate user', async (input) => {
-    ensureSignedOut()
-    return attachIdentity(ctx, socket, await signIn(useServices().limits.signIn, input, socket.data.address))
-  }, { invalid: 'No matching account found' })
+  on(socket, 'create user', input => signInOnce(async () => {
+    await limits.register(socket.data.address)
+    return registerUser(input)
+  }))
+
+  on(socket, 'authenticate user', input => signInOnce(() => signIn(limits.signIn, input, socket.data.address)), { invalid: 'No matching account found' })
 }
