@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
-import type { Ack, ChatMessage, MessagePage, RoomMember } from '#shared/types/chat'
+import type { ChatMessage, RoomMember } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -7,58 +7,72 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 /** How long an acknowledgement may take before the call counts as failed. */
 export const ACK_TIMEOUT_MS = 10_000
 
+/** The page's one connection; only ever created in the browser, so no state is shared between SSR requests. */
+let shared: ChatSocket | null = null
+
 /**
- * The one Socket.io connection of the page (created by plugins/socket.client.ts). Websocket only:
- * the session cookie authenticates the handshake, so no sticky sessions and no sign-in event.
+ * The one Socket.io connection of the page, or null during SSR. Websocket first, so the usual
+ * client needs no sticky sessions; where a proxy blocks websockets, the next transport
+ * (long-polling) is tried instead of giving up. The session cookie authenticates the handshake.
  */
-export function createChatSocket(): ChatSocket {
-  return io({
-    transports: ['websocket'],
+export function chatSocket(): ChatSocket | null {
+  if (import.meta.server) return null
+  shared ??= io({
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
     withCredentials: true,
     autoConnect: false,
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
   })
+  return shared
 }
 
-/** Turns a node-style acknowledgement `(err, result)` into a promise, with a timeout. */
-export function ackPromise<T>(register: (ack: Ack<T>) => void, timeoutMs = ACK_TIMEOUT_MS): Promise<T> {
+/**
+ * An acknowledged call with Socket.io's own timeout. The server answers node-style `(err, result)`
+ * (the original protocol), which `emitWithAck` cannot carry: it resolves with the first argument
+ * only. So the timed `emit` callback is used: `(timeout, err, result)`.
+ */
+function ask<T>(send: (socket: ChatSocket, done: (timeout: Error | null, err: string | null, result?: T) => void) => void): Promise<T> {
+  const socket = chatSocket()
+  if (!socket?.connected) return Promise.reject(new Error('Not connected'))
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('No answer from the server')), timeoutMs)
-    register((err, result) => {
-      clearTimeout(timer)
-      if (err) reject(new Error(err))
-      else resolve(result as T)
+    send(socket, (timeout, err, result) => {
+      if (timeout) reject(new Error('No answer from the server'))
+      else if (err || result === undefined) reject(new Error(err ?? 'No answer from the server'))
+      else resolve(result)
     })
   })
 }
 
+/** Fire-and-forget events are dropped while disconnected: typing and read markers are only hints. */
+function tell(send: (socket: ChatSocket) => void) {
+  const socket = chatSocket()
+  if (socket?.connected) send(socket)
+}
+
 /**
- * Socket calls the stores make. On the server (SSR) there is no socket: every call is a no-op
- * or rejects, so stores can be shared by both sides.
+ * Socket calls the stores make. On the server (SSR) there is no socket: calls reject or do
+ * nothing, so stores can be shared by both sides.
  */
 export function useChatSocket() {
-  const nuxtApp = useNuxtApp()
-  const socket = (): ChatSocket | null => (import.meta.client ? (nuxtApp.$chatSocket as ChatSocket | undefined) ?? null : null)
-
-  function connected(): ChatSocket {
-    const s = socket()
-    if (!s?.connected) throw new Error('Not connected')
-    return s
-  }
-
   return {
-    socket,
-    isConnected: () => socket()?.connected === true,
+    isConnected: () => chatSocket()?.connected === true,
+    connect: () => {
+      const socket = chatSocket()
+      if (socket && !socket.connected && !socket.active) socket.connect()
+    },
+    disconnect: () => {
+      const socket = chatSocket()
+      if (socket && (socket.connected || socket.active)) socket.disconnect()
+    },
     sendMessage: (room: string, message: string) =>
-      ackPromise<ChatMessage>(ack => connected().emit('new message', { room, message }, ack)),
+      ask<ChatMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message }, done)),
     joinRoom: (room: string) =>
-      ackPromise<{ members: RoomMember[] }>(ack => connected().emit('join room', room, ack)),
-    leaveRoom: (room: string) => { socket()?.connected && socket()!.emit('leave room', room) },
-    catchUp: (room: string, after: string) =>
-      ackPromise<MessagePage>(ack => connected().emit('catch up', { room, after }, ack)),
-    typing: (room: string) => { socket()?.connected && socket()!.emit('typing', room) },
-    stopTyping: (room: string) => { socket()?.connected && socket()!.emit('stop typing', room) },
-    markRead: (room: string, message: string) => { socket()?.connected && socket()!.emit('mark read', { room, message }) },
+      ask<{ members: RoomMember[] }>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
+    leaveRoom: (room: string) => tell(socket => socket.emit('leave room', room)),
+    typing: (room: string) => tell(socket => socket.emit('typing', room)),
+    stopTyping: (room: string) => tell(socket => socket.emit('stop typing', room)),
+    markRead: (room: string, message: string) => tell(socket => socket.emit('mark read', { room, message })),
   }
 }

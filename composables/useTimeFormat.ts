@@ -1,40 +1,77 @@
+/** The browser stores its time zone here once, so that server-rendered pages show the reader's times. */
+export const TIME_ZONE_COOKIE = 'time-zone'
+
+/** Where and how times are shown. The same on the server and while hydrating, so nothing flips. */
+export interface TimeSettings {
+  timeZone: string
+  locale: string
+}
+
+const ONE_YEAR_S = 60 * 60 * 24 * 365
+
+function validTimeZone(zone: string | null | undefined): string | null {
+  if (!zone) return null
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone
+  }
+  catch {
+    return null
+  }
+}
+
+function validLocale(tag: string | null | undefined): string | null {
+  if (!tag) return null
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf(tag)[0] ?? null
+  }
+  catch {
+    return null
+  }
+}
+
+/** The first language of an Accept-Language header, e.g. `en-GB` from `en-GB,en;q=0.9`. */
+export function firstLanguage(header: string | undefined): string | null {
+  return validLocale(header?.split(',')[0]?.split(';')[0]?.trim())
+}
+
+export function useTimeZoneCookie() {
+  return useCookie<string | null>(TIME_ZONE_COOKIE, { maxAge: ONE_YEAR_S, sameSite: 'lax', path: '/' })
+}
+
 /**
- * Times are shown in the reader's locale and time zone, which the server does not know. The server
- * (and the hydrating client) render a stable UTC form; once the app is mounted `localTimes` turns
- * true and everything re-renders in local time, so hydration never mismatches.
+ * The reader's time zone (from the cookie the browser set on an earlier visit, else UTC) and
+ * locale (from Accept-Language), decided during SSR and hydrated as state. The client plugin
+ * corrects both to the browser's own once hydration is over (the first visit, a travel).
  */
-export function useLocalTimes() {
-  return useState('local-times', () => false)
+export function useTimeSettings() {
+  const cookie = useTimeZoneCookie()
+  const headers = import.meta.server ? useRequestHeaders(['accept-language']) : {}
+  return useState<TimeSettings>('time-settings', () => ({
+    timeZone: validTimeZone(cookie.value) ?? 'UTC',
+    locale: (import.meta.server ? firstLanguage(headers['accept-language']) : validLocale(navigator.language)) ?? 'en',
+  }))
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0')
+/** What the browser says, to compare with what the page was rendered with. */
+export function browserTimeSettings(): TimeSettings {
+  const resolved = Intl.DateTimeFormat().resolvedOptions()
+  return { timeZone: resolved.timeZone, locale: validLocale(navigator.language) ?? resolved.locale }
 }
 
-export function formatTime(time: number, local: boolean): string {
-  const date = new Date(time)
-  if (!local) return `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`
-  return new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(date)
+/** The calendar day a time falls on in `timeZone`, as a sortable key (YYYY-MM-DD). */
+export function dayKey(time: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(time))
 }
 
-export function formatFullTime(time: number, local: boolean): string {
-  const date = new Date(time)
-  if (!local) return date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' }).format(date)
+/** 'Today' or 'Yesterday' for those days, else null (the caller shows the date). */
+export function relativeDay(time: number, timeZone: string, now: number): 'Today' | 'Yesterday' | null {
+  const key = dayKey(time, timeZone)
+  if (key === dayKey(now, timeZone)) return 'Today'
+  if (key === dayKey(now - 86_400_000, timeZone)) return 'Yesterday'
+  return null
 }
 
-/** The calendar day a time falls on, as a sortable key: local day on the client, UTC day on the server. */
-export function dayKey(time: number, local: boolean): string {
-  const d = new Date(time)
-  return local
-    ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-    : d.toISOString().slice(0, 10)
-}
-
-export function formatDay(time: number, local: boolean, now = Date.now()): string {
-  if (!local) return new Date(time).toISOString().slice(0, 10)
-  const key = dayKey(time, true)
-  if (key === dayKey(now, true)) return 'Today'
-  if (key === dayKey(now - 86_400_000, true)) return 'Yesterday'
-  return new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(new Date(time))
+/** The full date and time, for tooltips. */
+export function formatFullTime(time: number, settings: TimeSettings): string {
+  return new Intl.DateTimeFormat(settings.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: settings.timeZone }).format(new Date(time))
 }

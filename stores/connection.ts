@@ -2,28 +2,64 @@ import { defineStore } from 'pinia'
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'disconnected'
 
-/** The state of the realtime connection, set only by plugins/socket.client.ts. */
+/** After the server closed the socket on purpose (e.g. shutting down), reconnect this much later. */
+export const SERVER_CLOSE_RETRY_MS = 1000
+
+/**
+ * The realtime connection: its state, fed by the socket plugin's events, and the decision to be
+ * connected at all, which follows who is signed in.
+ */
 export const useConnectionStore = defineStore('connection', () => {
+  const chat = useChatSocket()
+  const session = useSessionStore()
   const status = ref<ConnectionStatus>('idle')
   /** True once the socket has connected at least once: a later disconnect is a reconnect. */
   const everConnected = ref(false)
-  const error = ref<string | null>(null)
 
   const connected = computed(() => status.value === 'connected')
   /** The banner shows only for a lost connection, not for the first connect after loading. */
   const showBanner = computed(() => status.value === 'disconnected' || (status.value === 'connecting' && everConnected.value))
 
-  function set(next: ConnectionStatus, message: string | null = null) {
-    status.value = next
-    error.value = message
-    if (next === 'connected') everConnected.value = true
+  function opened() {
+    status.value = 'connected'
+    everConnected.value = true
+  }
+
+  function closed(reason?: string) {
+    status.value = 'disconnected'
+    // Socket.io retries by itself except after a deliberate close by the server.
+    if (reason === 'io server disconnect' && session.user) setTimeout(() => chat.connect(), SERVER_CLOSE_RETRY_MS)
+  }
+
+  function reconnecting() {
+    status.value = 'connecting'
   }
 
   function reset() {
     status.value = 'idle'
     everConnected.value = false
-    error.value = null
   }
 
-  return { status, everConnected, error, connected, showBanner, set, reset }
+  /** Connected exactly while someone is signed in. */
+  function follow() {
+    if (session.user) {
+      if (!chat.isConnected() && status.value !== 'connecting') status.value = 'connecting'
+      chat.connect()
+    }
+    else {
+      chat.disconnect()
+      reset()
+    }
+  }
+
+  let started = false
+  /** Called once hydration is over: live events must not change what the server rendered mid-hydration. */
+  function start() {
+    if (started) return
+    started = true
+    follow()
+    watch(() => session.user?.username, follow)
+  }
+
+  return { status, everConnected, connected, showBanner, opened, closed, reconnecting, reset, start }
 })

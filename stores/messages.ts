@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { useDocumentVisibility } from '@vueuse/core'
 import type { ChatMessage, MessagePage } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
@@ -45,6 +46,7 @@ export const useMessagesStore = defineStore('messages', () => {
   const chat = useChatSocket()
   const session = useSessionStore()
   const rooms = useRoomsStore()
+  const connection = useConnectionStore()
 
   const history = ref<Record<string, RoomHistory>>({})
   const pending = ref<Record<string, PendingMessage[]>>({})
@@ -207,7 +209,33 @@ export const useMessagesStore = defineStore('messages', () => {
     history.value = {}
     pending.value = {}
     loadingOlder.value = {}
+    markedRead = {}
   }
 
-  return { history, pending, loadingOlder, messagesOf, pendingOf, receive, loadLatest, loadOlder, catchUp, catchUpAll, send, retry, discard, failInFlight, trim, reset }
+  /** The newest message id told to the server as read, per room. */
+  let markedRead: Record<string, string> = {}
+
+  /**
+   * Read markers (kept on the server for accounts): the newest message of the open room counts as
+   * read while the page is visible and connected.
+   */
+  function markRead(visible: boolean) {
+    const room = rooms.currentId
+    if (!room || !visible || !connection.connected || !session.user || session.user.guest) return
+    const newest = messagesOf(room).at(-1)?.message
+    if (!newest || newest <= (markedRead[room] ?? '')) return
+    markedRead[room] = newest
+    chat.markRead(room, newest)
+  }
+
+  if (import.meta.client) {
+    const visibility = useDocumentVisibility()
+    watch(
+      () => [rooms.currentId, rooms.currentId ? messagesOf(rooms.currentId).at(-1)?.message : null, connection.connected, visibility.value] as const,
+      () => markRead(visibility.value === 'visible'),
+    )
+  }
+  watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
+
+  return { history, pending, loadingOlder, messagesOf, pendingOf, receive, loadLatest, loadOlder, catchUp, catchUpAll, send, retry, discard, failInFlight, trim, markRead, reset }
 })

@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { useIntervalFn } from '@vueuse/core'
 import type { RoomMember, TypingEvent } from '#shared/types/chat'
 
 /** How long a remote "typing" lasts without a refresh (the server expires its own after ~3 s). */
@@ -7,6 +8,8 @@ export const TYPING_EXPIRY_MS = 4000
 export const TYPING_REFRESH_MS = 2000
 /** After the last keystroke, "stop typing" follows this much later. */
 export const TYPING_IDLE_MS = 3000
+/** How often stale typing entries are swept. */
+export const TYPING_SWEEP_MS = 1000
 
 export interface TypingPerson {
   username: string
@@ -14,16 +17,11 @@ export interface TypingPerson {
   until: number
 }
 
-export interface Notice {
-  id: string
-  room: string
-  time: number
-  text: string
-}
-
-const MAX_NOTICES = 20
-
-/** Who is online: everyone (a count), who looks at each room, who is typing, joined/left notices. */
+/**
+ * Who is online: everyone (a count), who looks at each room, who is typing. Who looks at a room
+ * is shown in the room's online list only: viewers come and go on every room switch, so they are
+ * not news for the conversation.
+ */
 export const usePresenceStore = defineStore('presence', () => {
   const chat = useChatSocket()
   const session = useSessionStore()
@@ -31,8 +29,8 @@ export const usePresenceStore = defineStore('presence', () => {
   const numUsers = ref<number | null>(null)
   const members = ref<Record<string, RoomMember[]>>({})
   const typing = ref<Record<string, Record<string, TypingPerson>>>({})
-  const notices = ref<Record<string, Notice[]>>({})
-  let noticeIds = 0
+  /** The room this page told the server it is looking at, re-told after every reconnect. */
+  const viewing = ref<string | null>(null)
   let typingSentAt = 0
   let typingRoom: string | null = null
   let stopTimer: ReturnType<typeof setTimeout> | null = null
@@ -46,43 +44,36 @@ export const usePresenceStore = defineStore('presence', () => {
     return Object.values(typing.value[room] ?? {}).filter(p => p.username !== me)
   }
 
-  function noticesOf(room: string): Notice[] {
-    return notices.value[room] ?? []
+  function setCount(count: number) {
+    numUsers.value = count
   }
 
-  function notice(room: string, text: string) {
-    const list = (notices.value[room] ??= [])
-    list.push({ id: `notice-${++noticeIds}`, room, time: Date.now(), text })
-    if (list.length > MAX_NOTICES) list.splice(0, list.length - MAX_NOTICES)
-  }
-
-  /** New member list for a room; with `announce`, who came and went becomes a notice. */
-  function setMembers(room: string, next: RoomMember[], announce: boolean) {
-    const before = members.value[room]
+  function setMembers(room: string, next: RoomMember[]) {
     members.value[room] = next
-    if (!announce || !before) return
-    const me = session.user?.username
-    const had = new Set(before.map(m => m.username))
-    const has = new Set(next.map(m => m.username))
-    for (const m of next) if (!had.has(m.username) && m.username !== me) notice(room, `${m.username} joined the room`)
-    for (const m of before) if (!has.has(m.username) && m.username !== me) notice(room, `${m.username} left the room`)
   }
 
   /** Tells the server which room is on screen and learns who else is there. */
   async function join(room: string) {
+    viewing.value = room
     if (!chat.isConnected()) return
     try {
       const { members: list } = await chat.joinRoom(room)
-      setMembers(room, list, false)
+      setMembers(room, list)
     }
     catch {
       // Joining fails for rooms that do not exist (yet); the page already says so.
     }
   }
 
+  /** After a (re)connect: the server forgot which room this page looks at. */
+  function rejoin() {
+    if (viewing.value) return join(viewing.value)
+  }
+
   function leave(room: string) {
     stopTyping(room)
     chat.leaveRoom(room)
+    if (viewing.value === room) viewing.value = null
   }
 
   function typingStarted(event: TypingEvent) {
@@ -95,11 +86,16 @@ export const usePresenceStore = defineStore('presence', () => {
     if (room?.[event.username]) delete room[event.username]
   }
 
-  /** Drops typing entries whose refresh never came. Called every second by the socket plugin. */
+  /** Drops typing entries whose refresh never came. */
   function expireTyping(now = Date.now()) {
     for (const room of Object.values(typing.value)) {
       for (const [name, person] of Object.entries(room)) if (person.until <= now) delete room[name]
     }
+  }
+
+  /** Nobody is known to be typing any more (the connection dropped). */
+  function clearTyping() {
+    typing.value = {}
   }
 
   /** A keystroke in the composer: "typing" at most every TYPING_REFRESH_MS, "stop typing" when idle. */
@@ -127,8 +123,10 @@ export const usePresenceStore = defineStore('presence', () => {
     numUsers.value = null
     members.value = {}
     typing.value = {}
-    notices.value = {}
   }
 
-  return { numUsers, members, typing, notices, membersOf, typingIn, noticesOf, notice, setMembers, join, leave, typingStarted, typingStopped, expireTyping, typed, stopTyping, reset }
+  if (import.meta.client) useIntervalFn(() => expireTyping(), TYPING_SWEEP_MS)
+  watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
+
+  return { numUsers, members, typing, viewing, membersOf, typingIn, setCount, setMembers, join, rejoin, leave, typingStarted, typingStopped, expireTyping, clearTyping, typed, stopTyping, reset }
 })

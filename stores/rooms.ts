@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { useDocumentVisibility } from '@vueuse/core'
 import type { ChatMessage, Room, RoomSummary } from '#shared/types/chat'
 import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { ROOM_ID_PATTERN } from '#shared/schemas/rooms'
@@ -23,16 +24,20 @@ export const useRoomsStore = defineStore('rooms', () => {
   const unseenHere = ref(0)
   const lastRoom = useCookie<string | null>(LAST_ROOM_COOKIE, { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax', path: '/' })
 
-  const current = computed(() => list.value.find(r => r.id === currentId.value) ?? null)
   const totalUnread = computed(() => Object.entries(unread.value).reduce((sum, [id, n]) => sum + (id === currentId.value ? 0 : n), 0) + unseenHere.value)
 
   function byId(id: string): RoomSummary | null {
     return list.value.find(r => r.id === id) ?? null
   }
 
-  /** Loads the list once (on the server during SSR); `force` refreshes it, e.g. after a reconnect. */
-  async function load(force = false) {
-    if (loaded.value && !force) return
+  /** Loads the list once (on the server during SSR); again only after `reset`. */
+  async function load() {
+    if (loaded.value) return
+    await refresh()
+  }
+
+  /** The list as the server has it now, e.g. after a reconnect. */
+  async function refresh() {
     const { rooms } = await api<{ rooms: RoomSummary[] }>('/api/rooms')
     list.value = rooms
     loaded.value = true
@@ -94,5 +99,12 @@ export const useRoomsStore = defineStore('rooms', () => {
     unseenHere.value = 0
   }
 
-  return { list, loaded, currentId, unread, unseenHere, current, totalUnread, lastRoom, byId, load, upsert, enter, leave, noteMessage, markSeen, clearUnread, create, reset }
+  if (import.meta.client) {
+    // Coming back to the tab: what arrived in the open room meanwhile has now been seen.
+    const visibility = useDocumentVisibility()
+    watch(visibility, (now) => { if (now === 'visible') markSeen() })
+  }
+  watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
+
+  return { list, loaded, currentId, unread, unseenHere, totalUnread, lastRoom, byId, load, refresh, upsert, enter, leave, noteMessage, markSeen, clearUnread, create, reset }
 })

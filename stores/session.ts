@@ -6,25 +6,34 @@ import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
 export const useSessionStore = defineStore('session', () => {
   const user = ref<PublicUser | null>(null)
   const loaded = ref(false)
+  /**
+   * Whose data the other stores hold: the last person signed in on this page. It survives
+   * signing out, so signing in as someone else (not the same person again) starts from empty stores.
+   */
+  const owner = ref<string | null>(null)
   const api = useApi()
+
+  function signedIn(next: PublicUser | null) {
+    user.value = next
+    if (next) owner.value = next.username
+  }
 
   async function load() {
     if (loaded.value) return
-    const result = await api<{ user: PublicUser | null }>('/api/auth/me')
-    user.value = result.user
+    signedIn((await api<{ user: PublicUser | null }>('/api/auth/me')).user)
     loaded.value = true
   }
 
   async function register(input: RegisterInput) {
-    user.value = (await api<{ user: PublicUser }>('/api/auth/register', { method: 'POST', body: input })).user
+    signedIn((await api<{ user: PublicUser }>('/api/auth/register', { method: 'POST', body: input })).user)
   }
 
   async function login(input: LoginInput) {
-    user.value = (await api<{ user: PublicUser }>('/api/auth/login', { method: 'POST', body: input })).user
+    signedIn((await api<{ user: PublicUser }>('/api/auth/login', { method: 'POST', body: input })).user)
   }
 
   async function continueAsGuest() {
-    user.value = (await api<{ user: PublicUser }>('/api/auth/guest', { method: 'POST' })).user
+    signedIn((await api<{ user: PublicUser }>('/api/auth/guest', { method: 'POST' })).user)
   }
 
   async function logout() {
@@ -32,5 +41,5 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null
   }
 
-  return { user, loaded, load, register, login, continueAsGuest, logout }
+  return { user, loaded, owner, load, register, login, continueAsGuest, logout }
 })

@@ -142,8 +142,10 @@ test('scrolling up loads older messages in order without duplicates', async ({ b
   // Scroll to the top repeatedly until the beginning of the room shows.
   const beginning = person.page.getByText(`This is the beginning of #${room}.`)
   for (let i = 0; i < 10 && !await beginning.isVisible(); i++) {
+    const held = await list.getByTestId('message').count()
     await list.evaluate((el) => { el.scrollTop = 0 })
-    await person.page.waitForTimeout(300)
+    // Each scroll to the top brings one older page, or the beginning.
+    await expect.poll(async () => await beginning.isVisible() || await list.getByTestId('message').count() > held).toBe(true)
     await expect(person.page.getByTestId('loading-older')).toHaveCount(0)
   }
   await expect(beginning).toBeVisible()
@@ -167,7 +169,8 @@ test('loading older messages keeps the messages on screen in place', async ({ br
     return el.getBoundingClientRect().top
   })
   await expect(list.getByTestId('message')).toHaveCount(100)
-  await person.page.waitForTimeout(200)
+  // The list puts the anchor back on the next two frames: wait for those, then it must stay put.
+  await person.page.evaluate(() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve)))))
   const after = await anchor.evaluate(el => el.getBoundingClientRect().top)
   expect(Math.abs(after - before)).toBeLessThan(4)
   await person.context.close()

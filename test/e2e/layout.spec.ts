@@ -56,7 +56,8 @@ test('a busy room looks right on a desktop and on a phone (screenshots)', async 
   await phone.page.screenshot({ path: `${SCREENSHOTS}/phone-busy-room.png` })
   await phone.page.getByRole('button', { name: 'Rooms menu' }).click()
   await expect(phone.page.locator('#rooms-menu')).toBeVisible()
-  await phone.page.waitForTimeout(400)
+  // The panel slides in: take the picture once its transition has finished.
+  await expect.poll(() => phone.page.locator('#rooms-menu').evaluate(el => el.getAnimations().length)).toBe(0)
   await phone.page.screenshot({ path: `${SCREENSHOTS}/phone-rooms-menu.png` })
   expect(hydrationProblems).toEqual([])
   await desktop.context.close()

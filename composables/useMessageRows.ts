@@ -1,0 +1,64 @@
+import type { MaybeRefOrGetter } from 'vue'
+import type { ChatMessage } from '#shared/types/chat'
+
+/** Consecutive messages of one person within this long form one group. */
+export const GROUP_GAP_MS = 5 * 60_000
+
+export type LineStatus = 'sending' | 'failed' | 'stored'
+
+/** A message not stored yet, as the list needs it (the store's pending messages fit). */
+export interface UnsentLine {
+  id: string
+  text: string
+  time: number
+  status: 'sending' | 'failed'
+  error: string | null
+}
+
+export interface Line { id: string, text: string, time: number, status: LineStatus, error: string | null }
+
+/**
+ * One row per message, keyed by message id, so prepending older pages never re-creates rows
+ * already on screen. `first` rows start a group (avatar and name). Day rows carry their key
+ * (YYYY-MM-DD in the reader's zone) and 'Today'/'Yesterday' where that applies.
+ */
+export type Row =
+  | { kind: 'day', key: string, day: string, relative: 'Today' | 'Yesterday' | null, time: number }
+  | { kind: 'message', key: string, username: string, avatar: string, mine: boolean, first: boolean, line: Line }
+
+export interface RowInput {
+  stored: readonly ChatMessage[]
+  pending: readonly UnsentLine[]
+  /** Who is reading: their pending messages and their stored ones show as theirs. */
+  me: { username: string, avatar: string } | null
+  timeZone: string
+  now: number
+}
+
+/** Day separators and messages grouped per person, stored ones first, then those still sending. */
+export function buildRows({ stored, pending, me, timeZone, now }: RowInput): Row[] {
+  const rows: Row[] = []
+  let day = ''
+  let previous: { username: string, time: number } | null = null
+
+  function push(username: string, avatar: string, line: Line) {
+    const key = dayKey(line.time, timeZone)
+    if (key !== day) {
+      day = key
+      previous = null
+      rows.push({ kind: 'day', key: `day-${key}`, day: key, relative: relativeDay(line.time, timeZone, now), time: line.time })
+    }
+    const first = !previous || previous.username !== username || line.time - previous.time > GROUP_GAP_MS
+    previous = { username, time: line.time }
+    rows.push({ kind: 'message', key: line.id, username, avatar, mine: username === me?.username, first, line })
+  }
+
+  for (const m of stored) push(m.username, m.avatar, { id: m.message, text: m.content.text, time: m.time, status: 'stored', error: null })
+  for (const p of pending) push(me?.username ?? '', me?.avatar ?? '', { id: p.id, text: p.text, time: p.time, status: p.status, error: p.error })
+  return rows
+}
+
+/** The rows of a room's list, rebuilt whenever its messages, the reader or the time zone change. */
+export function useMessageRows(input: MaybeRefOrGetter<RowInput>) {
+  return computed(() => buildRows(toValue(input)))
+}

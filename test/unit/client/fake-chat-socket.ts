@@ -1,0 +1,30 @@
+import { vi } from 'vitest'
+import type { ChatMessage, RoomMember } from '#shared/types/chat'
+
+/**
+ * What the stores see of the socket (composables/useChatSocket), recorded. Store unit tests
+ * replace the composable with this; the real connection is covered by the browser tests.
+ */
+export function createFakeChatSocket() {
+  const state = { connected: true }
+  return {
+    state,
+    isConnected: vi.fn(() => state.connected),
+    connect: vi.fn(),
+    disconnect: vi.fn(),
+    sendMessage: vi.fn<(room: string, message: string) => Promise<ChatMessage>>(),
+    joinRoom: vi.fn<(room: string) => Promise<{ members: RoomMember[] }>>(),
+    leaveRoom: vi.fn<(room: string) => void>(),
+    typing: vi.fn<(room: string) => void>(),
+    stopTyping: vi.fn<(room: string) => void>(),
+    markRead: vi.fn<(room: string, message: string) => void>(),
+  }
+}
+
+export type FakeChatSocket = ReturnType<typeof createFakeChatSocket>
+
+let counter = 0
+/** A stored message with an id that sorts after every earlier one made here. */
+export function message(room: string, username: string, text: string, time = 1_700_000_000_000 + ++counter * 1000): ChatMessage {
+  return { room, message: `${String(time).padStart(13, '0')}:${counter.toString(16).padStart(16, '0')}`, username, avatar: `/a/${username}.svg`, time, content: { text } }
+}

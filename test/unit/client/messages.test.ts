@@ -1,0 +1,142 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport, registerEndpoint } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import type { ChatMessage } from '#shared/types/chat'
+import { createFakeChatSocket, message } from './fake-chat-socket'
+
+const { chat } = await vi.hoisted(async () => {
+  const { createFakeChatSocket } = await import('./fake-chat-socket')
+  return { chat: { current: createFakeChatSocket() } }
+})
+mockNuxtImport('useChatSocket', () => () => chat.current)
+
+/** The room's stored history, oldest first; the endpoint pages it like the server does. */
+let stored: ChatMessage[] = []
+registerEndpoint('/api/rooms/general/messages', (event) => {
+  const query = new URL(event.node.req.url!, 'http://x').searchParams
+  const limit = Number(query.get('limit'))
+  const after = query.get('after')
+  const before = query.get('before')
+  if (after) {
+    const page = stored.filter(m => m.message > after).slice(0, limit)
+    return { messages: page, next: stored.filter(m => m.message > after).length > limit ? page.at(-1)!.message : null }
+  }
+  const older = stored.filter(m => !before || m.message < before).reverse()
+  const page = older.slice(0, limit)
+  return { messages: page, next: older.length > limit ? page.at(-1)!.message : null }
+})
+
+beforeEach(() => {
+  chat.current = createFakeChatSocket()
+  setActivePinia(createPinia())
+  useSessionStore().user = { username: 'ann', avatar: '/a/ann.svg', guest: false }
+  stored = Array.from({ length: 60 }, (_, i) => message('general', 'bob', `Old ${i + 1}`))
+})
+
+describe('the messages store', () => {
+  it('loads the latest page oldest first and pages back without duplicates', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    expect(messages.messagesOf('general').map(m => m.content.text)).toEqual(stored.slice(10).map(m => m.content.text))
+    expect(messages.history.general!.hasOlder).toBe(true)
+    expect(await messages.loadOlder('general')).toBe(10)
+    expect(messages.messagesOf('general')).toEqual(stored)
+    expect(messages.history.general!.hasOlder).toBe(false)
+    expect(await messages.loadOlder('general')).toBe(0)
+  })
+
+  it('adds a live message once, in id order, and counts it unread elsewhere', async () => {
+    const messages = useMessagesStore()
+    const rooms = useRoomsStore()
+    await messages.loadLatest('general')
+    const live = message('general', 'bob', 'Live')
+    messages.receive(live)
+    messages.receive(live)
+    expect(messages.messagesOf('general').filter(m => m.message === live.message)).toHaveLength(1)
+    expect(messages.messagesOf('general').at(-1)).toEqual(live)
+    expect(rooms.unread).toEqual({ general: 1 })
+  })
+
+  it('catches up after a reconnect with everything stored after the newest message held', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    const missed = Array.from({ length: 3 }, (_, i) => message('general', 'bob', `Missed ${i + 1}`))
+    stored.push(...missed)
+    await messages.catchUpAll()
+    expect(messages.messagesOf('general').slice(-3)).toEqual(missed)
+    expect(messages.messagesOf('general')).toHaveLength(53)
+  })
+
+  it('shows a message as sending, then replaces it with the stored one from the acknowledgement', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    const saved = message('general', 'ann', 'Hello')
+    chat.current.sendMessage.mockResolvedValue(saved)
+    const sending = messages.send('general', 'Hello')
+    expect(messages.pendingOf('general').map(p => [p.text, p.status])).toEqual([['Hello', 'sending']])
+    await sending
+    expect(messages.pendingOf('general')).toEqual([])
+    expect(messages.messagesOf('general').at(-1)).toEqual(saved)
+    expect(chat.current.sendMessage).toHaveBeenCalledWith('general', 'Hello')
+  })
+
+  it('keeps a refused message with its reason, retries it and discards it on request', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockRejectedValueOnce(new Error('Slow down'))
+    await messages.send('general', 'Too fast')
+    const [failed] = messages.pendingOf('general')
+    expect(failed).toMatchObject({ text: 'Too fast', status: 'failed', error: 'Slow down' })
+    chat.current.sendMessage.mockRejectedValueOnce(new Error('Still too fast'))
+    await messages.retry('general', failed!.id)
+    expect(messages.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Still too fast' })
+    messages.discard('general', failed!.id)
+    expect(messages.pendingOf('general')).toEqual([])
+  })
+
+  it('marks unanswered sends as failed when the connection drops, and settles them if catching up finds them stored', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockReturnValue(new Promise(() => undefined))
+    void messages.send('general', 'In flight')
+    messages.failInFlight('Connection lost')
+    expect(messages.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Connection lost' })
+    stored.push(message('general', 'ann', 'In flight'))
+    await messages.catchUp('general')
+    expect(messages.pendingOf('general')).toEqual([])
+  })
+
+  it('drops the oldest messages of a long-open room beyond the limit kept', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    // 50 held + 300 more is still within a page of slack; one more and the list is cut back.
+    for (let i = 0; i < KEEP_MESSAGES; i++) messages.receive(message('general', 'bob', `More ${i}`))
+    messages.trim('general')
+    expect(messages.messagesOf('general')).toHaveLength(KEEP_MESSAGES + 50)
+    messages.receive(message('general', 'bob', 'One more'))
+    messages.trim('general')
+    expect(messages.messagesOf('general')).toHaveLength(KEEP_MESSAGES)
+    expect(messages.messagesOf('general')[0]!.content.text).toBe('More 1')
+    expect(messages.messagesOf('general').at(-1)!.content.text).toBe('One more')
+    expect(messages.history.general!.hasOlder).toBe(true)
+  })
+
+  it('tells the server the newest message read in the open room, once per message, never for guests', async () => {
+    const messages = useMessagesStore()
+    const rooms = useRoomsStore()
+    const connection = useConnectionStore()
+    await messages.loadLatest('general')
+    rooms.enter('general')
+    connection.opened()
+    const newest = messages.messagesOf('general').at(-1)!.message
+    messages.markRead(true)
+    messages.markRead(true)
+    expect(chat.current.markRead.mock.calls).toEqual([['general', newest]])
+    messages.receive(message('general', 'bob', 'Newer'))
+    messages.markRead(false)
+    expect(chat.current.markRead).toHaveBeenCalledTimes(1)
+    useSessionStore().user = { username: 'anonymous_abc123', avatar: '', guest: true }
+    messages.markRead(true)
+    expect(chat.current.markRead).toHaveBeenCalledTimes(1)
+  })
+})

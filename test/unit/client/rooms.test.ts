@@ -1,0 +1,116 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { registerEndpoint } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import type { RoomSummary } from '#shared/types/chat'
+import { message } from './fake-chat-socket'
+
+function summary(id: string, unread = 0): RoomSummary {
+  return { id, name: id, topic: `About ${id}`, image: `/i/${id}.svg`, preview: `About ${id}`, status: 'none', onlineCount: 0, lastMessageAt: null, unread }
+}
+let listCalls = 0
+registerEndpoint('/api/rooms', {
+  method: 'GET',
+  handler: () => {
+    listCalls++
+    return { rooms: [summary('general', 3), summary('lambda', 2)] }
+  },
+})
+registerEndpoint('/api/rooms', {
+  method: 'POST',
+  handler: () => ({ room: { id: 'fresh', name: 'Fresh', topic: 'New here', image: '/i/fresh.svg', createdBy: 'ann', createdAt: 1 } }),
+})
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  listCalls = 0
+  useSessionStore().user = { username: 'ann', avatar: '', guest: false }
+})
+
+describe('the rooms store', () => {
+  it('loads the list once, taking an account\'s unread counts from the server except for the open room', async () => {
+    const rooms = useRoomsStore()
+    rooms.enter('general')
+    await rooms.load()
+    await rooms.load()
+    expect(listCalls).toBe(1)
+    expect(rooms.list.map(r => r.id)).toEqual(['general', 'lambda'])
+    expect(rooms.unread).toEqual({ general: 0, lambda: 2 })
+    expect(rooms.totalUnread).toBe(2)
+    await rooms.refresh()
+    expect(listCalls).toBe(2)
+  })
+
+  it('keeps a guest\'s counts in the page only', async () => {
+    useSessionStore().user = { username: 'anonymous_abc123', avatar: '', guest: true }
+    const rooms = useRoomsStore()
+    await rooms.load()
+    expect(rooms.unread).toEqual({})
+  })
+
+  it('counts messages from others in rooms not on screen and updates every preview', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    rooms.enter('general')
+    const there = message('lambda', 'bob', 'Cold start?')
+    rooms.noteMessage(there, { mine: false, hidden: false })
+    rooms.noteMessage(message('lambda', 'ann', 'Mine'), { mine: true, hidden: false })
+    rooms.noteMessage(message('general', 'bob', 'Here'), { mine: false, hidden: false })
+    expect(rooms.unread).toEqual({ general: 0, lambda: 3 })
+    expect(rooms.byId('lambda')!.preview).toBe('ann: Mine')
+    expect(rooms.byId('general')!.preview).toBe('bob: Here')
+  })
+
+  it('counts messages in the open room while the tab is hidden until it is seen', async () => {
+    const rooms = useRoomsStore()
+    rooms.enter('general')
+    rooms.noteMessage(message('general', 'bob', 'Psst'), { mine: false, hidden: true })
+    expect(rooms.unseenHere).toBe(1)
+    expect(rooms.totalUnread).toBe(1)
+    rooms.markSeen()
+    expect(rooms.totalUnread).toBe(0)
+  })
+
+  it('entering a room clears its count and remembers it for the next visit to /', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    rooms.enter('lambda')
+    expect(rooms.currentId).toBe('lambda')
+    expect(rooms.unread.lambda).toBe(0)
+    expect(rooms.lastRoom).toBe('lambda')
+    rooms.leave('lambda')
+    expect(rooms.currentId).toBeNull()
+  })
+
+  it('clears a count another tab has read and adds rooms created anywhere', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    rooms.clearUnread('lambda')
+    expect(rooms.unread.lambda).toBe(0)
+    rooms.upsert(summary('ecs'))
+    rooms.upsert({ ...summary('general'), topic: 'Renamed topic' })
+    expect(rooms.list.map(r => r.id)).toEqual(['general', 'lambda', 'ecs'])
+    expect(rooms.byId('general')!.topic).toBe('Renamed topic')
+  })
+
+  it('creates a room and lists it at once', async () => {
+    const rooms = useRoomsStore()
+    const room = await rooms.create({ name: 'Fresh', topic: 'New here' })
+    expect(room.id).toBe('fresh')
+    expect(rooms.byId('fresh')).toMatchObject({ id: 'fresh', name: 'Fresh', preview: 'New here', unread: 0 })
+  })
+
+  it('starts empty when another account signs in on the page', async () => {
+    const rooms = useRoomsStore()
+    const session = useSessionStore()
+    session.owner = 'ann'
+    await rooms.load()
+    rooms.enter('lambda')
+    await nextTick()
+    session.owner = 'bob'
+    await nextTick()
+    expect(rooms.list).toEqual([])
+    expect(rooms.loaded).toBe(false)
+    expect(rooms.currentId).toBeNull()
+    expect(rooms.unread).toEqual({})
+  })
+})
