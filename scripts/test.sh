@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 echo "== type check"
 npx nuxt typecheck
 npx tsc -p test/tsconfig.json
+npx vue-tsc --noEmit -p test/unit/client/tsconfig.json
 echo "== build"
 npx nuxt build > /tmp/fargate-chat-build.log 2>&1 || { cat /tmp/fargate-chat-build.log; exit 1; }
 echo "== unit, integration and infrastructure tests"
