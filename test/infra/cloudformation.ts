@@ -29,7 +29,7 @@ export interface Template {
 const INTRINSICS: Record<string, string> = {
   Ref: 'Ref',
   Condition: 'Condition',
-  ...Object.fromEntries(['Sub', 'GetAtt', 'ImportValue', 'If', 'Equals', 'Not', 'Select', 'GetAZs', 'Join', 'Split', 'FindInMap', 'And', 'Or', 'Base64', 'Cidr', 'GetParam']
+  ...Object.fromEntries(['Sub', 'GetAtt', 'ImportValue', 'If', 'Equals', 'Not', 'Select', 'GetAZs', 'Join', 'Split', 'FindInMap', 'And', 'Or', 'Base64', 'Cidr', 'GetParam', 'Contains']
     .map(name => [name, `Fn::${name}`])),
 }
 
