@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Fargate Chat image: build with the full toolchain, ship only the self-contained Nitro output.
 # Official Node images through the ECR Public mirror (no Docker Hub pull limits in CodeBuild).
 ARG NODE_IMAGE=public.ecr.aws/docker/library/node:24-bookworm-slim

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
 import { ROOM_ID_PATTERN } from '../../shared/schemas/rooms.ts'
+import type { TrustedProxy } from './request-info.ts'
 
 /** Everything the server reads from its environment, validated in one place. */
 export interface AppConfig {
@@ -15,8 +16,8 @@ export interface AppConfig {
   redisUrl: string | undefined
   sessionPassword: string
   sessionMaxAgeSeconds: number
-  /** Trust X-Forwarded-For/-Proto/-Host (set behind a load balancer). */
-  trustProxy: boolean
+  /** The proxy chain in front of the app whose headers are trusted; false: none. */
+  trustProxy: false | TrustedProxy
   /** Extra origins allowed besides the app's own (comma-separated in ALLOWED_ORIGINS). */
   allowedOrigins: string[]
   defaultRooms: string[]
@@ -37,7 +38,6 @@ export interface AppConfig {
   }
 }
 
-const flag = z.enum(['true', 'false', '1', '0']).transform(v => v === 'true' || v === '1')
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive')
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
@@ -55,7 +55,10 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
-  TRUST_PROXY: flag.default(false),
+  // true: a load balancer (X-Forwarded-For/-Proto); cloudfront: CloudFront, then the load balancer.
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0', 'cloudfront'], 'must be true, false or cloudfront')
+    .transform((v): false | TrustedProxy => v === 'cloudfront' ? 'cloudfront' : v === 'true' || v === '1' ? 'load-balancer' : false)
+    .default(false),
   ALLOWED_ORIGINS: z.string().default(''),
   DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
   DATA_DIR: z.string().default('.data'),

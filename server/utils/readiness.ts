@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import { getDatabase } from './database.ts'
+import { log } from './logger.ts'
 import { useServices } from './services.ts'
 
 interface ReadinessCheck {
@@ -38,18 +39,25 @@ export function markDraining(): void {
   draining = true
 }
 
+class CheckTimeout extends Error {}
+
+/**
+ * Each check's outcome as one public word ('ok', 'failed', 'timeout'): the route is reachable from
+ * the internet, so the error itself (addresses, ports, SDK messages) goes only to the logs.
+ */
 export async function checkReadiness(timeoutMs = 2000): Promise<{ ready: boolean, checks: Record<string, string> }> {
   const results: Record<string, string> = {}
   await Promise.all(readinessChecks().map(async ({ name, check }) => {
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([check(), new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+        timer = setTimeout(() => reject(new CheckTimeout(`timed out after ${timeoutMs} ms`)), timeoutMs)
       })])
       results[name] = 'ok'
     }
     catch (error) {
-      results[name] = (error as Error).message || (error as Error).name
+      results[name] = error instanceof CheckTimeout ? 'timeout' : 'failed'
+      log.warn('readiness.failed', { check: name, error: error as Error })
     }
     finally {
       clearTimeout(timer)

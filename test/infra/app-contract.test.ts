@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { CONFIG_VARIABLES, DEFAULT_PORT, loadConfig, REQUIRED_IN_PRODUCTION } from '../../server/utils/config.ts'
 import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/utils/tables.ts'
-import { ROOT, evaluateCondition, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
+import { ROOT, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
 import { deployedStacks } from './stacks.ts'
 import { asObject, resolveResource, resolveValue } from './resolve.ts'
 
@@ -28,15 +28,23 @@ const secrets = container.Secrets as { Name: string, ValueFrom: Json }[]
 const targetGroup = Object.values(service.template.Resources).find(r => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')!
 const ecsService = Object.values(service.template.Resources).find(r => r.Type === 'AWS::ECS::Service')!
 
-/** The environment a task gets, with plausible deployed values (secrets generated to their spec). */
+/** A plausible value of a secret: generated ones to their length, composed ones with the secrets they read filled in. */
+function secretValue(ref: ReturnType<typeof resolveResource>): string {
+  if (ref.resource.Type !== 'AWS::SecretsManager::Secret') throw new Error(`${ref.logicalId} is not a Secrets Manager secret`)
+  const properties = ref.resource.Properties!
+  if (properties.GenerateSecretString) return 'x'.repeat(Number(asObject(properties.GenerateSecretString).PasswordLength ?? 32))
+  const text = resolveValue(properties.SecretString!, ref.stack, stacks)
+  return text.replace(/\{\{resolve:secretsmanager:([^:}]+):SecretString\}\}/g, (_, name: string) => {
+    const [id] = Object.entries(ref.stack.template.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret' && resolveValue(r.Properties!.Name!, ref.stack, stacks) === name) ?? []
+    if (!id) throw new Error(`${ref.logicalId} reads secret ${name}, which its stack does not define`)
+    return secretValue({ ...ref, logicalId: id, resource: ref.stack.template.Resources[id]! })
+  })
+}
+
+/** The environment a task gets, with plausible deployed values (secrets as their resources define them). */
 function taskEnvironment(): Record<string, string> {
   const env = Object.fromEntries(environment.map(e => [e.Name, resolveValue(e.Value, service, stacks)]))
-  for (const secret of secrets) {
-    const { resource } = resolveResource(secret.ValueFrom, service, stacks)
-    if (resource.Type !== 'AWS::SecretsManager::Secret') throw new Error(`${secret.Name} does not come from a Secrets Manager secret`)
-    const generate = asObject(resource.Properties!.GenerateSecretString)
-    env[secret.Name] = 'x'.repeat(Number(generate.PasswordLength ?? 32))
-  }
+  for (const secret of secrets) env[secret.Name] = secretValue(resolveResource(secret.ValueFrom, service, stacks))
   return env
 }
 
@@ -167,16 +175,19 @@ describe('the task\'s environment', () => {
     const env = taskEnvironment()
     const config = loadConfig(env)
     expect(config.production).toBe(true)
-    expect(config.trustProxy).toBe(true)
+    expect(config.trustProxy).toBe('cloudfront')
     expect(config.port).toBe(app.defaultPort)
     expect(config.tables.users).toBe('fargate-chat-resources-users')
-    expect(config.redisUrl).toMatch(/^rediss:\/\/<Redis\.PrimaryEndPoint\.Address>:<Redis\.PrimaryEndPoint\.Port>$/)
+    // TLS and the AUTH token, from the resources stack's secrets.
+    expect(config.redisUrl).toMatch(/^rediss:\/\/:x{64}@<Redis\.PrimaryEndPoint\.Address>:<Redis\.PrimaryEndPoint\.Port>$/)
     expect(config.sessionPassword.length).toBeGreaterThanOrEqual(32)
   })
 
-  test('keeps the session password out of plain environment variables', () => {
-    expect(environment.map(e => e.Name)).not.toContain('NUXT_SESSION_PASSWORD')
-    expect(secrets.map(s => s.Name)).toContain('NUXT_SESSION_PASSWORD')
+  test('keeps the session password and the Redis URL with its token out of plain environment variables', () => {
+    for (const name of ['NUXT_SESSION_PASSWORD', 'REDIS_URL']) {
+      expect(environment.map(e => e.Name)).not.toContain(name)
+      expect(secrets.map(s => s.Name)).toContain(name)
+    }
   })
 
   test('is documented variable by variable in docs/operations.md', () => {
@@ -201,12 +212,13 @@ describe('task role permissions', () => {
     expect(checkActions(used, taskRoleActions())).toEqual([])
   })
 
-  test('cover exactly the three tables (and their indexes)', () => {
+  test('cover exactly the three tables (and their indexes), named as the tables are', () => {
     const role = Object.values(resources.template.Resources).find(r => r.Type === 'AWS::IAM::Role')!
     const statement = (asObject((role.Properties!.Policies as JsonObject[])[0]).PolicyDocument as JsonObject).Statement as JsonObject[]
-    const targets = statement.flatMap(s => [s.Resource].flat() as Json[]).map(r => JSON.stringify(r))
-    const tables = Object.entries(resources.template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([id]) => id)
-    expect(targets.sort()).toEqual(tables.flatMap(id => [JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }), JSON.stringify({ 'Fn::Sub': `\${${id}.Arn}/index/*` })]).sort())
+    const targets = statement.flatMap(s => [s.Resource].flat() as Json[]).map(r => resolveValue(r, resources, stacks))
+    const tables = Object.values(resources.template.Resources).filter(r => r.Type === 'AWS::DynamoDB::Table').map(r => resolveValue(r.Properties!.TableName!, resources, stacks))
+    const arn = (name: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${name}`
+    expect(targets.sort()).toEqual(tables.flatMap(name => [arn(name), `${arn(name)}/index/*`]).sort())
   })
 
   test('an action the code uses but the role lacks is caught', () => {
@@ -246,22 +258,6 @@ describe('health checks and ports', () => {
     expect(balanced.ContainerName).toBe(container.Name)
     const ingress = (cluster.template.Resources.TaskSecurityGroup!.Properties!.SecurityGroupIngress as JsonObject[])
     expect(ingress.map(r => [r.FromPort, r.ToPort])).toEqual([[port, port]])
-  })
-})
-
-describe('HTTP and HTTPS', () => {
-  const rules = Object.entries(service.template.Resources).filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
-
-  test.each(['', 'arn:aws:acm:us-east-1:123456789012:certificate/x'])('with CertificateArn %j, the service forwards from exactly the listener that serves the app', (certificate) => {
-    const https = evaluateCondition(cluster.template, 'HasCertificate', { ...cluster.context.parameters, CertificateArn: certificate })
-    const created = rules.filter(([, r]) => !r.Condition || evaluateCondition(service.template, r.Condition, { ...service.context.parameters, CertificateArn: certificate }))
-    expect(created).toHaveLength(1)
-    const listener = resolveValue(created[0]![1].Properties!.ListenerArn!, service, stacks)
-    expect(listener).toBe(https ? '<HttpsListener>' : '<HttpListener>')
-  })
-
-  test('the pipeline gives both stacks the same certificate', () => {
-    expect(service.context.parameters.CertificateArn).toBe(cluster.context.parameters.CertificateArn)
   })
 })
 

@@ -21,6 +21,7 @@ export interface Template {
   Mappings?: Record<string, Json>
   Resources: Record<string, { Type: string, Properties?: JsonObject, Metadata?: Json, Condition?: string, DependsOn?: string | string[], [key: string]: Json | undefined }>
   Outputs?: Record<string, { Value: Json, Condition?: string, Export?: { Name: Json }, Description?: string }>
+  Rules?: Record<string, { RuleCondition?: Json, Assertions: { Assert: Json, AssertDescription?: string }[] }>
 }
 
 // ---------------------------------------------------------------- parsing
@@ -29,7 +30,7 @@ export interface Template {
 const INTRINSICS: Record<string, string> = {
   Ref: 'Ref',
   Condition: 'Condition',
-  ...Object.fromEntries(['Sub', 'GetAtt', 'ImportValue', 'If', 'Equals', 'Not', 'Select', 'GetAZs', 'Join', 'Split', 'FindInMap', 'And', 'Or', 'Base64', 'Cidr', 'GetParam']
+  ...Object.fromEntries(['Sub', 'GetAtt', 'ImportValue', 'If', 'Equals', 'Not', 'Select', 'GetAZs', 'Join', 'Split', 'FindInMap', 'And', 'Or', 'Base64', 'Cidr', 'GetParam', 'Contains']
     .map(name => [name, `Fn::${name}`])),
 }
 
@@ -245,6 +246,32 @@ export function evaluateCondition(template: Template, name: string, parameters: 
   const expression = template.Conditions?.[name]
   if (expression === undefined) throw new Error(`no condition ${name}`)
   return value(expression) === true
+}
+
+/**
+ * The template's Rules for given parameter values, as CloudFormation checks them before creating
+ * anything: the description of every assertion that fails where its rule's condition holds.
+ */
+export function failedRules(template: Template, parameters: Record<string, string>): string[] {
+  const value = (expression: Json): Json => {
+    const fn = intrinsic(expression)
+    if (!fn) return Array.isArray(expression) ? expression.map(value) : expression
+    const [key, arg] = fn
+    const args = Array.isArray(arg) ? arg : [arg]
+    if (key === 'Ref') {
+      if (!(String(arg) in parameters)) throw new Error(`no value for parameter ${String(arg)}`)
+      return parameters[String(arg)]!
+    }
+    if (key === 'Fn::Equals') return String(value(args[0]!)) === String(value(args[1]!))
+    if (key === 'Fn::Not') return !value(args[0]!)
+    if (key === 'Fn::And') return args.every(a => value(a) === true)
+    if (key === 'Fn::Or') return args.some(a => value(a) === true)
+    if (key === 'Fn::Contains') return (value(args[0]!) as Json[]).map(String).includes(String(value(args[1]!)))
+    throw new Error(`cannot evaluate ${key} in a rule`)
+  }
+  return Object.values(template.Rules ?? {})
+    .filter(rule => rule.RuleCondition === undefined || value(rule.RuleCondition) === true)
+    .flatMap(rule => rule.Assertions.filter(a => value(a.Assert) !== true).map(a => a.AssertDescription ?? 'assertion failed'))
 }
 
 // ---------------------------------------------------------------- evaluating names

@@ -40,14 +40,32 @@ export function pipelineActions(pipeline: Template): PipelineAction[] {
 }
 
 export function pipelineContext(pipeline: Template): StackContext {
-  return { ...PIPELINE_CONTEXT, parameters: { ...parameterDefaults(pipeline), ConnectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/x', FullRepositoryId: 'owner/repo' } }
+  return {
+    ...PIPELINE_CONTEXT,
+    parameters: {
+      ...parameterDefaults(pipeline),
+      ConnectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/x',
+      FullRepositoryId: 'owner/repo',
+      CloudFrontPrefixListId: 'pl-3b927c52',
+    },
+  }
+}
+
+/** What a Ref to one of the pipeline stack's own resources gives: a managed policy's ARN, else a <placeholder>. */
+function pipelineResourceRef(pipeline: Template, context: StackContext): (name: string) => string {
+  return (name) => {
+    const resource = pipeline.Resources[name]
+    if (!resource) throw new Error(`Ref ${name} names nothing in infra/pipeline.yml`)
+    if (resource.Type === 'AWS::IAM::ManagedPolicy') return `arn:aws:iam::${context.accountId}:policy/${evaluate(resource.Properties!.ManagedPolicyName!, context)}`
+    return `<${name}>`
+  }
 }
 
 /** A CloudFormation deploy action's ParameterOverrides, evaluated and parsed (Fn::GetParam kept as is). */
-export function parameterOverrides(action: PipelineAction, context: StackContext): Record<string, Json> {
+export function parameterOverrides(action: PipelineAction, context: StackContext, resolveRef?: (name: string) => string): Record<string, Json> {
   const raw = action.configuration.ParameterOverrides
   if (raw === undefined) return {}
-  return JSON.parse(evaluate(raw, context)) as Record<string, Json>
+  return JSON.parse(evaluate(raw, context, resolveRef)) as Record<string, Json>
 }
 
 export interface DeployAction extends PipelineAction {
@@ -61,7 +79,7 @@ export function deployActions(pipeline: Template): DeployAction[] {
   const context = pipelineContext(pipeline)
   return pipelineActions(pipeline).filter(a => a.provider === 'CloudFormation').map((action) => {
     const [artifact, file] = String(action.configuration.TemplatePath).split('::') as [string, string]
-    return { ...action, stackName: evaluate(action.configuration.StackName!, context), artifact, file, overrides: parameterOverrides(action, context) }
+    return { ...action, stackName: evaluate(action.configuration.StackName!, context), artifact, file, overrides: parameterOverrides(action, context, pipelineResourceRef(pipeline, context)) }
   })
 }
 

@@ -3,40 +3,54 @@ import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { connect } from '../support/sockets.ts'
 
-// Behind the load balancer (TRUST_PROXY=true) the app must take the client address, scheme and
-// host from X-Forwarded-*: for rate limits, Secure cookies and the origin check.
+// Behind a trusted proxy chain the app takes the client address and scheme from what those proxies
+// add, for rate limits, Secure cookies and the origin check; the host is always the Host header,
+// which the load balancer and CloudFront both pass through unchanged.
 let db: Awaited<ReturnType<typeof startDatabase>>
-let app: Awaited<ReturnType<typeof startApp>>
+let alb: Awaited<ReturnType<typeof startApp>>
+let cloudfront: Awaited<ReturnType<typeof startApp>>
+
+const limits = { LOGIN_FAILURES_PER_ADDRESS: '3', LOGIN_FAILURES_PER_USER: '100' }
 
 beforeAll(async () => {
   db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'true', LOGIN_FAILURES_PER_ADDRESS: '3', LOGIN_FAILURES_PER_USER: '100', LOG_LEVEL: 'info' } })
+  ;[alb, cloudfront] = await Promise.all([
+    startApp({ dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'true', LOG_LEVEL: 'info', ...limits } }),
+    startApp({ dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'cloudfront', ...limits } }),
+  ])
 })
 afterAll(async () => {
-  await app?.stop()
+  await Promise.all([alb?.stop(), cloudfront?.stop()])
   await db?.stop()
 })
 
-const https = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'chat.example.com', 'origin': 'https://chat.example.com' }
+/** The origin a browser shows for the app when it reached it over HTTPS on this host. */
+const httpsOrigin = (url: string) => url.replace('http://', 'https://')
 
-describe('behind a load balancer', () => {
+describe('behind a load balancer (TRUST_PROXY=true)', () => {
   it('sets Secure cookies when the browser used HTTPS, and plain ones over HTTP', async () => {
-    const secure = await new Client(app.url).post('/api/auth/guest', undefined, https)
+    const secure = await new Client(alb.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'https', 'origin': httpsOrigin(alb.url) })
     expect(secure.status).toBe(201)
     expect(secure.headers.getSetCookie()[0]).toMatch(/; Secure/)
-    const plain = await new Client(app.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'http', 'x-forwarded-host': 'chat.example.com', 'origin': 'http://chat.example.com' })
+    const plain = await new Client(alb.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'http', 'origin': alb.url })
     expect(plain.status).toBe(201)
     expect(plain.headers.getSetCookie()[0]).not.toMatch(/Secure/)
   })
 
-  it('checks the origin against the forwarded scheme and host', async () => {
-    expect((await new Client(app.url).post('/api/auth/guest', undefined, { ...https, origin: 'http://chat.example.com' })).status).toBe(403)
-    expect((await new Client(app.url).post('/api/auth/guest', undefined, { ...https, origin: 'https://evil.example' })).status).toBe(403)
-    await expect(connect(app.url, { origin: 'https://evil.example' })).rejects.toThrow()
+  it('checks the origin against the forwarded scheme and the Host header', async () => {
+    const https = { 'x-forwarded-proto': 'https' }
+    expect((await new Client(alb.url).post('/api/auth/guest', undefined, { ...https, origin: alb.url })).status).toBe(403)
+    expect((await new Client(alb.url).post('/api/auth/guest', undefined, { ...https, origin: 'https://evil.example' })).status).toBe(403)
+    await expect(connect(alb.url, { origin: 'https://evil.example' })).rejects.toThrow()
+  })
+
+  it('ignores an X-Forwarded-Host the client made up, since no proxy of ours sets one', async () => {
+    const spoofed = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example', 'origin': 'https://evil.example' }
+    expect((await new Client(alb.url).post('/api/auth/guest', undefined, spoofed)).status).toBe(403)
   })
 
   it('limits failed sign-ins by the address the load balancer saw, not one a client made up', async () => {
-    const attempt = (forwardedFor: string) => new Client(app.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
+    const attempt = (forwardedFor: string) => new Client(alb.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
     // The ALB appends the real peer last; the spoofed first entry changes nothing.
     for (let i = 0; i < 3; i++) expect((await attempt(`10.0.0.${i}, 203.0.113.7`)).status).toBe(401)
     const limited = await attempt('10.9.9.9, 203.0.113.7')
@@ -45,11 +59,38 @@ describe('behind a load balancer', () => {
   })
 
   it('tags every response with a request id, the trace id when the load balancer sent one', async () => {
-    const response = await fetch(`${app.url}/api/auth/me`, { headers: { 'x-amzn-trace-id': 'Root=1-abc-def' } })
+    const response = await fetch(`${alb.url}/api/auth/me`, { headers: { 'x-amzn-trace-id': 'Root=1-abc-def' } })
     expect(response.headers.get('x-request-id')).toBe('Root=1-abc-def')
-    expect((await fetch(`${app.url}/api/auth/me`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect((await fetch(`${alb.url}/api/auth/me`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     // Production logs are JSON lines with a level and the request id.
-    const line = app.output().split('\n').find(l => l.includes('Root=1-abc-def'))!
+    const line = alb.output().split('\n').find(l => l.includes('Root=1-abc-def'))!
     expect(JSON.parse(line)).toMatchObject({ level: 'info', event: 'http.request', request: 'Root=1-abc-def', method: 'GET', path: '/api/auth/me', status: 200 })
+  })
+})
+
+describe('behind CloudFront and the load balancer (TRUST_PROXY=cloudfront)', () => {
+  // CloudFront reaches the load balancer over HTTP, so the ALB's X-Forwarded-Proto says http;
+  // the scheme the browser used comes from CloudFront-Forwarded-Proto.
+  const viaCloudFront = { 'x-forwarded-proto': 'http', 'cloudfront-forwarded-proto': 'https' }
+
+  it('takes the browser\'s scheme from CloudFront-Forwarded-Proto: Secure cookies, HTTPS origin accepted', async () => {
+    const response = await new Client(cloudfront.url).post('/api/auth/guest', undefined, { ...viaCloudFront, origin: httpsOrigin(cloudfront.url) })
+    expect(response.status).toBe(201)
+    expect(response.headers.getSetCookie()[0]).toMatch(/; Secure/)
+    expect((await new Client(cloudfront.url).post('/api/auth/guest', undefined, { ...viaCloudFront, origin: cloudfront.url })).status).toBe(403)
+  })
+
+  it('ignores the load balancer\'s X-Forwarded-Proto', async () => {
+    const response = await new Client(cloudfront.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'https', 'origin': cloudfront.url })
+    expect(response.status).toBe(201)
+    expect(response.headers.getSetCookie()[0]).not.toMatch(/Secure/)
+  })
+
+  it('limits failed sign-ins by the viewer address CloudFront added, before the one the load balancer appended', async () => {
+    const attempt = (forwardedFor: string) => new Client(cloudfront.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
+    // <made up by the client>, <viewer, added by CloudFront>, <CloudFront edge, added by the ALB>
+    for (let i = 0; i < 3; i++) expect((await attempt(`10.0.0.${i}, 198.51.100.7, 130.176.0.${i}`)).status).toBe(401)
+    expect((await attempt('10.9.9.9, 198.51.100.7, 130.176.0.9')).status).toBe(429)
+    expect((await attempt('198.51.100.8, 130.176.0.1')).status).toBe(401)
   })
 })

@@ -40,10 +40,18 @@ describe('configuration', () => {
       dynamodbEndpoint: undefined,
       tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t' },
       redisUrl: 'redis://cache:6379',
-      trustProxy: true,
+      trustProxy: 'load-balancer',
       allowedOrigins: ['https://a.example', 'https://b.example'],
       defaultRooms: ['general', 'fargate', 'lambda', 'ecs'],
     })
+  })
+
+  it('names the trusted proxy chain: none, the load balancer alone, or CloudFront in front of it', () => {
+    expect(loadConfig({ ...production }).trustProxy).toBe(false)
+    expect(loadConfig({ ...production, TRUST_PROXY: 'false' }).trustProxy).toBe(false)
+    expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe('load-balancer')
+    expect(loadConfig({ ...production, TRUST_PROXY: 'cloudfront' }).trustProxy).toBe('cloudfront')
+    expect(() => loadConfig({ ...production, TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY must be true, false or cloudfront/)
   })
 
   it('has working defaults in development, with a generated session secret kept on disk', () => {
