@@ -28,6 +28,14 @@ export function chatSocket(): ChatSocket | null {
   return shared
 }
 
+/** The server did not answer in time: the call may or may not have taken effect. */
+export class AckTimeoutError extends Error {
+  constructor() {
+    super('No answer from the server')
+    this.name = 'AckTimeoutError'
+  }
+}
+
 /**
  * An acknowledged call with Socket.io's own timeout. The server answers node-style `(err, result)`
  * (the original protocol), which `emitWithAck` cannot carry: it resolves with the first argument
@@ -38,7 +46,7 @@ function ask<T>(send: (socket: ChatSocket, done: (timeout: Error | null, err: st
   if (!socket?.connected) return Promise.reject(new Error('Not connected'))
   return new Promise<T>((resolve, reject) => {
     send(socket, (timeout, err, result) => {
-      if (timeout) reject(new Error('No answer from the server'))
+      if (timeout) reject(new AckTimeoutError())
       else if (err || result === undefined) reject(new Error(err ?? 'No answer from the server'))
       else resolve(result)
     })
@@ -66,8 +74,8 @@ export function useChatSocket() {
       const socket = chatSocket()
       if (socket && (socket.connected || socket.active)) socket.disconnect()
     },
-    sendMessage: (room: string, message: string) =>
-      ask<ChatMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message }, done)),
+    sendMessage: (room: string, message: string, clientId: string) =>
+      ask<ChatMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message, clientId }, done)),
     joinRoom: (room: string) =>
       ask<{ members: RoomMember[] }>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
     leaveRoom: (room: string) => tell(socket => socket.emit('leave room', room)),

@@ -12,6 +12,7 @@ export interface RoomHistory {
 
 /** A message typed here that the server has not stored yet (or refused). Its text is never lost. */
 export interface PendingMessage {
+  /** Also the send's `clientId`: the server stores a retried send once, and catching up recognises it. */
   id: string
   room: string
   text: string
@@ -51,7 +52,6 @@ export const useMessagesStore = defineStore('messages', () => {
   const history = ref<Record<string, RoomHistory>>({})
   const pending = ref<Record<string, PendingMessage[]>>({})
   const loadingOlder = ref<Record<string, boolean>>({})
-  let localIds = 0
 
   function messagesOf(room: string): ChatMessage[] {
     return history.value[room]?.messages ?? []
@@ -73,11 +73,16 @@ export const useMessagesStore = defineStore('messages', () => {
     if (index >= 0) return false
     entry.messages.splice(-(index + 1), 0, message)
     // A send that failed on our side but was stored after all (seen when catching up) is settled.
-    if (isMine(message)) {
-      const list = pending.value[message.room]
-      const twin = list?.findIndex(p => p.status === 'failed' && p.text.trim() === message.content.text)
-      if (list && twin !== undefined && twin >= 0) list.splice(twin, 1)
-    }
+    if (isMine(message) && message.clientId) settle(message.room, message.clientId)
+    return true
+  }
+
+  /** Removes a pending send; false when it was no longer pending. */
+  function settle(room: string, id: string): boolean {
+    const list = pending.value[room]
+    const index = list?.findIndex(p => p.id === id) ?? -1
+    if (!list || index < 0) return false
+    list.splice(index, 1)
     return true
   }
 
@@ -150,14 +155,15 @@ export const useMessagesStore = defineStore('messages', () => {
     item.status = 'sending'
     item.error = null
     try {
-      const stored = await chat.sendMessage(item.room, item.text)
-      const list = pending.value[item.room] ?? []
-      const index = list.findIndex(p => p.id === item.id)
-      if (index >= 0) list.splice(index, 1)
+      const stored = await chat.sendMessage(item.room, item.text, item.id)
+      settle(item.room, item.id)
       insert(stored)
       rooms.noteMessage(stored, { mine: true, hidden: false })
     }
     catch (error) {
+      // No answer is not a refusal: it may have been stored. Catching up settles it if so, before
+      // a retry is offered (and a retry with the same id would be stored once anyway).
+      if (error instanceof AckTimeoutError) await catchUp(item.room).catch(() => undefined)
       const live = pendingOf(item.room).find(p => p.id === item.id)
       if (live) {
         live.status = 'failed'
@@ -168,7 +174,7 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
   function send(room: string, text: string) {
-    const item: PendingMessage = { id: `local-${Date.now()}-${++localIds}`, room, text, time: Date.now(), status: 'sending', error: null }
+    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null }
     ;(pending.value[room] ??= []).push(item)
     const live = pending.value[room]!.at(-1)!
     return deliver(live)
@@ -180,9 +186,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function discard(room: string, id: string) {
-    const list = pending.value[room]
-    const index = list?.findIndex(p => p.id === id) ?? -1
-    if (list && index >= 0) list.splice(index, 1)
+    settle(room, id)
   }
 
   /** The connection dropped: an unanswered send may or may not be stored; catching up will tell. */

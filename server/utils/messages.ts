@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
 import { MessageWriter } from './message-writer.ts'
@@ -16,9 +16,14 @@ export function newMessageId(now = Date.now()): { id: string, time: number } {
   return { id: `${String(time).padStart(13, '0')}:${randomBytes(8).toString('hex')}`, time }
 }
 
-export function buildMessage(room: string, author: Pick<PublicUser, 'username' | 'avatar'>, text: string): ChatMessage {
+export function buildMessage(room: string, author: Pick<PublicUser, 'username' | 'avatar'>, text: string, clientId?: string): ChatMessage {
   const { id, time } = newMessageId()
-  return { room, message: id, username: author.username, avatar: author.avatar, time, content: { text } }
+  return { room, message: id, username: author.username, avatar: author.avatar, time, content: { text }, ...(clientId ? { clientId } : {}) }
+}
+
+/** The time a message id carries (its first 13 digits). */
+export function timeOfMessageId(id: string): number {
+  return Number(id.slice(0, 13))
 }
 
 const writer = new MessageWriter(getDatabase)
@@ -37,7 +42,7 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId'
 
 function toMessage(item: Record<string, unknown>): ChatMessage {
   return {
@@ -47,7 +52,15 @@ function toMessage(item: Record<string, unknown>): ChatMessage {
     avatar: item.avatar as string,
     time: item.time as number,
     content: { text: (item.content as { text: string }).text },
+    ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
   }
+}
+
+/** One stored message, or null. */
+export async function getMessage(room: string, id: string): Promise<ChatMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.messages, Key: { room, message: id }, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } }))
+  return Item ? toMessage(Item) : null
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { ClientIds } from './client-ids.ts'
 import { getServerConfig } from './config.ts'
 import { createLimiters, type Limiters } from './limits.ts'
 import { createMemoryPresenceStore, Presence } from './presence.ts'
@@ -20,6 +21,7 @@ export interface Services {
   redis: RedisClients | null
   limits: Limiters
   presence: Presence
+  clientIds: ClientIds
 }
 
 let services: Services | undefined
@@ -37,6 +39,7 @@ function createServices(): Services {
     redis,
     limits: createLimiters(redis?.commands ?? null, config.limits),
     presence: new Presence(redis ? local => createRedisPresenceStore(redis.commands, local) : createMemoryPresenceStore),
+    clientIds: new ClientIds(redis?.commands ?? null),
   }
 }
 

@@ -24,3 +24,6 @@ export const newMessageSchema = z.strictObject({
   room: roomIdSchema,
   message: messageTextSchema,
 })
+
+/** A sender's own id for one message, so that retrying the send never stores it twice. */
+export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, _ or -')

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { loginSchema, registerSchema } from './auth.ts'
-import { MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
+import { clientIdSchema, MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
 import { ROOM_ID_MAX } from './limits.ts'
 import { ROOM_ID_PATTERN } from './rooms.ts'
 
@@ -32,7 +32,7 @@ export const socketPayloadSchemas = {
   'anonymous user': noPayload,
   'create user': registerSchema,
   'authenticate user': loginSchema,
-  'new message': payload({ room: socketRoomSchema, message: parameter('message').pipe(messageTextSchema) }),
+  'new message': payload({ room: socketRoomSchema, message: parameter('message').pipe(messageTextSchema), clientId: clientIdSchema.optional() }),
   'message list': payload({
     room: socketRoomSchema,
     message: z.string({ error: 'Cursor must be a message id' }).regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id').nullish(),

@@ -42,6 +42,8 @@ export interface ChatMessage {
   avatar: string
   time: number
   content: MessageContent
+  /** The sender's own id for this send, so a retry is recognised (present when the client gave one). */
+  clientId?: string
 }
 
 export interface MessagePage {

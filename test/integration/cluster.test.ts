@@ -32,6 +32,22 @@ async function numUsers(url: string): Promise<number> {
 }
 
 describe('two instances sharing Redis', () => {
+  it('store a send retried on the other instance with the same clientId once, and answer both with it (#12.8)', async () => {
+    const http = await fetch(`${a.url}/api/auth/guest`, { method: 'POST', headers: { origin: a.url } })
+    const cookie = http.headers.getSetCookie()[0]!.split(';')[0]!
+    const onA = await connect(a.url, { cookie })
+    const onB = await connect(b.url, { cookie })
+    await Promise.all([waitFor(onA, 'login'), waitFor(onB, 'login')])
+    const clientId = `retry-${Date.now().toString(36)}`
+    const [err, first] = await call<ChatMessage>(onA, 'new message', { room: 'fargate', message: 'sent twice', clientId })
+    const [againErr, again] = await call<ChatMessage>(onB, 'new message', { room: 'fargate', message: 'sent twice', clientId })
+    expect([err, againErr]).toEqual([null, null])
+    expect(again.message).toBe(first.message)
+    expect(again.clientId).toBe(clientId)
+    const [, page] = await call<MessagePage>(onB, 'catch up', { room: 'fargate', after: `${String(first.time - 1).padStart(13, '0')}:0000000000000000` })
+    expect(page.messages.filter(m => m.content.text === 'sent twice')).toHaveLength(1)
+  })
+
   it('report Redis in readiness', async () => {
     const ready = await (await fetch(`${a.url}/api/ready`)).json()
     expect(ready.checks).toEqual({ dynamodb: 'ok', redis: 'ok' })

@@ -176,6 +176,23 @@ describe('room names (#12.15)', () => {
   })
 })
 
+describe('retried sends (#12.8)', () => {
+  it('store a message sent twice with the same clientId once, answering both sends with it', async () => {
+    const { socket } = await signedInGuest(app.url)
+    const clientId = `c${Date.now().toString(36)}abc`
+    const sends = await Promise.all([1, 2, 3].map(() => call<ChatMessage>(socket, 'new message', { room: 'lambda', message: 'only once', clientId })))
+    expect(sends.map(([err]) => err)).toEqual([null, null, null])
+    expect(new Set(sends.map(([, m]) => m.message)).size).toBe(1)
+    const history = await call<{ messages: ChatMessage[] }>(socket, 'message list', { room: 'lambda' })
+    expect(history[1].messages.filter(m => m.clientId === clientId)).toHaveLength(1)
+  })
+
+  it('refuses a malformed clientId with a clear error', async () => {
+    const { socket } = await signedInGuest(app.url)
+    expect((await call(socket, 'new message', { room: 'lambda', message: 'x', clientId: 'no spaces allowed' }))[0]).toMatch(/clientId/)
+  })
+})
+
 describe('presence announcements (#12.16)', () => {
   it('tells the joining socket about its own arrival, as the original protocol does', async () => {
     const socket = await connect(app.url)

@@ -1,8 +1,8 @@
 import type { ChatMessage } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { addMembership } from '../../utils/memberships.ts'
-import { buildMessage, listMessages, saveMessage } from '../../utils/messages.ts'
-import { useServices } from '../../utils/services.ts'
+import { listMessages } from '../../utils/messages.ts'
+import { queueMessage } from '../../utils/sending.ts'
 import { existingRoom, on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
@@ -10,19 +10,15 @@ import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 const SIGN_IN_TO_SEND = 'Can\'t send a message until you are authenticated'
 
 export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket): void {
-  on(socket, 'new message', ({ room: roomId, message: text }) => {
+  on(socket, 'new message', ({ room, message: text, clientId }) => {
     const user = socket.data.user!
     // One socket's sends pass the checks one after another and are queued for writing in that
     // order; the writer confirms in queue order, so acks and relays keep the sender's order
     // without waiting for one write to finish before the next is queued.
-    const queued = socket.data.sending.then(async () => {
-      const room = await existingRoom(roomId)
-      await useServices().limits.send(user.username)
-      return { room, saved: saveMessage(buildMessage(room, user, text)) }
-    })
+    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId }))
     socket.data.sending = queued.then(() => {}, () => {})
-    return queued.then(async ({ room, saved }): Promise<ChatMessage> => {
-      const message = await saved
+    return queued.then(async ({ stored }): Promise<ChatMessage> => {
+      const message = await stored
       if (!socket.rooms.has(room)) {
         // Writing in a room makes you a member: all your tabs now receive it.
         ctx.io.in(userRoom(user.username)).socketsJoin(room)

@@ -77,7 +77,9 @@ describe('the messages store', () => {
     await sending
     expect(messages.pendingOf('general')).toEqual([])
     expect(messages.messagesOf('general').at(-1)).toEqual(saved)
-    expect(chat.current.sendMessage).toHaveBeenCalledWith('general', 'Hello')
+    const [room, text, clientId] = chat.current.sendMessage.mock.calls[0]!
+    expect([room, text]).toEqual(['general', 'Hello'])
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it('keeps a refused message with its reason, retries it and discards it on request', async () => {
@@ -100,9 +102,35 @@ describe('the messages store', () => {
     chat.current.sendMessage.mockReturnValue(new Promise(() => undefined))
     void messages.send('general', 'In flight')
     messages.failInFlight('Connection lost')
-    expect(messages.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Connection lost' })
-    stored.push(message('general', 'ann', 'In flight'))
+    const [failed] = messages.pendingOf('general')
+    expect(failed).toMatchObject({ status: 'failed', error: 'Connection lost' })
+    stored.push({ ...message('general', 'ann', 'In flight'), clientId: failed!.id })
     await messages.catchUp('general')
+    expect(messages.pendingOf('general')).toEqual([])
+  })
+
+  it('catches up before offering a retry when the server did not answer in time, and settles a send it finds stored', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockImplementationOnce(async (room, text, clientId) => {
+      stored.push({ ...message(room, 'ann', text), clientId })
+      throw new AckTimeoutError()
+    })
+    await messages.send('general', 'Slow server')
+    expect(messages.pendingOf('general')).toEqual([])
+    expect(messages.messagesOf('general').at(-1)!.content.text).toBe('Slow server')
+  })
+
+  it('offers a retry with the same clientId when catching up does not find the send', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockRejectedValueOnce(new AckTimeoutError())
+    await messages.send('general', 'Lost')
+    const [failed] = messages.pendingOf('general')
+    expect(failed).toMatchObject({ status: 'failed', error: 'No answer from the server' })
+    chat.current.sendMessage.mockResolvedValueOnce({ ...message('general', 'ann', 'Lost'), clientId: failed!.id })
+    await messages.retry('general', failed!.id)
+    expect(chat.current.sendMessage.mock.calls.map(call => call[2])).toEqual([failed!.id, failed!.id])
     expect(messages.pendingOf('general')).toEqual([])
   })
 

@@ -1,0 +1,35 @@
+import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import { NotFoundError } from './errors.ts'
+import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
+import { roomExists } from './rooms.ts'
+import { useServices } from './services.ts'
+
+export interface SendInput {
+  room: string
+  text: string
+  clientId?: string
+}
+
+/**
+ * Checks a message (the room exists, the sender is within their limit) and queues it for writing.
+ * Resolves once it is queued, with `stored`, which settles once it is persisted: callers that
+ * queue in order are confirmed in order. A retry of a send with the same `clientId` gets the
+ * message the first send stored, or writes it under that send's id (never a second message).
+ */
+export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
+  if (!await roomExists(input.room)) throw new NotFoundError(`There is no room "${input.room}"`)
+  const { limits, clientIds } = useServices()
+  await limits.send(user.username)
+  const message = buildMessage(input.room, user, input.text, input.clientId)
+  if (input.clientId) {
+    const id = await clientIds.claim(user.username, input.clientId, message.message)
+    if (id !== message.message) {
+      const earlier = await getMessage(input.room, id)
+      if (earlier) return { stored: Promise.resolve(earlier) }
+      // The first send never got stored (or is still on its way): the same id makes both one message.
+      message.message = id
+      message.time = timeOfMessageId(id)
+    }
+  }
+  return { stored: saveMessage(message) }
+}
