@@ -20,6 +20,9 @@ export default defineNuxtConfig({
   },
   nitro: {
     experimental: { websocket: true },
+    // .br and .gz beside every public file over 1 KB, served by Accept-Encoding; pages and JSON are
+    // compressed per request by server/plugins/compression.ts.
+    compressPublicAssets: { gzip: true, brotli: true },
     // dynalite (and its native LevelDB) is loaded only by the embedded development database.
     externals: { external: ['dynalite', 'level', 'classic-level', 'abstract-level'] },
   },
