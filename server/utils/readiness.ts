@@ -16,6 +16,13 @@ const checks: ReadinessCheck[] = [{
 }]
 
 let draining = false
+let warming = false
+
+/** Not ready until `work` settles (the startup warm-up); it must not reject. */
+export function holdReadinessUntil(work: Promise<unknown>): void {
+  warming = true
+  void work.finally(() => { warming = false })
+}
 
 /** Other subsystems (Redis) add their own checks. */
 export function addReadinessCheck(check: ReadinessCheck): void {
@@ -44,6 +51,7 @@ export async function checkReadiness(timeoutMs = 2000): Promise<{ ready: boolean
       clearTimeout(timer)
     }
   }))
+  if (warming) results['warm-up'] = 'in progress'
   if (draining) results.shutdown = 'draining'
   return { ready: Object.values(results).every(r => r === 'ok'), checks: results }
 }
