@@ -3,14 +3,14 @@
 // signed-in room page: the first request after ready against the median of the next ones (warm).
 // The session cookie comes from an earlier instance (sealed cookies with the same password), so
 // nothing but /api/ready touches the server before its first page.
-//   node bench/coldstart.ts [--runs 5] [--smoke]
+//   node bench/coldstart.ts [--runs 5] [--output DIR] [--smoke]
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { BENCH_ENV, NODE, ROOT, app, args, database, freePort, log, main, median, num, own, report, requireBuild, round } from './lib/common.ts'
 import { guestCookie, seed } from './lib/session.ts'
 import { productionEnv } from '../test/support/processes.ts'
 
-const { smoke, values } = args({ runs: { type: 'string' } })
+const { smoke, values } = args({ runs: { type: 'string' }, output: { type: 'string' } })
 const runs = num(values.runs, smoke ? 2 : 5)
 const TARGET_MS = 1500
 const PAGE = '/rooms/general'
@@ -68,10 +68,11 @@ async function startOnce(endpoint: string, output: string, cookie: string) {
 }
 
 main('coldstart', smoke ? 60_000 : 3 * 60_000, async () => {
-  const output = requireBuild()
+  // --output DIR runs another build (e.g. a copy of an older .output) for before/after in one session.
+  const output = typeof values.output === 'string' ? values.output : requireBuild()
   const db = await database()
   // One instance signs a guest in and fills the room; every measured start reuses its cookie.
-  const setup = await app({ dynamodbEndpoint: db.endpoint })
+  const setup = await app({ dynamodbEndpoint: db.endpoint, outputDir: output })
   await seed(setup.url, 'general', smoke ? 5 : 50)
   const cookie = await guestCookie(setup.url)
   await setup.stop()

@@ -1,7 +1,7 @@
 // Pages and history: requests/s and latency for the server-rendered room page and the history API,
 // with a static asset measured in the same run as the reference. Closed loop: C connections over
 // keep-alive, each sending its next request when the previous answer is read, for a fixed time.
-//   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--smoke]
+//   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--output DIR] [--smoke]
 import { Agent, request } from 'node:http'
 import { app, args, cpuPercent, database, log, main, num, percentile, procSample, report, requireBuild, round, table } from './lib/common.ts'
 import { guestCookie, seed } from './lib/session.ts'
@@ -10,6 +10,7 @@ const { smoke, values } = args({
   concurrency: { type: 'string' },
   seconds: { type: 'string' },
   messages: { type: 'string' },
+  output: { type: 'string' },
 })
 const concurrency = num(values.concurrency, smoke ? 4 : 20)
 const durationMs = num(values.seconds, smoke ? 1 : 10) * 1000
@@ -65,9 +66,10 @@ async function load(url: string, endpoint: Endpoint, ms: number) {
 }
 
 main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
-  requireBuild()
+  // --output DIR runs another build (e.g. a copy of an older .output) for before/after in one session.
+  const outputDir = typeof values.output === 'string' ? values.output : requireBuild()
   const db = await database()
-  const server = await app({ dynamodbEndpoint: db.endpoint })
+  const server = await app({ dynamodbEndpoint: db.endpoint, outputDir })
   const url = server.url
   await seed(url, 'general', messages)
   const cookie = await guestCookie(url)

@@ -4,13 +4,13 @@
 // 2. Throttled loads, each in a fresh browser context (empty cache): Lighthouse's "slow 4G" network
 //    as DevTools applies it and a 4× slower CPU; first contentful paint and "ready to type" (the
 //    composer enabled: hydrated and the socket connected), from navigation start.
-//   node bench/weight.ts [--runs 3] [--messages 50] [--smoke]
+//   node bench/weight.ts [--runs 3] [--messages 50] [--output DIR] [--smoke]
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { chromium, type Browser, type BrowserContext } from '@playwright/test'
 import { app, args, database, log, main, median, num, report, requireBuild, round, table } from './lib/common.ts'
 import { guestCookie, seed } from './lib/session.ts'
 
-const { smoke, values } = args({ runs: { type: 'string' }, messages: { type: 'string' } })
+const { smoke, values } = args({ runs: { type: 'string' }, messages: { type: 'string' }, output: { type: 'string' } })
 const runs = num(values.runs, smoke ? 1 : 3)
 const messages = num(values.messages, smoke ? 5 : 50)
 const ROOM_PATH = '/rooms/general'
@@ -113,9 +113,10 @@ async function throttledLoad(browser: Browser, url: string, cookie: string) {
 const kb = (bytes: number) => round(bytes / 1024, 1)
 
 main('weight', smoke ? 90_000 : 5 * 60_000, async () => {
-  requireBuild()
+  // --output DIR runs another build (e.g. a copy of an older .output) for before/after in one session.
+  const outputDir = typeof values.output === 'string' ? values.output : requireBuild()
   const db = await database()
-  const server = await app({ dynamodbEndpoint: db.endpoint })
+  const server = await app({ dynamodbEndpoint: db.endpoint, outputDir })
   await seed(server.url, 'general', messages)
   const cookie = await guestCookie(server.url)
   const browser = await chromium.launch(LAUNCH)
