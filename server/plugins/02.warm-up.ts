@@ -24,6 +24,8 @@ async function warmUpCookie(): Promise<string> {
 }
 
 export default defineNitroPlugin((nitro) => {
+  // In development Vite compiles each module on its first request anyway.
+  if (import.meta.dev) return
   const config = getServerConfig()
   const started = performance.now()
   const render = async (path: string, cookie?: string) => {
