@@ -1,3 +1,4 @@
+import { Socket } from 'node:net'
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 import { appendResponseHeader, getRequestHeader, getResponseHeader, getResponseStatus, removeResponseHeader, setResponseHeader } from 'h3'
@@ -47,6 +48,9 @@ function serialise(body: unknown): { bytes: Buffer, type: string } | null {
 export default defineNitroPlugin((nitro) => {
   nitro.hooks.hook('beforeResponse', async (event, response) => {
     if (event.method === 'HEAD' || event.path.startsWith('/socket.io/')) return
+    // In-process requests (nitro's localFetch) have no real socket. Their callers read the body as
+    // text: Nuxt's error handler forwards the browser's Accept-Encoding to its /__nuxt_error render.
+    if (!(event.node.req.socket instanceof Socket)) return
     if (getResponseHeader(event, 'content-encoding')) return // a precompressed file
     const status = getResponseStatus(event)
     if (status === 204 || status === 304) return

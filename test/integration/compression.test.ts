@@ -91,6 +91,14 @@ describe('response compression', () => {
     expect(identity.headers['content-encoding']).toBeUndefined()
   })
 
+  it('serves a readable error page to a browser that accepts brotli', async () => {
+    // Nuxt renders error pages through an in-process request carrying the browser's headers.
+    const missing = await get('/rooms/Not_A_Room!', { 'accept-encoding': 'gzip, deflate, br', 'accept': 'text/html' })
+    expect(missing.status).toBe(404)
+    expect(Number(missing.headers['content-length'])).toBe(missing.body.length)
+    expect(decoded(missing)).toContain('This page does not exist')
+  })
+
   it('leaves Socket.io and tiny answers alone', async () => {
     const handshake = await get('/socket.io/?EIO=4&transport=polling', { 'accept-encoding': 'gzip, br' })
     expect(handshake.status).toBe(200)
