@@ -3,7 +3,8 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   srcDir: '.',
   modules: ['@pinia/nuxt'],
-  css: ['bootstrap/dist/css/bootstrap.min.css', '~/assets/css/chat.css'],
+  // Bootstrap compiled from Sass with only the parts the pages use (assets/css/bootstrap.scss).
+  css: ['~/assets/css/bootstrap.scss', '~/assets/css/chat.css'],
   typescript: {
     strict: true,
     // srcDir is the root, so the app's tsconfig would take in the server, tests and scripts as
@@ -24,10 +25,19 @@ export default defineNuxtConfig({
   },
   nitro: {
     experimental: { websocket: true },
+    // .br and .gz beside every public file over 1 KB, served by Accept-Encoding; pages and JSON are
+    // compressed per request by server/plugins/compression.ts.
+    compressPublicAssets: { gzip: true, brotli: true },
     // dynalite (and its native LevelDB) is loaded only by the embedded development database.
     externals: { external: ['dynalite', 'level', 'classic-level', 'abstract-level'] },
   },
   vite: {
-    optimizeDeps: { include: ['socket.io-client', 'bootstrap/js/dist/offcanvas', 'bootstrap/js/dist/modal'] },
+    optimizeDeps: { include: ['socket.io-client'] },
+    css: {
+      preprocessorOptions: {
+        // Bootstrap 5.3's Sass still uses @import and global functions that Dart Sass deprecates.
+        scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'if-function'] },
+      },
+    },
   },
 })

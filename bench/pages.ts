@@ -1,50 +1,23 @@
 // Pages and history: requests/s and latency for the server-rendered room page and the history API,
 // with a static asset measured in the same run as the reference. Closed loop: C connections over
 // keep-alive, each sending its next request when the previous answer is read, for a fixed time.
-//   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--smoke]
+//   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--output DIR] [--smoke]
 import { Agent, request } from 'node:http'
-import { io } from 'socket.io-client'
 import { app, args, cpuPercent, database, log, main, num, percentile, procSample, report, requireBuild, round, table } from './lib/common.ts'
+import { guestCookie, seed } from './lib/session.ts'
 
 const { smoke, values } = args({
   concurrency: { type: 'string' },
   seconds: { type: 'string' },
   messages: { type: 'string' },
+  output: { type: 'string' },
 })
 const concurrency = num(values.concurrency, smoke ? 4 : 20)
 const durationMs = num(values.seconds, smoke ? 1 : 10) * 1000
 const messages = num(values.messages, smoke ? 5 : 50)
 
-interface Endpoint { name: string, path: string, headers: Record<string, string> }
-
-/** Signs in as a guest over HTTP: the session cookie for the authenticated requests. */
-async function guestCookie(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/guest`, { method: 'POST', headers: { origin: url, accept: 'application/json' } })
-  if (response.status !== 201 && response.status !== 200) throw new Error(`guest sign-in answered ${response.status}: ${await response.text()}`)
-  return response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
-}
-
-/** Puts `count` messages into the room through the app's own socket path, so history has something to return. */
-async function seed(url: string, room: string, count: number): Promise<void> {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { origin: url } })
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve)
-      socket.once('connect_error', reject)
-    })
-    const ack = (event: string, ...payload: unknown[]) => new Promise<unknown>((resolve, reject) => {
-      socket.timeout(10_000).emit(event, ...payload, (timeout: Error | null, error: string | null, result: unknown) => {
-        if (timeout || error) reject(new Error(`${event}: ${timeout?.message ?? error}`))
-        else resolve(result)
-      })
-    })
-    await ack('anonymous user')
-    for (let i = 0; i < count; i++) await ack('new message', { room, message: `Seeded message ${i + 1} for the page benchmark: a line of ordinary chat text.` })
-  }
-  finally {
-    socket.close()
-  }
-}
+/** `key` names the endpoint in the summary (the path, or the path and a variant). */
+interface Endpoint { name: string, key: string, path: string, headers: Record<string, string> }
 
 async function load(url: string, endpoint: Endpoint, ms: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
@@ -93,16 +66,21 @@ async function load(url: string, endpoint: Endpoint, ms: number) {
 }
 
 main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
-  requireBuild()
+  // --output DIR runs another build (e.g. a copy of an older .output) for before/after in one session.
+  const outputDir = typeof values.output === 'string' ? values.output : requireBuild()
   const db = await database()
-  const server = await app({ dynamodbEndpoint: db.endpoint })
+  const server = await app({ dynamodbEndpoint: db.endpoint, outputDir })
   const url = server.url
   await seed(url, 'general', messages)
   const cookie = await guestCookie(url)
   const endpoints: Endpoint[] = [
-    { name: 'static /favicon.svg (reference)', path: '/favicon.svg', headers: {} },
-    { name: `GET /api/rooms/general/messages (${messages} msgs)`, path: '/api/rooms/general/messages', headers: { cookie, accept: 'application/json' } },
-    { name: 'SSR /rooms/general', path: '/rooms/general', headers: { cookie, accept: 'text/html' } },
+    { name: 'static /favicon.svg (reference)', key: '/favicon.svg', path: '/favicon.svg', headers: {} },
+    { name: `GET /api/rooms/general/messages (${messages} msgs)`, key: '/api/rooms/general/messages', path: '/api/rooms/general/messages', headers: { cookie, accept: 'application/json' } },
+    // Server rendering with no data: the in-run reference for the room page.
+    { name: 'SSR /login (reference)', key: '/login', path: '/login', headers: { accept: 'text/html' } },
+    { name: 'SSR /rooms/general', key: '/rooms/general', path: '/rooms/general', headers: { cookie, accept: 'text/html' } },
+    // As a browser asks for it: what compressing the HTML costs.
+    { name: 'SSR /rooms/general, compressed', key: '/rooms/general br', path: '/rooms/general', headers: { cookie, accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' } },
   ]
   log(`pages: ${concurrency} keep-alive connections, ${durationMs / 1000} s per endpoint, app ${url}`)
   const results = []
@@ -113,10 +91,12 @@ main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
     const r = await load(url, endpoint, durationMs)
     const serverCpu = cpuPercent(a, procSample(server.pid))
     const dbCpu = cpuPercent(d, procSample(db.pid))
-    results.push({ endpoint: endpoint.name, path: endpoint.path, ...r, serverCpuPercent: serverCpu, dynaliteCpuPercent: dbCpu })
+    results.push({ endpoint: endpoint.name, key: endpoint.key, path: endpoint.path, ...r, serverCpuPercent: serverCpu, dynaliteCpuPercent: dbCpu })
   }
   log(table(results.map(r => ({ endpoint: r.endpoint, rps: r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, status: JSON.stringify(r.statuses), errors: r.errors, bytes: r.bytesPerResponse, 'app cpu%': r.serverCpuPercent, 'db cpu%': r.dynaliteCpuPercent }))))
   const staticRps = results[0]!.rps
-  const summary = Object.fromEntries(results.map(r => [r.path, { rps: r.rps, p99: r.p99, vsStatic: staticRps ? round(r.rps / staticRps, 3) : null, ok: r.errors === 0 && Object.keys(r.statuses).every(s => s === '200') }]))
+  const loginRps = results.find(r => r.key === '/login')!.rps
+  const ratio = (rps: number, reference: number) => reference ? round(rps / reference, 3) : null
+  const summary = Object.fromEntries(results.map(r => [r.key, { rps: r.rps, p99: r.p99, vsStatic: ratio(r.rps, staticRps), vsLogin: ratio(r.rps, loginRps), ok: r.errors === 0 && Object.keys(r.statuses).every(s => s === '200') }]))
   report('pages', { config: { concurrency, durationMs, messages, smoke }, summary, results })
 })

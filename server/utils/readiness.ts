@@ -33,6 +33,13 @@ function readinessChecks(): ReadinessCheck[] {
 }
 
 let draining = false
+let warming = false
+
+/** Not ready until `work` settles (the startup warm-up); it must not reject. */
+export function holdReadinessUntil(work: Promise<unknown>): void {
+  warming = true
+  void work.finally(() => { warming = false })
+}
 
 /** Set on SIGTERM so the load balancer stops sending new work before connections close. */
 export function markDraining(): void {
@@ -63,6 +70,7 @@ export async function checkReadiness(timeoutMs = 2000): Promise<{ ready: boolean
       clearTimeout(timer)
     }
   }))
+  if (warming) results['warm-up'] = 'in progress'
   if (draining) results.shutdown = 'draining'
   return { ready: Object.values(results).every(r => r === 'ok'), checks: results }
 }
