@@ -1,18 +1,7 @@
 // Top-level pages/, components/, stores/ as the design asks: srcDir is the root.
 export default defineNuxtConfig({
-  compatibilityDate: '2026-11-01',
-  srcDir: '.',
-  modules: ['@pinia/nuxt'],
-  // Bootstrap compiled from Sass with only the parts the pages use (assets/css/bootstrap.scss).
-  css: ['~/assets/css/bootstrap.scss', '~/assets/css/chat.css'],
-  typescript: {
-    strict: true,
-    // srcDir is the root, so the app's tsconfig would take in the server, tests and scripts as
-    // browser code: they have their own (Nitro's, and test/tsconfig.json for Node).
-    tsConfig: { exclude: ['../server', '../test', '../bench', '../scripts', '../infra', '../.output'] },
-  },
+  modules: ['@pinia/nuxt', '@nuxt/eslint'],
   devtools: { enabled: false },
-  telemetry: false,
   app: {
     head: {
       htmlAttrs: { lang: 'en' },
@@ -23,6 +12,10 @@ export default defineNuxtConfig({
       link: [{ rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }],
     },
   },
+  // Bootstrap compiled from Sass with only the parts the pages use (assets/css/bootstrap.scss).
+  css: ['~/assets/css/bootstrap.scss', '~/assets/css/chat.css'],
+  srcDir: '.',
+  compatibilityDate: '2026-11-01',
   nitro: {
     experimental: { websocket: true },
     // .br and .gz beside every public file over 1 KB, served by Accept-Encoding; pages and JSON are
@@ -40,4 +33,13 @@ export default defineNuxtConfig({
       },
     },
   },
+  typescript: {
+    strict: true,
+    // srcDir is the root, so the app's tsconfig would take in the server, tests and scripts as
+    // browser code: they have their own (Nitro's, and test/tsconfig.json for Node).
+    tsConfig: { exclude: ['../server', '../test', '../bench', '../scripts', '../infra', '../.output'] },
+  },
+  telemetry: false,
+  // ESLint's flat config is generated from this project's layout (eslint.config.mjs extends it).
+  eslint: { config: { stylistic: true } },
 })

@@ -21,7 +21,7 @@ const FIRST_PAGE_TARGET = 3
 /** Time to the last byte of the room page. */
 async function timePage(url: string, cookie: string): Promise<number> {
   const started = performance.now()
-  const response = await fetch(`${url}${PAGE}`, { headers: { cookie, accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' } })
+  const response = await fetch(`${url}${PAGE}`, { headers: { cookie, 'accept': 'text/html', 'accept-encoding': 'gzip, deflate, br' } })
   await response.arrayBuffer()
   if (response.status !== 200) throw new Error(`${PAGE} answered ${response.status}`)
   return performance.now() - started

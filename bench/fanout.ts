@@ -10,15 +10,15 @@ import { LoadGenerator, runStep, type StepResult } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
 const { smoke, values } = args({
-  target: { type: 'string' },
-  clients: { type: 'string' },
-  senders: { type: 'string' },
-  workers: { type: 'string' },
-  rate: { type: 'string' },
-  rates: { type: 'string' },
+  'target': { type: 'string' },
+  'clients': { type: 'string' },
+  'senders': { type: 'string' },
+  'workers': { type: 'string' },
+  'rate': { type: 'string' },
+  'rates': { type: 'string' },
   'step-seconds': { type: 'string' },
   'max-steps': { type: 'string' },
-  profile: { type: 'boolean', default: false },
+  'profile': { type: 'boolean', default: false },
 })
 
 const clients = num(values.clients, smoke ? 6 : 50)

@@ -9,9 +9,9 @@ import { LoadGenerator } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
 const { smoke, values } = args({
-  target: { type: 'string' },
-  sizes: { type: 'string' },
-  workers: { type: 'string' },
+  'target': { type: 'string' },
+  'sizes': { type: 'string' },
+  'workers': { type: 'string' },
   'idle-seconds': { type: 'string' },
 })
 const sizes = (values.sizes ? String(values.sizes).split(',').map(Number) : smoke ? [20, 50] : [1000, 5000]).sort((a, b) => a - b)
@@ -89,7 +89,7 @@ async function runTarget(kind: TargetKind) {
         kbPerConnection: round((rss - baseline) / held, 1),
         marginalKbPerConnection: previous.n ? round((rss - previous.rss) / connect.connected, 1) : null,
         idleCpuPercent: cpuPercent(a, b),
-        disconnectsWhileIdle: snaps.reduce((x: number, s: { disconnects: number }) => x + s.disconnects, 0),
+        disconnectsWhileIdle: snaps.reduce((x, s) => x + s.disconnects, 0),
         serverFds: openFds(server.pid),
       }
       levels.push(level)

@@ -9,12 +9,12 @@ import { LoadGenerator, summarise } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
 const { smoke, values } = args({
-  minutes: { type: 'string' },
-  rate: { type: 'string' },
-  target: { type: 'string' },
-  clients: { type: 'string' },
-  senders: { type: 'string' },
-  workers: { type: 'string' },
+  'minutes': { type: 'string' },
+  'rate': { type: 'string' },
+  'target': { type: 'string' },
+  'clients': { type: 'string' },
+  'senders': { type: 'string' },
+  'workers': { type: 'string' },
   'interval-seconds': { type: 'string' },
 })
 const minutes = num(values.minutes, smoke ? 0.1 : 10)
@@ -79,9 +79,9 @@ main('soak', (minutes * 60 + (smoke ? 60 : 180)) * 1000, async () => {
       const snaps = await load.snapshot(true)
       const now = procSample(server.pid)
       const nowDb = db ? procSample(db.pid) : null
-      const latency = summarise(snaps.map((s: { deliveries: never }) => s.deliveries))
-      received += snaps.reduce((a: number, s: { received: [number, number][] }) => a + s.received.reduce((x, [, c]) => x + c, 0), 0)
-      outOfOrder += snaps.reduce((a: number, s: { outOfOrder: number }) => a + s.outOfOrder, 0)
+      const latency = summarise(snaps.map(s => s.deliveries))
+      received += snaps.reduce((a, s) => a + s.received.reduce((x, [, c]) => x + c, 0), 0)
+      outOfOrder += snaps.reduce((a, s) => a + s.outOfOrder, 0)
       const sample = {
         minute: round((performance.now() - started) / 60_000, 3),
         rssMb: round(now.rssKb / 1024, 1),

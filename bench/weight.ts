@@ -134,8 +134,8 @@ main('weight', smoke ? 90_000 : 5 * 60_000, async () => {
     const list = await assets(browser, server.url, cookie)
     const sum = (pick: (a: Asset) => number, type?: Asset['type']) => list.filter(a => !type || a.type === type).reduce((n, a) => n + pick(a), 0)
     log(`weight: first load of ${ROOM_PATH} (${messages} messages), ${list.length} JS/CSS files`)
-    log(table([...list.map(a => ({ file: a.url, type: a.type, 'served as': a.encoding, 'raw KB': kb(a.rawBytes), 'wire KB': kb(a.wireBytes), 'gzip KB': kb(a.gzipBytes), 'brotli KB': kb(a.brotliBytes) })),
-      { file: 'total', type: '', 'served as': '', 'raw KB': kb(sum(a => a.rawBytes)), 'wire KB': kb(sum(a => a.wireBytes)), 'gzip KB': kb(sum(a => a.gzipBytes)), 'brotli KB': kb(sum(a => a.brotliBytes)) }]))
+    log(table([...list.map(a => ({ 'file': a.url, 'type': a.type, 'served as': a.encoding, 'raw KB': kb(a.rawBytes), 'wire KB': kb(a.wireBytes), 'gzip KB': kb(a.gzipBytes), 'brotli KB': kb(a.brotliBytes) })),
+      { 'file': 'total', 'type': '', 'served as': '', 'raw KB': kb(sum(a => a.rawBytes)), 'wire KB': kb(sum(a => a.wireBytes)), 'gzip KB': kb(sum(a => a.gzipBytes)), 'brotli KB': kb(sum(a => a.brotliBytes)) }]))
 
     const samples = []
     for (let i = 0; i < runs; i++) {

@@ -22,9 +22,9 @@ export interface Line { id: string, text: string, time: number, status: LineStat
  * already on screen. `first` rows start a group (avatar and name). Day rows carry their key
  * (YYYY-MM-DD in the reader's zone) and 'Today'/'Yesterday' where that applies.
  */
-export type Row =
-  | { kind: 'day', key: string, day: string, relative: 'Today' | 'Yesterday' | null, time: number }
-  | { kind: 'message', key: string, username: string, avatar: string, mine: boolean, first: boolean, line: Line }
+export type Row
+  = | { kind: 'day', key: string, day: string, relative: 'Today' | 'Yesterday' | null, time: number }
+    | { kind: 'message', key: string, username: string, avatar: string, mine: boolean, first: boolean, line: Line }
 
 export interface RowInput {
   stored: readonly ChatMessage[]

@@ -3,6 +3,8 @@
 # browser tests against it. Needs redis-server and chromium (see .ci/run for the install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== lint"
+npx eslint .
 echo "== type check"
 npx nuxt typecheck
 npx tsc -p test/tsconfig.json

@@ -22,6 +22,11 @@ export interface TypingPerson {
  * is shown in the room's online list only: viewers come and go on every room switch, so they are
  * not news for the conversation.
  */
+/** A copy of `people` without the entries `drop` picks. */
+function without(people: Record<string, TypingPerson>, drop: (name: string, person: TypingPerson) => boolean): Record<string, TypingPerson> {
+  return Object.fromEntries(Object.entries(people).filter(([name, person]) => !drop(name, person)))
+}
+
 export const usePresenceStore = defineStore('presence', () => {
   const chat = useChatSocket()
   const session = useSessionStore()
@@ -83,13 +88,13 @@ export const usePresenceStore = defineStore('presence', () => {
 
   function typingStopped(event: Pick<TypingEvent, 'room' | 'username'>) {
     const room = typing.value[event.room]
-    if (room?.[event.username]) delete room[event.username]
+    if (room?.[event.username]) typing.value[event.room] = without(room, name => name === event.username)
   }
 
   /** Drops typing entries whose refresh never came. */
   function expireTyping(now = Date.now()) {
-    for (const room of Object.values(typing.value)) {
-      for (const [name, person] of Object.entries(room)) if (person.until <= now) delete room[name]
+    for (const [id, room] of Object.entries(typing.value)) {
+      if (Object.values(room).some(person => person.until <= now)) typing.value[id] = without(room, (_, person) => person.until <= now)
     }
   }
 

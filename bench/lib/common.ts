@@ -305,7 +305,7 @@ export function report(name: string, result: Record<string, unknown>): void {
   process.stdout.write(`${json}\n`)
 }
 
-export function readLatest(name: string): Record<string, any> | null {
+export function readLatest(name: string): Record<string, unknown> | null {
   try {
     return JSON.parse(readFileSync(`${RESULTS_DIR}/${name}-latest.json`, 'utf8'))
   }

@@ -68,7 +68,7 @@ class Socket {
   }
 
   private readFrames(resolve: () => void, reject: (e: Error) => void): void {
-    let buf = this.buffer
+    const buf = this.buffer
     let offset = 0
     while (buf.length - offset >= 2) {
       const b0 = buf[offset]!
@@ -376,6 +376,8 @@ async function sendLoad(cmd: SendCommand) {
   }
 }
 
+export type Snapshot = ReturnType<typeof snapshot>
+
 function snapshot(reset: boolean) {
   const result = {
     deliveries: { hist: deliveries.sparse(), count: deliveries.count, max: deliveries.max, sum: deliveries.sum },
@@ -397,7 +399,7 @@ function snapshot(reset: boolean) {
   return result
 }
 
-process.on('message', async (message: { id: number, cmd: string } & Record<string, any>) => {
+process.on('message', async (message: { id: number, cmd: string } & Record<string, unknown>) => {
   try {
     let result: unknown
     if (message.cmd === 'connect') result = await connect(message as unknown as ConnectCommand)

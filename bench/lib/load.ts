@@ -2,6 +2,7 @@
 // among them, and merges what they report into one fan-out measurement.
 import { fork, type ChildProcess } from 'node:child_process'
 import { ROOT, own, onCleanup, procSample, machineSample, cpuPercent, round, type ProcSample, type Service } from './common.ts'
+import type { Snapshot } from './load-worker.ts'
 
 const BUCKET_MS = 0.1
 
@@ -71,7 +72,7 @@ export class LoadGenerator {
     })
   }
 
-  all<T = any>(cmd: string, payload: (index: number) => Record<string, unknown> = () => ({})): Promise<T[]> {
+  all<T = unknown>(cmd: string, payload: (index: number) => Record<string, unknown> = () => ({})): Promise<T[]> {
     return Promise.all(this.workers.map((w, i) => this.call<T>(w, cmd, payload(i))))
   }
 
@@ -109,7 +110,7 @@ export class LoadGenerator {
   }
 
   snapshot(reset: boolean) {
-    return this.all('snapshot', () => ({ reset }))
+    return this.all<Snapshot>('snapshot', () => ({ reset }))
   }
 
   async close(): Promise<void> {

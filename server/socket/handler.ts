@@ -6,7 +6,8 @@ import { log } from '../utils/logger.ts'
 import { roomExists } from '../utils/rooms.ts'
 import type { ChatSocket } from './types.ts'
 
-/** What an event's ack carries on success (void for events without an ack). */
+/** What an event's ack carries on success (nothing for events without an ack). */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- handlers of ack-less events return nothing
 type AckResult<E extends SocketEventName> = Parameters<ClientToServerEvents[E]> extends [...unknown[], Ack<infer R>] ? R : void
 
 interface HandlerOptions {

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { TABLE_DEFINITIONS, type TableKind } from './tables.ts'
 
 /**

@@ -9,6 +9,7 @@ export const OUTPUT_DIR = process.env.E2E_OUTPUT_DIR || undefined
 
 /** One database and one production server per worker; tests use their own rooms and people. */
 export const test = base.extend<object, { app: { url: string } }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none
   app: [async ({}, use) => {
     const db = await startDatabase()
     // Seeding writes many messages quickly: a generous sending limit for this server.

@@ -38,7 +38,7 @@ test('the server renders message times in the reader\'s time zone once the brows
   await expect.poll(async () => decodeURIComponent((await person.context.cookies()).find(c => c.name === 'time-zone')?.value ?? '')).toBe(zone.timezoneId)
 
   // The HTML itself, before any script runs, already has the reader's time.
-  const response = await person.page.request.get(`/rooms/${room}`, { headers: { accept: 'text/html', 'accept-language': 'en-GB' } })
+  const response = await person.page.request.get(`/rooms/${room}`, { headers: { 'accept': 'text/html', 'accept-language': 'en-GB' } })
   const html = await response.text()
   expect(html).toMatch(new RegExp(`<time[^>]*>${expected}</time>`))
   await person.context.close()

@@ -256,7 +256,7 @@ describe('health checks and ports', () => {
     const balanced = (ecsService.Properties!.LoadBalancers as JsonObject[])[0]!
     expect(balanced.ContainerPort).toBe(port)
     expect(balanced.ContainerName).toBe(container.Name)
-    const ingress = (cluster.template.Resources.TaskSecurityGroup!.Properties!.SecurityGroupIngress as JsonObject[])
+    const ingress = cluster.template.Resources.TaskSecurityGroup!.Properties!.SecurityGroupIngress as JsonObject[]
     expect(ingress.map(r => [r.FromPort, r.ToPort])).toEqual([[port, port]])
   })
 })

@@ -189,8 +189,10 @@ export function checkConditionalReferences(template: Template): string[] {
   const visit = (value: Json | undefined, path: string, holding: Set<string>, falsified: Set<string>) => {
     if (value === undefined) return
     const fn = intrinsic(value)
-    const target = fn?.[0] === 'Ref' ? fn[1] as string
-      : fn?.[0] === 'Fn::GetAtt' ? (Array.isArray(fn[1]) ? fn[1][0] as string : splitGetAtt(String(fn[1]))[0])
+    const target = fn?.[0] === 'Ref'
+      ? fn[1] as string
+      : fn?.[0] === 'Fn::GetAtt'
+        ? (Array.isArray(fn[1]) ? fn[1][0] as string : splitGetAtt(String(fn[1]))[0])
         : undefined
     const required = target ? conditionOf(target) : undefined
     if (required) {

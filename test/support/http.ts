@@ -1,3 +1,22 @@
+import type { ChatMessage, PublicUser, Room, RoomSummary } from '#shared/types/chat'
+
+/**
+ * The fields the app's JSON routes answer with. A test reads the ones it expects of a response;
+ * one that is absent reads as undefined at run time and fails that test's assertion.
+ */
+export interface ApiBody {
+  message: string
+  statusMessage: string
+  data: { issues: { path: string, message: string }[] }
+  user: PublicUser
+  room: Room
+  rooms: RoomSummary[]
+  messages: ChatMessage[]
+  next: string | null
+  status: string
+  checks: Record<string, string>
+}
+
 /** A small HTTP client with a cookie jar, as a browser on the app's own origin would behave. */
 export class Client {
   readonly base: string
@@ -31,12 +50,13 @@ export class Client {
       else this.cookies.set(name, value)
     }
     const text = await response.text()
-    let json: any = null
+    let json: ApiBody
     try {
-      json = JSON.parse(text)
+      json = JSON.parse(text) as ApiBody
     }
     catch {
-      json = null
+      // Not JSON (an HTML page): no field is there.
+      json = {} as ApiBody
     }
     return { status: response.status, headers: response.headers, json, text }
   }

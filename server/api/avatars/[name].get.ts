@@ -10,6 +10,6 @@ export default defineApiHandler(async (event) => {
   const { name } = await getValidatedRouterParams(event, validator(paramsSchema), { decode: true })
   setHeader(event, 'Content-Type', 'image/svg+xml; charset=utf-8')
   setHeader(event, 'Cache-Control', 'public, max-age=86400, immutable')
-  setHeader(event, 'Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+  setHeader(event, 'Content-Security-Policy', 'default-src \'none\'; style-src \'unsafe-inline\'')
   return avatarSvg(name.slice(0, -4))
 })
