@@ -12,6 +12,14 @@ export interface Limiters {
   signIn: SignInLimiter
   /** One token per message sent: a burst, then a steady rate. */
   send: (username: string) => Promise<void>
+  /** Room creation per registered user, refunded when no room was created. */
+  roomCreation: RefundableLimit
+}
+
+/** A limit taken before an action and given back when the action turned out not to happen. */
+export interface RefundableLimit {
+  take: (key: string) => Promise<void>
+  refund: (key: string) => Promise<void>
 }
 
 type LimiterOptions = { keyPrefix: string, points: number, duration: number }
@@ -116,9 +124,23 @@ function sendLimiter(redis: Redis | null, burst: number, perSecond: number): (us
   }
 }
 
+function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLimit {
+  const hourly = limiter(redis, { keyPrefix: 'room-create', points: perHour, duration: 3600 })
+  return {
+    async take(username) {
+      const refused = await take(hourly, username)
+      if (refused) throw new TooManyRequestsError(`You can create ${perHour} ${perHour === 1 ? 'room' : 'rooms'} an hour.`, seconds(refused))
+    },
+    async refund(username) {
+      await hourly.reward(username)
+    },
+  }
+}
+
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
     signIn: new SignInLimiter(redis, limits),
     send: sendLimiter(redis, limits.messageBurst, limits.messagesPerSecond),
+    roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
   }
 }

@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis'
 import { getServerConfig } from './config.ts'
+import { LatestMessages } from './latest-messages.ts'
 import { createLimiters, type Limiters } from './limits.ts'
+import { latestMessage } from './messages.ts'
 import { createMemoryPresenceStore, Presence } from './presence.ts'
 import { createRedisPresenceStore } from './presence-redis.ts'
 import { createRedis } from './redis.ts'
+import { DirectoryCache } from './room-directory.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
 export interface RedisClients {
@@ -20,6 +23,10 @@ export interface Services {
   redis: RedisClients | null
   limits: Limiters
   presence: Presence
+  /** Each room's newest message, kept by this instance (the sidebar's previews and unread checks). */
+  latestMessages: LatestMessages
+  /** Pages of the room directory, kept by this instance until a room is created anywhere. */
+  roomDirectory: DirectoryCache
 }
 
 let services: Services | undefined
@@ -37,6 +44,8 @@ function createServices(): Services {
     redis,
     limits: createLimiters(redis?.commands ?? null, config.limits),
     presence: new Presence(redis ? local => createRedisPresenceStore(redis.commands, local) : createMemoryPresenceStore),
+    latestMessages: new LatestMessages({ read: latestMessage }),
+    roomDirectory: new DirectoryCache(),
   }
 }
 

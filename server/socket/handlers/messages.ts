@@ -23,6 +23,7 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ room, saved }): Promise<ChatMessage> => {
       const message = await saved
+      useServices().latestMessages.note(message)
       if (!socket.rooms.has(room)) {
         // Writing in a room makes you a member: all your tabs now receive it.
         ctx.io.in(userRoom(user.username)).socketsJoin(room)
@@ -36,7 +37,7 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
 
   on(socket, 'message list', async ({ room, message: before }) => {
     return listMessages(await existingRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT })
-  })
+  }, { signedIn: 'Sign in first' })
 
   on(socket, 'catch up', async ({ room, after }) => {
     return listMessages(await existingRoom(room), { after, limit: 100 })

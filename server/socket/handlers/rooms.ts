@@ -5,7 +5,7 @@ import { existingRoom, on } from '../handler.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
 export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): void {
-  on(socket, 'room list', () => listRoomSummaries(socket.data.user))
+  on(socket, 'room list', () => listRoomSummaries(socket.data.user!), { signedIn: 'Sign in first' })
 
   /** The room this socket is looking at: subscribes it and lists who else is looking. */
   on(socket, 'join room', async (value) => {
