@@ -5,7 +5,7 @@ import { NODE, ROOT } from '../support/processes.ts'
 // Keeps the benchmarks working: every scenario at tiny sizes. Only correctness is asserted
 // (results produced, nothing lost or out of order); timings are for `npm run bench`, not tests.
 describe('the benchmark suite', () => {
-  it('runs all five scenarios and reports each, losing nothing', async () => {
+  it('runs all six scenarios and reports each, losing nothing', async () => {
     const child = spawn(NODE, ['bench/all.ts', '--smoke'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
@@ -17,11 +17,13 @@ describe('the benchmark suite', () => {
       const result = JSON.parse(line)
       return [result.bench, result.summary]
     }))
-    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'soak'])
+    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'rooms', 'soak'])
     expect(results.fanout.maxOkRate).toEqual({ bare: expect.any(Number), app: expect.any(Number), app2: expect.any(Number) })
     expect(results.idle.errors).toBe(0)
     for (const endpoint of Object.values(results.pages) as { ok: boolean }[]) expect(endpoint.ok).toBe(true)
     expect(results.coldstart.medianMs).toEqual(expect.any(Number))
+    expect(results.rooms).toMatchObject({ errors: 0, rooms: 30, healthMs: { max: expect.any(Number) }, rssAfterMb: expect.any(Number) })
+    expect(results.rooms.roomsPerListing).toBeGreaterThanOrEqual(30)
     expect(results.soak).toMatchObject({ lost: 0, outOfOrder: 0, ackErrors: 0 })
     expect(results.soak.received).toBe(results.soak.expected)
   }, 240_000)
