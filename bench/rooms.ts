@@ -2,15 +2,18 @@
 // HTTP, half as the socket `room list` event) while /api/health is polled one request after
 // another. Reports health latency (p50/p99/max) during the bursts, room-list latency, and the
 // app's resident memory (VmRSS from /proc/<pid>/status) before and after the bursts.
-//   node bench/rooms.ts [--rooms 1000] [--concurrency 50] [--rounds 10] [--smoke]
+//   node bench/rooms.ts [--rooms 1000] [--concurrency 50] [--rounds 10] [--profile] [--smoke]
+// --profile writes the app's CPU profile under bench/results/profiles/rooms-<time>/ (read it with
+// `npm run bench:profile -- <dir>`).
 import { readFileSync } from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
-import { app, args, database, log, main, num, percentile, report, round, table } from './lib/common.ts'
+import { RESULTS_DIR, app, args, database, log, main, num, percentile, procSample, report, round, table } from './lib/common.ts'
 
 const { smoke, values } = args({
   rooms: { type: 'string' },
   concurrency: { type: 'string' },
   rounds: { type: 'string' },
+  profile: { type: 'boolean', default: false },
 })
 const roomCount = num(values.rooms, smoke ? 30 : 1000)
 const concurrency = num(values.concurrency, smoke ? 6 : 50)
@@ -71,6 +74,8 @@ async function httpRoomList(url: string, cookie: string): Promise<number> {
   return ((await response.json()) as { rooms: unknown[] }).rooms.length
 }
 
+let healthErrors = 0
+
 /** Polls /api/health one request after another until `stop` resolves; returns each latency. */
 async function pollHealth(url: string, stop: Promise<unknown>): Promise<number[]> {
   const latencies: number[] = []
@@ -78,8 +83,15 @@ async function pollHealth(url: string, stop: Promise<unknown>): Promise<number[]
   void stop.finally(() => { done = true })
   while (!done) {
     const started = performance.now()
-    const response = await fetch(`${url}/api/health`)
-    await response.arrayBuffer()
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(30_000) })
+      await response.arrayBuffer()
+      if (!response.ok) healthErrors++
+    }
+    catch {
+      // An instance that stops answering is the failure this measures: count it, keep polling.
+      healthErrors++
+    }
     latencies.push(performance.now() - started)
   }
   return latencies
@@ -87,7 +99,8 @@ async function pollHealth(url: string, stop: Promise<unknown>): Promise<number[]
 
 main('rooms', (smoke ? 2 : 8) * 60_000, async () => {
   const db = await database()
-  const server = await app({ dynamodbEndpoint: db.endpoint, env: { ROOMS_PER_HOUR: '1000000' } })
+  const profileDir = values.profile ? `${RESULTS_DIR}/profiles/rooms-${Date.now()}` : null
+  const server = await app({ dynamodbEndpoint: db.endpoint, env: { ROOMS_PER_HOUR: '1000000', ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) } })
   const run = Date.now().toString(36)
   const creator = await register(server.url, `bench-creator-${run}`)
   const createStarted = performance.now()
@@ -98,12 +111,14 @@ main('rooms', (smoke ? 2 : 8) * 60_000, async () => {
   const httpCookies = await Promise.all(Array.from({ length: Math.ceil(concurrency / 2) }, (_, i) => register(server.url, `bench-reader-${run}-${i}`)))
   const sockets = await Promise.all(Array.from({ length: Math.floor(concurrency / 2) }, (_, i) => register(server.url, `bench-socket-${run}-${i}`).then(c => signedInSocket(server.url, c))))
   const rssBefore = rssMb(server.pid)
+  const cpuBefore = procSample(server.pid)
 
   const httpLatencies: number[] = []
   const socketLatencies: number[] = []
   const healthLatencies: number[] = []
   let listed = 0
   let errors = 0
+  const rssByRound: number[] = []
   for (let r = 0; r < rounds; r++) {
     const timed = async (list: () => Promise<number>, into: number[]) => {
       const started = performance.now()
@@ -121,9 +136,16 @@ main('rooms', (smoke ? 2 : 8) * 60_000, async () => {
       ...sockets.map(socket => timed(() => socketRoomList(socket), socketLatencies)),
     ])
     healthLatencies.push(...await pollHealth(server.url, burst))
+    rssByRound.push(rssMb(server.pid))
   }
+  const cpuAfter = procSample(server.pid)
   for (const socket of sockets) socket.close()
-  const rssAfter = rssMb(server.pid)
+  const rssAfter = server.running.process.exitCode === null ? rssMb(server.pid) : -1
+  if (profileDir) {
+    // The profile is written when the process exits.
+    await server.stop()
+    log(`CPU profile of the app in ${profileDir}`)
+  }
 
   const stats = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b)
@@ -135,17 +157,23 @@ main('rooms', (smoke ? 2 : 8) * 60_000, async () => {
     rounds,
     roomsPerListing: listed,
     errors,
+    healthErrors,
     healthMs: stats(healthLatencies),
     httpListMs: stats(httpLatencies),
     socketListMs: stats(socketLatencies),
+    /** The app's CPU time during the bursts divided by the listings served. */
+    cpuMsPerListing: round(1000 * (cpuAfter.cpu - cpuBefore.cpu) / Math.max(1, httpLatencies.length + socketLatencies.length), 2),
     rssBeforeMb: rssBefore,
     rssAfterMb: rssAfter,
+    /** After each burst: a leak climbs round after round, a warm-up levels off. */
+    rssByRoundMb: rssByRound,
   }
   log(table([
     { what: 'GET /api/health during bursts', ...summary.healthMs },
     { what: 'GET /api/rooms', ...summary.httpListMs },
     { what: 'socket room list', ...summary.socketListMs },
   ]))
-  log(`app RSS ${rssBefore} MB before the bursts, ${rssAfter} MB after; ${listed} rooms per listing; ${errors} errors`)
+  log(`RSS after each burst (MB): ${rssByRound.join(' ')}`)
+  log(`app CPU ${summary.cpuMsPerListing} ms per listing; RSS ${rssBefore} MB before the bursts, ${rssAfter} MB after; ${listed} rooms per listing; ${errors} listing errors, ${healthErrors} health errors`)
   report('rooms', { summary })
 })

@@ -22,7 +22,7 @@ describe('the benchmark suite', () => {
     expect(results.idle.errors).toBe(0)
     for (const endpoint of Object.values(results.pages) as { ok: boolean }[]) expect(endpoint.ok).toBe(true)
     expect(results.coldstart.medianMs).toEqual(expect.any(Number))
-    expect(results.rooms).toMatchObject({ errors: 0, rooms: 30, healthMs: { max: expect.any(Number) }, rssAfterMb: expect.any(Number) })
+    expect(results.rooms).toMatchObject({ errors: 0, healthErrors: 0, rooms: 30, healthMs: { max: expect.any(Number) }, rssAfterMb: expect.any(Number) })
     expect(results.rooms.roomsPerListing).toBeGreaterThanOrEqual(30)
     expect(results.soak).toMatchObject({ lost: 0, outOfOrder: 0, ackErrors: 0 })
     expect(results.soak.received).toBe(results.soak.expected)
