@@ -9,10 +9,10 @@ import { NODE, ROOT, log, readLatest } from './lib/common.ts'
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, minutes: { type: 'string' }, only: { type: 'string' } } })
 const smoke = values.smoke
 // The fan-out runs first: the soak's rate is half of its ramp maximum.
-const ALL = ['fanout', 'idle', 'pages', 'coldstart', 'weight', 'soak']
+const ALL = ['fanout', 'idle', 'pages', 'coldstart', 'weight', 'rooms', 'soak']
 const chosen = values.only ? values.only.split(',') : ALL
 
-const limits: Record<string, number> = { fanout: 20, idle: 10, pages: 5, coldstart: 3, weight: 5, soak: 5 + Number(values.minutes ?? 10) }
+const limits: Record<string, number> = { fanout: 20, idle: 10, pages: 5, coldstart: 3, weight: 5, rooms: 8, soak: 5 + Number(values.minutes ?? 10) }
 
 const failures: string[] = []
 const started = Date.now()

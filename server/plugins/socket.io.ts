@@ -14,6 +14,7 @@ import { userFromRequest } from '../utils/session.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
 import { settleHandlers } from '../socket/handler.ts'
+import { watchRelays } from '../socket/relay-recovery.ts'
 import { SIGNED_IN, type ChatServer, type SocketContext } from '../socket/types.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
@@ -37,7 +38,7 @@ interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (e
  */
 export default defineNitroPlugin((nitro) => {
   const config = getServerConfig()
-  const { redis, presence } = useServices()
+  const { redis, presence, roomDirectory } = useServices()
   const engine = new Engine({
     // Ping well inside the load balancer's 60 s idle timeout.
     pingInterval: 20_000,
@@ -49,16 +50,46 @@ export default defineNitroPlugin((nitro) => {
   const io: ChatServer = new Server({ serveClient: false })
   io.bind(engine)
 
+  /**
+   * Closes every client's transport (not a Socket.io disconnect, which clients take as final):
+   * each client reconnects by itself and catches up by message id from storage.
+   */
+  function closeTransports(): void {
+    for (const client of Object.values(internals.clients)) client.close()
+  }
+
   if (redis) {
-    // The adapter publishes without awaiting: while Redis is down, drop those relays quietly
-    // (local clients are served directly; remote ones catch up from storage on reconnect).
+    // A Redis outage drops relays between instances without disconnecting anyone, so nobody
+    // would catch up: once Redis is back, make the clients that may have missed relays reconnect.
+    const dropped = watchRelays(redis, {
+      resubscribed() {
+        log.warn('socket.redis_resubscribed', { clients: engine.clientsCount })
+        closeTransports()
+      },
+      relaysLost() {
+        log.warn('socket.relays_lost')
+        io.serverSideEmit('relays lost')
+      },
+    })
+    // The adapter publishes without awaiting: while Redis is down, drop those relays (local
+    // clients are served directly) and count them, so the other instances hear of it later.
     const publish = redis.publish.publish.bind(redis.publish)
-    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(() => 0)) as typeof publish
+    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(() => {
+      dropped()
+      return 0
+    })) as typeof publish
     io.adapter(createAdapter(redis.publish, redis.subscribe, { key: 'fc:socket.io' }))
+    io.on('relays lost', () => {
+      log.warn('socket.peer_relays_lost', { clients: engine.clientsCount })
+      closeTransports()
+    })
+    io.on('rooms changed', () => roomDirectory.invalidate())
   }
 
   const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence) }
   nitro.hooks.hook('chat:room-created', (room) => {
+    // Peers drop their cached directory before their clients hear of the room (same connection, in order).
+    if (redis) io.serverSideEmit('rooms changed')
     io.to(SIGNED_IN).emit('room created', room)
   })
 
@@ -122,9 +153,8 @@ export default defineNitroPlugin((nitro) => {
     // Messages still being checked have not reached the writer yet: answer those first.
     await settleHandlers()
     await drainMessageWrites()
-    // Closing the transports (not a Socket.io disconnect, which clients take as final) makes
-    // every client reconnect by itself, to another task, and catch up.
-    for (const client of Object.values(internals.clients)) client.close()
+    // Every client reconnects by itself, to another task, and catches up.
+    closeTransports()
   })()
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void drain())
 

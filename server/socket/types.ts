@@ -18,8 +18,16 @@ export interface SocketData {
   sending: Promise<void>
 }
 
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+/** Events between instances (Socket.io's serverSideEmit, through the Redis adapter). */
+export interface InterServerEvents {
+  /** A room was created: drop cached directory pages. */
+  'rooms changed': () => void
+  /** The sender dropped relays while Redis was away: clients here may have missed messages. */
+  'relays lost': () => void
+}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
 /** What the socket handlers share: the server, presence, and the announcer built on both. */
 export interface SocketContext {

@@ -12,7 +12,7 @@ export interface AppConfig {
   awsRegion: string
   /** Unset in AWS; set for dynalite or another DynamoDB-compatible server. */
   dynamodbEndpoint: string | undefined
-  tables: { users: string, messages: string, rooms: string }
+  tables: { users: string, messages: string, rooms: string, roomDirectory: string }
   redisUrl: string | undefined
   sessionPassword: string
   sessionMaxAgeSeconds: number
@@ -35,6 +35,8 @@ export interface AppConfig {
     /** Per client address. */
     registrationsPerHour: number
     guestsPerHour: number
+    /** Rooms one registered user may create per hour (guests create none). */
+    roomsPerHour: number
   }
 }
 
@@ -42,7 +44,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -52,6 +54,7 @@ const envSchema = z.object({
   USER_TABLE: tableName.default('fargate-chat-users'),
   MESSAGE_TABLE: tableName.default('fargate-chat-messages'),
   ROOM_TABLE: tableName.default('fargate-chat-rooms'),
+  ROOM_DIRECTORY_TABLE: tableName.default('fargate-chat-room-directory'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
@@ -71,6 +74,7 @@ const envSchema = z.object({
   MESSAGES_PER_SECOND: z.coerce.number().positive().default(5),
   REGISTRATIONS_PER_HOUR: positiveInt.default(10),
   GUESTS_PER_HOUR: positiveInt.default(60),
+  ROOMS_PER_HOUR: positiveInt.default(5),
 })
 
 /** Every variable the server reads (the infrastructure tests check the task sets only these). */
@@ -110,7 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     awsRegion: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
-    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE },
+    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE },
     redisUrl: e.REDIS_URL,
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
@@ -128,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       messagesPerSecond: e.MESSAGES_PER_SECOND,
       registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
       guestsPerHour: e.GUESTS_PER_HOUR,
+      roomsPerHour: e.ROOMS_PER_HOUR,
     },
   }
 }

@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, type DynamoDBClient, type ScanCommandOutput } from '@aws-sdk/client-dynamodb'
 import { TABLE_DEFINITIONS, type TableKind } from './tables.ts'
 
 /**
@@ -101,5 +100,23 @@ export async function ensureTables(client: DynamoDBClient, names: Record<TableKi
       if ((error as Error).name !== 'ResourceInUseException') throw error
     }
   }
+  if (created.includes(names.roomDirectory) && !created.includes(names.rooms)) await backfillRoomDirectory(client, names)
   return created
+}
+
+/**
+ * A local database from before the room directory existed: list its rooms there once (the
+ * directory entry is the room's id, name, topic and image under the 'public' partition, as
+ * room-directory.ts writes it). Startup only; no request ever scans.
+ */
+async function backfillRoomDirectory(client: DynamoDBClient, names: Record<TableKind, string>): Promise<void> {
+  let ExclusiveStartKey: ScanCommandOutput['LastEvaluatedKey']
+  do {
+    const page: ScanCommandOutput = await client.send(new ScanCommand({ TableName: names.rooms, ExclusiveStartKey }))
+    for (const room of page.Items ?? []) {
+      const { id, name, topic, image } = room
+      await client.send(new PutItemCommand({ TableName: names.roomDirectory, Item: { directory: { S: 'public' }, id: id!, name: name!, topic: topic!, image: image! } }))
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey
+  } while (ExclusiveStartKey)
 }

@@ -16,6 +16,14 @@ export interface Limiters {
   register: (address: string) => Promise<void>
   /** New guest identities per client address. */
   guest: (address: string) => Promise<void>
+  /** Room creation per registered user, refunded when no room was created. */
+  roomCreation: RefundableLimit
+}
+
+/** A limit taken before an action and given back when the action turned out not to happen. */
+export interface RefundableLimit {
+  take: (key: string) => Promise<void>
+  refund: (key: string) => Promise<void>
 }
 
 type LimiterOptions = { keyPrefix: string, points: number, duration: number }
@@ -129,11 +137,25 @@ function hourly(redis: Redis | null, keyPrefix: string, points: number, what: st
   }
 }
 
+function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLimit {
+  const perUser = limiter(redis, { keyPrefix: 'room-create', points: perHour, duration: 3600 })
+  return {
+    async take(username) {
+      const refused = await take(perUser, username)
+      if (refused) throw new TooManyRequestsError(`You can create ${perHour} ${perHour === 1 ? 'room' : 'rooms'} an hour.`, seconds(refused))
+    },
+    async refund(username) {
+      await perUser.reward(username)
+    },
+  }
+}
+
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
     signIn: new SignInLimiter(redis, limits),
     send: sendLimiter(redis, limits.messageBurst, limits.messagesPerSecond),
     register: hourly(redis, 'register', limits.registrationsPerHour, 'Too many new accounts from your network.'),
     guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
+    roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
   }
 }

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
 
@@ -38,20 +38,36 @@ export async function markRead(user: PublicUser, room: string, message: string):
   }
 }
 
-/** Messages after the user's marker in each room (up to UNREAD_CAP); rooms never read count 0. */
-export async function unreadCounts(user: PublicUser, rooms: string[]): Promise<Record<string, number>> {
-  if (user.guest) return {}
-  const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username: user.username } }))
+export type ReadMarkers = Record<string, string>
+
+/** The read markers on a Users item, by room. */
+export function markersFrom(item: Record<string, unknown>): ReadMarkers {
+  const markers: ReadMarkers = {}
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith('read:') && typeof value === 'string') markers[name.slice('read:'.length)] = value
+  }
+  return markers
+}
+
+/**
+ * Messages after the reader's marker in each room (up to UNREAD_CAP). Only rooms whose newest
+ * message is past the marker are counted, one Query each; the rest are 0 without a read.
+ */
+export async function unreadCounts(markers: ReadMarkers, latest: Record<string, { message: string } | null>): Promise<Record<string, number>> {
+  const behind = Object.keys(latest).filter((room) => {
+    const marker = markers[room]
+    const newest = latest[room]?.message
+    return marker !== undefined && newest !== undefined && newest > marker
+  })
   const counts: Record<string, number> = {}
-  await Promise.all(rooms.map(async (room) => {
-    const marker = Item?.[attribute(room)] as string | undefined
-    if (!marker) return
+  if (!behind.length) return counts
+  const { doc, tables } = await getDatabase()
+  await Promise.all(behind.map(async (room) => {
     const { Count } = await doc.send(new QueryCommand({
       TableName: tables.messages,
       KeyConditionExpression: '#room = :room AND message > :marker',
       ExpressionAttributeNames: { '#room': 'room' },
-      ExpressionAttributeValues: { ':room': room, ':marker': marker },
+      ExpressionAttributeValues: { ':room': room, ':marker': markers[room] },
       Select: 'COUNT',
       Limit: UNREAD_CAP,
     }))

@@ -1,10 +1,13 @@
-import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
-import type { Room } from '#shared/types/chat'
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { LRUCache } from 'lru-cache'
+import type { PublicUser, Room } from '#shared/types/chat'
 import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { roomIdFromName } from '#shared/schemas/rooms'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
-import { ConflictError, UserError } from './errors.ts'
+import { ConflictError, ForbiddenError, UserError } from './errors.ts'
+import { addToDirectory } from './room-directory.ts'
+import { useServices } from './services.ts'
 
 export class RoomExistsError extends ConflictError {
   readonly id: string
@@ -44,47 +47,69 @@ async function putRoom(room: Room): Promise<boolean> {
   }
 }
 
-/** Creates the configured default rooms that do not exist yet (safe to run from every instance). */
+/** Creates the configured default rooms that do not exist yet, listed (safe to run from every instance). */
 export async function ensureDefaultRooms(ids: string[]): Promise<void> {
-  await Promise.all(ids.map(id => putRoom(defaultRoom(id))))
+  await Promise.all(ids.map(async (id) => {
+    const room = defaultRoom(id)
+    await putRoom(room)
+    await addToDirectory(room)
+  }))
 }
 
-export async function createRoom(input: CreateRoomInput, createdBy: string): Promise<Room> {
+/** Only accounts create rooms: a guest is one click away, so guests would make the limit moot. */
+export function assertMayCreateRooms(user: PublicUser): void {
+  if (user.guest) throw new ForbiddenError('Guests cannot create rooms. Create an account to make your own rooms.')
+}
+
+/** Creates and lists a room; takes one of the creator's room creations per hour (given back on a clash). */
+export async function createRoom(input: CreateRoomInput, creator: PublicUser): Promise<Room> {
+  assertMayCreateRooms(creator)
   const id = input.id ?? roomIdFromName(input.name)
   if (!id) throw new InvalidRoomNameError()
-  const room: Room = { id, name: input.name, topic: input.topic ?? '', image: avatarUrl(id), createdBy, createdAt: Date.now() }
-  if (!await putRoom(room)) throw new RoomExistsError(id)
+  const { limits, roomDirectory } = useServices()
+  await limits.roomCreation.take(creator.username)
+  const room: Room = { id, name: input.name, topic: input.topic ?? '', image: avatarUrl(id), createdBy: creator.username, createdAt: Date.now() }
+  if (!await putRoom(room)) {
+    await limits.roomCreation.refund(creator.username)
+    throw new RoomExistsError(id)
+  }
+  await addToDirectory(room)
+  rooms.set(id, room)
+  roomDirectory.invalidate()
   return room
 }
 
-// Rooms are never deleted, so a room seen once exists for good: no read per message.
-const knownRooms = new Set<string>()
+// Rooms are never deleted nor changed, so a room read once is known for good: no read per
+// message or per listing. Bounded, so looking up many ids cannot grow memory without end.
+const rooms = new LRUCache<string, Room>({ max: 20_000 })
 
 export async function roomExists(id: string): Promise<boolean> {
-  if (knownRooms.has(id)) return true
   return Boolean(await getRoom(id))
 }
 
+const reading = new Map<string, Promise<Room | null>>()
+
 export async function getRoom(id: string): Promise<Room | null> {
+  const known = rooms.get(id)
+  if (known) return known
+  // Concurrent lookups of one room share one read.
+  let read = reading.get(id)
+  if (!read) {
+    read = readRoom(id).finally(() => reading.delete(id))
+    reading.set(id, read)
+  }
+  return read
+}
+
+async function readRoom(id: string): Promise<Room | null> {
   const { doc, tables } = await getDatabase()
   const { Item } = await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id } }))
-  if (Item) knownRooms.add(id)
+  if (Item) rooms.set(id, Item as Room)
   return (Item as Room | undefined) ?? null
 }
 
-/** Every room, default rooms first then by name. Rooms are few; a Scan is the right tool. */
-export async function listRooms(defaultIds: string[] = []): Promise<Room[]> {
-  const { doc, tables } = await getDatabase()
-  const rooms: Room[] = []
-  let ExclusiveStartKey: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new ScanCommand({ TableName: tables.rooms, ExclusiveStartKey }))
-    rooms.push(...(page.Items as Room[] ?? []))
-    ExclusiveStartKey = page.LastEvaluatedKey
-  } while (ExclusiveStartKey)
-  const rank = (room: Room) => {
-    const index = defaultIds.indexOf(room.id)
-    return index === -1 ? defaultIds.length : index
-  }
-  return rooms.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+/** Several rooms by id (those that exist), in the order asked; cached rooms cost no read. */
+export async function getRooms(ids: string[]): Promise<Room[]> {
+  const found = await Promise.all(ids.map(id => getRoom(id)))
+  return found.filter((room): room is Room => room !== null)
 }

@@ -1,10 +1,13 @@
 import type { Redis } from 'ioredis'
 import { ClientIds } from './client-ids.ts'
 import { getServerConfig } from './config.ts'
+import { LatestMessages } from './latest-messages.ts'
 import { createLimiters, type Limiters } from './limits.ts'
+import { latestMessage } from './messages.ts'
 import { createMemoryPresenceStore, Presence } from './presence.ts'
 import { createRedisPresenceStore } from './presence-redis.ts'
 import { createRedis } from './redis.ts'
+import { DirectoryCache } from './room-directory.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
 export interface RedisClients {
@@ -22,6 +25,10 @@ export interface Services {
   limits: Limiters
   presence: Presence
   clientIds: ClientIds
+  /** Each room's newest message, kept by this instance (the sidebar's previews and unread checks). */
+  latestMessages: LatestMessages
+  /** Pages of the room directory, kept by this instance until a room is created anywhere. */
+  roomDirectory: DirectoryCache
 }
 
 let services: Services | undefined
@@ -40,6 +47,8 @@ function createServices(): Services {
     limits: createLimiters(redis?.commands ?? null, config.limits),
     presence: new Presence(redis ? local => createRedisPresenceStore(redis.commands, local) : createMemoryPresenceStore),
     clientIds: new ClientIds(redis?.commands ?? null),
+    latestMessages: new LatestMessages({ read: latestMessage }),
+    roomDirectory: new DirectoryCache(),
   }
 }
 

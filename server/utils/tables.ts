@@ -5,7 +5,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  * The embedded database creates tables from it, and the test suite checks
  * infra/resources.yml against it, so the two cannot drift apart.
  */
-export type TableKind = 'users' | 'messages' | 'rooms'
+export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory'
 
 export type TableDefinition = Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
 
@@ -28,6 +28,18 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
   },
+  // Every public room under one partition key, sorted by id: the room list is one Query (paged),
+  // never a Scan. A table of its own because an index cannot be added to existing local tables.
+  roomDirectory: {
+    AttributeDefinitions: [
+      { AttributeName: 'directory', AttributeType: 'S' },
+      { AttributeName: 'id', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'directory', KeyType: 'HASH' },
+      { AttributeName: 'id', KeyType: 'RANGE' },
+    ],
+  },
 }
 
 /** The environment variable that names each table (read by the app, set by infra/chat-service.yml). */
@@ -35,4 +47,5 @@ export const TABLE_ENV_VARS: Record<TableKind, string> = {
   users: 'USER_TABLE',
   messages: 'MESSAGE_TABLE',
   rooms: 'ROOM_TABLE',
+  roomDirectory: 'ROOM_DIRECTORY_TABLE',
 }

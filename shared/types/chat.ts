@@ -30,6 +30,15 @@ export interface RoomSummary {
   unread: number
 }
 
+/** A room as the directory of all public rooms lists it (browsing, paged by id). */
+export type DirectoryRoom = Pick<Room, 'id' | 'name' | 'topic' | 'image'>
+
+export interface DirectoryPage {
+  rooms: DirectoryRoom[]
+  /** The id to pass as `after` for the next page, or null at the end. */
+  next: string | null
+}
+
 export interface MessageContent {
   text: string
 }

@@ -78,7 +78,8 @@ test('the room page HTML fetched without JavaScript already contains the latest 
 })
 
 test('an unknown room offers to create it and an invalid room id is a 404 page', async ({ browser, app }) => {
-  const person = await guest(browser, app.url)
+  // Only accounts create rooms (guests are refused with 403).
+  const person = await register(browser, app.url)
   const room = unique('fresh')
   await person.page.goto(`/rooms/${room}`)
   await hydrated(person.page)

@@ -186,6 +186,59 @@ describe('rooms', () => {
     expect(again.json.message).toMatch(/already exists/)
   })
 
+  it('refuses to let a guest create a room, saying why', async () => {
+    const client = new Client(app.url)
+    await client.post('/api/auth/guest')
+    const refused = await client.post('/api/rooms', { name: `Guest room ${uniqueName()}` })
+    expect(refused.status).toBe(403)
+    expect(refused.json.message).toBe('Guests cannot create rooms. Create an account to make your own rooms.')
+    // Refused before the payload is looked at: no hint about what would be valid.
+    expect((await client.post('/api/rooms', { name: '' })).status).toBe(403)
+  })
+
+  it('lets an account create five rooms an hour and refuses the sixth with 429 and the wait in words', async () => {
+    const client = await registered()
+    const base = uniqueName('hourly')
+    for (let i = 0; i < 5; i++) expect((await client.post('/api/rooms', { name: `${base} ${i}` })).status).toBe(201)
+    const sixth = await client.post('/api/rooms', { name: `${base} 5` })
+    expect(sixth.status).toBe(429)
+    expect(sixth.json.message).toBe('You can create 5 rooms an hour. Try again in 1 hour.')
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(3500)
+    expect((await client.get(`/api/rooms/${base}-5`)).status).toBe(404)
+  })
+
+  it('does not count a room that already existed against the hourly limit', async () => {
+    const client = await registered()
+    const base = uniqueName('clash')
+    expect((await client.post('/api/rooms', { name: base })).status).toBe(201)
+    for (let i = 0; i < 6; i++) expect((await client.post('/api/rooms', { name: base })).status).toBe(409)
+    for (let i = 0; i < 4; i++) expect((await client.post('/api/rooms', { name: `${base} ${i}` })).status).toBe(201)
+  })
+
+  it('pages through every public room by id in the directory, and shows a new room at once', async () => {
+    const client = await registered()
+    const base = uniqueName('dir')
+    for (let i = 0; i < 3; i++) expect((await client.post('/api/rooms', { id: `${base}-${i}`, name: `Directory ${i}` })).status).toBe(201)
+    const ids: string[] = []
+    let after: string | null = null
+    do {
+      const page: { status: number, json: { rooms: { id: string }[], next: string | null } } = await client.get(`/api/room-directory?limit=2${after ? `&after=${after}` : ''}`)
+      expect(page.status).toBe(200)
+      expect(page.json.rooms.length).toBeLessThanOrEqual(2)
+      ids.push(...page.json.rooms.map(r => r.id))
+      after = page.json.next
+    } while (after)
+    expect(ids).toEqual([...ids].sort())
+    expect(ids).toEqual(expect.arrayContaining(['general', 'fargate', 'lambda', 'ecs', `${base}-0`, `${base}-1`, `${base}-2`]))
+    expect((await client.get('/api/room-directory?limit=1000')).status).toBe(400)
+    expect((await new Client(app.url).get('/api/room-directory')).status).toBe(401)
+
+    const later = `${base}-later`
+    expect((await client.post('/api/rooms', { id: later, name: 'Later' })).status).toBe(201)
+    const first = await client.get('/api/room-directory?limit=100')
+    expect(first.json.rooms.map((r: { id: string }) => r.id)).toContain(later)
+  })
+
   it('validates room input and ids', async () => {
     const client = await registered()
     expect((await client.post('/api/rooms', { name: '' })).status).toBe(400)

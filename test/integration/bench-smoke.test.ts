@@ -17,7 +17,7 @@ describe('the benchmark suite', () => {
       const result = JSON.parse(line)
       return [result.bench, result.summary]
     }))
-    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'soak', 'weight'])
+    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'rooms', 'soak', 'weight'])
     expect(results.fanout.maxOkRate).toEqual({ bare: expect.any(Number), app: expect.any(Number), app2: expect.any(Number) })
     expect(results.idle.errors).toBe(0)
     for (const endpoint of Object.values(results.pages) as { ok: boolean }[]) expect(endpoint.ok).toBe(true)
@@ -26,6 +26,8 @@ describe('the benchmark suite', () => {
     expect(results.weight.files).toBeGreaterThan(0)
     expect(results.weight.wireKb).toBeLessThan(results.weight.rawKb) // compressed on the wire
     expect(results.weight.readyToTypeMedianMs).toEqual(expect.any(Number))
+    expect(results.rooms).toMatchObject({ errors: 0, healthErrors: 0, rooms: 30, healthMs: { max: expect.any(Number) }, rssAfterMb: expect.any(Number) })
+    expect(results.rooms.roomsPerListing).toBeGreaterThanOrEqual(30)
     expect(results.soak).toMatchObject({ lost: 0, outOfOrder: 0, ackErrors: 0 })
     expect(results.soak.received).toBe(results.soak.expected)
   }, 240_000)

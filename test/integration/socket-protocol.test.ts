@@ -117,7 +117,7 @@ describe('messages', () => {
     const creator = await connect(app.url)
     await call(creator, 'create user', { username: name(), password: 'Socket-Pass-1' })
     const http = new Client(app.url)
-    await http.post('/api/auth/guest')
+    await http.post('/api/auth/register', { username: name(), password: 'Socket-Pass-1' })
     const roomId = `private-${name()}`
     expect((await http.post('/api/rooms', { id: roomId, name: 'Private' })).status).toBe(201)
     const outsider = await signedInGuest(app.url)
@@ -218,7 +218,7 @@ describe('read markers and room events', () => {
   it('announces a room created over HTTP to every signed-in socket', async () => {
     const watcher = await signedInGuest(app.url)
     const http = new Client(app.url)
-    await http.post('/api/auth/guest')
+    await http.post('/api/auth/register', { username: name(), password: 'Socket-Pass-1' })
     const announced = waitFor<RoomSummary>(watcher.socket, 'room created')
     const id = `fresh-${name()}`
     await http.post('/api/rooms', { id, name: 'Fresh', topic: 'Just made' })
@@ -227,8 +227,15 @@ describe('read markers and room events', () => {
 })
 
 describe('rooms, presence and typing', () => {
-  it('lists rooms to anyone, with previews and online counts', async () => {
+  it('refuses to list rooms or messages to a socket that has not signed in', async () => {
     const socket = await connect(app.url)
+    expect(await call(socket, 'room list')).toEqual(['Sign in first', undefined])
+    expect(await call(socket, 'message list', { room: 'general' })).toEqual(['Sign in first', undefined])
+    expect(await call(socket, 'message list', { room: 'no-such-room' })).toEqual(['Sign in first', undefined])
+  })
+
+  it('lists rooms to a signed-in socket, with previews and online counts', async () => {
+    const { socket } = await signedInGuest(app.url)
     const [err, rooms] = await call<RoomSummary[]>(socket, 'room list')
     expect(err).toBeNull()
     expect(rooms.map(r => r.id).slice(0, 4)).toEqual(['general', 'fargate', 'lambda', 'ecs'])

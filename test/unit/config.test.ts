@@ -7,6 +7,7 @@ const production = {
   USER_TABLE: 'users-t',
   MESSAGE_TABLE: 'messages-t',
   ROOM_TABLE: 'rooms-t',
+  ROOM_DIRECTORY_TABLE: 'room-directory-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
 }
 
@@ -19,7 +20,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
     }
   })
 

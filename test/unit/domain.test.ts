@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { buildMessage, listMessages, newMessageId, saveMessage } from '../../server/utils/messages.ts'
 import { MessageWriter } from '../../server/utils/message-writer.ts'
 import { getDatabase, type Database } from '../../server/utils/database.ts'
-import { createRoom, ensureDefaultRooms, getRoom, listRooms, RoomExistsError } from '../../server/utils/rooms.ts'
+import { createRoom, ensureDefaultRooms, getRoom, RoomExistsError } from '../../server/utils/rooms.ts'
+import { readDirectoryPage } from '../../server/utils/room-directory.ts'
+import { ForbiddenError } from '../../server/utils/errors.ts'
 import { createGuest, registerUser, UsernameTakenError, verifyCredentials } from '../../server/utils/users.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
@@ -32,14 +34,25 @@ describe('users', () => {
 })
 
 describe('rooms', () => {
-  it('creates default rooms idempotently and lists them first', async () => {
+  const carol = { username: 'carol', avatar: '/a.svg', guest: false }
+
+  it('creates default rooms idempotently and lists every room in the directory, a page at a time by id', async () => {
     await ensureDefaultRooms(['general', 'fargate'])
     await ensureDefaultRooms(['general', 'fargate'])
-    await createRoom({ name: 'Alpha' }, 'carol')
-    const rooms = await listRooms(['general', 'fargate'])
-    expect(rooms.map(r => r.id)).toEqual(['general', 'fargate', 'alpha'])
-    await expect(createRoom({ name: 'alpha' }, 'dave')).rejects.toBeInstanceOf(RoomExistsError)
+    await createRoom({ name: 'Alpha' }, carol)
+    await expect(createRoom({ name: 'alpha' }, { ...carol, username: 'dave' })).rejects.toBeInstanceOf(RoomExistsError)
     expect((await getRoom('alpha'))?.createdBy).toBe('carol')
+    const first = await readDirectoryPage({ limit: 2 })
+    expect(first.rooms.map(r => r.id)).toEqual(['alpha', 'fargate'])
+    expect(first.next).toBe('fargate')
+    const second = await readDirectoryPage({ after: first.next!, limit: 2 })
+    expect(second.rooms).toEqual([{ id: 'general', name: 'General', topic: 'Anything goes', image: '/api/avatars/general.svg' }])
+    expect(second.next).toBeNull()
+  })
+
+  it('refuses rooms from guests', async () => {
+    await expect(createRoom({ name: 'Guest room' }, { username: 'anonymous_abcdef', avatar: '/a.svg', guest: true })).rejects.toBeInstanceOf(ForbiddenError)
+    expect(await getRoom('guest-room')).toBeNull()
   })
 })
 

@@ -14,6 +14,7 @@ const LIMITS: AppConfig['limits'] = {
   messagesPerSecond: 5,
   registrationsPerHour: 10,
   guestsPerHour: 60,
+  roomsPerHour: 2,
 }
 
 let redisServer: RunningRedis
@@ -95,6 +96,24 @@ describe('send limits', () => {
     const burst = await outcomes(Array.from({ length: 14 }, () => send(user)))
     expect(burst.allowed).toBe(10)
     offline.disconnect()
+  })
+})
+
+describe('room creation limits', () => {
+  it.each([
+    ['in memory', () => null],
+    ['in Redis', () => redis],
+  ])('allow the hourly number of rooms, give back refunded ones, then refuse in words (%s)', async (_, store) => {
+    const { roomCreation } = createLimiters(store(), LIMITS)
+    const user = unique('creator')
+    await roomCreation.take(user)
+    await roomCreation.take(user)
+    await roomCreation.refund(user)
+    await roomCreation.take(user)
+    const refused = await roomCreation.take(user).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(TooManyRequestsError)
+    expect((refused as TooManyRequestsError).status).toBe(429)
+    expect((refused as TooManyRequestsError).message).toBe('You can create 2 rooms an hour. Try again in 1 hour.')
   })
 })
 

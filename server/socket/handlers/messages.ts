@@ -3,6 +3,7 @@ import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { addMembership } from '../../utils/memberships.ts'
 import { listMessages } from '../../utils/messages.ts'
 import { queueMessage } from '../../utils/sending.ts'
+import { useServices } from '../../utils/services.ts'
 import { existingRoom, on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
@@ -19,6 +20,7 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ stored }): Promise<ChatMessage> => {
       const message = await stored
+      useServices().latestMessages.note(message)
       if (!socket.rooms.has(room)) {
         // Writing in a room makes you a member: all your tabs now receive it.
         ctx.io.in(userRoom(user.username)).socketsJoin(room)
@@ -32,7 +34,7 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
 
   on(socket, 'message list', async ({ room, message: before }) => {
     return listMessages(await existingRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT })
-  })
+  }, { signedIn: 'Sign in first' })
 
   on(socket, 'catch up', async ({ room, after }) => {
     return listMessages(await existingRoom(room), { after, limit: 100 })

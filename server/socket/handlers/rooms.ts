@@ -1,11 +1,11 @@
-import { addMembership } from '../../utils/memberships.ts'
+import { addMembership, forgetReader } from '../../utils/memberships.ts'
 import { markRead } from '../../utils/read-markers.ts'
 import { listRoomSummaries } from '../../utils/room-summaries.ts'
 import { existingRoom, on } from '../handler.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
 export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): void {
-  on(socket, 'room list', () => listRoomSummaries(socket.data.user))
+  on(socket, 'room list', () => listRoomSummaries(socket.data.user!), { signedIn: 'Sign in first' })
 
   /** The room this socket is looking at: subscribes it and lists who else is looking. */
   on(socket, 'join room', async (value) => {
@@ -38,6 +38,7 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
   on(socket, 'mark read', async ({ room, message }) => {
     const user = socket.data.user!
     await markRead(user, await existingRoom(room), message)
+    forgetReader(user.username)
     socket.to(userRoom(user.username)).emit('room read', { room, message })
   }, { signedIn: 'Sign in first' })
 }

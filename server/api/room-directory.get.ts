@@ -1,0 +1,20 @@
+import { getValidatedQuery } from 'h3'
+import { z } from 'zod'
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
+import { roomIdSchema } from '#shared/schemas/rooms'
+import { defineApiHandler } from '../utils/api-handler.ts'
+import { requireSessionUser } from '../utils/session.ts'
+import { useServices } from '../utils/services.ts'
+import { validator } from '../utils/validation.ts'
+
+const QuerySchema = z.strictObject({
+  after: roomIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+})
+
+/** Every public room, a page at a time by id (`?after=<id>` for the next): for browsing and joining. */
+export default defineApiHandler(async (event) => {
+  await requireSessionUser(event)
+  const query = await getValidatedQuery(event, validator(QuerySchema))
+  return useServices().roomDirectory.page(query)
+})

@@ -1,0 +1,74 @@
+import { LRUCache, type Perf } from 'lru-cache'
+import type { ChatMessage } from '#shared/types/chat'
+import { messagePreview } from '#shared/utils/preview'
+
+/** What the sidebar needs of a room's newest message: its id (unread counts), time and preview. */
+export interface LatestMessage {
+  message: string
+  time: number
+  preview: string
+}
+
+export function latestOf(message: ChatMessage): LatestMessage {
+  return { message: message.message, time: message.time, preview: messagePreview(message) }
+}
+
+interface Entry { latest: LatestMessage | null }
+
+export interface LatestMessagesOptions {
+  /** Reads a room's newest message from storage. */
+  read: (room: string) => Promise<ChatMessage | null>
+  /** Safety net: an entry is read again after this long (messages written on other instances). */
+  ttlMs?: number
+  /** Rooms held at most; the least recently used go first. */
+  max?: number
+  /** Where expiry reads the time (tests). */
+  clock?: Perf
+}
+
+/**
+ * Each room's newest message, per instance, so listing rooms costs no read per room: kept
+ * current by this instance's own writes (`note`), read from storage at most once per room per
+ * `ttlMs` however many requests ask at once (concurrent misses share one read).
+ */
+export class LatestMessages {
+  readonly #read: LatestMessagesOptions['read']
+  readonly #cache: LRUCache<string, Entry>
+  readonly #pending = new Map<string, Promise<LatestMessage | null>>()
+
+  constructor(options: LatestMessagesOptions) {
+    this.#read = options.read
+    this.#cache = new LRUCache<string, Entry>({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 10_000, perf: options.clock })
+  }
+
+  /** A message this instance stored: it is the room's newest unless a newer one is known. */
+  note(message: ChatMessage): void {
+    this.#keepNewer(message.room, latestOf(message))
+  }
+
+  async get(rooms: string[]): Promise<Record<string, LatestMessage | null>> {
+    const found = await Promise.all(rooms.map(room => this.#one(room)))
+    return Object.fromEntries(rooms.map((room, i) => [room, found[i]!]))
+  }
+
+  #one(room: string): Promise<LatestMessage | null> {
+    const cached = this.#cache.get(room)
+    if (cached) return Promise.resolve(cached.latest)
+    let pending = this.#pending.get(room)
+    if (!pending) {
+      pending = this.#read(room)
+        .then(message => this.#keepNewer(room, message ? latestOf(message) : null))
+        .finally(() => this.#pending.delete(room))
+      this.#pending.set(room, pending)
+    }
+    return pending
+  }
+
+  /** Stores `latest` unless the cache already holds a newer message (a write noted mid-read). */
+  #keepNewer(room: string, latest: LatestMessage | null): LatestMessage | null {
+    const held = this.#cache.get(room)?.latest
+    if (held && (!latest || held.message > latest.message)) return held
+    this.#cache.set(room, { latest })
+    return latest
+  }
+}
