@@ -2,7 +2,7 @@
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   srcDir: '.',
-  modules: ['@pinia/nuxt'],
+  modules: ['@pinia/nuxt', 'nuxt-security'],
   css: ['bootstrap/dist/css/bootstrap.min.css', '~/assets/css/chat.css'],
   typescript: {
     strict: true,
@@ -26,6 +26,46 @@ export default defineNuxtConfig({
     experimental: { websocket: true },
     // dynalite (and its native LevelDB) is loaded only by the embedded development database.
     externals: { external: ['dynalite', 'level', 'classic-level', 'abstract-level'] },
+  },
+  // Security headers, and a Content-Security-Policy with a fresh nonce per server-rendered page
+  // (Nuxt's own scripts carry it; nothing else inline runs). The module's rate limiter, request
+  // size limiter, CORS handler and XSS validator stay off: the app has its own limits and origin
+  // checks (server/utils/limits.ts, server/middleware/api-guard.ts), and theirs would also apply
+  // to Socket.io's polling requests. HSTS is sent only over HTTPS (server/middleware/hsts.ts).
+  security: {
+    headers: {
+      contentSecurityPolicy: {
+        'default-src': ["'self'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+        'frame-ancestors': ["'none'"],
+        'form-action': ["'self'"],
+        'script-src': ["'self'", "'strict-dynamic'", "'nonce-{{nonce}}'"],
+        'script-src-attr': ["'none'"],
+        // Inline style attributes (layout tweaks in templates) cannot run code; no nonce here, since a
+        // nonce would make browsers ignore 'unsafe-inline'.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        // Bootstrap's icons are data: URLs; opted-in avatars come from Gravatar.
+        'img-src': ["'self'", 'data:', 'https://www.gravatar.com'],
+        'font-src': ["'self'"],
+        // Same origin covers the Socket.io websocket (ws: and wss: of this host).
+        'connect-src': ["'self'"],
+        // Deployments without a certificate serve plain HTTP: upgrading would break them.
+        'upgrade-insecure-requests': false,
+      },
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      strictTransportSecurity: false,
+    },
+    nonce: true,
+    hidePoweredBy: true,
+    rateLimiter: false,
+    requestSizeLimiter: false,
+    corsHandler: false,
+    xssValidator: false,
+    allowedMethodsRestricter: false,
+    // Keep console output in the browser bundle: errors there are how problems get reported.
+    removeLoggers: false,
   },
   vite: {
     optimizeDeps: { include: ['socket.io-client', 'bootstrap/js/dist/offcanvas', 'bootstrap/js/dist/modal'] },
