@@ -7,6 +7,8 @@ import type { TypingState } from './typing-state.ts'
 /** Per-socket state, kept small: thousands of idle sockets carry it. */
 export interface SocketData {
   user: PublicUser | null
+  /** The session the handshake's cookie belongs to (null when signed in by socket event, or not at all). */
+  session: string | null
   address: string
   /** The room this socket is looking at, if any. */
   viewing: string | null
@@ -16,8 +18,14 @@ export interface SocketData {
   sending: Promise<void>
 }
 
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+/** Between instances, through the Redis adapter. */
+export interface InterServerEvents {
+  /** Sessions ended on another instance: stop trusting them here at once. */
+  'sessions revoked': (sessionIds: string[], done: (forgotten: boolean) => void) => void
+}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
 /** What the socket handlers share: the server, presence, and the announcer built on both. */
 export interface SocketContext {
@@ -31,3 +39,5 @@ export interface SocketContext {
 export const SIGNED_IN = 'signed-in'
 /** A user's own room: all of their tabs, on every instance. */
 export const userRoom = (username: string) => `user:${username}`
+/** The sockets of one session (internal rooms start with '#', which no room id can contain). */
+export const sessionRoom = (id: string) => `#session:${id}`

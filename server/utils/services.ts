@@ -4,6 +4,7 @@ import { createLimiters, type Limiters } from './limits.ts'
 import { createMemoryPresenceStore, Presence } from './presence.ts'
 import { createRedisPresenceStore } from './presence-redis.ts'
 import { createRedis } from './redis.ts'
+import { SessionStore } from './sessions.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
 export interface RedisClients {
@@ -20,6 +21,7 @@ export interface Services {
   redis: RedisClients | null
   limits: Limiters
   presence: Presence
+  sessions: SessionStore
 }
 
 let services: Services | undefined
@@ -37,6 +39,7 @@ function createServices(): Services {
     redis,
     limits: createLimiters(redis?.commands ?? null, config.limits),
     presence: new Presence(redis ? local => createRedisPresenceStore(redis.commands, local) : createMemoryPresenceStore),
+    sessions: new SessionStore({ maxAgeSeconds: config.sessionMaxAgeSeconds }),
   }
 }
 

@@ -27,5 +27,11 @@ export const loginSchema = z.strictObject({
   password: z.string().min(1, 'Password is required').max(PASSWORD_MAX),
 })
 
+export const changePasswordSchema = z.strictObject({
+  currentPassword: z.string().min(1, 'Current password is required').max(PASSWORD_MAX),
+  newPassword: passwordSchema,
+})
+
 export type RegisterInput = z.infer<typeof registerSchema>
 export type LoginInput = z.infer<typeof loginSchema>
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>

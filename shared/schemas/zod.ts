@@ -4,6 +4,6 @@ import { z } from 'zod'
 // Content-Security-Policy violation in the browser (the pages' policy has no 'unsafe-eval'). The
 // probe runs when a schema is built, so this must happen before any schema module's body: every
 // schema file imports `z` from here. The server keeps the compiled (faster) parsers.
-if (typeof window !== 'undefined') z.config({ jitless: true })
+if ('window' in globalThis) z.config({ jitless: true })
 
 export { z }

@@ -7,6 +7,7 @@ const production = {
   USER_TABLE: 'users-t',
   MESSAGE_TABLE: 'messages-t',
   ROOM_TABLE: 'rooms-t',
+  SESSION_TABLE: 'sessions-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
 }
 
@@ -19,7 +20,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'SESSION_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
     }
   })
 
@@ -38,7 +39,7 @@ describe('configuration', () => {
       port: 3000,
       awsRegion: 'eu-west-1',
       dynamodbEndpoint: undefined,
-      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t' },
+      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t', sessions: 'sessions-t' },
       redisUrl: 'redis://cache:6379',
       trustProxy: true,
       allowedOrigins: ['https://a.example', 'https://b.example'],
