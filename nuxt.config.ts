@@ -1,6 +1,5 @@
-// Top-level pages/, components/, stores/ as the design asks: srcDir is the root.
 export default defineNuxtConfig({
-  modules: ['@pinia/nuxt', '@nuxt/eslint'],
+  modules: ['@pinia/nuxt', '@nuxt/eslint', 'nuxt-security'],
   devtools: { enabled: false },
   app: {
     head: {
@@ -14,6 +13,7 @@ export default defineNuxtConfig({
   },
   // Bootstrap compiled from Sass with only the parts the pages use (assets/css/bootstrap.scss).
   css: ['~/assets/css/bootstrap.scss', '~/assets/css/chat.css'],
+  // Top-level pages/, components/, stores/ as the design asks: srcDir is the root.
   srcDir: '.',
   compatibilityDate: '2026-11-01',
   nitro: {
@@ -42,4 +42,44 @@ export default defineNuxtConfig({
   telemetry: false,
   // ESLint's flat config is generated from this project's layout (eslint.config.mjs extends it).
   eslint: { config: { stylistic: true } },
+  // Security headers, and a Content-Security-Policy with a fresh nonce per server-rendered page
+  // (Nuxt's own scripts carry it; nothing else inline runs). The module's rate limiter, request
+  // size limiter, CORS handler and XSS validator stay off: the app has its own limits and origin
+  // checks (server/utils/limits.ts, server/middleware/api-guard.ts), and theirs would also apply
+  // to Socket.io's polling requests. HSTS is sent only over HTTPS (server/middleware/hsts.ts).
+  security: {
+    headers: {
+      contentSecurityPolicy: {
+        'default-src': ['\'self\''],
+        'base-uri': ['\'none\''],
+        'object-src': ['\'none\''],
+        'frame-ancestors': ['\'none\''],
+        'form-action': ['\'self\''],
+        'script-src': ['\'self\'', '\'strict-dynamic\'', '\'nonce-{{nonce}}\''],
+        'script-src-attr': ['\'none\''],
+        // Inline style attributes (layout tweaks in templates) cannot run code; no nonce here, since a
+        // nonce would make browsers ignore 'unsafe-inline'.
+        'style-src': ['\'self\'', '\'unsafe-inline\''],
+        // Bootstrap's icons are data: URLs; opted-in avatars come from Gravatar.
+        'img-src': ['\'self\'', 'data:', 'https://www.gravatar.com'],
+        'font-src': ['\'self\''],
+        // Same origin covers the Socket.io websocket (ws: and wss: of this host).
+        'connect-src': ['\'self\''],
+        // Deployments without a certificate serve plain HTTP: upgrading would break them.
+        'upgrade-insecure-requests': false,
+      },
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      strictTransportSecurity: false,
+    },
+    nonce: true,
+    hidePoweredBy: true,
+    rateLimiter: false,
+    requestSizeLimiter: false,
+    corsHandler: false,
+    xssValidator: false,
+    allowedMethodsRestricter: false,
+    // Keep console output in the browser bundle: errors there are how problems get reported.
+    removeLoggers: false,
+  },
 })

@@ -10,12 +10,12 @@ import { drainMessageWrites } from '../utils/messages.ts'
 import { markDraining } from '../utils/readiness.ts'
 import { clientAddress, isAllowedOrigin } from '../utils/request-info.ts'
 import { closeServices, useServices } from '../utils/services.ts'
-import { userFromRequest } from '../utils/session.ts'
+import { sessionFromRequest } from '../utils/session.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
 import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
-import { SIGNED_IN, type ChatServer, type SocketContext } from '../socket/types.ts'
+import { SIGNED_IN, sessionRoom, userRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
 const MAX_FRAME_BYTES = 16 * 1024
@@ -38,7 +38,7 @@ interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (e
  */
 export default defineNitroPlugin((nitro) => {
   const config = getServerConfig()
-  const { redis, presence, roomDirectory } = useServices()
+  const { redis, presence, roomDirectory, sessions } = useServices()
   const engine = new Engine({
     // Ping well inside the load balancer's 60 s idle timeout.
     pingInterval: 20_000,
@@ -93,16 +93,38 @@ export default defineNitroPlugin((nitro) => {
     io.to(SIGNED_IN).emit('room created', room)
   })
 
+  // Ended sessions: their sockets close everywhere, and the other instances stop trusting them
+  // (their caches would for a few seconds) before the sign-out answers, so that a replayed
+  // cookie is refused everywhere from then on. The adapter relays both through Redis.
+  nitro.hooks.hook('chat:sessions-revoked', async ({ sessionIds, allOf }) => {
+    if (sessionIds.length) io.in(sessionIds.map(sessionRoom)).disconnectSockets(true)
+    if (allOf) io.in(userRoom(allOf.username)).except(sessionRoom(allOf.except)).disconnectSockets(true)
+    if (!redis || !sessionIds.length) return
+    try {
+      await io.serverSideEmitWithAck('sessions revoked', sessionIds)
+    }
+    catch (error) {
+      // An instance that did not answer (Redis away) stops trusting them when its cache expires.
+      log.warn('session.revocation_unconfirmed', { sessions: sessionIds.length, error })
+    }
+  })
+  io.on('sessions revoked', (sessionIds, done) => {
+    sessions.forget(sessionIds)
+    done(true)
+  })
+
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
   io.use((socket, next) => {
     if (!isAllowedOrigin(socket.request, config.trustProxy, config.allowedOrigins)) return next(new Error('Origin not allowed'))
     socket.data.address = clientAddress(socket.request, config.trustProxy)
     socket.data.user = null
+    socket.data.session = null
     socket.data.viewing = null
     socket.data.sending = Promise.resolve()
-    userFromRequest(socket.request)
-      .then((user) => {
-        socket.data.user = user
+    sessionFromRequest(socket.request)
+      .then((session) => {
+        socket.data.user = session?.user ?? null
+        socket.data.session = session?.id ?? null
         next()
       })
       .catch(() => next())
@@ -111,6 +133,17 @@ export default defineNitroPlugin((nitro) => {
   io.on('connection', (socket) => {
     // The handshake request is no longer needed: dropping it saves memory per idle connection.
     ;(socket.conn as unknown as { request: IncomingMessage | null }).request = null
+    const { session, user } = socket.data
+    if (session && user) {
+      // Signing out closes the session's sockets through this room; one revoked between the
+      // handshake's check and this join would miss that, so check once more after joining.
+      socket.join(sessionRoom(session))
+      sessions.isActive(session, user.username)
+        .then((active) => {
+          if (!active) socket.disconnect(true)
+        })
+        .catch(() => {})
+    }
     handleConnection(ctx, socket)
   })
 

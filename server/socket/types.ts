@@ -9,6 +9,8 @@ export interface SocketData {
   user: PublicUser | null
   /** A sign-in event is being handled (see handlers/accounts.ts). */
   signingIn?: boolean
+  /** The session the handshake's cookie belongs to (null when signed in by socket event, or not at all). */
+  session: string | null
   address: string
   /** The room this socket is looking at, if any. */
   viewing: string | null
@@ -24,6 +26,8 @@ export interface InterServerEvents {
   'rooms changed': () => void
   /** The sender dropped relays while Redis was away: clients here may have missed messages. */
   'relays lost': () => void
+  /** Sessions ended on another instance: stop trusting them here at once. */
+  'sessions revoked': (sessionIds: string[], done: (forgotten: boolean) => void) => void
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
@@ -42,3 +46,5 @@ export interface SocketContext {
 export const SIGNED_IN = '#signed-in'
 /** A user's own room: all of their tabs, on every instance. */
 export const userRoom = (username: string) => `#user:${username}`
+/** The sockets of one session. */
+export const sessionRoom = (id: string) => `#session:${id}`

@@ -8,6 +8,7 @@ import { createMemoryPresenceStore, Presence } from './presence.ts'
 import { createRedisPresenceStore } from './presence-redis.ts'
 import { createRedis } from './redis.ts'
 import { DirectoryCache } from './room-directory.ts'
+import { SessionStore } from './sessions.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
 export interface RedisClients {
@@ -29,6 +30,7 @@ export interface Services {
   latestMessages: LatestMessages
   /** Pages of the room directory, kept by this instance until a room is created anywhere. */
   roomDirectory: DirectoryCache
+  sessions: SessionStore
 }
 
 let services: Services | undefined
@@ -49,6 +51,7 @@ function createServices(): Services {
     clientIds: new ClientIds(redis?.commands ?? null),
     latestMessages: new LatestMessages({ read: latestMessage }),
     roomDirectory: new DirectoryCache(),
+    sessions: new SessionStore({ maxAgeSeconds: config.sessionMaxAgeSeconds }),
   }
 }
 

@@ -5,7 +5,10 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  * The embedded database creates tables from it, and the test suite checks
  * infra/resources.yml against it, so the two cannot drift apart.
  */
-export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory'
+export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions'
+
+/** The Sessions index listing one user's sessions (to end all the others). */
+export const SESSIONS_BY_USERNAME = 'by-username'
 
 export type TableDefinition = Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
 
@@ -40,6 +43,20 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
       { AttributeName: 'id', KeyType: 'RANGE' },
     ],
   },
+  // Rows expire through DynamoDB's TTL on `expiresAt` (infra/resources.yml); the app also ignores
+  // expired rows, since TTL deletes late (and dynalite, the local database, has no TTL).
+  sessions: {
+    AttributeDefinitions: [
+      { AttributeName: 'id', AttributeType: 'S' },
+      { AttributeName: 'username', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [{
+      IndexName: SESSIONS_BY_USERNAME,
+      KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    }],
+  },
 }
 
 /** The environment variable that names each table (read by the app, set by infra/chat-service.yml). */
@@ -48,4 +65,5 @@ export const TABLE_ENV_VARS: Record<TableKind, string> = {
   messages: 'MESSAGE_TABLE',
   rooms: 'ROOM_TABLE',
   roomDirectory: 'ROOM_DIRECTORY_TABLE',
+  sessions: 'SESSION_TABLE',
 }

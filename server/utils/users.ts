@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { PublicUser } from '#shared/types/chat'
 import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { avatarUrl } from './avatars.ts'
@@ -62,6 +62,18 @@ export async function verifyCredentials(input: LoginInput): Promise<PublicUser |
     return null
   }
   return await verifyPassword(user.passwordHash, input.password) ? toPublic(user) : null
+}
+
+/** Replaces an account's password (the caller has checked the current one). */
+export async function setPassword(username: string, password: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: 'SET passwordHash = :hash',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeValues: { ':hash': await hashPassword(password) },
+  }))
 }
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { ROOM_ID_MAX, ROOM_NAME_MAX, ROOM_TOPIC_MAX } from './limits.ts'
 
 /** Lower-case letters, digits and inner dashes: `-`, `--` or `-x` are not ids. */

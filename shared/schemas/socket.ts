@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from './zod.ts'
 import { loginSchema, registerSchema } from './auth.ts'
 import { clientIdSchema, MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
 import { ROOM_ID_MAX } from './limits.ts'

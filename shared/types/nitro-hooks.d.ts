@@ -4,6 +4,12 @@ import type { RoomSummary } from './chat'
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
     'chat:room-created': (room: RoomSummary) => void
+    /**
+     * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
+     * close on every instance. With `allOf`, every socket of that user except those of the
+     * session `except` closes too (sockets signed in by socket event have no session).
+     */
+    'chat:sessions-revoked': (revoked: { sessionIds: string[], allOf?: { username: string, except: string } }) => void
   }
 }
 export {}

@@ -1,7 +1,8 @@
-import { defineEventHandler } from 'h3'
+import { defineApiHandler } from '../../utils/api-handler.ts'
 import { endSession } from '../../utils/session.ts'
 
-export default defineEventHandler(async (event) => {
+/** Ends this session on every instance (its sockets close too) and clears the cookie. */
+export default defineApiHandler(async (event) => {
   await endSession(event)
   return { ok: true }
 })
