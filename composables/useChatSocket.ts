@@ -5,7 +5,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/s
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /** How long an acknowledgement may take before the call counts as failed. */
-export const ACK_TIMEOUT_MS = 10_000
+const ACK_TIMEOUT_MS = 10_000
 
 /** The page's one connection; only ever created in the browser, so no state is shared between SSR requests. */
 let shared: ChatSocket | null = null

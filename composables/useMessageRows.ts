@@ -2,12 +2,12 @@ import type { MaybeRefOrGetter } from 'vue'
 import type { ChatMessage } from '#shared/types/chat'
 
 /** Consecutive messages of one person within this long form one group. */
-export const GROUP_GAP_MS = 5 * 60_000
+const GROUP_GAP_MS = 5 * 60_000
 
-export type LineStatus = 'sending' | 'failed' | 'stored'
+type LineStatus = 'sending' | 'failed' | 'stored'
 
 /** A message not stored yet, as the list needs it (the store's pending messages fit). */
-export interface UnsentLine {
+interface UnsentLine {
   id: string
   text: string
   time: number
@@ -15,7 +15,7 @@ export interface UnsentLine {
   error: string | null
 }
 
-export interface Line { id: string, text: string, time: number, status: LineStatus, error: string | null }
+interface Line { id: string, text: string, time: number, status: LineStatus, error: string | null }
 
 /**
  * One row per message, keyed by message id, so prepending older pages never re-creates rows

@@ -2,9 +2,9 @@ import type { Ref } from 'vue'
 import { useEventListener, useResizeObserver } from '@vueuse/core'
 
 /** Closer than this to the bottom counts as "at the bottom" (new content keeps it pinned). */
-export const BOTTOM_PX = 64
+const BOTTOM_PX = 64
 /** Closer than this to the top, `onNearTop` is called (to load older messages). */
-export const NEAR_TOP_PX = 400
+const NEAR_TOP_PX = 400
 
 export interface StickToBottomOptions {
   onNearTop?: () => void

@@ -1,5 +1,5 @@
 /** The browser stores its time zone here once, so that server-rendered pages show the reader's times. */
-export const TIME_ZONE_COOKIE = 'time-zone'
+const TIME_ZONE_COOKIE = 'time-zone'
 
 /** Where and how times are shown. The same on the server and while hydrating, so nothing flips. */
 export interface TimeSettings {

@@ -3,8 +3,9 @@
 # browser tests against it. Needs redis-server and chromium (see .ci/run for the install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== lint"
+echo "== lint and unused code"
 npx eslint .
+npx knip --no-progress
 echo "== type check"
 npx nuxt typecheck
 npx tsc -p test/tsconfig.json

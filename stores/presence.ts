@@ -9,7 +9,7 @@ export const TYPING_REFRESH_MS = 2000
 /** After the last keystroke, "stop typing" follows this much later. */
 export const TYPING_IDLE_MS = 3000
 /** How often stale typing entries are swept. */
-export const TYPING_SWEEP_MS = 1000
+const TYPING_SWEEP_MS = 1000
 
 export interface TypingPerson {
   username: string

@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { NODE, ROOT, freePort, startApp, startDatabase, waitUntil, type AppOptions, type Running } from '../../test/support/processes.ts'
 
-export { NODE, ROOT, freePort, waitUntil }
+export { NODE, ROOT, freePort }
 
 export const RESULTS_DIR = `${ROOT}bench/results`
 export const BENCH_ENV = {
@@ -51,7 +51,7 @@ export function onCleanup(fn: () => Promise<unknown> | unknown): void {
 }
 
 let cleaning: Promise<void> | undefined
-export function cleanup(): Promise<void> {
+function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const fn of cleanups.reverse()) {
       await Promise.race([Promise.resolve().then(fn).catch(() => {}), sleep(5000)])
@@ -282,7 +282,7 @@ export function slope(xs: number[], ys: number[]): number {
 
 // ---------------------------------------------------------------- results
 
-export function machine() {
+function machine() {
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',

@@ -10,7 +10,7 @@ export interface Sparse { hist: [number, number][], count: number, max: number, 
 
 export interface LatencySummary { count: number, p50: number, p95: number, p99: number, max: number, mean: number }
 
-export function mergeHistograms(parts: Sparse[]): Map<number, number> {
+function mergeHistograms(parts: Sparse[]): Map<number, number> {
   const merged = new Map<number, number>()
   for (const part of parts) for (const [i, c] of part.hist) merged.set(i, (merged.get(i) ?? 0) + c)
   return merged

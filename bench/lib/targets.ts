@@ -62,4 +62,3 @@ export async function startTarget(kind: TargetKind, options: { profileDir?: stri
   }
 }
 
-export { ROOT }

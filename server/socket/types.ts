@@ -5,7 +5,7 @@ import type { Presence } from '../utils/presence.ts'
 import type { TypingState } from './typing-state.ts'
 
 /** Per-socket state, kept small: thousands of idle sockets carry it. */
-export interface SocketData {
+interface SocketData {
   user: PublicUser | null
   /** A sign-in event is being handled (see handlers/accounts.ts). */
   signingIn?: boolean
@@ -21,7 +21,7 @@ export interface SocketData {
 }
 
 /** Events between instances (Socket.io's serverSideEmit, through the Redis adapter). */
-export interface InterServerEvents {
+interface InterServerEvents {
   /** A room was created: drop cached directory pages. */
   'rooms changed': () => void
   /** The sender dropped relays while Redis was away: clients here may have missed messages. */

@@ -1,7 +1,7 @@
 /** A typing indicator ends by itself this long after the last 'typing'. */
-export const TYPING_TTL_MS = 3_000
+const TYPING_TTL_MS = 3_000
 /** Refreshes are relayed at most this often, so viewers can expire indicators on their side too. */
-export const RELAY_EVERY_MS = 2_000
+const RELAY_EVERY_MS = 2_000
 
 /**
  * One socket's typing indicators, by room. `start` says whether this key press should be relayed

@@ -11,7 +11,7 @@ const STATUS_TEXT: Record<number, string> = {
 }
 
 /** The one place domain errors become HTTP responses: a UserError keeps its status and words. */
-export function toHttpError(event: H3Event, error: unknown): unknown {
+function toHttpError(event: H3Event, error: unknown): unknown {
   if (!(error instanceof UserError)) return error
   if (error.retryAfter) setHeader(event, 'Retry-After', error.retryAfter)
   return createError({ statusCode: error.status, statusMessage: STATUS_TEXT[error.status] ?? 'Error', message: error.message })

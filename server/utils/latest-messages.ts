@@ -9,7 +9,7 @@ export interface LatestMessage {
   preview: string
 }
 
-export function latestOf(message: ChatMessage): LatestMessage {
+function latestOf(message: ChatMessage): LatestMessage {
   return { message: message.message, time: message.time, preview: messagePreview(message) }
 }
 

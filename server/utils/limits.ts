@@ -21,7 +21,7 @@ export interface Limiters {
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
-export interface RefundableLimit {
+interface RefundableLimit {
   take: (key: string) => Promise<void>
   refund: (key: string) => Promise<void>
 }

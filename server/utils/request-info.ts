@@ -50,7 +50,7 @@ export function isSecureRequest(req: IncomingMessage, trustProxy: Trust): boolea
 }
 
 /** The origin the browser used to reach us, e.g. `https://chat.example.com`. */
-export function requestOrigin(req: IncomingMessage, trustProxy: Trust): string {
+function requestOrigin(req: IncomingMessage, trustProxy: Trust): string {
   const host = firstHeader(req, 'host') || 'localhost'
   return `${isSecureRequest(req, trustProxy) ? 'https' : 'http'}://${host}`
 }

@@ -11,7 +11,7 @@ import { useServices } from './services.ts'
  * Rooms one sidebar shows at most. With every read cached per instance, this bounds what one
  * listing touches: presence counts, and unread counts only where something new was said.
  */
-export const SIDEBAR_ROOMS = 100
+const SIDEBAR_ROOMS = 100
 
 /** One collator for every listing: String#localeCompare builds one per call (7× slower measured). */
 const byName = new Intl.Collator('en').compare

@@ -17,7 +17,7 @@ export class RoomExistsError extends ConflictError {
   }
 }
 
-export class InvalidRoomNameError extends UserError {
+class InvalidRoomNameError extends UserError {
   constructor() {
     super('Room name must contain at least one letter or digit')
   }

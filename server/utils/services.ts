@@ -11,7 +11,7 @@ import { DirectoryCache } from './room-directory.ts'
 import { SessionStore } from './sessions.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
-export interface RedisClients {
+interface RedisClients {
   commands: Redis
   publish: Redis
   subscribe: Redis

@@ -62,7 +62,7 @@ async function readSession(event: H3Event): Promise<CurrentSession | null> {
   return await useServices().sessions.isActive(unsealed.id, user.username) ? { id: unsealed.id, user } : null
 }
 
-export function getCurrentSession(event: H3Event): Promise<CurrentSession | null> {
+function getCurrentSession(event: H3Event): Promise<CurrentSession | null> {
   let session = perRequest.get(event)
   if (!session) {
     session = readSession(event)

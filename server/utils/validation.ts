@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 
 /** A payload that failed its schema: the message names the first problem, `issues` lists them all. */
-export class InvalidPayloadError extends Error {
+class InvalidPayloadError extends Error {
   readonly issues: { path: string, message: string }[]
 
   constructor(error: z.ZodError) {

@@ -2,7 +2,7 @@ import { z } from './zod.ts'
 import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './limits.ts'
 
 /** Usernames are case-insensitive: accepted in any case, stored lower case. */
-export const usernameSchema = z.string()
+const usernameSchema = z.string()
   .trim()
   .toLowerCase()
   .min(USERNAME_MIN, `Username must be at least ${USERNAME_MIN} characters`)
@@ -10,7 +10,7 @@ export const usernameSchema = z.string()
   .regex(/^[a-z0-9_-]+$/, 'Username may contain only letters, digits, _ and -')
 
 /** Passwords are kept exactly as typed (never trimmed or lower-cased). */
-export const passwordSchema = z.string()
+const passwordSchema = z.string()
   .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
   .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
 

@@ -5,7 +5,7 @@ import { roomIdSchema } from './rooms.ts'
 /** A message id is `<13-digit ms timestamp>:<random hex>`; it doubles as the history cursor. */
 export const MESSAGE_ID_PATTERN = /^\d{13}:[0-9a-f]{8,32}$/
 
-export const messageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id')
+const messageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id')
 
 export const messageTextSchema = z.string()
   .trim()
@@ -18,7 +18,6 @@ export const messageQuerySchema = z.strictObject({
   limit: z.coerce.number().int('Limit must be a whole number').min(1, 'Limit must be at least 1').max(PAGE_SIZE_MAX, `Limit must be at most ${PAGE_SIZE_MAX}`).default(PAGE_SIZE_DEFAULT),
 }).refine(q => !(q.before && q.after), { message: 'Use either before or after, not both' })
 
-export type MessageQuery = z.infer<typeof messageQuerySchema>
 
 export const newMessageSchema = z.strictObject({
   room: roomIdSchema,

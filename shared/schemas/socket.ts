@@ -12,7 +12,7 @@ import { ROOM_ID_PATTERN } from './rooms.ts'
 const parameter = (name: string) => z.string({ error: `Must pass a parameter \`${name}\` which is a string` })
 
 /** A room id in a payload: a string, and a well-formed id (whether it exists is checked later). */
-export const socketRoomSchema = parameter('room').check((ctx) => {
+const socketRoomSchema = parameter('room').check((ctx) => {
   if (ctx.value.length > ROOM_ID_MAX || !ROOM_ID_PATTERN.test(ctx.value)) {
     ctx.issues.push({ code: 'custom', input: ctx.value, message: `Room ids are 1–${ROOM_ID_MAX} lower-case letters, digits or -, not "${ctx.value.slice(0, 60)}"` })
   }

@@ -39,7 +39,7 @@ export interface DirectoryPage {
   next: string | null
 }
 
-export interface MessageContent {
+interface MessageContent {
   text: string
 }
 

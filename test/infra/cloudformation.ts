@@ -83,7 +83,7 @@ export function intrinsic(value: unknown): [string, Json] | undefined {
 }
 
 /** Every node under `value`, with its path, depth first. */
-export function* walk(value: Json | undefined, path = ''): Generator<[Json, string]> {
+function* walk(value: Json | undefined, path = ''): Generator<[Json, string]> {
   if (value === undefined) return
   yield [value, path]
   if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* walk(item, `${path}[${i}]`)
@@ -91,7 +91,7 @@ export function* walk(value: Json | undefined, path = ''): Generator<[Json, stri
 }
 
 /** Names referenced by a Sub string: `${Name}` and `${Resource.Attribute}`, without `${!Literal}`. */
-export function subVariables(text: string): string[] {
+function subVariables(text: string): string[] {
   return [...text.matchAll(/\$\{([^!}][^}]*)\}/g)].map(m => m[1]!.trim())
 }
 
@@ -335,7 +335,7 @@ export function exportsOf(template: Template, context: StackContext): Map<string
 }
 
 /** Every ImportValue in a template, with the name it evaluates to in this context. */
-export function importsOf(template: Template, context: StackContext): { name: string, path: string, condition?: string }[] {
+function importsOf(template: Template, context: StackContext): { name: string, path: string, condition?: string }[] {
   const result: { name: string, path: string, condition?: string }[] = []
   for (const [node, path] of walk(template.Resources as unknown as Json, 'Resources')) {
     const fn = intrinsic(node)
@@ -398,7 +398,7 @@ export function loadSpec(): SpecDatabase {
   return spec
 }
 
-export function specResource(db: SpecDatabase, type: string): SpecResource | undefined {
+function specResource(db: SpecDatabase, type: string): SpecResource | undefined {
   return db.lookup('resource', 'cloudFormationType', 'equals', type)[0]
 }
 

@@ -6,7 +6,7 @@ import { evaluate, intrinsic, loadTemplate, parameterDefaults, type Json, type J
 
 export const TEMPLATE_FILES = ['infra/cluster.yml', 'infra/resources.yml', 'infra/chat-service.yml', 'infra/pipeline.yml']
 
-export const PIPELINE_CONTEXT: StackContext = {
+const PIPELINE_CONTEXT: StackContext = {
   stackName: 'fargate-chat-pipeline',
   region: 'us-east-1',
   accountId: '123456789012',
@@ -39,7 +39,7 @@ export function pipelineActions(pipeline: Template): PipelineAction[] {
   })))
 }
 
-export function pipelineContext(pipeline: Template): StackContext {
+function pipelineContext(pipeline: Template): StackContext {
   return {
     ...PIPELINE_CONTEXT,
     parameters: {
@@ -62,7 +62,7 @@ function pipelineResourceRef(pipeline: Template, context: StackContext): (name: 
 }
 
 /** A CloudFormation deploy action's ParameterOverrides, evaluated and parsed (Fn::GetParam kept as is). */
-export function parameterOverrides(action: PipelineAction, context: StackContext, resolveRef?: (name: string) => string): Record<string, Json> {
+function parameterOverrides(action: PipelineAction, context: StackContext, resolveRef?: (name: string) => string): Record<string, Json> {
   const raw = action.configuration.ParameterOverrides
   if (raw === undefined) return {}
   return JSON.parse(evaluate(raw, context, resolveRef)) as Record<string, Json>

@@ -4,7 +4,7 @@ import type { ChatMessage, PublicUser, Room, RoomSummary } from '#shared/types/c
  * The fields the app's JSON routes answer with. A test reads the ones it expects of a response;
  * one that is absent reads as undefined at run time and fails that test's assertion.
  */
-export interface ApiBody {
+interface ApiBody {
   message: string
   statusMessage: string
   data: { issues: { path: string, message: string }[] }

@@ -49,7 +49,7 @@ export async function startDatabase(): Promise<Running & { endpoint: string }> {
   return { ...running, endpoint: JSON.parse(line.toString().split('\n')[0]!).endpoint as string }
 }
 
-export const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions' }
+const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions' }
 
 export interface AppOptions {
   dynamodbEndpoint: string
@@ -61,7 +61,7 @@ export interface AppOptions {
   sessionPassword?: string
 }
 
-export const SESSION_PASSWORD = randomBytes(32).toString('hex')
+const SESSION_PASSWORD = randomBytes(32).toString('hex')
 
 /** The environment the container gives the server, pointed at local dynalite (and Redis). */
 export function productionEnv(options: { port: number, dynamodbEndpoint: string, redisUrl?: string, sessionPassword?: string, env?: Record<string, string> }): NodeJS.ProcessEnv {

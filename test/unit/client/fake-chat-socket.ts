@@ -21,7 +21,7 @@ export function createFakeChatSocket() {
   }
 }
 
-export type FakeChatSocket = ReturnType<typeof createFakeChatSocket>
+type FakeChatSocket = ReturnType<typeof createFakeChatSocket>
 
 let counter = 0
 /** A stored message with an id that sorts after every earlier one made here. */
