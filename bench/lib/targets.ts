@@ -1,7 +1,7 @@
 // The systems under test: the bare Socket.io reference, the app (one instance), and two app
 // instances sharing one redis-server. Each comes with its own fresh in-memory dynalite process.
 import { mkdirSync } from 'node:fs'
-import { ROOT, app, bareServer, buildHasSocketServer, database, log, redis, requireBuild, type Service } from './common.ts'
+import { app, bareServer, buildHasSocketServer, database, log, redis, requireBuild, type Service } from './common.ts'
 
 export type TargetKind = 'bare' | 'app' | 'app2'
 export const TARGET_LABELS: Record<TargetKind, string> = {
@@ -61,4 +61,3 @@ export async function startTarget(kind: TargetKind, options: { profileDir?: stri
     },
   }
 }
-

@@ -18,7 +18,6 @@ export const messageQuerySchema = z.strictObject({
   limit: z.coerce.number().int('Limit must be a whole number').min(1, 'Limit must be at least 1').max(PAGE_SIZE_MAX, `Limit must be at most ${PAGE_SIZE_MAX}`).default(PAGE_SIZE_DEFAULT),
 }).refine(q => !(q.before && q.after), { message: 'Use either before or after, not both' })
 
-
 export const newMessageSchema = z.strictObject({
   room: roomIdSchema,
   message: messageTextSchema,

@@ -21,8 +21,6 @@ export function createFakeChatSocket() {
   }
 }
 
-type FakeChatSocket = ReturnType<typeof createFakeChatSocket>
-
 let counter = 0
 /** A stored message with an id that sorts after every earlier one made here. */
 export function message(room: string, username: string, text: string, time = 1_700_000_000_000 + ++counter * 1000): ChatMessage {
