@@ -86,6 +86,14 @@ export default defineNitroPlugin((nitro) => {
     io.on('rooms changed', () => roomDirectory.invalidate())
   }
 
+  // People of a dead instance drop out of presence by expiry: tell those who see them.
+  presence.on('expired', (room) => {
+    const told = room
+      ? presence.viewers(room).then(members => io.to(room).emit('room members', { room, members }))
+      : presence.numUsers().then(numUsers => io.emit('presence', { numUsers }))
+    told.catch((error: unknown) => log.warn('presence.expiry_failed', { room, error }))
+  })
+
   const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence) }
   nitro.hooks.hook('chat:room-created', (room) => {
     // Peers drop their cached directory before their clients hear of the room (same connection, in order).

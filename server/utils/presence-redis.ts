@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { RoomMember } from '#shared/types/chat'
-import type { LocalMembers, PresenceStore } from './presence.ts'
+import type { ExpiredListener, LocalMembers, PresenceStore } from './presence.ts'
 import { runScript, whileConnected } from './redis.ts'
 
 /**
@@ -38,7 +38,7 @@ function decode(raw: string): RoomMember {
   return { username: raw.slice(0, tab), avatar: raw.slice(tab + 1) }
 }
 
-export function createRedisPresenceStore(redis: Redis, localMembers: LocalMembers): PresenceStore {
+export function createRedisPresenceStore(redis: Redis, localMembers: LocalMembers, expired: ExpiredListener): PresenceStore {
   const instance = randomBytes(6).toString('hex')
   const key = (set: string) => `${PREFIX}:${set}`
   const own = (set: string) => `${PREFIX}:${set}:i:${instance}`
@@ -52,10 +52,14 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
       const members = users.map(encode)
       if (!members.length) continue
       pipeline.zadd(key(set), 'GT', ...members.flatMap(m => [expiry, m]))
-      pipeline.zremrangebyscore(key(set), '-inf', now)
       pipeline.sadd(own(set), ...members).pexpire(own(set), TTL_MS)
     }
     await pipeline.exec()
+    // The sets this instance has people in are the ones whose viewers (or the online count) it
+    // serves. ZREMRANGEBYSCORE is atomic, so exactly one instance sees them go, and tells.
+    const sets = [...localMembers().keys()]
+    const removed = await Promise.all(sets.map(set => redis.zremrangebyscore(key(set), '-inf', now)))
+    sets.forEach((set, i) => removed[i]! > 0 && expired(set))
   }
 
   const timer = setInterval(() => { heartbeat().catch(() => { /* Redis down: retried next beat */ }) }, HEARTBEAT_MS)

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import type { RoomMember } from '#shared/types/chat'
 
 /**
@@ -17,10 +18,13 @@ export interface PresenceStore {
 
 /** Every set this instance holds members in, for a shared store's heartbeat. */
 export type LocalMembers = () => Map<string, RoomMember[]>
-export type PresenceStoreFactory = (localMembers: LocalMembers) => PresenceStore
+/** Members of a set expired (their instance stopped refreshing them: it died). */
+export type ExpiredListener = (set: string) => void
+export type PresenceStoreFactory = (localMembers: LocalMembers, expired: ExpiredListener) => PresenceStore
 
 const ONLINE = 'online'
-const roomSet = (room: string) => `room:${room}`
+const ROOM_PREFIX = 'room:'
+const roomSet = (room: string) => `${ROOM_PREFIX}${room}`
 
 export const createMemoryPresenceStore: PresenceStoreFactory = () => {
   const sets = new Map<string, Map<string, RoomMember>>()
@@ -48,14 +52,23 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
   }
 }
 
-export class Presence {
+/**
+ * 'expired': people dropped out without leaving (an instance died): `room` is the room whose
+ * viewers changed, or null for the online count. Emitted on one instance only.
+ */
+interface PresenceEvents { expired: [room: string | null] }
+
+export class Presence extends EventEmitter<PresenceEvents> {
   readonly #store: PresenceStore
   /** set → username → this instance's sockets in it */
   readonly #local = new Map<string, Map<string, { avatar: string, tabs: number }>>()
 
   constructor(createStore: PresenceStoreFactory) {
-    this.#store = createStore(() => new Map([...this.#local].map(([set, users]) =>
-      [set, [...users].map(([username, { avatar }]) => ({ username, avatar }))])))
+    super()
+    this.#store = createStore(
+      () => new Map([...this.#local].map(([set, users]) => [set, [...users].map(([username, { avatar }]) => ({ username, avatar }))])),
+      set => this.emit('expired', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
+    )
   }
 
   async #enter(set: string, member: RoomMember): Promise<boolean> {

@@ -47,7 +47,7 @@ function createServices(): Services {
   return {
     redis,
     limits: createLimiters(redis?.commands ?? null, config.limits),
-    presence: new Presence(redis ? local => createRedisPresenceStore(redis.commands, local) : createMemoryPresenceStore),
+    presence: new Presence(redis ? (local, expired) => createRedisPresenceStore(redis.commands, local, expired) : createMemoryPresenceStore),
     clientIds: new ClientIds(redis?.commands ?? null),
     latestMessages: new LatestMessages({ read: latestMessage }),
     roomDirectory: new DirectoryCache(),

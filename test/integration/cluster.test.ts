@@ -122,6 +122,31 @@ describe('two instances sharing Redis', () => {
     expect(viewA.members.map(m => m.username)).toContain(alice.username)
   })
 
+  it('tell the others when a killed instance\'s people drop out of presence, without a reload (#12.9)', async () => {
+    const doomed = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env })
+    try {
+      const watcher = await signedInGuest(a.url)
+      const ghost = await signedInGuest(doomed.url)
+      await call(watcher.socket, 'join room', 'ecs')
+      const joined = waitFor<{ members: { username: string }[] }>(watcher.socket, 'room members')
+      await call(ghost.socket, 'join room', 'ecs')
+      expect((await joined).members.map(m => m.username)).toContain(ghost.username)
+      const withGhost = await numUsers(a.url)
+
+      const members = collect<{ room: string, members: { username: string }[] }>(watcher.socket, 'room members')
+      const counts = collect<{ numUsers: number }>(watcher.socket, 'presence')
+      await doomed.stop('SIGKILL')
+      // Presence entries live 15 s without their instance's heartbeat; the update comes by itself.
+      await vi.waitFor(() => {
+        expect(members.at(-1)).toEqual({ room: 'ecs', members: [expect.objectContaining({ username: watcher.username })] })
+        expect(counts.at(-1)).toEqual({ numUsers: withGhost - 1 })
+      }, { timeout: 30_000, interval: 200 })
+    }
+    finally {
+      await doomed.stop('SIGKILL')
+    }
+  }, 60_000)
+
   it('share the sending limit across instances', async () => {
     const limited = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { MESSAGE_BURST: '4', MESSAGES_PER_SECOND: '1' } })
     const limitedTwin = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { MESSAGE_BURST: '4', MESSAGES_PER_SECOND: '1' } })
