@@ -5,6 +5,7 @@ import { getServerConfig } from '../utils/config.ts'
 import { getDatabase } from '../utils/database.ts'
 import { log } from '../utils/logger.ts'
 import { holdReadinessUntil } from '../utils/readiness.ts'
+import { useServices } from '../utils/services.ts'
 import { SESSION_COOKIE } from '../utils/session.ts'
 
 // Without this the first request after a start loads and compiles the renderer, the Vue app and the
@@ -14,10 +15,10 @@ import { SESSION_COOKIE } from '../utils/session.ts'
 /** Not a valid username (it has a space), so no account's data is read; read-only pages only. */
 const WARM_UP_USER: PublicUser = { username: 'warm up', avatar: '/favicon.svg', guest: false }
 
-/** A session cookie for WARM_UP_USER, sealed as h3's sessions are. */
-async function warmUpCookie(): Promise<string> {
+/** A session cookie for WARM_UP_USER's session `id`, sealed as h3's sessions are. */
+async function warmUpCookie(id: string): Promise<string> {
   const config = getServerConfig()
-  const session = { id: 'warm-up', createdAt: Date.now(), data: { user: WARM_UP_USER } }
+  const session = { id, createdAt: Date.now(), data: { user: WARM_UP_USER } }
   const event = { context: { sessions: { [SESSION_COOKIE]: session } } } as unknown as H3Event
   const sealed = await sealSession(event, { name: SESSION_COOKIE, password: config.sessionPassword, maxAge: 60 })
   return `${SESSION_COOKIE}=${sealed}`
@@ -37,9 +38,16 @@ export default defineNitroPlugin((nitro) => {
     try {
       await getDatabase()
       const room = `/rooms/${config.defaultRooms[0] ?? 'general'}`
-      const cookie = await warmUpCookie()
       const pages: Record<string, number> = { '/login': await render('/login') }
-      pages[room] = await render(room, cookie)
+      // A real session (pages check the Sessions table), ended as soon as the page is rendered.
+      const { sessions } = useServices()
+      const id = await sessions.create(WARM_UP_USER.username)
+      try {
+        pages[room] = await render(room, await warmUpCookie(id))
+      }
+      finally {
+        await sessions.revoke(id)
+      }
       log.info('warm-up.done', { ms: Math.round(performance.now() - started), pages })
     }
     catch (error) {
