@@ -3,13 +3,13 @@
 // beyond "signed in". `node bench/bare-server.ts --port 0` prints {"url": …} on stdout when listening.
 //   'anonymous user' (ack)            → ack(null, {username, avatar}); joins the default rooms
 //   'join room' (room, ack)           → joins, ack(null, {members: []})
-//   'new message' ({room, message}, ack) → ack(null, ChatMessage), socket.to(room).emit('new message', …)
+//   'new message' ({room, message}, ack) → ack(null, message), socket.to(room).emit('new message', …)
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
 import { Server } from 'socket.io'
-import type { ChatMessage } from '../shared/types/chat.ts'
+import type { WireMessage } from '../shared/types/socket.ts'
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } })
 const DEFAULT_ROOMS = ['general', 'fargate', 'lambda', 'ecs']
@@ -44,7 +44,7 @@ io.on('connection', (socket) => {
     if (typeof payload?.room !== 'string' || typeof payload.message !== 'string') return ack('Invalid message')
     const time = Math.max(Date.now(), lastTime + 1)
     lastTime = time
-    const message: ChatMessage = {
+    const message: WireMessage = {
       room: payload.room,
       message: `${String(time).padStart(13, '0')}:${randomBytes(8).toString('hex')}`,
       username: user.username,

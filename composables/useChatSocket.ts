@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client'
-import type { ChatMessage, RoomMember } from '#shared/types/chat'
-import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
+import type { RoomMember } from '#shared/types/chat'
+import type { ClientToServerEvents, ServerToClientEvents, WireMessage } from '#shared/types/socket'
+import { fromWire } from '#shared/utils/wire'
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -74,8 +75,8 @@ export function useChatSocket() {
       const socket = chatSocket()
       if (socket && (socket.connected || socket.active)) socket.disconnect()
     },
-    sendMessage: (room: string, message: string, clientId: string) =>
-      ask<ChatMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message, clientId }, done)),
+    sendMessage: async (room: string, message: string, clientId: string) =>
+      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message, clientId }, done))),
     joinRoom: (room: string) =>
       ask<{ members: RoomMember[] }>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
     leaveRoom: (room: string) => tell(socket => socket.emit('leave room', room)),

@@ -53,7 +53,7 @@ export function buildRows({ stored, pending, me, timeZone, now }: RowInput): Row
     rows.push({ kind: 'message', key: line.id, username, avatar, mine: username === me?.username, first, line })
   }
 
-  for (const m of stored) push(m.username, m.avatar, { id: m.message, text: m.content.text, time: m.time, status: 'stored', error: null })
+  for (const m of stored) push(m.username, m.avatar, { id: m.id, text: m.content.text, time: m.time, status: 'stored', error: null })
   for (const p of pending) push(me?.username ?? '', me?.avatar ?? '', { id: p.id, text: p.text, time: p.time, status: p.status, error: p.error })
   return rows
 }

@@ -1,3 +1,5 @@
+import { fromWire } from '#shared/utils/wire'
+
 /**
  * Dispatches the socket's events to the stores' actions, and nothing else: the stores decide what
  * an event means. Delivery is at-most-once, so every (re)connect re-joins the room on screen and
@@ -26,9 +28,9 @@ export default defineNuxtPlugin({
     socket.on('connect_error', () => connection.closed())
     socket.io.on('reconnect_attempt', () => connection.reconnecting())
 
-    socket.on('new message', (message) => {
-      presence.typingStopped(message)
-      messages.receive(message)
+    socket.on('new message', (wire) => {
+      presence.typingStopped(wire)
+      messages.receive(fromWire(wire))
     })
     socket.on('typing', event => presence.typingStarted(event))
     socket.on('stop typing', event => presence.typingStopped(event))

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { io, type Socket } from 'socket.io-client'
-import type { ChatMessage, MessagePage } from '../shared/types/chat.ts'
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/types/socket.ts'
+import type { MessagePage } from '../shared/types/chat.ts'
+import type { WireMessage, ClientToServerEvents, ServerToClientEvents } from '../shared/types/socket.ts'
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -91,14 +91,14 @@ async function connect(cookie: string): Promise<ChatSocket> {
   return socket
 }
 
-async function roundTrip(sender: ChatSocket, reader: ChatSocket): Promise<ChatMessage> {
+async function roundTrip(sender: ChatSocket, reader: ChatSocket): Promise<WireMessage> {
   const text = `smoke test ${randomBytes(6).toString('hex')}`
-  const relayed = new Promise<ChatMessage>((resolve) => {
+  const relayed = new Promise<WireMessage>((resolve) => {
     reader.on('new message', (message) => {
       if (message.content.text === text) resolve(message)
     })
   })
-  const sent = await new Promise<ChatMessage>((resolve, reject) => {
+  const sent = await new Promise<WireMessage>((resolve, reject) => {
     sender.emit('new message', { room, message: text }, (err, message) => err || !message ? reject(new StepError(`sending was refused: ${err}`)) : resolve(message))
   })
   const received = await relayed
@@ -106,11 +106,11 @@ async function roundTrip(sender: ChatSocket, reader: ChatSocket): Promise<ChatMe
   return sent
 }
 
-async function history(cookie: string, sent: ChatMessage): Promise<void> {
+async function history(cookie: string, sent: WireMessage): Promise<void> {
   const response = await request(`/api/rooms/${encodeURIComponent(room)}/messages`, { headers: { cookie, accept: 'application/json' } })
   const page = await json<MessagePage>(response, `GET /api/rooms/${room}/messages`)
   if (response.status !== 200) fail(`GET /api/rooms/${room}/messages answered ${response.status}: ${JSON.stringify(page)}`)
-  if (!page.messages?.some(m => m.message === sent.message)) fail(`the room's history does not hold message ${sent.message}`)
+  if (!page.messages?.some(m => m.id === sent.message)) fail(`the room's history does not hold message ${sent.message}`)
 }
 
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {

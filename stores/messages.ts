@@ -30,7 +30,7 @@ function search(messages: ChatMessage[], id: string): number {
   let hi = messages.length - 1
   while (lo <= hi) {
     const mid = (lo + hi) >> 1
-    const other = messages[mid]!.message
+    const other = messages[mid]!.id
     if (other === id) return mid
     if (other < id) lo = mid + 1
     else hi = mid - 1
@@ -69,7 +69,7 @@ export const useMessagesStore = defineStore('messages', () => {
   function insert(message: ChatMessage): boolean {
     const entry = history.value[message.room]
     if (!entry) return false
-    const index = search(entry.messages, message.message)
+    const index = search(entry.messages, message.id)
     if (index >= 0) return false
     entry.messages.splice(-(index + 1), 0, message)
     // A send that failed on our side but was stored after all (seen when catching up) is settled.
@@ -113,7 +113,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!entry || !entry.hasOlder || loadingOlder.value[room]) return 0
     loadingOlder.value[room] = true
     try {
-      const oldest = entry.messages[0]?.message
+      const oldest = entry.messages[0]?.id
       const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT, ...(oldest ? { before: oldest } : {}) } })
       let added = 0
       for (const message of page.messages) if (insert(message)) added++
@@ -132,7 +132,7 @@ export const useMessagesStore = defineStore('messages', () => {
   async function catchUp(room: string) {
     const entry = history.value[room]
     if (!entry) return
-    let cursor: string | null | undefined = entry.messages[entry.messages.length - 1]?.message
+    let cursor: string | null | undefined = entry.messages[entry.messages.length - 1]?.id
     if (!cursor) {
       const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
       for (const message of [...page.messages].reverse()) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
@@ -226,7 +226,7 @@ export const useMessagesStore = defineStore('messages', () => {
   function markRead(visible: boolean) {
     const room = rooms.currentId
     if (!room || !visible || !connection.connected || !session.user || session.user.guest) return
-    const newest = messagesOf(room).at(-1)?.message
+    const newest = messagesOf(room).at(-1)?.id
     if (!newest || newest <= (markedRead[room] ?? '')) return
     markedRead[room] = newest
     chat.markRead(room, newest)
@@ -235,7 +235,7 @@ export const useMessagesStore = defineStore('messages', () => {
   if (import.meta.client) {
     const visibility = useDocumentVisibility()
     watch(
-      () => [rooms.currentId, rooms.currentId ? messagesOf(rooms.currentId).at(-1)?.message : null, connection.connected, visibility.value] as const,
+      () => [rooms.currentId, rooms.currentId ? messagesOf(rooms.currentId).at(-1)?.id : null, connection.connected, visibility.value] as const,
       () => markRead(visibility.value === 'visible'),
     )
   }

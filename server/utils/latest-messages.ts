@@ -4,13 +4,13 @@ import { messagePreview } from '#shared/utils/preview'
 
 /** What the sidebar needs of a room's newest message: its id (unread counts), time and preview. */
 export interface LatestMessage {
-  message: string
+  id: string
   time: number
   preview: string
 }
 
 function latestOf(message: ChatMessage): LatestMessage {
-  return { message: message.message, time: message.time, preview: messagePreview(message) }
+  return { id: message.id, time: message.time, preview: messagePreview(message) }
 }
 
 interface Entry { latest: LatestMessage | null }
@@ -67,7 +67,7 @@ export class LatestMessages {
   /** Stores `latest` unless the cache already holds a newer message (a write noted mid-read). */
   #keepNewer(room: string, latest: LatestMessage | null): LatestMessage | null {
     const held = this.#cache.get(room)?.latest
-    if (held && (!latest || held.message > latest.message)) return held
+    if (held && (!latest || held.id > latest.id)) return held
     this.#cache.set(room, { latest })
     return latest
   }

@@ -2,6 +2,11 @@ import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage } from '#shared/types/chat'
 import type { Database } from './database.ts'
 
+/** A message as the Messages table stores it: its id is the sort key `message`. */
+function toItem({ id, ...rest }: ChatMessage): Record<string, unknown> {
+  return { ...rest, message: id }
+}
+
 const BATCH_LIMIT = 25 // DynamoDB's BatchWriteItem maximum
 const RETRIES = 5
 
@@ -73,10 +78,10 @@ export class MessageWriter {
   async #persist(items: Pending[]): Promise<void> {
     const { doc, tables } = await this.#db()
     if (items.length === 1) {
-      await doc.send(new PutCommand({ TableName: tables.messages, Item: items[0]!.message }))
+      await doc.send(new PutCommand({ TableName: tables.messages, Item: toItem(items[0]!.message) }))
       return
     }
-    let requests = items.map(p => ({ PutRequest: { Item: p.message as unknown as Record<string, unknown> } }))
+    let requests = items.map(p => ({ PutRequest: { Item: toItem(p.message) } }))
     for (let attempt = 0; requests.length; attempt++) {
       if (attempt > RETRIES) throw new Error('DynamoDB did not accept the messages (throttled)')
       if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))

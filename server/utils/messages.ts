@@ -18,7 +18,7 @@ export function newMessageId(now = Date.now()): { id: string, time: number } {
 
 export function buildMessage(room: string, author: Pick<PublicUser, 'username' | 'avatar'>, text: string, clientId?: string): ChatMessage {
   const { id, time } = newMessageId()
-  return { room, message: id, username: author.username, avatar: author.avatar, time, content: { text }, ...(clientId ? { clientId } : {}) }
+  return { id, room, username: author.username, avatar: author.avatar, time, content: { text }, ...(clientId ? { clientId } : {}) }
 }
 
 /** The time a message id carries (its first 13 digits). */
@@ -46,8 +46,8 @@ const PROJECTION = '#room, message, username, avatar, #time, content, clientId'
 
 function toMessage(item: Record<string, unknown>): ChatMessage {
   return {
+    id: item.message as string,
     room: item.room as string,
-    message: item.message as string,
     username: item.username as string,
     avatar: item.avatar as string,
     time: item.time as number,
@@ -82,7 +82,7 @@ export async function listMessages(room: string, options: { before?: string, aft
   }))
   const messages = (page.Items ?? []).map(toMessage)
   // LastEvaluatedKey is only set when more items may follow; the cursor we hand out is the last id we returned.
-  const next = page.LastEvaluatedKey && messages.length ? messages[messages.length - 1]!.message : null
+  const next = page.LastEvaluatedKey && messages.length ? messages[messages.length - 1]!.id : null
   return { messages, next }
 }
 

@@ -53,10 +53,10 @@ export function markersFrom(item: Record<string, unknown>): ReadMarkers {
  * Messages after the reader's marker in each room (up to UNREAD_CAP). Only rooms whose newest
  * message is past the marker are counted, one Query each; the rest are 0 without a read.
  */
-export async function unreadCounts(markers: ReadMarkers, latest: Record<string, { message: string } | null>): Promise<Record<string, number>> {
+export async function unreadCounts(markers: ReadMarkers, latest: Record<string, { id: string } | null>): Promise<Record<string, number>> {
   const behind = Object.keys(latest).filter((room) => {
     const marker = markers[room]
-    const newest = latest[room]?.message
+    const newest = latest[room]?.id
     return marker !== undefined && newest !== undefined && newest > marker
   })
   const counts: Record<string, number> = {}

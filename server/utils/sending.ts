@@ -22,12 +22,12 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.clientId) {
-    const id = await clientIds.claim(user.username, input.clientId, message.message)
-    if (id !== message.message) {
+    const id = await clientIds.claim(user.username, input.clientId, message.id)
+    if (id !== message.id) {
       const earlier = await getMessage(input.room, id)
       if (earlier) return { stored: Promise.resolve(earlier) }
       // The first send never got stored (or is still on its way): the same id makes both one message.
-      message.message = id
+      message.id = id
       message.time = timeOfMessageId(id)
     }
   }

@@ -43,10 +43,11 @@ interface MessageContent {
   text: string
 }
 
-/** A stored message, exactly as history and live events deliver it. `message` is its id. */
+/** A stored message as the app and its HTTP API know it. (On the socket it travels as WireMessage.) */
 export interface ChatMessage {
+  /** `<13-digit ms>:<16 hex>`: sorts by time, and is the history cursor. */
+  id: string
   room: string
-  message: string
   username: string
   avatar: string
   time: number

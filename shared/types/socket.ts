@@ -1,7 +1,18 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, ChatMessage, MessagePage, PresenceChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
+import type { Ack, ChatMessage, PresenceChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
+
+/**
+ * A message as the original protocol carries it: its id in the field `message`. Only the socket
+ * speaks this shape; shared/utils/wire.ts converts at that edge, on both sides.
+ */
+export type WireMessage = Omit<ChatMessage, 'id'> & { message: string }
+
+export interface WireMessagePage {
+  messages: WireMessage[]
+  next: string | null
+}
 
 /** What `anonymous user`, `create user` and `authenticate user` acknowledge with. */
 export type SocketIdentity = Pick<PublicUser, 'username' | 'avatar'>
@@ -16,15 +27,15 @@ export interface ClientToServerEvents {
   'anonymous user': (ack: Ack<SocketIdentity>) => void
   'create user': (payload: SocketPayloadInput<'create user'>, ack: Ack<SocketIdentity>) => void
   'authenticate user': (payload: SocketPayloadInput<'authenticate user'>, ack: Ack<SocketIdentity>) => void
-  'new message': (payload: SocketPayloadInput<'new message'>, ack: Ack<ChatMessage>) => void
-  'message list': (payload: SocketPayloadInput<'message list'>, ack: Ack<MessagePage>) => void
+  'new message': (payload: SocketPayloadInput<'new message'>, ack: Ack<WireMessage>) => void
+  'message list': (payload: SocketPayloadInput<'message list'>, ack: Ack<WireMessagePage>) => void
   'typing': (room: SocketPayloadInput<'typing'>) => void
   'stop typing': (room: SocketPayloadInput<'stop typing'>) => void
 
   // Additions: the room a client is looking at (online list), catching up after a reconnect.
   'join room': (room: SocketPayloadInput<'join room'>, ack: Ack<{ members: RoomMember[] }>) => void
   'leave room': (room: SocketPayloadInput<'leave room'>) => void
-  'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<MessagePage>) => void
+  'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<WireMessagePage>) => void
   /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */
   'mark read': (payload: SocketPayloadInput<'mark read'>) => void
 }
@@ -35,7 +46,7 @@ export interface ServerToClientEvents {
   'login': (payload: PresenceCount) => void
   'user joined': (payload: PresenceChange) => void
   'user left': (payload: PresenceChange) => void
-  'new message': (message: ChatMessage) => void
+  'new message': (message: WireMessage) => void
   'typing': (payload: TypingEvent) => void
   'stop typing': (payload: TypingEvent) => void
 

@@ -2,7 +2,7 @@ import { test as base, expect, type Browser, type BrowserContext, type BrowserCo
 import { startApp, startDatabase } from '../support/processes.ts'
 import { Client } from '../support/http.ts'
 import { call, connect, type TestSocket } from '../support/sockets.ts'
-import type { ChatMessage } from '#shared/types/chat'
+import type { WireMessage } from '#shared/types/socket'
 
 /** The built server to test: the repository's .output unless E2E_OUTPUT_DIR names another build. */
 export const OUTPUT_DIR = process.env.E2E_OUTPUT_DIR || undefined
@@ -99,7 +99,7 @@ export function messageList(page: Page) {
 }
 
 /** A scripted user: an account made over HTTP and a signed-in socket, for seeding. */
-export async function scriptUser(url: string, username = unique('bot').slice(0, 32)): Promise<{ client: Client, socket: TestSocket, username: string, say: (room: string, text: string) => Promise<ChatMessage> }> {
+export async function scriptUser(url: string, username = unique('bot').slice(0, 32)): Promise<{ client: Client, socket: TestSocket, username: string, say: (room: string, text: string) => Promise<WireMessage> }> {
   const client = new Client(url)
   const registered = await client.post('/api/auth/register', { username, password: 'correct horse battery' })
   if (registered.status !== 201) throw new Error(`register failed: ${registered.text}`)
@@ -109,7 +109,7 @@ export async function scriptUser(url: string, username = unique('bot').slice(0, 
     socket,
     username,
     async say(room, text) {
-      const [err, message] = await call<ChatMessage>(socket, 'new message', { room, message: text })
+      const [err, message] = await call<WireMessage>(socket, 'new message', { room, message: text })
       if (err) throw new Error(err)
       return message
     },

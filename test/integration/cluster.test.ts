@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { io } from 'socket.io-client'
-import type { ChatMessage, MessagePage } from '#shared/types/chat'
+import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase, waitUntil } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
@@ -34,7 +34,7 @@ async function browserLikeGuest(url: string, room: string) {
   const http = new Client(url)
   await http.post('/api/auth/guest')
   const socket: TestSocket = io(url, { transports: ['websocket'], extraHeaders: { cookie: http.cookieHeader, origin: url }, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 })
-  const seen = new Map<string, ChatMessage>()
+  const seen = new Map<string, WireMessage>()
   let reconnects = 0
   let signIns = 0
   socket.on('new message', (message) => {
@@ -46,7 +46,7 @@ async function browserLikeGuest(url: string, room: string) {
     reconnects++
     let after = [...seen.keys()].sort().at(-1)
     while (after) {
-      const [err, page] = await call<MessagePage>(socket, 'catch up', { room, after }).catch(() => ['no ack', null] as const)
+      const [err, page] = await call<WireMessagePage>(socket, 'catch up', { room, after }).catch(() => ['no ack', null] as const)
       if (err || !page) return
       for (const message of page.messages) seen.set(message.message, message)
       after = page.next ?? undefined
@@ -58,8 +58,8 @@ async function browserLikeGuest(url: string, room: string) {
     seen,
     reconnects: () => reconnects,
     /** Sends and returns the stored message, or null when no ack came (the connection was closed meanwhile). */
-    async send(text: string): Promise<ChatMessage | null> {
-      const [err, message] = await call<ChatMessage>(socket, 'new message', { room, message: text }).catch(() => ['no ack', null] as const)
+    async send(text: string): Promise<WireMessage | null> {
+      const [err, message] = await call<WireMessage>(socket, 'new message', { room, message: text }).catch(() => ['no ack', null] as const)
       return err ? null : message
     },
     close: () => socket.disconnect(),
@@ -81,12 +81,12 @@ describe('two instances sharing Redis', () => {
     const onB = await connect(b.url, { cookie })
     await Promise.all([waitFor(onA, 'login'), waitFor(onB, 'login')])
     const clientId = `retry-${Date.now().toString(36)}`
-    const [err, first] = await call<ChatMessage>(onA, 'new message', { room: 'fargate', message: 'sent twice', clientId })
-    const [againErr, again] = await call<ChatMessage>(onB, 'new message', { room: 'fargate', message: 'sent twice', clientId })
+    const [err, first] = await call<WireMessage>(onA, 'new message', { room: 'fargate', message: 'sent twice', clientId })
+    const [againErr, again] = await call<WireMessage>(onB, 'new message', { room: 'fargate', message: 'sent twice', clientId })
     expect([err, againErr]).toEqual([null, null])
     expect(again.message).toBe(first.message)
     expect(again.clientId).toBe(clientId)
-    const [, page] = await call<MessagePage>(onB, 'catch up', { room: 'fargate', after: `${String(first.time - 1).padStart(13, '0')}:0000000000000000` })
+    const [, page] = await call<WireMessagePage>(onB, 'catch up', { room: 'fargate', after: `${String(first.time - 1).padStart(13, '0')}:0000000000000000` })
     expect(page.messages.filter(m => m.content.text === 'sent twice')).toHaveLength(1)
   })
 
@@ -103,11 +103,11 @@ describe('two instances sharing Redis', () => {
     expect(await joined).toMatchObject({ username: bob.username, numUsers: before + 2 })
     expect(await numUsers(b.url)).toBe(before + 2)
 
-    const toBob = waitFor<ChatMessage>(bob.socket, 'new message')
-    const [err, sent] = await call<ChatMessage>(alice.socket, 'new message', { room: 'general', message: 'across instances' })
+    const toBob = waitFor<WireMessage>(bob.socket, 'new message')
+    const [err, sent] = await call<WireMessage>(alice.socket, 'new message', { room: 'general', message: 'across instances' })
     expect(err).toBeNull()
     expect(await toBob).toEqual(sent)
-    const toAlice = waitFor<ChatMessage>(alice.socket, 'new message')
+    const toAlice = waitFor<WireMessage>(alice.socket, 'new message')
     await call(bob.socket, 'new message', { room: 'general', message: 'and back' })
     expect((await toAlice).content.text).toBe('and back')
 
@@ -175,7 +175,7 @@ describe('faults', () => {
   it('show a client that stayed connected through a Redis restart every message acknowledged meanwhile on the other instance, and relaying resumes', async () => {
     const alice = await browserLikeGuest(a.url, 'fargate')
     const bob = await browserLikeGuest(b.url, 'fargate')
-    const acked: ChatMessage[] = []
+    const acked: WireMessage[] = []
     const send = async (text: string) => {
       const message = await alice.send(text)
       if (message) acked.push(message)
@@ -217,11 +217,11 @@ describe('faults', () => {
     expect(await viewers()).toEqual(expect.arrayContaining(victims.map(v => v.username)))
     const countWithVictims = await numUsers(a.url)
 
-    const acked: ChatMessage[] = []
+    const acked: WireMessage[] = []
     let sending = true
     const senders = victims.map(async (victim, i) => {
       for (let n = 0; sending; n++) {
-        const [err, message] = await call<ChatMessage>(victim.socket, 'new message', { room: 'lambda', message: `victim ${i} #${n}` }).catch(() => ['lost', null] as const)
+        const [err, message] = await call<WireMessage>(victim.socket, 'new message', { room: 'lambda', message: `victim ${i} #${n}` }).catch(() => ['lost', null] as const)
         if (!err && message) acked.push(message)
         else break
       }
@@ -232,10 +232,10 @@ describe('faults', () => {
     await Promise.all(senders)
     expect(acked.length).toBeGreaterThan(0)
 
-    let after = (await call<MessagePage>(survivor.socket, 'message list', { room: 'lambda' }))[1]
+    let after = (await call<WireMessagePage>(survivor.socket, 'message list', { room: 'lambda' }))[1]
     const ids = new Set(after.messages.map(m => m.message))
     while (after.next) {
-      after = (await call<MessagePage>(survivor.socket, 'message list', { room: 'lambda', message: after.next }))[1]
+      after = (await call<WireMessagePage>(survivor.socket, 'message list', { room: 'lambda', message: after.next }))[1]
       for (const m of after.messages) ids.add(m.message)
     }
     for (const message of acked) expect(ids.has(message.message)).toBe(true)
@@ -258,8 +258,8 @@ describe('a Redis outage', () => {
     expect(ready.checks.redis).toBe('failed')
     expect(ready.checks.dynamodb).toBe('ok')
 
-    const toBob = waitFor<ChatMessage>(bob.socket, 'new message')
-    const [err, sent] = await call<ChatMessage>(alice.socket, 'new message', { room: 'general', message: 'while Redis is down' })
+    const toBob = waitFor<WireMessage>(bob.socket, 'new message')
+    const [err, sent] = await call<WireMessage>(alice.socket, 'new message', { room: 'general', message: 'while Redis is down' })
     expect(err).toBeNull()
     expect(await toBob).toEqual(sent)
     const late = await signedInGuest(a.url)
@@ -287,7 +287,7 @@ describe('a single instance without Redis', () => {
       expect(ready.checks).toEqual({ dynamodb: 'ok' })
       const alice = await signedInGuest(solo.url)
       const bob = await signedInGuest(solo.url)
-      const inbox = collect<ChatMessage>(bob.socket, 'new message')
+      const inbox = collect<WireMessage>(bob.socket, 'new message')
       await call(alice.socket, 'new message', { room: 'general', message: 'solo' })
       await waitUntil(() => inbox.length === 1)
     }

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { ChatMessage } from '#shared/types/chat'
+import type { WireMessage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { barrier, call, closeAll, collect, connect, signedInGuest, waitFor } from '../support/sockets.ts'
@@ -65,7 +65,7 @@ describe('internal Socket.io rooms (#12.4)', () => {
     await waitFor(member, 'login')
     expect((await call(member, 'join room', 'signed-in'))[0]).toBeNull()
     const outsider = await signedInGuest(app.url)
-    const inbox = collect<ChatMessage>(outsider.socket, 'new message')
+    const inbox = collect<WireMessage>(outsider.socket, 'new message')
     expect((await call(member, 'new message', { room: 'signed-in', message: 'members only' }))[0]).toBeNull()
     await barrier(outsider.socket)
     expect(inbox).toEqual([])
@@ -180,10 +180,10 @@ describe('retried sends (#12.8)', () => {
   it('store a message sent twice with the same clientId once, answering both sends with it', async () => {
     const { socket } = await signedInGuest(app.url)
     const clientId = `c${Date.now().toString(36)}abc`
-    const sends = await Promise.all([1, 2, 3].map(() => call<ChatMessage>(socket, 'new message', { room: 'lambda', message: 'only once', clientId })))
+    const sends = await Promise.all([1, 2, 3].map(() => call<WireMessage>(socket, 'new message', { room: 'lambda', message: 'only once', clientId })))
     expect(sends.map(([err]) => err)).toEqual([null, null, null])
     expect(new Set(sends.map(([, m]) => m.message)).size).toBe(1)
-    const history = await call<{ messages: ChatMessage[] }>(socket, 'message list', { room: 'lambda' })
+    const history = await call<{ messages: WireMessage[] }>(socket, 'message list', { room: 'lambda' })
     expect(history[1].messages.filter(m => m.clientId === clientId)).toHaveLength(1)
   })
 

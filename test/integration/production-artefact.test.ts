@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChatMessage, MessagePage } from '#shared/types/chat'
+import type { MessagePage } from '#shared/types/chat'
+import type { WireMessage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { ROOT, startApp, startDatabase, waitUntil } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
@@ -42,8 +43,8 @@ describe('the production artefact, as the image runs it', () => {
       await guest.post('/api/auth/guest')
       const reader = await connect(app.url, { cookie: guest.cookieHeader })
       await waitFor(reader, 'login')
-      const relayed = waitFor<ChatMessage>(reader, 'new message')
-      const [err, sent] = await call<ChatMessage>(sender, 'new message', { room: 'general', message: 'rendered on the server' })
+      const relayed = waitFor<WireMessage>(reader, 'new message')
+      const [err, sent] = await call<WireMessage>(sender, 'new message', { room: 'general', message: 'rendered on the server' })
       expect(err).toBeNull()
       expect(await relayed).toEqual(sent)
 
@@ -63,11 +64,11 @@ describe('the production artefact, as the image runs it', () => {
     const sender = await connect(app.url, { cookie: http.cookieHeader })
     await waitFor(sender, 'login')
 
-    const acked: ChatMessage[] = []
+    const acked: WireMessage[] = []
     let stopped = false
     const sending = (async () => {
       for (let i = 0; !stopped && i < 10_000; i++) {
-        const [err, message] = await call<ChatMessage>(sender, 'new message', { room: 'ecs', message: `in flight ${i}` }).catch(() => ['closed', null] as const)
+        const [err, message] = await call<WireMessage>(sender, 'new message', { room: 'ecs', message: `in flight ${i}` }).catch(() => ['closed', null] as const)
         if (err || !message) return
         acked.push(message)
       }
@@ -92,7 +93,7 @@ describe('the production artefact, as the image runs it', () => {
       stored.add(cursor)
       while (cursor) {
         const page: MessagePage = (await reader.get(`/api/rooms/ecs/messages?after=${cursor}&limit=100`)).json
-        for (const m of page.messages) stored.add(m.message)
+        for (const m of page.messages) stored.add(m.id)
         cursor = page.next
       }
       expect(acked.filter(m => !stored.has(m.message))).toEqual([])

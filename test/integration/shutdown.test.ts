@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ChatMessage } from '#shared/types/chat'
+import type { WireMessage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase, waitUntil } from '../support/processes.ts'
 import { startSlowProxy, type SlowProxy } from '../support/slow-proxy.ts'
@@ -27,7 +27,7 @@ describe('graceful shutdown with a slow database (#12.8)', () => {
     await waitFor(sender, 'login')
 
     const before = slow.requests()
-    const acks = Promise.all(Array.from({ length: 15 }, (_, i) => call<ChatMessage>(sender, 'new message', { room: 'ecs', message: `in flight ${i}` })))
+    const acks = Promise.all(Array.from({ length: 15 }, (_, i) => call<WireMessage>(sender, 'new message', { room: 'ecs', message: `in flight ${i}` })))
     // The first write has reached the database: the rest are queued behind it.
     await waitUntil(() => slow.requests() > before, 5000, () => 'no write reached the database')
     const disconnected = waitFor<string>(sender, 'disconnect', 20_000)

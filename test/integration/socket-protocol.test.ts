@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { ChatMessage, MessagePage, RoomSummary } from '#shared/types/chat'
+import type { RoomSummary } from '#shared/types/chat'
+import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { barrier, call, closeAll, collect, connect, signedInGuest, waitFor } from '../support/sockets.ts'
@@ -39,7 +40,7 @@ describe('connecting', () => {
     const socket = await connect(app.url, { cookie: http.cookieHeader })
     const login = await waitFor<{ numUsers: number }>(socket, 'login')
     expect(login.numUsers).toBeGreaterThanOrEqual(1)
-    const [err, message] = await call<ChatMessage>(socket, 'new message', { room: 'general', message: 'from a cookie' })
+    const [err, message] = await call<WireMessage>(socket, 'new message', { room: 'general', message: 'from a cookie' })
     expect(err).toBeNull()
     expect(message.username).toBe(json.user.username)
   })
@@ -103,12 +104,12 @@ describe('messages', () => {
     const alice = await signedInGuest(app.url)
     const bob = await signedInGuest(app.url)
     const aliceInbox = collect(alice.socket, 'new message')
-    const relayed = waitFor<ChatMessage>(bob.socket, 'new message')
-    const [err, stored] = await call<ChatMessage>(alice.socket, 'new message', { room: 'fargate', message: '  Hello <b>Bob</b>  ' })
+    const relayed = waitFor<WireMessage>(bob.socket, 'new message')
+    const [err, stored] = await call<WireMessage>(alice.socket, 'new message', { room: 'fargate', message: '  Hello <b>Bob</b>  ' })
     expect(err).toBeNull()
     expect(stored).toEqual({ room: 'fargate', message: expect.stringMatching(/^\d{13}:[0-9a-f]{16}$/), username: alice.username, avatar: `/api/avatars/${alice.username}.svg`, time: expect.any(Number), content: { text: 'Hello <b>Bob</b>' } })
     expect(await relayed).toEqual(stored)
-    const [, page] = await call<MessagePage>(bob.socket, 'message list', { room: 'fargate' })
+    const [, page] = await call<WireMessagePage>(bob.socket, 'message list', { room: 'fargate' })
     expect(page.messages[0]).toEqual(stored)
     expect(aliceInbox).toEqual([]) // the sender learns from its ack, not from a relay
   })
@@ -124,7 +125,7 @@ describe('messages', () => {
     const member = await signedInGuest(app.url)
     await call(member.socket, 'join room', roomId)
     const outsiderInbox = collect(outsider.socket, 'new message')
-    const received = waitFor<ChatMessage>(member.socket, 'new message')
+    const received = waitFor<WireMessage>(member.socket, 'new message')
     await call(creator, 'new message', { room: roomId, message: 'members only' })
     expect((await received).content.text).toBe('members only')
     await barrier(outsider.socket)
@@ -135,20 +136,20 @@ describe('messages', () => {
     const room = 'lambda'
     const sender = await signedInGuest(app.url)
     const reader = await signedInGuest(app.url)
-    const relayed = collect<ChatMessage>(reader.socket, 'new message')
-    const acks = await Promise.all(Array.from({ length: 8 }, (_, i) => call<ChatMessage>(sender.socket, 'new message', { room, message: `ordered ${i}` })))
+    const relayed = collect<WireMessage>(reader.socket, 'new message')
+    const acks = await Promise.all(Array.from({ length: 8 }, (_, i) => call<WireMessage>(sender.socket, 'new message', { room, message: `ordered ${i}` })))
     expect(acks.every(([err]) => err === null)).toBe(true)
     const ids = acks.map(([, m]) => m.message)
     expect([...ids].sort()).toEqual(ids)
     await expect.poll(() => relayed.length).toBe(8)
     expect(relayed.map(m => m.content.text)).toEqual(acks.map((_, i) => `ordered ${i}`))
 
-    const [, newest] = await call<MessagePage>(reader.socket, 'message list', { room })
+    const [, newest] = await call<WireMessagePage>(reader.socket, 'message list', { room })
     expect(newest.messages.slice(0, 8).map(m => m.content.text)).toEqual(acks.map((_, i) => `ordered ${i}`).reverse())
-    const [, older] = await call<MessagePage>(reader.socket, 'message list', { room, message: ids[4] })
+    const [, older] = await call<WireMessagePage>(reader.socket, 'message list', { room, message: ids[4] })
     expect(older.messages.slice(0, 4).map(m => m.content.text)).toEqual(['ordered 3', 'ordered 2', 'ordered 1', 'ordered 0'])
     expect((await call(reader.socket, 'message list', { room, message: 'not-a-cursor' }))[0]).toBe('Cursor must be a message id')
-    const [, caught] = await call<MessagePage>(reader.socket, 'catch up', { room, after: ids[5] })
+    const [, caught] = await call<WireMessagePage>(reader.socket, 'catch up', { room, after: ids[5] })
     expect(caught.messages.map(m => m.content.text)).toEqual(['ordered 6', 'ordered 7'])
   })
 
@@ -196,7 +197,7 @@ describe('read markers and room events', () => {
     await waitFor(tab, 'login')
     await waitFor(otherTab, 'login')
     const writer = await signedInGuest(app.url)
-    const [, first] = await call<ChatMessage>(writer.socket, 'new message', { room: 'lambda', message: 'read this' })
+    const [, first] = await call<WireMessage>(writer.socket, 'new message', { room: 'lambda', message: 'read this' })
 
     const unreadOf = async () => (await http.get('/api/rooms')).json.rooms.find((r: RoomSummary) => r.id === 'lambda')?.unread
     expect(await unreadOf()).toBe(1) // default rooms count from the moment the account was made

@@ -75,7 +75,7 @@ describe('messages', () => {
     } while (before)
     expect(seen).toEqual(sent.map(m => m.content.text).reverse())
 
-    const after = await listMessages('paging', { after: sent[19]!.message, limit: 10 })
+    const after = await listMessages('paging', { after: sent[19]!.id, limit: 10 })
     expect(after.messages.map(m => m.content.text)).toEqual(['message 20', 'message 21', 'message 22'])
     expect(after.next).toBeNull()
     expect(after.messages[0]).toEqual(sent[20])

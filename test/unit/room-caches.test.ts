@@ -4,7 +4,7 @@ import { LatestMessages } from '../../server/utils/latest-messages.ts'
 import { DirectoryCache } from '../../server/utils/room-directory.ts'
 
 const message = (room: string, ms: number, text = `at ${ms}`): ChatMessage => ({
-  room, message: `${String(ms).padStart(13, '0')}:${'0'.repeat(16)}`, username: 'ann', avatar: '/a.svg', time: ms, content: { text },
+  id: `${String(ms).padStart(13, '0')}:${'0'.repeat(16)}`, room, username: 'ann', avatar: '/a.svg', time: ms, content: { text },
 })
 
 /** A read that answers only when told to, so a test can act while it is in flight. */
@@ -36,7 +36,7 @@ describe('the latest-message cache', () => {
     calls[0]!.resolve(message('general', 1000, 'older'))
     expect((await listing).general?.preview).toBe('ann: just sent')
     latest.note(message('general', 3000, 'newer still'))
-    expect((await latest.get(['general'])).general).toEqual({ message: message('general', 3000).message, time: 3000, preview: 'ann: newer still' })
+    expect((await latest.get(['general'])).general).toEqual({ id: message('general', 3000).id, time: 3000, preview: 'ann: newer still' })
     expect(read).toHaveBeenCalledTimes(1)
   })
 

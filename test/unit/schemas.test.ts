@@ -3,6 +3,7 @@ import { loginSchema, registerSchema } from '#shared/schemas/auth'
 import { messageQuerySchema, newMessageSchema } from '#shared/schemas/messages'
 import { roomIdFromName, roomIdSchema } from '#shared/schemas/rooms'
 import { messagePreview, previewText } from '#shared/utils/preview'
+import { fromWire, toWire } from '#shared/utils/wire'
 
 describe('shared schemas', () => {
   it('lower-cases usernames but never passwords', () => {
@@ -40,5 +41,13 @@ describe('shared schemas', () => {
 describe('room ids', () => {
   it.each(['#signed-in', '#user:alice', 'user:alice', '-', '--', '-a', 'a-', 'A', 'a b', 'x'.repeat(49)])('can never be %j (internal Socket.io room names start with #)', (id) => {
     expect(roomIdSchema.safeParse(id).success).toBe(false)
+  })
+})
+
+describe('messages on the socket', () => {
+  it('carry their id as the original protocol\'s `message` field, and come back the same', () => {
+    const stored = { id: '1700000000000:0123456789abcdef', room: 'general', username: 'ann', avatar: '/a.svg', time: 1_700_000_000_000, content: { text: 'hi' }, clientId: 'client-1234' }
+    expect(toWire(stored)).toEqual({ message: '1700000000000:0123456789abcdef', room: 'general', username: 'ann', avatar: '/a.svg', time: 1_700_000_000_000, content: { text: 'hi' }, clientId: 'client-1234' })
+    expect(fromWire(toWire(stored))).toEqual(stored)
   })
 })

@@ -1,4 +1,5 @@
-import type { ChatMessage } from '#shared/types/chat'
+import type { WireMessage } from '#shared/types/socket'
+import { toWire, toWirePage } from '#shared/utils/wire'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { addMembership } from '../../utils/memberships.ts'
 import { listMessages } from '../../utils/messages.ts'
@@ -18,7 +19,7 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
     // without waiting for one write to finish before the next is queued.
     const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId }))
     socket.data.sending = queued.then(() => {}, () => {})
-    return queued.then(async ({ stored }): Promise<ChatMessage> => {
+    return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored
       useServices().latestMessages.note(message)
       if (!socket.rooms.has(room)) {
@@ -26,17 +27,18 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
         ctx.io.in(userRoom(user.username)).socketsJoin(room)
         addMembership(user, room).catch(() => { /* retried on the next join */ })
       }
-      socket.to(room).emit('new message', message)
+      const wire = toWire(message)
+      socket.to(room).emit('new message', wire)
       stopTyping(socket, room)
-      return message
+      return wire
     })
   }, { signedIn: SIGN_IN_TO_SEND })
 
   on(socket, 'message list', async ({ room, message: before }) => {
-    return listMessages(await existingRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT })
+    return toWirePage(await listMessages(await existingRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
   }, { signedIn: 'Sign in first' })
 
   on(socket, 'catch up', async ({ room, after }) => {
-    return listMessages(await existingRoom(room), { after, limit: 100 })
+    return toWirePage(await listMessages(await existingRoom(room), { after, limit: 100 }))
   }, { signedIn: 'Sign in first' })
 }

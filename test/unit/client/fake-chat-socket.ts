@@ -24,5 +24,5 @@ export function createFakeChatSocket() {
 let counter = 0
 /** A stored message with an id that sorts after every earlier one made here. */
 export function message(room: string, username: string, text: string, time = 1_700_000_000_000 + ++counter * 1000): ChatMessage {
-  return { room, message: `${String(time).padStart(13, '0')}:${counter.toString(16).padStart(16, '0')}`, username, avatar: `/a/${username}.svg`, time, content: { text } }
+  return { id: `${String(time).padStart(13, '0')}:${counter.toString(16).padStart(16, '0')}`, room, username, avatar: `/a/${username}.svg`, time, content: { text } }
 }

@@ -4,7 +4,7 @@ import type { ChatMessage } from '#shared/types/chat'
 const BASE = Date.UTC(2026, 2, 10, 23, 50) // 23:50 UTC on 10 March 2026
 function stored(id: number, username: string, minutes: number): ChatMessage {
   const time = BASE + minutes * 60_000
-  return { room: 'r', message: `${time}:${String(id).padStart(16, '0')}`, username, avatar: `/a/${username}.svg`, time, content: { text: `m${id}` } }
+  return { id: `${time}:${String(id).padStart(16, '0')}`, room: 'r', username, avatar: `/a/${username}.svg`, time, content: { text: `m${id}` } }
 }
 const me = { username: 'ann', avatar: '/a/ann.svg' }
 
@@ -50,6 +50,6 @@ describe('useMessageRows', () => {
     expect(rows.value).toHaveLength(2)
     list.value = [...list.value, stored(2, 'bob', 1)]
     await nextTick()
-    expect(rows.value.map(r => r.key)).toEqual(['day-2026-03-10', list.value[0]!.message, list.value[1]!.message])
+    expect(rows.value.map(r => r.key)).toEqual(['day-2026-03-10', list.value[0]!.id, list.value[1]!.id])
   })
 })

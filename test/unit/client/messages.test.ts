@@ -18,12 +18,12 @@ registerEndpoint('/api/rooms/general/messages', (event) => {
   const after = query.get('after')
   const before = query.get('before')
   if (after) {
-    const page = stored.filter(m => m.message > after).slice(0, limit)
-    return { messages: page, next: stored.filter(m => m.message > after).length > limit ? page.at(-1)!.message : null }
+    const page = stored.filter(m => m.id > after).slice(0, limit)
+    return { messages: page, next: stored.filter(m => m.id > after).length > limit ? page.at(-1)!.id : null }
   }
-  const older = stored.filter(m => !before || m.message < before).reverse()
+  const older = stored.filter(m => !before || m.id < before).reverse()
   const page = older.slice(0, limit)
-  return { messages: page, next: older.length > limit ? page.at(-1)!.message : null }
+  return { messages: page, next: older.length > limit ? page.at(-1)!.id : null }
 })
 
 beforeEach(() => {
@@ -52,7 +52,7 @@ describe('the messages store', () => {
     const live = message('general', 'bob', 'Live')
     messages.receive(live)
     messages.receive(live)
-    expect(messages.messagesOf('general').filter(m => m.message === live.message)).toHaveLength(1)
+    expect(messages.messagesOf('general').filter(m => m.id === live.id)).toHaveLength(1)
     expect(messages.messagesOf('general').at(-1)).toEqual(live)
     expect(rooms.unread).toEqual({ general: 1 })
   })
@@ -156,7 +156,7 @@ describe('the messages store', () => {
     await messages.loadLatest('general')
     rooms.enter('general')
     connection.opened()
-    const newest = messages.messagesOf('general').at(-1)!.message
+    const newest = messages.messagesOf('general').at(-1)!.id
     messages.markRead(true)
     messages.markRead(true)
     expect(chat.current.markRead.mock.calls).toEqual([['general', newest]])
