@@ -27,8 +27,15 @@ export const useConnectionStore = defineStore('connection', () => {
 
   function closed(reason?: string) {
     status.value = 'disconnected'
-    // Socket.io retries by itself except after a deliberate close by the server.
-    if (reason === 'io server disconnect' && session.user) setTimeout(() => chat.connect(), SERVER_CLOSE_RETRY_MS)
+    // Socket.io retries by itself except after a deliberate close by the server, which is also
+    // what ending this session elsewhere looks like: ask who is signed in before reconnecting.
+    if (reason === 'io server disconnect' && session.user) {
+      setTimeout(() => {
+        session.recheck()
+          .catch(() => undefined)
+          .then(() => { if (session.user) chat.connect() })
+      }, SERVER_CLOSE_RETRY_MS)
+    }
   }
 
   function reconnecting() {

@@ -24,6 +24,11 @@ export const useSessionStore = defineStore('session', () => {
     loaded.value = true
   }
 
+  /** Asks the server again: a session can end elsewhere (signed out, password changed). */
+  async function recheck() {
+    signedIn((await api<{ user: PublicUser | null }>('/api/auth/me')).user)
+  }
+
   async function register(input: RegisterInput) {
     signedIn((await api<{ user: PublicUser }>('/api/auth/register', { method: 'POST', body: input })).user)
   }
@@ -41,5 +46,5 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null
   }
 
-  return { user, loaded, owner, load, register, login, continueAsGuest, logout }
+  return { user, loaded, owner, load, recheck, register, login, continueAsGuest, logout }
 })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mockNuxtImport } from '@nuxt/test-utils/runtime'
+import { mockNuxtImport, registerEndpoint } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
 import { createFakeChatSocket } from './fake-chat-socket'
 
@@ -8,6 +8,10 @@ const { chat } = await vi.hoisted(async () => {
   return { chat: { current: createFakeChatSocket() } }
 })
 mockNuxtImport('useChatSocket', () => () => chat.current)
+
+/** Who /api/auth/me says is signed in. */
+const me: { current: { username: string, avatar: string, guest: boolean } | null } = { current: null }
+registerEndpoint('/api/auth/me', () => ({ user: me.current }))
 
 beforeEach(() => {
   chat.current = createFakeChatSocket()
@@ -46,13 +50,26 @@ describe('the connection store', () => {
     expect([connection.status, connection.everConnected]).toEqual(['idle', false])
   })
 
-  it('reconnects by itself a second after the server closed the socket on purpose', () => {
+  it('asks who is signed in a second after the server closed the socket on purpose, then reconnects', async () => {
     vi.useFakeTimers()
+    me.current = { username: 'ann', avatar: '', guest: false }
     const connection = useConnectionStore()
     useSessionStore().user = { username: 'ann', avatar: '', guest: false }
     connection.closed('io server disconnect')
     expect(chat.current.connect).not.toHaveBeenCalled()
-    vi.advanceTimersByTime(SERVER_CLOSE_RETRY_MS)
-    expect(chat.current.connect).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(SERVER_CLOSE_RETRY_MS)
+    await vi.waitFor(() => expect(chat.current.connect).toHaveBeenCalledTimes(1))
+  })
+
+  it('does not reconnect a page whose session ended elsewhere, and forgets who was signed in', async () => {
+    vi.useFakeTimers()
+    me.current = null
+    const connection = useConnectionStore()
+    const session = useSessionStore()
+    session.user = { username: 'ann', avatar: '', guest: false }
+    connection.closed('io server disconnect')
+    await vi.advanceTimersByTimeAsync(SERVER_CLOSE_RETRY_MS)
+    await vi.waitFor(() => expect(session.user).toBeNull())
+    expect(chat.current.connect).not.toHaveBeenCalled()
   })
 })
