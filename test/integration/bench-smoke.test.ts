@@ -5,7 +5,7 @@ import { NODE, ROOT } from '../support/processes.ts'
 // Keeps the benchmarks working: every scenario at tiny sizes. Only correctness is asserted
 // (results produced, nothing lost or out of order); timings are for `npm run bench`, not tests.
 describe('the benchmark suite', () => {
-  it('runs all six scenarios and reports each, losing nothing', async () => {
+  it('runs every scenario and reports each, losing nothing', async () => {
     const child = spawn(NODE, ['bench/all.ts', '--smoke'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
@@ -18,7 +18,12 @@ describe('the benchmark suite', () => {
       return [result.bench, result.summary]
     }))
     expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'rooms', 'soak', 'weight'])
-    expect(results.fanout.maxOkRate).toEqual({ bare: expect.any(Number), app: expect.any(Number), app2: expect.any(Number) })
+    // Every target ran and delivered everything in order; whether it met its latency bound on a
+    // busy machine is the benchmark's business, not this test's.
+    for (const target of ['bare', 'app', 'app2']) {
+      expect(results.fanout.delivery[target], target).toMatchObject({ lost: 0, outOfOrder: 0 })
+      expect(results.fanout.delivery[target].steps, target).toBeGreaterThan(0)
+    }
     expect(results.idle.errors).toBe(0)
     for (const endpoint of Object.values(results.pages) as { ok: boolean }[]) expect(endpoint.ok).toBe(true)
     expect(results.coldstart.medianMs).toEqual(expect.any(Number))
