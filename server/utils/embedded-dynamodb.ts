@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
-import { CreateTableCommand, DescribeTableCommand, PutItemCommand, ScanCommand, type DynamoDBClient, type ScanCommandOutput } from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb'
 import { TABLE_DEFINITIONS, type TableKind } from './tables.ts'
 
 /**
@@ -73,8 +73,15 @@ export async function startEmbeddedDynamo(options: { path?: string, port?: numbe
     server.listen(options.port ?? 0, host, () => resolve())
   })
   const { port } = server.address() as AddressInfo
+  const endpoint = `http://${host}:${port}`
+  // dynalite opens (and locks) its folder on the first request, not when it starts: make one, so
+  // that from here on another server on this folder is refused by assertFolderFree.
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+  await client.send(new DescribeTableCommand({ TableName: 'fargate-chat-open' })).catch((error: Error) => {
+    if (error.name !== 'ResourceNotFoundException') throw error
+  }).finally(() => client.destroy())
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   }
 }
