@@ -1,5 +1,5 @@
 import { closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, messageList, newPerson, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, messageList, newPerson, register, scriptUser, send, test, unique } from './fixtures.ts'
 import { startWebsocketBlockingProxy } from './websocket-blocking-proxy.ts'
 
 test.afterAll(() => closeAll())
@@ -81,4 +81,13 @@ test('behind a proxy that refuses websockets the chat falls back to long-polling
   finally {
     await proxy.stop()
   }
+})
+
+test('a guest is not offered a room creation the server would refuse; an account is', async ({ browser, app }) => {
+  const visitor = await guest(browser, app.url)
+  await expect(visitor.page.getByTestId('room-list')).toBeVisible()
+  await expect(visitor.page.getByTestId('new-room')).toHaveCount(0)
+  const member = await register(browser, app.url)
+  await expect(member.page.getByTestId('new-room')).toBeVisible()
+  await Promise.all([visitor.context.close(), member.context.close()])
 })
