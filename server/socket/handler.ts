@@ -1,9 +1,8 @@
 import type { Ack } from '#shared/types/chat'
 import type { ClientToServerEvents } from '#shared/types/socket'
 import { socketPayloadSchemas, type SocketEventName, type SocketPayload } from '#shared/schemas/socket'
-import { NotFoundError, UnauthorizedError, UserError } from '../utils/errors.ts'
+import { UnauthorizedError, UserError } from '../utils/errors.ts'
 import { log } from '../utils/logger.ts'
-import { roomExists } from '../utils/rooms.ts'
 import type { ChatSocket } from './types.ts'
 
 /** What an event's ack carries on success (nothing for events without an ack). */
@@ -62,10 +61,4 @@ export function on<E extends SocketEventName>(
   // listener takes the raw arguments and parses them itself.
   const register = socket.on.bind(socket) as (event: SocketEventName, listener: (...args: unknown[]) => void) => void
   register(event, listener)
-}
-
-/** A room named in a payload must exist (after its id was validated by the schema). */
-export async function existingRoom(room: string): Promise<string> {
-  if (!await roomExists(room)) throw new NotFoundError(`There is no room "${room}"`)
-  return room
 }

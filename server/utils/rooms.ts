@@ -5,7 +5,7 @@ import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { roomIdFromName } from '#shared/schemas/rooms'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
-import { ConflictError, ForbiddenError, UserError } from './errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError, UserError } from './errors.ts'
 import { addToDirectory } from './room-directory.ts'
 import { useServices } from './services.ts'
 
@@ -83,8 +83,10 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
 // message or per listing. Bounded, so looking up many ids cannot grow memory without end.
 const rooms = new LRUCache<string, Room>({ max: 20_000 })
 
-export async function roomExists(id: string): Promise<boolean> {
-  return Boolean(await getRoom(id))
+/** `id` when that room exists; a 404 naming it otherwise (HTTP routes and socket events alike). */
+export async function requireRoom(id: string): Promise<string> {
+  if (!await getRoom(id)) throw new NotFoundError(`There is no room "${id}"`)
+  return id
 }
 
 const reading = new Map<string, Promise<Room | null>>()

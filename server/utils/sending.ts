@@ -1,7 +1,6 @@
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
-import { NotFoundError } from './errors.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
-import { roomExists } from './rooms.ts'
+import { requireRoom } from './rooms.ts'
 import { useServices } from './services.ts'
 
 export interface SendInput {
@@ -17,8 +16,8 @@ export interface SendInput {
  * message the first send stored, or writes it under that send's id (never a second message).
  */
 export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
-  if (!await roomExists(input.room)) throw new NotFoundError(`There is no room "${input.room}"`)
-  const { limits, clientIds } = useServices()
+  await requireRoom(input.room)
+  const { limits, clientIds, latestMessages } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.clientId) {
@@ -31,5 +30,9 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
       message.time = timeOfMessageId(id)
     }
   }
-  return { stored: saveMessage(message) }
+  // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
+  return { stored: saveMessage(message).then((saved) => {
+    latestMessages.note(saved)
+    return saved
+  }) }
 }

@@ -4,8 +4,8 @@ import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { addMembership } from '../../utils/memberships.ts'
 import { listMessages } from '../../utils/messages.ts'
 import { queueMessage } from '../../utils/sending.ts'
-import { useServices } from '../../utils/services.ts'
-import { existingRoom, on } from '../handler.ts'
+import { requireRoom } from '../../utils/rooms.ts'
+import { on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
@@ -21,7 +21,6 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored
-      useServices().latestMessages.note(message)
       if (!socket.rooms.has(room)) {
         // Writing in a room makes you a member: all your tabs now receive it.
         ctx.io.in(userRoom(user.username)).socketsJoin(room)
@@ -35,10 +34,10 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
   }, { signedIn: SIGN_IN_TO_SEND })
 
   on(socket, 'message list', async ({ room, message: before }) => {
-    return toWirePage(await listMessages(await existingRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
+    return toWirePage(await listMessages(await requireRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
   }, { signedIn: 'Sign in first' })
 
   on(socket, 'catch up', async ({ room, after }) => {
-    return toWirePage(await listMessages(await existingRoom(room), { after, limit: 100 }))
+    return toWirePage(await listMessages(await requireRoom(room), { after, limit: 100 }))
   }, { signedIn: 'Sign in first' })
 }

@@ -2,9 +2,8 @@ import { getValidatedQuery, getValidatedRouterParams } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { NotFoundError } from '../../../utils/errors.ts'
 import { listMessages } from '../../../utils/messages.ts'
-import { roomExists } from '../../../utils/rooms.ts'
+import { requireRoom } from '../../../utils/rooms.ts'
 import { requireSessionUser } from '../../../utils/session.ts'
 import { validator } from '../../../utils/validation.ts'
 
@@ -13,6 +12,5 @@ export default defineApiHandler(async (event) => {
   await requireSessionUser(event)
   const { room } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
   const query = await getValidatedQuery(event, validator(messageQuerySchema))
-  if (!await roomExists(room)) throw new NotFoundError(`No room "${room}"`)
-  return listMessages(room, query)
+  return listMessages(await requireRoom(room), query)
 })
