@@ -21,6 +21,8 @@ export interface AppConfig {
   /** Extra origins allowed besides the app's own (comma-separated in ALLOWED_ORIGINS). */
   allowedOrigins: string[]
   defaultRooms: string[]
+  /** Usernames that moderate every room (comma-separated in ADMINS). */
+  admins: string[]
   dataDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   limits: {
@@ -65,6 +67,7 @@ const envSchema = z.object({
     .default(false),
   ALLOWED_ORIGINS: z.string().default(''),
   DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
+  ADMINS: z.string().default(''),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOGIN_FAILURES_PER_USER: positiveInt.default(10),
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map(o => o.trim().replace(/\/$/, '')).filter(Boolean),
     defaultRooms: e.DEFAULT_ROOMS.split(','),
+    admins: e.ADMINS.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
     dataDir,
     logLevel: e.LOG_LEVEL,
     limits: {

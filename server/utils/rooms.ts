@@ -5,7 +5,7 @@ import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { roomIdFromName } from '#shared/schemas/rooms'
 import { avatarUrl } from './avatars.ts'
 import { getDatabase } from './database.ts'
-import { ConflictError, ForbiddenError, NotFoundError, UserError } from './errors.ts'
+import { ConflictError, ForbiddenError, UserError } from './errors.ts'
 import { addToDirectory } from './room-directory.ts'
 import { useServices } from './services.ts'
 
@@ -82,12 +82,6 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
 // Rooms are never deleted nor changed, so a room read once is known for good: no read per
 // message or per listing. Bounded, so looking up many ids cannot grow memory without end.
 const rooms = new LRUCache<string, Room>({ max: 20_000 })
-
-/** `id` when that room exists; a 404 naming it otherwise (HTTP routes and socket events alike). */
-export async function requireRoom(id: string): Promise<string> {
-  if (!await getRoom(id)) throw new NotFoundError(`There is no room "${id}"`)
-  return id
-}
 
 const reading = new Map<string, Promise<Room | null>>()
 

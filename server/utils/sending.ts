@@ -1,6 +1,6 @@
+import { requireWritableRoom } from './access.ts'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
-import { requireRoom } from './rooms.ts'
 import { useServices } from './services.ts'
 
 export interface SendInput {
@@ -16,7 +16,7 @@ export interface SendInput {
  * message the first send stored, or writes it under that send's id (never a second message).
  */
 export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
-  await requireRoom(input.room)
+  await requireWritableRoom(user, input.room)
   const { limits, clientIds, latestMessages } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)

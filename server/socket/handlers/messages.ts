@@ -1,10 +1,10 @@
+import { requireReadableRoom } from '../../utils/access.ts'
 import type { WireMessage } from '#shared/types/socket'
 import { toWire, toWirePage } from '#shared/utils/wire'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { addMembership } from '../../utils/memberships.ts'
 import { listMessages } from '../../utils/messages.ts'
 import { queueMessage } from '../../utils/sending.ts'
-import { requireRoom } from '../../utils/rooms.ts'
 import { on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
@@ -34,10 +34,10 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
   }, { signedIn: SIGN_IN_TO_SEND })
 
   on(socket, 'message list', async ({ room, message: before }) => {
-    return toWirePage(await listMessages(await requireRoom(room), { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
+    return toWirePage(await listMessages((await requireReadableRoom(socket.data.user!, room)).id, { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
   }, { signedIn: 'Sign in first' })
 
   on(socket, 'catch up', async ({ room, after }) => {
-    return toWirePage(await listMessages(await requireRoom(room), { after, limit: 100 }))
+    return toWirePage(await listMessages((await requireReadableRoom(socket.data.user!, room)).id, { after, limit: 100 }))
   }, { signedIn: 'Sign in first' })
 }

@@ -1,7 +1,7 @@
+import { requireReadableRoom } from '../../utils/access.ts'
 import { addMembership, forgetReader } from '../../utils/memberships.ts'
 import { markRead } from '../../utils/read-markers.ts'
 import { listRoomSummaries } from '../../utils/room-summaries.ts'
-import { requireRoom } from '../../utils/rooms.ts'
 import { on } from '../handler.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
@@ -11,7 +11,7 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
   /** The room this socket is looking at: subscribes it and lists who else is looking. */
   on(socket, 'join room', async (value) => {
     const user = socket.data.user!
-    const room = await requireRoom(value)
+    const { id: room } = await requireReadableRoom(user, value)
     const member = { username: user.username, avatar: user.avatar }
     if (socket.data.viewing && socket.data.viewing !== room) await leave(socket.data.viewing)
     if (!socket.rooms.has(room)) {
@@ -38,7 +38,7 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
 
   on(socket, 'mark read', async ({ room, message }) => {
     const user = socket.data.user!
-    await markRead(user, await requireRoom(room), message)
+    await markRead(user, (await requireReadableRoom(user, room)).id, message)
     forgetReader(user.username)
     socket.to(userRoom(user.username)).emit('room read', { room, message })
   }, { signedIn: 'Sign in first' })
