@@ -1,7 +1,7 @@
 import type { PublicUser, Room } from '#shared/types/chat'
 import { getServerConfig } from './config.ts'
 import { NotFoundError } from './errors.ts'
-import { getRoom } from './rooms.ts'
+import { getRoom, getRooms } from './rooms.ts'
 
 /**
  * The one module that decides who may read, write and moderate a room. Every path that
@@ -26,6 +26,11 @@ export async function requireReadableRoom(user: PublicUser, id: string): Promise
 /** The room, when `user` may post in it (send, react); a 404 when they may not even read it. */
 export async function requireWritableRoom(user: PublicUser, id: string): Promise<Room> {
   return requireReadableRoom(user, id)
+}
+
+/** Of these rooms, the ones `user` may read, in the order given (search results, bulk listings). @public (used by search, next) */
+export async function readableRooms(user: PublicUser, ids: string[]): Promise<Room[]> {
+  return (await getRooms(ids)).filter(room => mayRead(user, room))
 }
 
 // Every room is public for now; membership rules arrive with private rooms and DMs.
