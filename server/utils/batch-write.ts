@@ -1,10 +1,10 @@
-import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb'
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb'
+import type { DynamoDBDocumentClient, BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 
 /** One item to put or one key to delete, in a named table. */
-export type WriteRequest =
-  | { table: string, put: Record<string, unknown> }
-  | { table: string, delete: Record<string, unknown> }
+export type WriteRequest
+  = | { table: string, put: Record<string, unknown> }
+    | { table: string, delete: Record<string, unknown> }
 
 const BATCH_LIMIT = 25 // DynamoDB's BatchWriteItem maximum
 const RETRIES = 5

@@ -115,7 +115,8 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
   })
   const { condition, values } = range(query, page.before)
   const streams: Stream[] = drivers.flatMap(term => Array.from({ length: SHARDS }, (_, shard) => ({ key: termKey(term, shard), done: false })))
-  const perStream = Math.ceil(page.limit * 2 / SHARDS) + 2
+  // Each round reads twice as far: pages full of unreadable or filtered-out entries cost few rounds.
+  let perStream = Math.max(10, Math.ceil(page.limit * 2 / SHARDS) + 2)
   const pool = new Map<string, string>() // entry → room
   const readable = new Map<string, boolean>()
   let floor = ''
@@ -144,6 +145,7 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
     for (const room of unknown) readable.set(room, allowed.has(room))
     const safe = [...pool.entries()].filter(([entry, room]) => entry >= floor && readable.get(room)).map(([entry]) => entry)
     if (safe.length >= page.limit) break
+    perStream *= 2
   }
 
   const hits = [...pool.entries()].filter(([entry, room]) => entry >= floor && readable.get(room)).map(([entry]) => entry).sort().reverse()
