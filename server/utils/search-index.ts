@@ -81,7 +81,8 @@ function entryKeys(message: ChatMessage, table: string): { table: string, delete
 function vocabularyItems(message: ChatMessage, table: string): WriteRequest[] {
   const requests: WriteRequest[] = []
   for (const term of indexedTerms(message).words) {
-    if (knownVocabulary.has(term)) continue
+    // Long numbers (ids, timestamps) are nearly all distinct: listing each would cost a write per message.
+    if (knownVocabulary.has(term) || /^\d{5,}$/.test(term)) continue
     knownVocabulary.set(term, true)
     requests.push({ table, put: { key: vocabularyKey(term), entry: term } })
   }
