@@ -18,7 +18,7 @@ const { smoke, values } = args({
   queries: { type: 'string' },
   rates: { type: 'string' },
 })
-const messageCount = num(values.messages, smoke ? 2000 : 100_000)
+const messageCount = num(values.messages, smoke ? 1000 : 100_000)
 const queriesPerKind = num(values.queries, smoke ? 20 : 200)
 const rates = values.rates ? String(values.rates).split(',').map(Number) : smoke ? [50] : [500, 1000]
 const ROOMS = 20

@@ -3,7 +3,7 @@ import type { SearchHit, SearchPage } from '#shared/types/search'
 import { SEARCH_QUERY_MAX } from '#shared/schemas/search'
 
 /** Wait after the last keystroke before searching: results come while typing, not per key. */
-export const SEARCH_DEBOUNCE_MS = 250
+const SEARCH_DEBOUNCE_MS = 250
 
 /**
  * The search box's state: what was typed, the hits so far, and more on request. Results follow

@@ -33,11 +33,11 @@ export function vocabularyKey(term: string): string {
 }
 
 /** The shard of a message: from the random hex at the end of its id, so it is stable. */
-export function shardOf(messageId: string): number {
+function shardOf(messageId: string): number {
   return Number.parseInt(messageId.slice(-4), 16) % SHARDS
 }
 
-export function entryOf(message: Pick<ChatMessage, 'id' | 'room'>): string {
+function entryOf(message: Pick<ChatMessage, 'id' | 'room'>): string {
   return `${message.id}#${message.room}`
 }
 
@@ -50,7 +50,7 @@ export function parseEntry(entry: string): { id: string, room: string } {
 export const authorTerm = (username: string) => `@${username}`
 
 /** The terms a message is found by: its words, its author and its has: flags. */
-export function indexedTerms(message: ChatMessage): { words: string[], pseudo: string[] } {
+function indexedTerms(message: ChatMessage): { words: string[], pseudo: string[] } {
   const text = message.content.text
   const pseudo = [authorTerm(message.username)]
   // The files feature adds `attachments` to messages; a message with any is found by has:file.

@@ -3,8 +3,8 @@ import { MESSAGE_ID_PATTERN } from './messages.ts'
 import { parseSearchQuery } from '../utils/search-query.ts'
 
 export const SEARCH_QUERY_MAX = 200
-export const SEARCH_PAGE_DEFAULT = 20
-export const SEARCH_PAGE_MAX = 50
+const SEARCH_PAGE_DEFAULT = 20
+const SEARCH_PAGE_MAX = 50
 
 /** `GET /api/search?q=&limit=&before=`: q is parsed into words and filters (shared/utils/search-query.ts). */
 export const searchRequestSchema = z.strictObject({

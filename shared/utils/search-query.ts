@@ -2,7 +2,7 @@ import { ROOM_ID_PATTERN } from '../schemas/rooms.ts'
 import { isCjk, isStopWord, termsOfWord, wordSegments } from './search-terms.ts'
 
 /** At most this many words per query: bounds the filters checked on each entry. */
-export const MAX_QUERY_WORDS = 8
+const MAX_QUERY_WORDS = 8
 
 /** A search as typed (`deploy fargate from:@alice in:#ecs has:file before:2026-11-01`), parsed. */
 export interface SearchQuery {

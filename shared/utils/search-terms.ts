@@ -4,7 +4,7 @@
 /** Distinct terms indexed per message: bounds the index writes of one message (later words are not searchable). */
 export const MAX_TERMS_PER_MESSAGE = 32
 /** Longer words are cut: a key stays small and a pasted hash does not blow up an item. */
-export const MAX_TERM_LENGTH = 32
+const MAX_TERM_LENGTH = 32
 
 /** Words so common that an index entry for them would cost writes and find everything. Small on purpose. */
 const STOP_WORDS = new Set([
