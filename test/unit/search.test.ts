@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { parseSearchQuery } from '../../shared/utils/search-query.ts'
+import { getDatabase, type Database } from '../../server/utils/database.ts'
+import { MessageWriter } from '../../server/utils/message-writer.ts'
 import { saveMessage } from '../../server/utils/messages.ts'
 import { ensureDefaultRooms } from '../../server/utils/rooms.ts'
-import { reindexMessage, unindexMessage } from '../../server/utils/search-index.ts'
+import { reindexMessage, searchIndexItems, unindexMessage } from '../../server/utils/search-index.ts'
 import { searchMessages } from '../../server/utils/search.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
@@ -115,5 +117,23 @@ describe('search', () => {
     expect((await search('wednesday ')).messages.map(m => m.id)).toEqual([original.id])
     await unindexMessage(edited)
     expect((await search('meeting ')).messages).toEqual([])
+  })
+
+  it('writes a long message\'s entries in its own batch calls and confirms it once all are stored', async () => {
+    const db = await getDatabase()
+    const calls: number[] = []
+    const counting: Database = { ...db, doc: { send: (command: { input: { RequestItems?: Record<string, unknown[]> } }) => {
+      calls.push(Object.values(command.input.RequestItems ?? {}).reduce((n, list) => n + list.length, 0))
+      return db.doc.send(command as never)
+    } } as unknown as Database['doc'] }
+    const writer = new MessageWriter(async () => counting, 2, searchIndexItems)
+    const text = Array.from({ length: 40 }, (_, i) => `longword${i}`).join(' ')
+    const message: ChatMessage = { id: `${String(clock += 1000).padStart(13, '0')}:${randomBytes(8).toString('hex')}`, room: 'general', username: 'kate', avatar: '/a.svg', time: clock, content: { text } }
+    await writer.write(message)
+    // 1 message + 32 terms + the author: 34 items, so two BatchWriteItem calls (25 at most each).
+    expect(calls.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(34)
+    expect(calls.every(n => n <= 25)).toBe(true)
+    expect((await search('longword31 ')).messages.map(m => m.id)).toEqual([message.id])
+    expect((await search('longword32 ')).messages).toEqual([])
   })
 })
