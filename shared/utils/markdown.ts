@@ -99,7 +99,8 @@ md.renderer.rules.mention = (tokens, idx, _options, env) => {
 /** Sanitised HTML for a message's text: the only thing the message list puts in `v-html`. */
 export function renderMarkdown(text: string, options: RenderOptions = {}): string {
   const env: Env = { me: options.me?.toLowerCase() }
-  return sanitizeHtml(md.render(text, env))
+  // No trailing newline: the element's text is then exactly what it shows.
+  return sanitizeHtml(md.render(text, env)).trimEnd()
 }
 
 function inlineText(tokens: Token[]): string {
