@@ -72,7 +72,7 @@ test('the room page HTML fetched without JavaScript already contains the latest 
   expect(response.status).toBe(200)
   const html = await response.text()
   expect(html).toContain('First &lt;b&gt;plain&lt;/b&gt; words')
-  expect(html).toContain('Second line\nwith a newline')
+  expect(html).toContain('Second line<br>\nwith a newline') // Markdown: a line break as typed
   expect(html).toContain(`data-room="${room}"`)
   expect(html).toContain(`<title>#${room} · Fargate Chat</title>`)
 })
