@@ -39,7 +39,7 @@ main('markdown', 5 * 60_000, async () => {
       samples.push(Number(process.hrtime.bigint() - start) / 1e6)
     }
     samples.sort((a, b) => a - b)
-    return { case: name, chars: text.length, 'median ms': round(median(samples), 3), 'p99 ms': round(samples[Math.floor(samples.length * 0.99)] ?? Number.NaN, 3), 'max ms': round(samples.at(-1)!, 3) }
+    return { 'case': name, 'chars': text.length, 'median ms': round(median(samples), 3), 'p99 ms': round(samples[Math.floor(samples.length * 0.99)] ?? Number.NaN, 3), 'max ms': round(samples.at(-1)!, 3) }
   })
   log(`markdown: renderMarkdown, ${runs} runs per case`)
   log(table(rows))

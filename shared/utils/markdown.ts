@@ -18,7 +18,7 @@ export interface RenderOptions {
 }
 
 /** `@room` tells everyone in the room. */
-export const ROOM_MENTION = 'room'
+const ROOM_MENTION = 'room'
 
 const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 })
 md.disable(['table', 'code', 'hr', 'reference', 'html_block', 'heading', 'lheading', 'link', 'image', 'html_inline'])
