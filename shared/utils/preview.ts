@@ -8,6 +8,8 @@ export function previewText(text: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
 }
 
-export function messagePreview(message: Pick<ChatMessage, 'username' | 'content'>): string {
-  return previewText(`${message.username}: ${message.content.text}`)
+export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'attachments'>): string {
+  // A file sent without a caption is previewed by its name.
+  const files = message.attachments?.length ? `📎 ${message.attachments.map(a => a.name).join(', ')}` : ''
+  return previewText(`${message.username}: ${message.content.text || files}`)
 }

@@ -15,6 +15,11 @@ interface ApiBody {
   next: string | null
   status: string
   checks: Record<string, string>
+  /** An upload grant (POST /api/rooms/:room/uploads). */
+  id: string
+  url: string
+  fields: Record<string, string>
+  maxBytes: number
 }
 
 /** A small HTTP client with a cookie jar, as a browser on the app's own origin would behave. */
