@@ -17,12 +17,14 @@ export default defineNitroPlugin((nitro) => {
   nitro.hooks.hook('nuxt-security:routeRules', async (rules) => {
     const storage = await getObjectStorage()
     log.info('storage.ready', { location: storage.location, bucket: storage.bucket })
-    const headers = rules['/**']?.headers
-    const csp = headers ? headers.contentSecurityPolicy : undefined
-    if (!csp) return
-    for (const directive of ['img-src', 'connect-src'] as const) {
-      const sources = csp[directive]
-      if (Array.isArray(sources) && !sources.includes(storage.origin)) sources.push(storage.origin)
+    const global = rules['/**']
+    const csp = global?.headers ? global.headers.contentSecurityPolicy : undefined
+    if (!global?.headers || !csp) return
+    // The options come from the frozen runtime config: replace them rather than change them.
+    const allow = (sources: string[] | string | false | undefined) => (Array.isArray(sources) ? [...new Set([...sources, storage.origin])] : sources)
+    rules['/**'] = {
+      ...global,
+      headers: { ...global.headers, contentSecurityPolicy: { ...csp, 'img-src': allow(csp['img-src']), 'connect-src': allow(csp['connect-src']) } },
     }
   })
 
