@@ -28,7 +28,7 @@ export async function sniffType(name: string, declared: string, start: Uint8Arra
 
 /** Content-Disposition for a stored name: an ASCII fallback and the exact name (RFC 6266 / 8187). */
 export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
-  const fallback = name.normalize('NFKD').replace(/[^\x20-\x7E]|["\\%]/g, '_')
+  const fallback = name.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\x20-\x7E]|["\\%]/g, '_')
   const exact = encodeURIComponent(name).replace(/['()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${exact}`
 }

@@ -9,9 +9,9 @@ import { deleteObjects, listOlderThan, presignUpload } from './object-storage.ts
 /** A grant is used within this long (the browser starts uploading at once). */
 const GRANT_SECONDS = 10 * 60
 /** Uploads never attached to a message are deleted after this long (the bucket's lifecycle rule in AWS, sweepAbandonedUploads locally). */
-export const ABANDONED_AFTER_DAYS = 1
+const ABANDONED_AFTER_DAYS = 1
 
-export const UPLOAD_PREFIX = 'uploads/'
+const UPLOAD_PREFIX = 'uploads/'
 
 /**
  * Where an upload waits until its message is sent. The room and uploader are in the key the server

@@ -3,14 +3,14 @@ import { roomIdSchema } from './rooms.ts'
 
 /** Files per message. */
 export const MAX_ATTACHMENTS = 10
-export const FILE_NAME_MAX = 200
+const FILE_NAME_MAX = 200
 
 /** Images shown inline (and thumbnailed); every other type is only ever downloaded. */
 export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const
 
 /** An upload's id: 128 random bits in hex, given by the server when the upload is granted. */
-export const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/
-export const uploadIdSchema = z.string().regex(UPLOAD_ID_PATTERN, 'An attachment is an upload id (32 hex digits)')
+const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/
+const uploadIdSchema = z.string().regex(UPLOAD_ID_PATTERN, 'An attachment is an upload id (32 hex digits)')
 
 /** No path separators, control or invisible characters; what a download will be saved as. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused

@@ -8,7 +8,7 @@ export async function upload(client: Client, room: string, file: { name: string,
   expect(grant.status, grant.text).toBe(201)
   const form = new FormData()
   for (const [name, value] of Object.entries(grant.json.fields)) form.append(name, value)
-  form.append('file', new Blob([file.bytes], { type: file.type }), file.name)
+  form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name)
   const stored = await fetch(grant.json.url, { method: 'POST', body: form })
   expect(stored.status, await stored.text()).toBe(204)
   return grant.json.id
