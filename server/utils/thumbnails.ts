@@ -16,6 +16,11 @@ const THUMBNAILED = new Set(['image/png', 'image/jpeg', 'image/webp'])
 /** One thumbnail at a time per process: sharp's work stays off the message hot path's cores. */
 let queue: Promise<void> = Promise.resolve()
 
+// Each image is decoded once, so libvips' operation cache would only hold memory; one libvips
+// thread per image keeps a 2-vCPU task's other core for messages.
+sharp.cache(false)
+sharp.concurrency(1)
+
 /**
  * Makes the thumbnails of a stored message's images, in the background: EXIF orientation applied,
  * every metadata block (location included) dropped, WebP. Each one done is recorded on the message
