@@ -1,16 +1,16 @@
-import type { Page } from '@playwright/test'
+import type { Page, Route } from '@playwright/test'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { PDF, png } from '../support/uploads.ts'
 import { OUTPUT_DIR, expect, guest, messageList, test } from './fixtures.ts'
 
-/** A DataTransfer holding one file, built in the page (as the clipboard or a drag would hand it over). */
-function fileTransfer(page: Page, file: { name: string, type: string, bytes: Uint8Array }) {
-  return page.evaluateHandle(({ name, type, base64 }) => {
+/** A DataTransfer holding files, built in the page (as the clipboard or a drag would hand them over). */
+function fileTransfer(page: Page, ...files: { name: string, type: string, bytes: Uint8Array }[]) {
+  return page.evaluateHandle((list) => {
     const transfer = new DataTransfer()
-    transfer.items.add(new File([Uint8Array.from(atob(base64), c => c.charCodeAt(0))], name, { type }))
+    for (const { name, type, base64 } of list) transfer.items.add(new File([Uint8Array.from(atob(base64), c => c.charCodeAt(0))], name, { type }))
     return transfer
-  }, { name: file.name, type: file.type, base64: Buffer.from(file.bytes).toString('base64') })
+  }, files.map(file => ({ name: file.name, type: file.type, base64: Buffer.from(file.bytes).toString('base64') })))
 }
 
 test('an image pasted on one instance appears on the other with its space kept, then as a thumbnail that opens full size', async ({ browser }) => {
@@ -54,16 +54,28 @@ test('an image pasted on one instance appears on the other with its space kept, 
   }
 })
 
-test('a PDF dropped on the composer is sent as a card and downloads under its name', async ({ browser, app }) => {
+test('a PDF dropped on the composer is sent as a card and downloads under its name; a file cancelled while uploading is left out', async ({ browser, app }) => {
   const ann = await guest(browser, app.url)
-  const drop = await fileTransfer(ann.page, { name: 'report.pdf', type: 'application/pdf', bytes: PDF })
+  // The bucket holds on to one file's upload, so that it can be cancelled while in flight.
+  let held: Route | undefined
+  await ann.page.route('**/fargate-chat-uploads', async (route) => {
+    if (route.request().method() === 'POST' && route.request().postDataBuffer()?.includes('filename="slow.bin"')) held = route
+    else await route.continue()
+  })
+  const drop = await fileTransfer(ann.page, { name: 'report.pdf', type: 'application/pdf', bytes: PDF }, { name: 'slow.bin', type: 'application/octet-stream', bytes: new Uint8Array(2048) })
   await ann.page.getByTestId('composer').dispatchEvent('drop', { dataTransfer: drop })
   await expect(ann.page.getByRole('progressbar', { name: 'Upload of report.pdf' })).toHaveAttribute('aria-valuenow', '100', { timeout: 20_000 })
+  await expect.poll(() => held !== undefined, { timeout: 20_000 }).toBe(true)
+  // The message waits for every file.
+  await expect(ann.page.getByRole('button', { name: 'Send' })).toBeDisabled()
+  await ann.page.getByRole('button', { name: 'Cancel the upload of slow.bin' }).click()
+  await expect(ann.page.getByTestId('upload-item')).toHaveCount(1)
   // No caption needed.
   await ann.page.getByRole('button', { name: 'Send' }).click()
   const card = messageList(ann.page).getByTestId('attachment-file').filter({ hasText: 'report.pdf' })
   await expect(card).toContainText(`${PDF.length} B · application/pdf`)
   await expect(ann.page.getByTestId('upload-item')).toHaveCount(0)
+  await expect(messageList(ann.page).getByTestId('attachment-file')).toHaveCount(1)
 
   const [download] = await Promise.all([ann.page.waitForEvent('download'), card.getByRole('link', { name: 'Download' }).click()])
   expect(download.suggestedFilename()).toBe('report.pdf')
@@ -71,5 +83,6 @@ test('a PDF dropped on the composer is sent as a card and downloads under its na
   const chunks: Buffer[] = []
   for await (const chunk of saved) chunks.push(chunk as Buffer)
   expect(Buffer.concat(chunks).equals(Buffer.from(PDF))).toBe(true)
+  await held?.abort().catch(() => undefined)
   await ann.context.close()
 })
