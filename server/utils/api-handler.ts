@@ -9,6 +9,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 }
 
 /** The one place domain errors become HTTP responses: a UserError keeps its status and words. */

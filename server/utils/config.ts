@@ -12,7 +12,9 @@ export interface AppConfig {
   awsRegion: string
   /** Unset in AWS; set for dynalite or another DynamoDB-compatible server. */
   dynamodbEndpoint: string | undefined
-  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string }
+  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, search: string }
+  /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
+  searchIndex: boolean
   redisUrl: string | undefined
   /** Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally when unset outside production), the size limit. */
   uploads: { bucket: string, endpoint: string | undefined, maxBytes: number }
@@ -48,7 +50,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'UPLOAD_BUCKET', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -63,6 +65,8 @@ const envSchema = z.object({
   UPLOAD_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 lower-case letters, digits, . and -)').default('fargate-chat-uploads'),
   S3_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:4568').optional(),
   MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
+  SEARCH_TABLE: tableName.default('fargate-chat-search'),
+  SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
@@ -123,7 +127,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     awsRegion: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
-    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE },
+    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, search: e.SEARCH_TABLE },
+    searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
     uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
