@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
 import { MessageWriter } from './message-writer.ts'
@@ -42,17 +42,33 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, editedAt, deleted, replyTo, reactions'
 
-function toMessage(item: Record<string, unknown>): ChatMessage {
+/** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
+function reactionsOf(stored: unknown): Record<string, string[]> | undefined {
+  if (!stored || typeof stored !== 'object') return undefined
+  const entries = Object.entries(stored as Record<string, Set<string>>)
+    .filter(([, users]) => users instanceof Set && users.size)
+    .map(([emoji, users]) => [emoji, [...users].sort()] as const)
+  return entries.length ? Object.fromEntries(entries) : undefined
+}
+
+/** A Messages item as the app knows it (also used on the items update expressions return). */
+export function toMessage(item: Record<string, unknown>): ChatMessage {
+  const reactions = reactionsOf(item.reactions)
+  const replyTo = item.replyTo as ChatMessage['replyTo'] | undefined
   return {
     id: item.message as string,
     room: item.room as string,
     username: item.username as string,
     avatar: item.avatar as string,
     time: item.time as number,
-    content: { text: (item.content as { text: string }).text },
+    content: { text: (item.content as { text?: string } | undefined)?.text ?? '' },
     ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
+    ...(typeof item.editedAt === 'number' ? { editedAt: item.editedAt } : {}),
+    ...(item.deleted === true ? { deleted: true as const } : {}),
+    ...(replyTo ? { replyTo: { id: replyTo.id, username: replyTo.username, text: replyTo.text } } : {}),
+    ...(reactions ? { reactions } : {}),
   }
 }
 
@@ -61,6 +77,24 @@ export async function getMessage(room: string, id: string): Promise<ChatMessage 
   const { doc, tables } = await getDatabase()
   const { Item } = await doc.send(new GetCommand({ TableName: tables.messages, Key: { room, message: id }, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } }))
   return Item ? toMessage(Item) : null
+}
+
+/** The stored messages of one room with these ids (missing ones left out), in id order. */
+export async function getMessages(room: string, ids: string[]): Promise<ChatMessage[]> {
+  const { doc, tables } = await getDatabase()
+  const found: ChatMessage[] = []
+  for (let start = 0; start < ids.length; start += 100) {
+    let keys: Record<string, unknown>[] = ids.slice(start, start + 100).map(id => ({ room, message: id }))
+    // BatchGetItem may return part of the keys as unprocessed (throttling): ask again for those.
+    for (let attempt = 0; keys.length; attempt++) {
+      if (attempt > 5) throw new Error('DynamoDB did not return the messages (throttled)')
+      if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
+      const result = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: keys, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } } } }))
+      found.push(...(result.Responses?.[tables.messages] ?? []).map(toMessage))
+      keys = result.UnprocessedKeys?.[tables.messages]?.Keys ?? []
+    }
+  }
+  return found.sort((a, b) => (a.id < b.id ? -1 : 1))
 }
 
 /**

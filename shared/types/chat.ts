@@ -54,6 +54,31 @@ export interface ChatMessage {
   content: MessageContent
   /** The sender's own id for this send, so a retry is recognised (present when the client gave one). */
   clientId?: string
+  /** When its author last edited the text (ms). */
+  editedAt?: number
+  /** A tombstone: the text (and anything attached) is gone from storage; `content.text` is empty. */
+  deleted?: true
+  /** The message this one answers, quoted as it was when the reply was sent. */
+  replyTo?: ReplyQuote
+  /** Emoji → the usernames who reacted with it (absent when nobody has). */
+  reactions?: Record<string, string[]>
+}
+
+/** A short quote of the message a reply answers (the text cut to REPLY_QUOTE_MAX characters). */
+export interface ReplyQuote {
+  id: string
+  username: string
+  text: string
+}
+
+/** A reaction added or taken back, as relayed live (`reaction`). */
+export interface ReactionChange {
+  room: string
+  /** The message's id. */
+  message: string
+  emoji: string
+  username: string
+  added: boolean
 }
 
 export interface MessagePage {

@@ -1,9 +1,16 @@
-import type { RoomSummary } from './chat'
+import type { ChatMessage, ReactionChange, RoomSummary } from './chat'
 
 // Server-side only: domain events that HTTP routes raise and the realtime layer relays (Nitro's own hook bus).
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
     'chat:room-created': (room: RoomSummary) => void
+    /** A message stored through the HTTP API: relayed live to the room (socket sends relay themselves). */
+    'chat:message-sent': (message: ChatMessage) => void
+    /** A message's text was edited (the message as it is now). */
+    'chat:message-updated': (message: ChatMessage) => void
+    /** A message became a tombstone. */
+    'chat:message-deleted': (message: ChatMessage) => void
+    'chat:reaction': (change: ReactionChange) => void
     /**
      * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
      * close on every instance. With `allOf`, every socket of that user except those of the

@@ -8,6 +8,6 @@ export function previewText(text: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
 }
 
-export function messagePreview(message: Pick<ChatMessage, 'username' | 'content'>): string {
-  return previewText(`${message.username}: ${message.content.text}`)
+export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'deleted'>): string {
+  return previewText(`${message.username}: ${message.deleted ? 'message deleted' : message.content.text}`)
 }

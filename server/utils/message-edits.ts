@@ -1,0 +1,56 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { useNitroApp } from 'nitropack/runtime'
+import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import { requireWritableRoom } from './access.ts'
+import { getServerConfig } from './config.ts'
+import { getDatabase } from './database.ts'
+import { ConflictError, ForbiddenError, NotFoundError, type UserError } from './errors.ts'
+import { recordChange } from './message-changes.ts'
+import { getMessage, toMessage } from './messages.ts'
+import { useServices } from './services.ts'
+
+/**
+ * Why `user` may not edit `message` now, or null when they may. The update's condition decides;
+ * this only puts its refusal into words (read after the refusal, never before the write).
+ * Moderators do not edit other people's words: only the author edits.
+ */
+export function editRefusal(message: ChatMessage | null, user: Pick<PublicUser, 'username'>, now: number, windowHours: number): UserError | null {
+  if (!message) return new NotFoundError('There is no such message')
+  if (message.deleted) return new ConflictError('This message was deleted')
+  if (message.username !== user.username) return new ForbiddenError('You can only edit your own messages')
+  if (message.time < now - windowHours * 3_600_000) return new ForbiddenError(`Messages can be edited for ${windowHours} hours after sending`)
+  return null
+}
+
+/**
+ * Replaces the text of the caller's own message: one conditional UpdateItem (the author, not
+ * deleted, within EDIT_WINDOW_HOURS), so an edit racing a deletion can never bring the text back.
+ */
+export async function editMessage(user: PublicUser, room: string, id: string, text: string): Promise<ChatMessage> {
+  await requireWritableRoom(user, room)
+  const { editWindowHours } = getServerConfig()
+  const now = Date.now()
+  await recordChange(room, id)
+  const { doc, tables } = await getDatabase()
+  let edited: ChatMessage
+  try {
+    const { Attributes } = await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room, message: id },
+      UpdateExpression: 'SET content.#text = :text, editedAt = :now',
+      ConditionExpression: 'attribute_exists(message) AND username = :me AND attribute_not_exists(deleted) AND #time >= :cutoff',
+      ExpressionAttributeNames: { '#text': 'text', '#time': 'time' },
+      ExpressionAttributeValues: { ':text': text, ':now': now, ':me': user.username, ':cutoff': now - editWindowHours * 3_600_000 },
+      ReturnValues: 'ALL_NEW',
+    }))
+    edited = toMessage(Attributes!)
+  }
+  catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
+    throw editRefusal(await getMessage(room, id), user, now, editWindowHours) ?? new ConflictError('This message changed meanwhile; try again')
+  }
+  // Search (next): re-index the edited text here.
+  useServices().latestMessages.changed(edited)
+  await useNitroApp().hooks.callHook('chat:message-updated', edited)
+  return edited
+}
