@@ -30,6 +30,14 @@ export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientI
 /** A message named in a path or payload. */
 export const messageRefSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it')
 
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
+
+/** One grapheme with no letters, digits, spaces or markup (keycaps such as #️⃣ and flags are emoji). */
+function isOneEmoji(value: string): boolean {
+  if ([...graphemes.segment(value)].length !== 1) return false
+  return !/[\s\p{L}\p{N}<>&]/u.test(value.replace(/[\u{1F1E6}-\u{1F1FF}]|[#*0-9]\uFE0F?\u20E3/gu, ''))
+}
+
 /**
  * An emoji as one reaction: a short run of emoji characters (no letters or spaces), brought to
  * one spelling (`canonicalEmoji`). Whether it is a known emoji is checked against the catalogue
@@ -38,7 +46,7 @@ export const messageRefSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Message id
 export const emojiSchema = z.string()
   .min(1, 'Emoji is required')
   .max(32, 'An emoji is at most 32 characters')
-  .refine(value => !/[\s\p{L}\p{N}<>&]/u.test(value.replace(/[\u{1F1E6}-\u{1F1FF}]|[#*0-9]\uFE0F?\u20E3/gu, '')), 'Reactions are single emoji such as 👍')
+  .refine(value => isOneEmoji(value), 'Reactions are single emoji such as 👍')
   .transform(canonicalEmoji)
 
 /** `POST /api/rooms/:room/messages`: what a script or another client sends. */
