@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
-import type { ChatMessage, MessagePage } from '#shared/types/chat'
+import type { ChatMessage, MessagePage, ReplyQuote } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
 /** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
@@ -8,6 +8,8 @@ export interface RoomHistory {
   messages: ChatMessage[]
   /** More messages exist before the oldest one held. */
   hasOlder: boolean
+  /** Edits, deletions and reactions up to this time (ms) are applied: the change catch-up's `since`. */
+  syncedAt: number
 }
 
 /** A message typed here that the server has not stored yet (or refused). Its text is never lost. */
@@ -19,24 +21,12 @@ export interface PendingMessage {
   time: number
   status: 'sending' | 'failed'
   error: string | null
+  /** The message this one answers (shown while sending; the server quotes the stored original). */
+  replyTo?: ReplyQuote
 }
 
 /** Beyond this many messages held for a room, the oldest are dropped while the reader is at the bottom. */
 export const KEEP_MESSAGES = 300
-
-/** Index of `id` in `messages` (sorted by id), or where it would go as `-(index + 1)`. */
-function search(messages: ChatMessage[], id: string): number {
-  let lo = 0
-  let hi = messages.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const other = messages[mid]!.id
-    if (other === id) return mid
-    if (other < id) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -(lo + 1)
-}
 
 /**
  * Messages per room. Ids sort by time, so each room's list is kept sorted by id and every
@@ -69,7 +59,7 @@ export const useMessagesStore = defineStore('messages', () => {
   function insert(message: ChatMessage): boolean {
     const entry = history.value[message.room]
     if (!entry) return false
-    const index = search(entry.messages, message.id)
+    const index = searchMessages(entry.messages, message.id)
     if (index >= 0) return false
     entry.messages.splice(-(index + 1), 0, message)
     // A send that failed on our side but was stored after all (seen when catching up) is settled.
@@ -104,7 +94,7 @@ export const useMessagesStore = defineStore('messages', () => {
       return
     }
     const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
   }
 
   /** One older page, prepended. Returns how many messages were added. */
@@ -155,7 +145,7 @@ export const useMessagesStore = defineStore('messages', () => {
     item.status = 'sending'
     item.error = null
     try {
-      const stored = await chat.sendMessage(item.room, item.text, item.id)
+      const stored = await chat.sendMessage(item.room, item.text, item.id, item.replyTo?.id)
       settle(item.room, item.id)
       insert(stored)
       rooms.noteMessage(stored, { mine: true, hidden: false })
@@ -173,8 +163,8 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
-  function send(room: string, text: string) {
-    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null }
+  function send(room: string, text: string, replyTo?: ReplyQuote) {
+    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null, ...(replyTo ? { replyTo } : {}) }
     ;(pending.value[room] ??= []).push(item)
     const live = pending.value[room]!.at(-1)!
     return deliver(live)
