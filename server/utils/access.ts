@@ -43,7 +43,7 @@ export function isAdmin(user: PublicUser): boolean {
   return !user.guest && getServerConfig().admins.includes(user.username)
 }
 
-/** Moderators (the room's creator and ADMINS) may delete anyone's message in it. @public (used by message deletion, next) */
+/** Moderators (the room's creator and ADMINS) may delete anyone's message in it. */
 export function mayModerate(user: PublicUser, room: Room): boolean {
   return !user.guest && (room.createdBy === user.username || isAdmin(user))
 }

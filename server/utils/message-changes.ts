@@ -17,7 +17,7 @@ const KEEP_SECONDS = 7 * 24 * 3600
  * Change ids come from each instance's clock: a catch-up looks this far before `since`, so a
  * change stamped by a slightly slower clock (or still being written) is not missed.
  */
-export const CLOCK_SKEW_MS = 30_000
+const CLOCK_SKEW_MS = 30_000
 /** Change rows read per page. */
 const PAGE = 100
 

@@ -21,6 +21,8 @@ function tombstoneOf(message: ChatMessage): ChatMessage {
  */
 export async function deleteMessage(user: PublicUser, room: string, id: string): Promise<ChatMessage> {
   const moderator = mayModerate(user, await requireWritableRoom(user, room))
+  // Every write to a message takes from the sender's budget, like a send.
+  await useServices().limits.send(user.username)
   await recordChange(room, id)
   const { doc, tables } = await getDatabase()
   let before: ChatMessage

@@ -16,6 +16,8 @@ import { useServices } from './services.ts'
  */
 export async function editMessage(user: PublicUser, room: string, id: string, text: string): Promise<ChatMessage> {
   await requireWritableRoom(user, room)
+  // Every write to a message takes from the sender's budget, like a send.
+  await useServices().limits.send(user.username)
   const { editWindowHours } = getServerConfig()
   const now = Date.now()
   await recordChange(room, id)

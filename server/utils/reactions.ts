@@ -8,11 +8,12 @@ import { getDatabase } from './database.ts'
 import { ConflictError, NotFoundError, UserError } from './errors.ts'
 import { recordChange } from './message-changes.ts'
 import { getMessage, toMessage } from './messages.ts'
+import { useServices } from './services.ts'
 
 let known: Promise<Set<string>> | undefined
 
 /** Whether `emoji` (canonical spelling) is in the emoji catalogue the picker offers. */
-export async function isKnownEmoji(emoji: string): Promise<boolean> {
+async function isKnownEmoji(emoji: string): Promise<boolean> {
   known ??= loadEmojiCatalogue().then(all => new Set(all.map(e => e.unicode)))
   return (await known).has(emoji)
 }
@@ -29,6 +30,8 @@ const isMissingMap = (error: unknown) => (error as Error).name === 'ValidationEx
  */
 export async function react(user: PublicUser, room: string, id: string, emoji: string, add: boolean): Promise<ChatMessage> {
   await requireWritableRoom(user, room)
+  // Every write to a message takes from the sender's budget, like a send.
+  await useServices().limits.send(user.username)
   if (!await isKnownEmoji(emoji)) throw new UserError(`"${emoji}" is not an emoji this chat knows`)
   await recordChange(room, id)
   const { doc, tables } = await getDatabase()

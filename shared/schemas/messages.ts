@@ -28,7 +28,7 @@ export const newMessageSchema = z.strictObject({
 export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, _ or -')
 
 /** A message named in a path or payload. */
-export const messageRefSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it')
+const messageRefSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it')
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
 
