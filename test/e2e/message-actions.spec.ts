@@ -5,9 +5,14 @@ import { call } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
 import { OUTPUT_DIR, connected, createRoom, expect, guest, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
 
-/** The stored message showing `text` (the toolbar appears while it is hovered or focused). */
+/** The stored message showing `text`. */
 function messageWith(page: Page, text: string) {
   return messageList(page).getByTestId('message').filter({ hasText: text })
+}
+
+/** The message's row body, which holds its toolbar (shown while hovered or focused). */
+function rowWith(page: Page, text: string) {
+  return messageList(page).locator('.message-body').filter({ has: page.getByTestId('message').filter({ hasText: text }) })
 }
 
 test('editing my last message with ↑ in the empty composer shows it edited, also after a reload', async ({ browser, app }) => {
@@ -33,7 +38,7 @@ test('deleting asks first, then shows "message deleted" to everyone', async ({ b
   const bob = await guest(browser, app.url)
   await send(ann.page, 'a regrettable message')
   await expect(messageWith(bob.page, 'a regrettable message')).toBeVisible()
-  const mine = messageWith(ann.page, 'a regrettable message')
+  const mine = rowWith(ann.page, 'a regrettable message')
   await mine.hover()
   await mine.getByRole('button', { name: 'Delete' }).click()
   const dialog = ann.page.getByRole('dialog', { name: 'Delete message?' })
@@ -70,8 +75,9 @@ test('a reply quotes its original, and the quote jumps to it through older histo
   await expect(target).toHaveClass(/highlighted/)
 
   // Replying from the toolbar.
-  await target.hover()
-  await target.getByRole('button', { name: 'Reply' }).click()
+  const targetRow = messageList(ann.page).locator('.message-body').filter({ has: ann.page.getByText('The original question', { exact: true }) })
+  await targetRow.hover()
+  await targetRow.getByRole('button', { name: 'Reply' }).click()
   await expect(ann.page.getByTestId('composer-context')).toContainText('Replying to')
   await send(ann.page, 'Me too')
   await expect(messageWith(ann.page, 'Me too').getByTestId('reply-quote')).toContainText('The original question')
@@ -90,14 +96,14 @@ test('a reaction on one instance shows its count and who reacted on the other, f
     const ann = await guest(browser, one.url)
     const bob = await guest(browser, two.url)
     await send(ann.page, 'React to this')
-    const onBob = messageWith(bob.page, 'React to this')
+    const onBob = rowWith(bob.page, 'React to this')
     await onBob.hover()
     await onBob.getByRole('button', { name: 'React with 👍' }).click()
     const chip = messageWith(ann.page, 'React to this').getByTestId('reactions').getByRole('button', { name: /^👍 1/ })
     await expect(chip).toBeVisible()
     await expect(chip).toHaveAttribute('title', `${bob.username} reacted with 👍`)
 
-    const onAnn = messageWith(ann.page, 'React to this')
+    const onAnn = rowWith(ann.page, 'React to this')
     await onAnn.hover()
     await onAnn.getByRole('button', { name: 'Add a reaction' }).click()
     const picker = ann.page.getByRole('dialog', { name: 'Add a reaction' })
