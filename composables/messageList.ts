@@ -1,7 +1,7 @@
 import type { ChatMessage, ReactionChange } from '#shared/types/chat'
 
 /** Index of `id` in `messages` (sorted by id), or where it would go as `-(index + 1)`. */
-export function searchMessages(messages: readonly ChatMessage[], id: string): number {
+export function findMessageIndex(messages: readonly ChatMessage[], id: string): number {
   let lo = 0
   let hi = messages.length - 1
   while (lo <= hi) {

@@ -24,14 +24,14 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
 
   function held(room: string, id: string): ChatMessage | undefined {
     const list = messages.messagesOf(room)
-    const index = searchMessages(list, id)
+    const index = findMessageIndex(list, id)
     return index >= 0 ? list[index] : undefined
   }
 
   /** A held message as it is now (edited, deleted or reacted to); one not held is left alone. */
   function update(message: ChatMessage) {
     const list = messages.history[message.room]?.messages
-    const index = list ? searchMessages(list, message.id) : -1
+    const index = list ? findMessageIndex(list, message.id) : -1
     if (!list || index < 0) return
     const clientId = list[index]!.clientId
     list[index] = { ...message, ...(clientId ? { clientId } : {}) }

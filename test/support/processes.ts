@@ -49,7 +49,7 @@ export async function startDatabase(): Promise<Running & { endpoint: string }> {
   return { ...running, endpoint: JSON.parse(line.toString().split('\n')[0]!).endpoint as string }
 }
 
-const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', MESSAGE_CHANGE_TABLE: 'fargate-chat-message-changes' }
+const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', SEARCH_TABLE: 'fargate-chat-search', MESSAGE_CHANGE_TABLE: 'fargate-chat-message-changes' }
 
 export interface AppOptions {
   dynamodbEndpoint: string

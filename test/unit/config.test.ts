@@ -10,6 +10,7 @@ const production = {
   ROOM_DIRECTORY_TABLE: 'room-directory-t',
   SESSION_TABLE: 'sessions-t',
   MESSAGE_CHANGE_TABLE: 'message-changes-t',
+  SEARCH_TABLE: 'search-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
 }
 
@@ -22,7 +23,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
     }
   })
 
@@ -41,7 +42,8 @@ describe('configuration', () => {
       port: 3000,
       awsRegion: 'eu-west-1',
       dynamodbEndpoint: undefined,
-      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t', sessions: 'sessions-t' },
+      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t', sessions: 'sessions-t', search: 'search-t' },
+      searchIndex: true,
       redisUrl: 'redis://cache:6379',
       trustProxy: 'load-balancer',
       allowedOrigins: ['https://a.example', 'https://b.example'],
