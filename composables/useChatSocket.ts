@@ -1,7 +1,13 @@
 import { io, type Socket } from 'socket.io-client'
-import type { RoomMember } from '#shared/types/chat'
-import type { ClientToServerEvents, ServerToClientEvents, WireMessage } from '#shared/types/socket'
+import type { ChatMessage, RoomMember } from '#shared/types/chat'
+import type { ClientToServerEvents, ServerToClientEvents, WireChangePage, WireMessage } from '#shared/types/socket'
 import { fromWire } from '#shared/utils/wire'
+
+/** What a message may carry besides its text: stored upload ids, and the id of the message it answers. */
+export interface SendExtras {
+  attachments?: string[]
+  replyTo?: string
+}
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -75,8 +81,22 @@ export function useChatSocket() {
       const socket = chatSocket()
       if (socket && (socket.connected || socket.active)) socket.disconnect()
     },
-    sendMessage: async (room: string, message: string, clientId: string, attachments?: string[]) =>
-      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message, clientId, ...(attachments?.length ? { attachments } : {}) }, done))),
+    sendMessage: async (room: string, message: string, clientId: string, extras: SendExtras = {}) =>
+      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', {
+        room,
+        message,
+        clientId,
+        ...(extras.attachments?.length ? { attachments: extras.attachments } : {}),
+        ...(extras.replyTo ? { replyTo: extras.replyTo } : {}),
+      }, done))),
+    editMessage: async (room: string, message: string, text: string): Promise<ChatMessage> =>
+      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('edit message', { room, message, text }, done))),
+    deleteMessage: async (room: string, message: string): Promise<ChatMessage> =>
+      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('delete message', { room, message }, done))),
+    react: async (room: string, message: string, emoji: string, add: boolean): Promise<ChatMessage> =>
+      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('react', { room, message, emoji, add }, done))),
+    catchUpChanges: (room: string, since: number, after?: string) =>
+      ask<WireChangePage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('catch up changes', { room, since, ...(after ? { after } : {}) }, done)),
     joinRoom: (room: string) =>
       ask<{ members: RoomMember[] }>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
     leaveRoom: (room: string) => tell(socket => socket.emit('leave room', room)),

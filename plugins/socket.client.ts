@@ -13,11 +13,13 @@ export default defineNuxtPlugin({
     const rooms = useRoomsStore()
     const messages = useMessagesStore()
     const presence = usePresenceStore()
+    const actions = useMessageActionsStore()
 
     socket.on('connect', () => {
       connection.opened()
       void presence.rejoin()
-      void messages.catchUpAll()
+      // New messages first, then what changed in the rooms held (edits, deletions, reactions).
+      void messages.catchUpAll().then(() => actions.catchUpAll())
       void rooms.refresh().catch(() => undefined)
     })
     socket.on('disconnect', (reason) => {
@@ -32,6 +34,9 @@ export default defineNuxtPlugin({
       presence.typingStopped(wire)
       messages.receive(fromWire(wire))
     })
+    socket.on('message updated', wire => actions.update(fromWire(wire)))
+    socket.on('message deleted', ({ room, message }) => actions.deleted(room, message))
+    socket.on('reaction', change => actions.reacted(change))
     socket.on('typing', event => presence.typingStarted(event))
     socket.on('stop typing', event => presence.typingStopped(event))
     socket.on('room members', ({ room, members }) => presence.setMembers(room, members))

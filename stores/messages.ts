@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
 import type { FetchError } from 'ofetch'
-import type { AttachmentReady, ChatMessage, MessagePage, MessageWindow } from '#shared/types/chat'
+import type { AttachmentReady, ChatMessage, MessagePage, MessageWindow, ReplyQuote } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
 /** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
@@ -9,6 +9,8 @@ export interface RoomHistory {
   messages: ChatMessage[]
   /** More messages exist before the oldest one held. */
   hasOlder: boolean
+  /** Edits, deletions and reactions up to this time (ms) are applied: the change catch-up's `since`. */
+  syncedAt: number
   /**
    * More messages exist after the newest one held (opened on a linked message): live messages
    * wait until the held messages reach the present, so there is never a gap.
@@ -27,24 +29,12 @@ export interface PendingMessage {
   error: string | null
   /** Upload ids of files already stored in the bucket, sent with the text. */
   attachments?: string[]
+  /** The message this one answers (shown while sending; the server quotes the stored original). */
+  replyTo?: ReplyQuote
 }
 
 /** Beyond this many messages held for a room, the oldest are dropped while the reader is at the bottom. */
 export const KEEP_MESSAGES = 300
-
-/** Index of `id` in `messages` (sorted by id), or where it would go as `-(index + 1)`. */
-function search(messages: ChatMessage[], id: string): number {
-  let lo = 0
-  let hi = messages.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const other = messages[mid]!.id
-    if (other === id) return mid
-    if (other < id) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -(lo + 1)
-}
 
 /**
  * Messages per room. Ids sort by time, so each room's list is kept sorted by id and every
@@ -78,7 +68,7 @@ export const useMessagesStore = defineStore('messages', () => {
   function insert(message: ChatMessage): boolean {
     const entry = history.value[message.room]
     if (!entry) return false
-    const index = search(entry.messages, message.id)
+    const index = findMessageIndex(entry.messages, message.id)
     if (index >= 0) return false
     entry.messages.splice(-(index + 1), 0, message)
     // A send that failed on our side but was stored after all (seen when catching up) is settled.
@@ -113,7 +103,7 @@ export const useMessagesStore = defineStore('messages', () => {
       return
     }
     const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
   }
 
   /**
@@ -124,7 +114,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (history.value[room]?.messages.some(m => m.id === id)) return true
     try {
       const window = await api<MessageWindow>(`/api/rooms/${room}/messages`, { query: { around: id, limit: PAGE_SIZE_DEFAULT } })
-      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer }
+      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: Date.now() }
       return true
     }
     catch (error) {
@@ -161,7 +151,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** Back to the latest page (sending while reading old messages): the held window is replaced. */
   async function jumpToLatest(room: string) {
     const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
   }
 
   /** One older page, prepended. Returns how many messages were added. */
@@ -213,7 +203,7 @@ export const useMessagesStore = defineStore('messages', () => {
     item.status = 'sending'
     item.error = null
     try {
-      const stored = await chat.sendMessage(item.room, item.text, item.id, item.attachments)
+      const stored = await chat.sendMessage(item.room, item.text, item.id, { attachments: item.attachments, replyTo: item.replyTo?.id })
       settle(item.room, item.id)
       insert(stored)
       rooms.noteMessage(stored, { mine: true, hidden: false })
@@ -231,8 +221,9 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
-  async function send(room: string, text: string, attachments?: string[]) {
-    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null, ...(attachments?.length ? { attachments } : {}) }
+  async function send(room: string, text: string, options: { attachments?: string[], replyTo?: ReplyQuote } = {}) {
+    const { attachments, replyTo } = options
+    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null, ...(attachments?.length ? { attachments } : {}), ...(replyTo ? { replyTo } : {}) }
     ;(pending.value[room] ??= []).push(item)
     const live = pending.value[room]!.at(-1)!
     // Sending while reading old messages goes back to the present, where the message will show.
@@ -252,7 +243,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** A thumbnail of an image in a held message is ready: the list swaps it in for the original. */
   function attachmentReady({ room, message, attachment }: AttachmentReady) {
     const messages = history.value[room]?.messages
-    const index = messages ? search(messages, message) : -1
+    const index = messages ? findMessageIndex(messages, message) : -1
     if (!messages || index < 0) return
     const held = messages[index]!
     held.attachments = held.attachments?.map(a => (a.id === attachment.id ? attachment : a))

@@ -13,6 +13,7 @@ import { closeServices, useServices } from '../utils/services.ts'
 import { sessionFromRequest } from '../utils/session.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
+import { relayMessageChanges } from '../socket/message-relay.ts'
 import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
 import { SIGNED_IN, sessionRoom, userRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
@@ -105,6 +106,7 @@ export default defineNitroPlugin((nitro) => {
   nitro.hooks.hook('chat:attachment-ready', (ready) => {
     io.to(ready.room).emit('attachment ready', ready)
   })
+  relayMessageChanges(nitro, io)
 
   // Ended sessions: their sockets close everywhere, and the other instances stop trusting them
   // (their caches would for a few seconds) before the sign-out answers, so that a replayed

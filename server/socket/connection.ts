@@ -1,5 +1,6 @@
 import { log } from '../utils/logger.ts'
 import { registerAccountHandlers } from './handlers/accounts.ts'
+import { registerMessageActionHandlers } from './handlers/message-actions.ts'
 import { registerMessageHandlers } from './handlers/messages.ts'
 import { registerRoomHandlers } from './handlers/rooms.ts'
 import { registerTypingHandlers, stopAllTyping } from './handlers/typing.ts'
@@ -11,6 +12,7 @@ export function handleConnection(ctx: SocketContext, socket: ChatSocket): void {
   registerAccountHandlers(ctx, socket)
   registerRoomHandlers(ctx, socket)
   registerMessageHandlers(ctx, socket)
+  registerMessageActionHandlers(socket)
   registerTypingHandlers(socket)
 
   socket.on('disconnect', () => {

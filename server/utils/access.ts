@@ -28,7 +28,7 @@ export async function requireWritableRoom(user: PublicUser, id: string): Promise
   return requireReadableRoom(user, id)
 }
 
-/** Of these rooms, the ones `user` may read, in the order given (search results, bulk listings). @public (used by search, next) */
+/** Of these rooms, the ones `user` may read, in the order given (search results, bulk listings). */
 export async function readableRooms(user: PublicUser, ids: string[]): Promise<Room[]> {
   return (await getRooms(ids)).filter(room => mayRead(user, room))
 }
@@ -43,7 +43,7 @@ export function isAdmin(user: PublicUser): boolean {
   return !user.guest && getServerConfig().admins.includes(user.username)
 }
 
-/** Moderators (the room's creator and ADMINS) may delete anyone's message in it. @public (used by message deletion, next) */
+/** Moderators (the room's creator and ADMINS) may delete anyone's message in it. */
 export function mayModerate(user: PublicUser, room: Room): boolean {
   return !user.guest && (room.createdBy === user.username || isAdmin(user))
 }

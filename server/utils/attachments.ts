@@ -84,7 +84,7 @@ export async function storeAttachments(user: PublicUser, room: string, ids: stri
   return checked.map(c => c.attachment)
 }
 
-/** Deletes a message's files and thumbnails. @public (called by message deletion, next) */
+/** Deletes a message's files and thumbnails. */
 export async function deleteAttachments(message: Pick<ChatMessage, 'room' | 'attachments'>): Promise<void> {
   const keys = (message.attachments ?? []).flatMap(a => [fileKey(message.room, a.id, 'original'), fileKey(message.room, a.id, 'thumbnail')])
   if (keys.length) await deleteObjects(keys)

@@ -12,7 +12,7 @@ export interface AppConfig {
   awsRegion: string
   /** Unset in AWS; set for dynalite or another DynamoDB-compatible server. */
   dynamodbEndpoint: string | undefined
-  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, search: string }
+  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, search: string, messageChanges: string }
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
   redisUrl: string | undefined
@@ -27,6 +27,8 @@ export interface AppConfig {
   defaultRooms: string[]
   /** Usernames that moderate every room (comma-separated in ADMINS). */
   admins: string[]
+  /** How long after sending its author may edit a message. */
+  editWindowHours: number
   dataDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   limits: {
@@ -50,7 +52,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -67,6 +69,7 @@ const envSchema = z.object({
   MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
@@ -77,6 +80,7 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
   ADMINS: z.string().default(''),
+  EDIT_WINDOW_HOURS: z.coerce.number({ error: 'must be a number' }).positive('must be positive').default(24),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOGIN_FAILURES_PER_USER: positiveInt.default(10),
@@ -127,7 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     awsRegion: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
-    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, search: e.SEARCH_TABLE },
+    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
     uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
@@ -137,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map(o => o.trim().replace(/\/$/, '')).filter(Boolean),
     defaultRooms: e.DEFAULT_ROOMS.split(','),
     admins: e.ADMINS.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
+    editWindowHours: e.EDIT_WINDOW_HOURS,
     dataDir,
     logLevel: e.LOG_LEVEL,
     limits: {

@@ -46,6 +46,12 @@ export class LatestMessages {
     this.#keepNewer(message.room, latestOf(message))
   }
 
+  /** A message edited or deleted here: if it is the room's newest held, its preview follows. */
+  changed(message: ChatMessage): void {
+    const held = this.#cache.get(message.room)
+    if (held?.latest?.id === message.id) this.#cache.set(message.room, { latest: latestOf(message) })
+  }
+
   async get(rooms: string[]): Promise<Record<string, LatestMessage | null>> {
     const found = await Promise.all(rooms.map(room => this.#one(room)))
     return Object.fromEntries(rooms.map((room, i) => [room, found[i]!]))

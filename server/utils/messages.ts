@@ -44,18 +44,34 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions'
 
-function toMessage(item: Record<string, unknown>): ChatMessage {
+/** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
+function reactionsOf(stored: unknown): Record<string, string[]> | undefined {
+  if (!stored || typeof stored !== 'object') return undefined
+  const entries = Object.entries(stored as Record<string, Set<string>>)
+    .filter(([, users]) => users instanceof Set && users.size)
+    .map(([emoji, users]) => [emoji, [...users].sort()] as const)
+  return entries.length ? Object.fromEntries(entries) : undefined
+}
+
+/** A Messages item as the app knows it (also used on the items update expressions return). */
+export function toMessage(item: Record<string, unknown>): ChatMessage {
+  const reactions = reactionsOf(item.reactions)
+  const replyTo = item.replyTo as ChatMessage['replyTo'] | undefined
   return {
     id: item.message as string,
     room: item.room as string,
     username: item.username as string,
     avatar: item.avatar as string,
     time: item.time as number,
-    content: { text: (item.content as { text: string }).text },
+    content: { text: (item.content as { text?: string } | undefined)?.text ?? '' },
     ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
     ...(Array.isArray(item.attachments) ? { attachments: item.attachments as Attachment[] } : {}),
+    ...(typeof item.editedAt === 'number' ? { editedAt: item.editedAt } : {}),
+    ...(item.deleted === true ? { deleted: true as const } : {}),
+    ...(replyTo ? { replyTo: { id: replyTo.id, username: replyTo.username, text: replyTo.text } } : {}),
+    ...(reactions ? { reactions } : {}),
   }
 }
 
@@ -64,6 +80,13 @@ export async function getMessage(room: string, id: string): Promise<ChatMessage 
   const { doc, tables } = await getDatabase()
   const { Item } = await doc.send(new GetCommand({ TableName: tables.messages, Key: { room, message: id }, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } }))
   return Item ? toMessage(Item) : null
+}
+
+/** The stored messages of one room with these ids (missing ones left out), in id order. */
+export async function getMessages(room: string, ids: string[]): Promise<ChatMessage[]> {
+  const found: ChatMessage[] = []
+  for (let start = 0; start < ids.length; start += 100) found.push(...await getMessagesByKeys(ids.slice(start, start + 100).map(id => ({ room, id }))))
+  return found.sort((a, b) => (a.id < b.id ? -1 : 1))
 }
 
 /**

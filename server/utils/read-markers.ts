@@ -66,6 +66,8 @@ export async function unreadCounts(markers: ReadMarkers, latest: Record<string, 
     const { Count } = await doc.send(new QueryCommand({
       TableName: tables.messages,
       KeyConditionExpression: '#room = :room AND message > :marker',
+      // Deleted messages are not unread (Limit counts before the filter: the cap stays a bound on reads).
+      FilterExpression: 'attribute_not_exists(deleted)',
       ExpressionAttributeNames: { '#room': 'room' },
       ExpressionAttributeValues: { ':room': room, ':marker': markers[room] },
       Select: 'COUNT',

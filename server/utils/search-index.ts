@@ -97,8 +97,7 @@ export function searchIndexItems(message: ChatMessage, tables: Database['tables'
 
 /**
  * After an edit: removes the entries of terms the message no longer has and rewrites the others
- * (their `words` changed). For the message actions feature to call once the edit is stored.
- * @public
+ * (their `words` changed).
  */
 export async function reindexMessage(before: ChatMessage, after: ChatMessage): Promise<void> {
   if (!getServerConfig().searchIndex) return
@@ -111,9 +110,8 @@ export async function reindexMessage(before: ChatMessage, after: ChatMessage): P
 
 /**
  * After a delete: removes every entry of the message (the vocabulary stays: it only names terms).
- * For the message actions feature to call when a message is deleted. Search also drops hits
- * whose message is gone or marked deleted, so a failure here never shows a deleted message.
- * @public
+ * Search also drops hits whose message is gone or marked deleted, so a failure here never shows a
+ * deleted message.
  */
 export async function unindexMessage(message: ChatMessage): Promise<void> {
   const { doc, tables } = await getDatabase()

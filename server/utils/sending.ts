@@ -1,6 +1,8 @@
+import { useNitroApp } from 'nitropack/runtime'
 import { requireWritableRoom } from './access.ts'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
+import { replyQuote } from './replies.ts'
 import { useServices } from './services.ts'
 import { storeAttachments } from './attachments.ts'
 import { scheduleThumbnails } from './thumbnails.ts'
@@ -11,6 +13,8 @@ export interface SendInput {
   clientId?: string
   /** Upload ids (at most MAX_ATTACHMENTS) of files uploaded by this user for this room. */
   attachments?: string[]
+  /** The id of the message this one answers (same room). */
+  replyTo?: string
 }
 
 /**
@@ -24,6 +28,7 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
   const { limits, clientIds, latestMessages } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
+  if (input.replyTo) message.replyTo = await replyQuote(input.room, input.replyTo)
   if (input.clientId) {
     const id = await clientIds.claim(user.username, input.clientId, message.id)
     if (id !== message.id) {
@@ -44,4 +49,14 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
     if (saved.attachments) scheduleThumbnails(saved)
     return saved
   }) }
+}
+
+/**
+ * A send from the HTTP API: stored, then relayed live to the room on every instance through the
+ * `chat:message-sent` hook (socket sends relay it from their handler, which knows the sender's socket).
+ */
+export async function sendMessage(user: PublicUser, input: SendInput): Promise<ChatMessage> {
+  const message = await (await queueMessage(user, input)).stored
+  await useNitroApp().hooks.callHook('chat:message-sent', message)
+  return message
 }

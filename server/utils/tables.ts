@@ -5,7 +5,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  * The embedded database creates tables from it, and the test suite checks
  * infra/resources.yml against it, so the two cannot drift apart.
  */
-export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'search'
+export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'search' | 'messageChanges'
 
 /** The Sessions index listing one user's sessions (to end all the others). */
 export const SESSIONS_BY_USERNAME = 'by-username'
@@ -41,6 +41,19 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
     KeySchema: [
       { AttributeName: 'directory', KeyType: 'HASH' },
       { AttributeName: 'id', KeyType: 'RANGE' },
+    ],
+  },
+  // The change feed of each room: one row per edit, deletion or reaction, sorted by change time
+  // (`<13-digit ms>:<16 hex>`), so a reconnecting client's catch-up is one Query per room. Rows
+  // expire through DynamoDB's TTL on `expiresAt` (see message-changes.ts).
+  messageChanges: {
+    AttributeDefinitions: [
+      { AttributeName: 'room', AttributeType: 'S' },
+      { AttributeName: 'change', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'room', KeyType: 'HASH' },
+      { AttributeName: 'change', KeyType: 'RANGE' },
     ],
   },
   // Rows expire through DynamoDB's TTL on `expiresAt` (infra/resources.yml); the app also ignores
@@ -79,5 +92,6 @@ export const TABLE_ENV_VARS: Record<TableKind, string> = {
   rooms: 'ROOM_TABLE',
   roomDirectory: 'ROOM_DIRECTORY_TABLE',
   sessions: 'SESSION_TABLE',
+  messageChanges: 'MESSAGE_CHANGE_TABLE',
   search: 'SEARCH_TABLE',
 }

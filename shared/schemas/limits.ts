@@ -9,3 +9,7 @@ export const ROOM_NAME_MAX = 64
 export const ROOM_TOPIC_MAX = 200
 export const PAGE_SIZE_DEFAULT = 50
 export const PAGE_SIZE_MAX = 100
+/** A reply quotes at most this many characters of the message it answers. */
+export const REPLY_QUOTE_MAX = 140
+/** Distinct emoji one message may carry as reactions. */
+export const REACTIONS_MAX = 20

@@ -1,6 +1,7 @@
 import { z } from './zod.ts'
 import { MESSAGE_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './limits.ts'
 import { roomIdSchema } from './rooms.ts'
+import { canonicalEmoji } from '../utils/emoji.ts'
 
 /** A message id is `<13-digit ms timestamp>:<random hex>`; it doubles as the history cursor. */
 export const MESSAGE_ID_PATTERN = /^\d{13}:[0-9a-f]{8,32}$/
@@ -29,3 +30,39 @@ export const newMessageSchema = z.strictObject({
 
 /** A sender's own id for one message, so that retrying the send never stores it twice. */
 export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, _ or -')
+
+/** A message named in a path or payload. */
+const messageRefSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it')
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
+
+/** One grapheme with no letters, digits, spaces or markup (keycaps such as #️⃣ and flags are emoji). */
+function isOneEmoji(value: string): boolean {
+  if ([...graphemes.segment(value)].length !== 1) return false
+  return !/[\s\p{L}\p{N}<>&]/u.test(value.replace(/[\u{1F1E6}-\u{1F1FF}]|[#*0-9]\uFE0F?\u20E3/gu, ''))
+}
+
+/**
+ * An emoji as one reaction: a short run of emoji characters (no letters or spaces), brought to
+ * one spelling (`canonicalEmoji`). Whether it is a known emoji is checked against the catalogue
+ * on the server (server/utils/reactions.ts), which is too large to load with every form.
+ */
+export const emojiSchema = z.string()
+  .min(1, 'Emoji is required')
+  .max(32, 'An emoji is at most 32 characters')
+  .refine(value => isOneEmoji(value), 'Reactions are single emoji such as 👍')
+  .transform(canonicalEmoji)
+
+/** `POST /api/rooms/:room/messages`: what a script or another client sends. */
+export const postMessageSchema = z.strictObject({
+  text: messageTextSchema,
+  clientId: clientIdSchema.optional(),
+  replyTo: messageRefSchema.optional(),
+})
+
+/** `PATCH /api/rooms/:room/messages/:id`: the new text. */
+export const editMessageSchema = z.strictObject({ text: messageTextSchema })
+
+export const messageParamsSchema = z.strictObject({ room: roomIdSchema, id: messageRefSchema })
+
+export const reactionParamsSchema = z.strictObject({ room: roomIdSchema, id: messageRefSchema, emoji: emojiSchema })

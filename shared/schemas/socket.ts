@@ -1,6 +1,6 @@
 import { z } from './zod.ts'
 import { loginSchema, registerSchema } from './auth.ts'
-import { clientIdSchema, MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
+import { clientIdSchema, emojiSchema, MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
 import { attachmentIdsSchema } from './uploads.ts'
 import { ROOM_ID_MAX } from './limits.ts'
 import { ROOM_ID_PATTERN } from './rooms.ts'
@@ -34,7 +34,7 @@ export const socketPayloadSchemas = {
   'create user': registerSchema,
   'authenticate user': loginSchema,
   // With attachments the text is an optional caption (it may be empty); without, it must say something.
-  'new message': payload({ room: socketRoomSchema, message: parameter('message'), clientId: clientIdSchema.optional(), attachments: attachmentIdsSchema.optional() })
+  'new message': payload({ room: socketRoomSchema, message: parameter('message'), clientId: clientIdSchema.optional(), attachments: attachmentIdsSchema.optional(), replyTo: messageIdParameter('replyTo').optional() })
     .check((ctx) => {
       if (ctx.value.attachments?.length && !ctx.value.message.trim()) return
       const text = messageTextSchema.safeParse(ctx.value.message)
@@ -51,6 +51,19 @@ export const socketPayloadSchemas = {
   'leave room': socketRoomSchema,
   'catch up': payload({ room: socketRoomSchema, after: messageIdParameter('after') }),
   'mark read': payload({ room: socketRoomSchema, message: messageIdParameter('message') }),
+  'edit message': payload({ room: socketRoomSchema, message: messageIdParameter('message'), text: parameter('text').pipe(messageTextSchema) }),
+  'delete message': payload({ room: socketRoomSchema, message: messageIdParameter('message') }),
+  'react': payload({
+    room: socketRoomSchema,
+    message: messageIdParameter('message'),
+    emoji: parameter('emoji').pipe(emojiSchema),
+    add: z.boolean({ error: 'Must pass a parameter `add` which is true (react) or false (take back)' }),
+  }),
+  'catch up changes': payload({
+    room: socketRoomSchema,
+    since: z.number({ error: 'Must pass a parameter `since` which is a time in ms' }).int('Must pass a parameter `since` which is a time in ms').nonnegative('Must pass a parameter `since` which is a time in ms'),
+    after: z.string({ error: 'Must pass a parameter `after` which is a change cursor' }).regex(MESSAGE_ID_PATTERN, 'Must pass a parameter `after` which is a change cursor').optional(),
+  }),
 } satisfies Record<string, z.ZodType>
 
 export type SocketEventName = keyof typeof socketPayloadSchemas

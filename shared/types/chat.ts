@@ -72,6 +72,14 @@ export interface ChatMessage {
   clientId?: string
   /** Files sent with the message (at most MAX_ATTACHMENTS). */
   attachments?: Attachment[]
+  /** When its author last edited the text (ms). */
+  editedAt?: number
+  /** A tombstone: the text (and anything attached) is gone from storage; `content.text` is empty. */
+  deleted?: true
+  /** The message this one answers, quoted as it was when the reply was sent. */
+  replyTo?: ReplyQuote
+  /** Emoji → the usernames who reacted with it (absent when nobody has). */
+  reactions?: Record<string, string[]>
 }
 
 /** `attachment ready`: the message's attachment now has a thumbnail (the attachment as stored now). */
@@ -80,6 +88,23 @@ export interface AttachmentReady {
   /** The message id. */
   message: string
   attachment: Attachment
+}
+
+/** A short quote of the message a reply answers (the text cut to REPLY_QUOTE_MAX characters). */
+export interface ReplyQuote {
+  id: string
+  username: string
+  text: string
+}
+
+/** A reaction added or taken back, as relayed live (`reaction`). */
+export interface ReactionChange {
+  room: string
+  /** The message's id. */
+  message: string
+  emoji: string
+  username: string
+  added: boolean
 }
 
 export interface MessagePage {

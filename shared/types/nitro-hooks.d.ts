@@ -1,4 +1,4 @@
-import type { AttachmentReady, RoomSummary } from './chat'
+import type { AttachmentReady, ChatMessage, ReactionChange, RoomSummary } from './chat'
 
 // Server-side only: domain events that HTTP routes raise and the realtime layer relays (Nitro's own hook bus).
 declare module 'nitropack/types' {
@@ -6,6 +6,13 @@ declare module 'nitropack/types' {
     'chat:room-created': (room: RoomSummary) => void
     /** A thumbnail of a stored message's image exists now: the room's clients swap it in. */
     'chat:attachment-ready': (ready: AttachmentReady) => void
+    /** A message stored through the HTTP API: relayed live to the room (socket sends relay themselves). */
+    'chat:message-sent': (message: ChatMessage) => void
+    /** A message's text was edited (the message as it is now). */
+    'chat:message-updated': (message: ChatMessage) => void
+    /** A message became a tombstone. */
+    'chat:message-deleted': (message: ChatMessage) => void
+    'chat:reaction': (change: ReactionChange) => void
     /**
      * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
      * close on every instance. With `allOf`, every socket of that user except those of the

@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, AttachmentReady, ChatMessage, PresenceChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -11,6 +11,16 @@ export type WireMessage = Omit<ChatMessage, 'id'> & { message: string }
 
 export interface WireMessagePage {
   messages: WireMessage[]
+  next: string | null
+}
+
+/**
+ * Messages changed in a room since a time, each as it is now (applying them twice is harmless).
+ * Keep `until` as the next catch-up's `since`; while `next` is set, ask again with it as `after`.
+ */
+export interface WireChangePage {
+  messages: WireMessage[]
+  until: number
   next: string | null
 }
 
@@ -38,6 +48,14 @@ export interface ClientToServerEvents {
   'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<WireMessagePage>) => void
   /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */
   'mark read': (payload: SocketPayloadInput<'mark read'>) => void
+  /** Replaces the text of the caller's own message (within the edit window): acks the edited message. */
+  'edit message': (payload: SocketPayloadInput<'edit message'>, ack: Ack<WireMessage>) => void
+  /** Turns a message into a tombstone (its author, the room's creator or an admin): acks the tombstone. */
+  'delete message': (payload: SocketPayloadInput<'delete message'>, ack: Ack<WireMessage>) => void
+  /** Adds (`add: true`) or takes back the caller's reaction; idempotent. Acks the message's reactions. */
+  'react': (payload: SocketPayloadInput<'react'>, ack: Ack<WireMessage>) => void
+  /** Messages edited, deleted or reacted to since `since` (ms), as they are now. */
+  'catch up changes': (payload: SocketPayloadInput<'catch up changes'>, ack: Ack<WireChangePage>) => void
 }
 
 export interface ServerToClientEvents {
@@ -59,4 +77,10 @@ export interface ServerToClientEvents {
   'room read': (payload: { room: string, message: string }) => void
   /** A thumbnail of an image in a message of `room` is ready. */
   'attachment ready': (payload: AttachmentReady) => void
+  /** A message's text was edited: the whole message as it is now. */
+  'message updated': (message: WireMessage) => void
+  /** A message became a tombstone. */
+  'message deleted': (payload: { room: string, message: string }) => void
+  /** Someone reacted to a message, or took their reaction back. */
+  'reaction': (payload: ReactionChange) => void
 }

@@ -9,8 +9,9 @@ export function previewText(text: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
 }
 
-/** A message as one plain line: its words without the Markdown around them (`**` or fences). */
-export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'attachments'>): string {
+/** A message as one plain line: its words without the Markdown around them (`**` or fences); a tombstone says so. */
+export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'attachments' | 'deleted'>): string {
+  if (message.deleted) return previewText(`${message.username}: message deleted`)
   // A file sent without a caption is previewed by its name.
   const files = message.attachments?.length ? `📎 ${message.attachments.map(a => a.name).join(', ')}` : ''
   return previewText(`${message.username}: ${markdownToText(message.content.text) || files}`)

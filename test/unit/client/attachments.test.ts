@@ -36,8 +36,8 @@ describe('attachments in the messages store', () => {
     const messages = useMessagesStore()
     await messages.loadLatest('general')
     const send = vi.spyOn(chat.current, 'sendMessage')
-    await messages.send('general', '', ['b'.repeat(32)])
-    expect(send).toHaveBeenCalledWith('general', '', expect.any(String), ['b'.repeat(32)])
+    await messages.send('general', '', { attachments: ['b'.repeat(32)] })
+    expect(send).toHaveBeenCalledWith('general', '', expect.any(String), expect.objectContaining({ attachments: ['b'.repeat(32)] }))
   })
 })
 

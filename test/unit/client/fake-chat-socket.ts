@@ -1,5 +1,7 @@
 import { vi } from 'vitest'
 import type { ChatMessage, RoomMember } from '#shared/types/chat'
+import type { WireChangePage } from '#shared/types/socket'
+import type { SendExtras } from '../../../composables/useChatSocket'
 
 /**
  * What the stores see of the socket (composables/useChatSocket), recorded. Store unit tests
@@ -12,7 +14,11 @@ export function createFakeChatSocket() {
     isConnected: vi.fn(() => state.connected),
     connect: vi.fn(),
     disconnect: vi.fn(),
-    sendMessage: vi.fn<(room: string, message: string, clientId: string, attachments?: string[]) => Promise<ChatMessage>>(),
+    sendMessage: vi.fn<(room: string, message: string, clientId: string, extras?: SendExtras) => Promise<ChatMessage>>(),
+    editMessage: vi.fn<(room: string, message: string, text: string) => Promise<ChatMessage>>(),
+    deleteMessage: vi.fn<(room: string, message: string) => Promise<ChatMessage>>(),
+    react: vi.fn<(room: string, message: string, emoji: string, add: boolean) => Promise<ChatMessage>>(),
+    catchUpChanges: vi.fn<(room: string, since: number, after?: string) => Promise<WireChangePage>>(),
     joinRoom: vi.fn<(room: string) => Promise<{ members: RoomMember[] }>>(),
     leaveRoom: vi.fn<(room: string) => void>(),
     typing: vi.fn<(room: string) => void>(),

@@ -1,0 +1,33 @@
+import type { ChatMessage, ReactionChange } from '#shared/types/chat'
+
+/** Index of `id` in `messages` (sorted by id), or where it would go as `-(index + 1)`. */
+export function findMessageIndex(messages: readonly ChatMessage[], id: string): number {
+  let lo = 0
+  let hi = messages.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const other = messages[mid]!.id
+    if (other === id) return mid
+    if (other < id) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -(lo + 1)
+}
+
+/**
+ * A reaction relayed live, applied to the message in place. Adding and taking back are set
+ * operations, so a relay that arrives twice, or after the ack that already carried it, changes nothing.
+ */
+export function applyReaction(message: ChatMessage, change: Pick<ReactionChange, 'emoji' | 'username' | 'added'>): void {
+  const users = new Set(message.reactions?.[change.emoji] ?? [])
+  if (change.added) users.add(change.username)
+  else users.delete(change.username)
+  const entries = Object.entries(message.reactions ?? {})
+  if (!entries.some(([emoji]) => emoji === change.emoji)) entries.push([change.emoji, []])
+  // Chips keep their places: the emoji changed stays where it was.
+  const reactions = Object.fromEntries(entries
+    .map(([emoji, list]) => [emoji, emoji === change.emoji ? [...users].sort() : list] as const)
+    .filter(([, list]) => list.length))
+  if (Object.keys(reactions).length) message.reactions = reactions
+  else delete message.reactions
+}

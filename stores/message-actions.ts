@@ -1,0 +1,103 @@
+import { defineStore } from 'pinia'
+import type { ChatMessage, ReactionChange, ReplyQuote } from '#shared/types/chat'
+import { fromWire } from '#shared/utils/wire'
+
+/** Older pages loaded at most while looking for the original of a reply. */
+const JUMP_PAGES = 20
+
+/**
+ * Acting on stored messages (edit, delete, react, reply), the changes others make relayed live,
+ * and catching up on changes after a reconnect. Messages live in the messages store; every change
+ * here replaces a held message with the server's version of it, so applying one twice is harmless.
+ */
+export const useMessageActionsStore = defineStore('message-actions', () => {
+  const chat = useChatSocket()
+  const messages = useMessagesStore()
+  const session = useSessionStore()
+
+  /** The message the composer answers, per room. */
+  const replyingTo = ref<Record<string, ReplyQuote | null>>({})
+  /** The message whose text the composer edits, per room. */
+  const editing = ref<Record<string, string | null>>({})
+  /** The message to scroll to and highlight (a reply's original). */
+  const highlighted = ref<{ room: string, id: string, at: number } | null>(null)
+
+  function held(room: string, id: string): ChatMessage | undefined {
+    const list = messages.messagesOf(room)
+    const index = findMessageIndex(list, id)
+    return index >= 0 ? list[index] : undefined
+  }
+
+  /** A held message as it is now (edited, deleted or reacted to); one not held is left alone. */
+  function update(message: ChatMessage) {
+    const list = messages.history[message.room]?.messages
+    const index = list ? findMessageIndex(list, message.id) : -1
+    if (!list || index < 0) return
+    const clientId = list[index]!.clientId
+    list[index] = { ...message, ...(clientId ? { clientId } : {}) }
+  }
+
+  function deleted(room: string, id: string) {
+    const message = held(room, id)
+    if (message) update({ id, room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true })
+  }
+
+  function reacted(change: ReactionChange) {
+    const message = held(change.room, change.message)
+    if (message) applyReaction(message, change)
+  }
+
+  async function edit(room: string, id: string, text: string) {
+    update(await chat.editMessage(room, id, text))
+  }
+
+  async function remove(room: string, id: string) {
+    update(await chat.deleteMessage(room, id))
+  }
+
+  /** Adds the reader's reaction, or takes it back when they already reacted with that emoji. */
+  async function toggleReaction(room: string, id: string, emoji: string) {
+    const me = session.user?.username
+    const mine = Boolean(me && held(room, id)?.reactions?.[emoji]?.includes(me))
+    update(await chat.react(room, id, emoji, !mine))
+  }
+
+  /** The reader's newest message in a room that can still be edited (↑ in an empty composer). */
+  function lastEditable(room: string): ChatMessage | undefined {
+    const me = session.user?.username
+    return messages.messagesOf(room).findLast(m => m.username === me && !m.deleted)
+  }
+
+  /** Loads older pages until message `id` is held (or the beginning is reached), then highlights it. */
+  async function jumpTo(room: string, id: string): Promise<boolean> {
+    for (let page = 0; !held(room, id) && messages.history[room]?.hasOlder && page < JUMP_PAGES; page++) {
+      if (!await messages.loadOlder(room)) break
+    }
+    if (!held(room, id)) return false
+    highlighted.value = { room, id, at: Date.now() }
+    return true
+  }
+
+  /** Edits, deletions and reactions since the room was last in sync, each message as it is now. */
+  async function catchUp(room: string) {
+    const entry = messages.history[room]
+    if (!entry) return
+    const since = entry.syncedAt
+    let after: string | undefined
+    let until: number
+    do {
+      const page = await chat.catchUpChanges(room, since, after)
+      for (const wire of page.messages) update(fromWire(wire))
+      until = page.until
+      after = page.next ?? undefined
+    } while (after)
+    entry.syncedAt = until
+  }
+
+  /** After (re)connecting: every room held. */
+  async function catchUpAll() {
+    await Promise.all(Object.keys(messages.history).map(room => catchUp(room).catch(() => undefined)))
+  }
+
+  return { replyingTo, editing, highlighted, update, deleted, reacted, edit, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
+})

@@ -1,0 +1,127 @@
+import type { Page } from '@playwright/test'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
+import { call } from '../support/sockets.ts'
+import type { WireMessage } from '#shared/types/socket'
+import { OUTPUT_DIR, connected, createRoom, expect, guest, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+
+/** The stored message showing `text`. */
+function messageWith(page: Page, text: string) {
+  return messageList(page).getByTestId('message').filter({ hasText: text })
+}
+
+/** The message's row body, which holds its toolbar (shown while hovered or focused). */
+function rowWith(page: Page, text: string) {
+  return messageList(page).locator('.message-body').filter({ has: page.getByTestId('message').filter({ hasText: text }) })
+}
+
+test('editing my last message with ↑ in the empty composer shows it edited, also after a reload', async ({ browser, app }) => {
+  const ann = await register(browser, app.url)
+  await send(ann.page, 'helo wrld')
+  await expect(messageWith(ann.page, 'helo wrld')).toHaveAttribute('data-id', /^\d{13}:/)
+  const input = ann.page.locator('#composer-input')
+  await input.press('ArrowUp')
+  await expect(ann.page.getByTestId('composer-context')).toContainText('Editing your message')
+  await expect(input).toHaveValue('helo wrld')
+  await input.fill('hello world')
+  await input.press('Enter')
+  await expect(messageWith(ann.page, 'hello world')).toContainText('(edited)')
+  await expect(input).toHaveValue('')
+  await ann.page.reload()
+  await connected(ann.page)
+  await expect(messageWith(ann.page, 'hello world')).toContainText('(edited)')
+  await ann.context.close()
+})
+
+test('deleting asks first, then shows "message deleted" to everyone', async ({ browser, app }) => {
+  const ann = await register(browser, app.url)
+  const bob = await guest(browser, app.url)
+  await send(ann.page, 'a regrettable message')
+  await expect(messageWith(bob.page, 'a regrettable message')).toBeVisible()
+  const mine = rowWith(ann.page, 'a regrettable message')
+  await mine.hover()
+  await mine.getByRole('button', { name: 'Delete' }).click()
+  const dialog = ann.page.getByRole('dialog', { name: 'Delete message?' })
+  await expect(dialog).toBeVisible()
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(mine).toBeVisible()
+  await mine.hover()
+  await mine.getByRole('button', { name: 'Delete' }).click()
+  await dialog.getByRole('button', { name: 'Delete' }).click()
+  await expect(messageList(ann.page).getByTestId('message-deleted')).toHaveCount(1)
+  await expect(messageList(bob.page)).not.toContainText('a regrettable message')
+  await expect(messageList(bob.page).getByTestId('message-deleted')).toHaveCount(1)
+  await ann.context.close()
+  await bob.context.close()
+})
+
+test('a reply quotes its original, and the quote jumps to it through older history and highlights it', async ({ browser, app }) => {
+  const bot = await scriptUser(app.url)
+  const room = await createRoom(bot.client, unique('Replies'))
+  const original = await bot.say(room, 'The original question')
+  for (let i = 0; i < 70; i++) await bot.say(room, `filler ${i}`)
+  const [err] = await call<WireMessage>(bot.socket, 'new message', { room, message: 'An answer, much later', replyTo: original.message })
+  expect(err).toBeNull()
+
+  const ann = await register(browser, app.url, `/rooms/${room}`)
+  const answer = messageWith(ann.page, 'An answer, much later')
+  await expect(answer.getByTestId('reply-quote')).toContainText('The original question')
+  // The original itself (the answer's quote says the same words).
+  const target = messageList(ann.page).getByTestId('message').filter({ has: ann.page.getByText('The original question', { exact: true }) })
+  await expect(target).toHaveCount(0)
+  await answer.getByTestId('reply-quote').click()
+  await expect(target).toBeInViewport()
+  await expect(target).toHaveClass(/highlighted/)
+
+  // Replying from the toolbar.
+  const targetRow = messageList(ann.page).locator('.message-body').filter({ has: ann.page.getByText('The original question', { exact: true }) })
+  await targetRow.hover()
+  await targetRow.getByRole('button', { name: 'Reply' }).click()
+  await expect(ann.page.getByTestId('composer-context')).toContainText('Replying to')
+  await send(ann.page, 'Me too')
+  await expect(messageWith(ann.page, 'Me too').getByTestId('reply-quote')).toContainText('The original question')
+  await expect(ann.page.getByTestId('composer-context')).toHaveCount(0)
+  await ann.context.close()
+})
+
+test('a reaction on one instance shows its count and who reacted on the other, from the quick set and the picker', async ({ browser }) => {
+  const redis = await startRedis()
+  const db = await startDatabase()
+  const [one, two] = await Promise.all([
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
+  ])
+  try {
+    const ann = await guest(browser, one.url)
+    const bob = await guest(browser, two.url)
+    await send(ann.page, 'React to this')
+    const onBob = rowWith(bob.page, 'React to this')
+    await onBob.hover()
+    await onBob.getByRole('button', { name: 'React with 👍' }).click()
+    const chip = messageWith(ann.page, 'React to this').getByTestId('reactions').getByRole('button', { name: /^👍 1/ })
+    await expect(chip).toBeVisible()
+    await expect(chip).toHaveAttribute('title', `${bob.username} reacted with 👍`)
+
+    const onAnn = rowWith(ann.page, 'React to this')
+    await onAnn.hover()
+    await onAnn.getByRole('button', { name: 'Add a reaction' }).click()
+    const picker = ann.page.getByRole('dialog', { name: 'Add a reaction' })
+    await picker.getByLabel('Search emoji').fill('tada')
+    await picker.getByRole('option', { name: 'party popper' }).click()
+    await expect(onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ })).toBeVisible()
+
+    // Bob joins ann's 🎉, then takes it back: the count follows on both sides.
+    await onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ }).click()
+    await expect(onAnn.getByTestId('reactions').getByRole('button', { name: /^🎉 2/ })).toBeVisible()
+    await onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 2/ }).click()
+    await expect(onAnn.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ })).toBeVisible()
+    await ann.context.close()
+    await bob.context.close()
+  }
+  finally {
+    await Promise.all([one.stop(), two.stop()])
+    await db.stop()
+    redis.stop()
+  }
+})
