@@ -21,8 +21,8 @@ export default defineNuxtConfig({
     // .br and .gz beside every public file over 1 KB, served by Accept-Encoding; pages and JSON are
     // compressed per request by server/plugins/compression.ts.
     compressPublicAssets: { gzip: true, brotli: true },
-    // dynalite (and its native LevelDB) is loaded only by the embedded development database.
-    externals: { external: ['dynalite', 'level', 'classic-level', 'abstract-level'] },
+    // dynalite (and its native LevelDB) and s3rver are loaded only by the embedded development database and bucket.
+    externals: { external: ['dynalite', 'level', 'classic-level', 'abstract-level', 's3rver'] },
   },
   vite: {
     optimizeDeps: { include: ['socket.io-client'] },

@@ -75,8 +75,8 @@ export function useChatSocket() {
       const socket = chatSocket()
       if (socket && (socket.connected || socket.active)) socket.disconnect()
     },
-    sendMessage: async (room: string, message: string, clientId: string) =>
-      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message, clientId }, done))),
+    sendMessage: async (room: string, message: string, clientId: string, attachments?: string[]) =>
+      fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('new message', { room, message, clientId, ...(attachments?.length ? { attachments } : {}) }, done))),
     joinRoom: (room: string) =>
       ask<{ members: RoomMember[] }>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
     leaveRoom: (room: string) => tell(socket => socket.emit('leave room', room)),

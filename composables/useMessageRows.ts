@@ -1,5 +1,5 @@
 import type { MaybeRefOrGetter } from 'vue'
-import type { ChatMessage } from '#shared/types/chat'
+import type { Attachment, ChatMessage } from '#shared/types/chat'
 
 /** Consecutive messages of one person within this long form one group. */
 const GROUP_GAP_MS = 5 * 60_000
@@ -15,7 +15,7 @@ interface UnsentLine {
   error: string | null
 }
 
-interface Line { id: string, text: string, time: number, status: LineStatus, error: string | null }
+interface Line { id: string, text: string, time: number, status: LineStatus, error: string | null, attachments?: Attachment[] }
 
 /**
  * One row per message, keyed by message id, so prepending older pages never re-creates rows
@@ -53,7 +53,7 @@ export function buildRows({ stored, pending, me, timeZone, now }: RowInput): Row
     rows.push({ kind: 'message', key: line.id, username, avatar, mine: username === me?.username, first, line })
   }
 
-  for (const m of stored) push(m.username, m.avatar, { id: m.id, text: m.content.text, time: m.time, status: 'stored', error: null })
+  for (const m of stored) push(m.username, m.avatar, { id: m.id, text: m.content.text, time: m.time, status: 'stored', error: null, ...(m.attachments ? { attachments: m.attachments } : {}) })
   for (const p of pending) push(me?.username ?? '', me?.avatar ?? '', { id: p.id, text: p.text, time: p.time, status: p.status, error: p.error })
   return rows
 }

@@ -37,6 +37,7 @@ export default defineNuxtPlugin({
     socket.on('room members', ({ room, members }) => presence.setMembers(room, members))
     socket.on('room created', room => rooms.upsert(room))
     socket.on('room read', ({ room }) => rooms.clearUnread(room))
+    socket.on('attachment ready', ready => messages.attachmentReady(ready))
     socket.on('presence', ({ numUsers }) => presence.setCount(numUsers))
     socket.on('login', ({ numUsers }) => presence.setCount(numUsers))
     socket.on('user joined', ({ numUsers }) => presence.setCount(numUsers))

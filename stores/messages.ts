@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
 import type { FetchError } from 'ofetch'
-import type { ChatMessage, MessagePage, MessageWindow } from '#shared/types/chat'
+import type { AttachmentReady, ChatMessage, MessagePage, MessageWindow } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
 /** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
@@ -25,6 +25,8 @@ export interface PendingMessage {
   time: number
   status: 'sending' | 'failed'
   error: string | null
+  /** Upload ids of files already stored in the bucket, sent with the text. */
+  attachments?: string[]
 }
 
 /** Beyond this many messages held for a room, the oldest are dropped while the reader is at the bottom. */
@@ -211,7 +213,7 @@ export const useMessagesStore = defineStore('messages', () => {
     item.status = 'sending'
     item.error = null
     try {
-      const stored = await chat.sendMessage(item.room, item.text, item.id)
+      const stored = await chat.sendMessage(item.room, item.text, item.id, item.attachments)
       settle(item.room, item.id)
       insert(stored)
       rooms.noteMessage(stored, { mine: true, hidden: false })
@@ -229,8 +231,8 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
-  async function send(room: string, text: string) {
-    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null }
+  async function send(room: string, text: string, attachments?: string[]) {
+    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null, ...(attachments?.length ? { attachments } : {}) }
     ;(pending.value[room] ??= []).push(item)
     const live = pending.value[room]!.at(-1)!
     // Sending while reading old messages goes back to the present, where the message will show.
@@ -245,6 +247,15 @@ export const useMessagesStore = defineStore('messages', () => {
 
   function discard(room: string, id: string) {
     settle(room, id)
+  }
+
+  /** A thumbnail of an image in a held message is ready: the list swaps it in for the original. */
+  function attachmentReady({ room, message, attachment }: AttachmentReady) {
+    const messages = history.value[room]?.messages
+    const index = messages ? search(messages, message) : -1
+    if (!messages || index < 0) return
+    const held = messages[index]!
+    held.attachments = held.attachments?.map(a => (a.id === attachment.id ? attachment : a))
   }
 
   /** The connection dropped: an unanswered send may or may not be stored; catching up will tell. */
@@ -300,5 +311,5 @@ export const useMessagesStore = defineStore('messages', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { history, pending, loadingOlder, loadingNewer, messagesOf, pendingOf, receive, loadLatest, loadAround, loadOlder, loadNewer, catchUp, catchUpAll, send, retry, discard, failInFlight, trim, markRead, reset }
+  return { history, pending, loadingOlder, loadingNewer, messagesOf, pendingOf, receive, loadLatest, loadAround, loadOlder, loadNewer, catchUp, catchUpAll, send, retry, discard, attachmentReady, failInFlight, trim, markRead, reset }
 })

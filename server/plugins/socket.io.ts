@@ -101,6 +101,11 @@ export default defineNitroPlugin((nitro) => {
     io.to(SIGNED_IN).emit('room created', room)
   })
 
+  // Thumbnails are made by the instance that stored the message; the adapter relays to every instance.
+  nitro.hooks.hook('chat:attachment-ready', (ready) => {
+    io.to(ready.room).emit('attachment ready', ready)
+  })
+
   // Ended sessions: their sockets close everywhere, and the other instances stop trusting them
   // (their caches would for a few seconds) before the sign-out answers, so that a replayed
   // cookie is refused everywhere from then on. The adapter relays both through Redis.

@@ -16,6 +16,8 @@ export interface AppConfig {
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
   redisUrl: string | undefined
+  /** Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally when unset outside production), the size limit. */
+  uploads: { bucket: string, endpoint: string | undefined, maxBytes: number }
   sessionPassword: string
   sessionMaxAgeSeconds: number
   /** The proxy chain in front of the app whose headers are trusted; false: none. */
@@ -48,7 +50,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -60,6 +62,9 @@ const envSchema = z.object({
   ROOM_TABLE: tableName.default('fargate-chat-rooms'),
   ROOM_DIRECTORY_TABLE: tableName.default('fargate-chat-room-directory'),
   SESSION_TABLE: tableName.default('fargate-chat-sessions'),
+  UPLOAD_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 lower-case letters, digits, . and -)').default('fargate-chat-uploads'),
+  S3_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:4568').optional(),
+  MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
@@ -125,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, search: e.SEARCH_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
+    uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
     trustProxy: e.TRUST_PROXY,

@@ -35,6 +35,13 @@ export class ForbiddenError extends UserError {
   }
 }
 
+/** 413: a file over the upload limit. */
+export class PayloadTooLargeError extends UserError {
+  constructor(message: string) {
+    super(message, 413)
+  }
+}
+
 export class ConflictError extends UserError {
   constructor(message: string) {
     super(message, 409)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
-import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
+import type { Attachment, ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
 import { MessageWriter } from './message-writer.ts'
 import { searchIndexItems } from './search-index.ts'
@@ -44,7 +44,7 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments'
 
 function toMessage(item: Record<string, unknown>): ChatMessage {
   return {
@@ -55,6 +55,7 @@ function toMessage(item: Record<string, unknown>): ChatMessage {
     time: item.time as number,
     content: { text: (item.content as { text: string }).text },
     ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
+    ...(Array.isArray(item.attachments) ? { attachments: item.attachments as Attachment[] } : {}),
   }
 }
 

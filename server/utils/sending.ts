@@ -2,11 +2,15 @@ import { requireWritableRoom } from './access.ts'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { useServices } from './services.ts'
+import { storeAttachments } from './attachments.ts'
+import { scheduleThumbnails } from './thumbnails.ts'
 
 export interface SendInput {
   room: string
   text: string
   clientId?: string
+  /** Upload ids (at most MAX_ATTACHMENTS) of files uploaded by this user for this room. */
+  attachments?: string[]
 }
 
 /**
@@ -30,9 +34,14 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
       message.time = timeOfMessageId(id)
     }
   }
+  // Every file is checked (there, this sender's, for this room, type sniffed) before the message is
+  // queued; a refused file means no message. Files are looked up under the message's id, so a
+  // retry of this send finds them already moved.
+  if (input.attachments?.length) message.attachments = await storeAttachments(user, input.room, input.attachments, message.id)
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then((saved) => {
     latestMessages.note(saved)
+    if (saved.attachments) scheduleThumbnails(saved)
     return saved
   }) }
 }

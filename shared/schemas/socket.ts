@@ -1,6 +1,7 @@
 import { z } from './zod.ts'
 import { loginSchema, registerSchema } from './auth.ts'
 import { clientIdSchema, MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
+import { attachmentIdsSchema } from './uploads.ts'
 import { ROOM_ID_MAX } from './limits.ts'
 import { ROOM_ID_PATTERN } from './rooms.ts'
 
@@ -32,7 +33,14 @@ export const socketPayloadSchemas = {
   'anonymous user': noPayload,
   'create user': registerSchema,
   'authenticate user': loginSchema,
-  'new message': payload({ room: socketRoomSchema, message: parameter('message').pipe(messageTextSchema), clientId: clientIdSchema.optional() }),
+  // With attachments the text is an optional caption (it may be empty); without, it must say something.
+  'new message': payload({ room: socketRoomSchema, message: parameter('message'), clientId: clientIdSchema.optional(), attachments: attachmentIdsSchema.optional() })
+    .check((ctx) => {
+      if (ctx.value.attachments?.length && !ctx.value.message.trim()) return
+      const text = messageTextSchema.safeParse(ctx.value.message)
+      if (!text.success) ctx.issues.push({ code: 'custom', path: ['message'], input: ctx.value.message, message: text.error.issues[0]!.message })
+    })
+    .transform(({ message, ...rest }) => ({ ...rest, message: rest.attachments?.length && !message.trim() ? '' : messageTextSchema.parse(message) })),
   'message list': payload({
     room: socketRoomSchema,
     message: z.string({ error: 'Cursor must be a message id' }).regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id').nullish(),

@@ -43,6 +43,22 @@ interface MessageContent {
   text: string
 }
 
+/** A file sent with a message (stored in the upload bucket; fetched through the app's file route). */
+export interface Attachment {
+  /** The upload id (32 hex), unique within its room. */
+  id: string
+  name: string
+  /** Bytes. */
+  size: number
+  /** The type sniffed from its content (the declared one only when the content says nothing). */
+  type: string
+  /** Images: the displayed size (EXIF orientation applied), known before the image loads. */
+  width?: number
+  height?: number
+  /** Images: a smaller copy exists (made after the message was stored; `attachment ready` tells). */
+  thumbnail?: boolean
+}
+
 /** A stored message as the app and its HTTP API know it. (On the socket it travels as WireMessage.) */
 export interface ChatMessage {
   /** `<13-digit ms>:<16 hex>`: sorts by time, and is the history cursor. */
@@ -54,6 +70,16 @@ export interface ChatMessage {
   content: MessageContent
   /** The sender's own id for this send, so a retry is recognised (present when the client gave one). */
   clientId?: string
+  /** Files sent with the message (at most MAX_ATTACHMENTS). */
+  attachments?: Attachment[]
+}
+
+/** `attachment ready`: the message's attachment now has a thumbnail (the attachment as stored now). */
+export interface AttachmentReady {
+  room: string
+  /** The message id. */
+  message: string
+  attachment: Attachment
 }
 
 export interface MessagePage {

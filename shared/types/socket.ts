@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, ChatMessage, PresenceChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, PresenceChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -57,4 +57,6 @@ export interface ServerToClientEvents {
   'room created': (room: RoomSummary) => void
   /** Another tab of the same user read up to `message` in `room`. */
   'room read': (payload: { room: string, message: string }) => void
+  /** A thumbnail of an image in a message of `room` is ready. */
+  'attachment ready': (payload: AttachmentReady) => void
 }

@@ -10,6 +10,8 @@ export function previewText(text: string): string {
 }
 
 /** A message as one plain line: its words without the Markdown around them (`**` or fences). */
-export function messagePreview(message: Pick<ChatMessage, 'username' | 'content'>): string {
-  return previewText(`${message.username}: ${markdownToText(message.content.text)}`)
+export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'attachments'>): string {
+  // A file sent without a caption is previewed by its name.
+  const files = message.attachments?.length ? `📎 ${message.attachments.map(a => a.name).join(', ')}` : ''
+  return previewText(`${message.username}: ${markdownToText(message.content.text) || files}`)
 }

@@ -13,7 +13,7 @@ export const test = base.extend<object, { app: { url: string } }>({
   app: [async ({}, use) => {
     const db = await startDatabase()
     // Seeding writes many messages quickly: a generous sending limit for this server.
-    const app = await startApp({ dynamodbEndpoint: db.endpoint, outputDir: OUTPUT_DIR, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+    const app = await startApp({ dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, outputDir: OUTPUT_DIR, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
     await use({ url: app.url })
     await app.stop()
     await db.stop()

@@ -99,11 +99,35 @@ function dynamoDbActionsUsed(): Map<string, string[]> {
     const file = relative(ROOT, path)
     if (file === 'server/utils/embedded-dynamodb.ts') continue
     const text = readFileSync(path, 'utf8')
+    // S3 commands (object-storage.ts) are checked by s3ActionsUsed.
+    if (!/from '@aws-sdk\/(lib|client)-dynamodb'/.test(text)) continue
     const found = [
       ...[...text.matchAll(/\bnew ([A-Z][A-Za-z]*)Command\s*\(/g)].map(m => COMMAND_ACTIONS[m[1]!] ?? m[1]!),
       ...[...text.matchAll(/\bpaginate(Query|Scan)\s*\(/g)].map(m => m[1]!),
     ]
     for (const action of found) used.set(`dynamodb:${action}`, [...(used.get(`dynamodb:${action}`) ?? []), file])
+  }
+  return used
+}
+
+/** S3 commands and presigned requests → the IAM actions they need (HeadObject is a read; CopyObject reads and writes). */
+const S3_ACTIONS: Record<string, string[]> = {
+  HeadObject: ['s3:GetObject'], GetObject: ['s3:GetObject'], PutObject: ['s3:PutObject'], CopyObject: ['s3:GetObject', 's3:PutObject'],
+  DeleteObject: ['s3:DeleteObject'], DeleteObjects: ['s3:DeleteObject'], ListObjectsV2: ['s3:ListBucket'], createPresignedPost: ['s3:PutObject'],
+}
+
+/** S3 actions the production server code needs (the embedded development server excluded). */
+function s3ActionsUsed(): Map<string, string[]> {
+  const used = new Map<string, string[]>()
+  for (const path of readdirSync(join(ROOT, 'server/utils')).map(name => join(ROOT, 'server/utils', name))) {
+    const text = readFileSync(path, 'utf8')
+    if (!/from '@aws-sdk\/(client-s3|s3-presigned-post)'/.test(text)) continue
+    const found = [...text.matchAll(/\bnew ([A-Z][A-Za-z0-9]*)Command\s*\(/g), ...text.matchAll(/\b(createPresignedPost)\s*\(/g)].map(m => m[1]!)
+    for (const command of found) {
+      const actions = S3_ACTIONS[command]
+      if (!actions) throw new Error(`S3 command ${command} in ${relative(ROOT, path)} has no IAM action listed in S3_ACTIONS`)
+      for (const action of actions) used.set(action, [...new Set([...(used.get(action) ?? []), relative(ROOT, path)])])
+    }
   }
   return used
 }
@@ -219,6 +243,22 @@ describe('task role permissions', () => {
     const tables = Object.values(resources.template.Resources).filter(r => r.Type === 'AWS::DynamoDB::Table').map(r => resolveValue(r.Properties!.TableName!, resources, stacks))
     const arn = (name: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${name}`
     expect(targets.sort()).toEqual(tables.flatMap(name => [arn(name), `${arn(name)}/index/*`]).sort())
+  })
+
+  test('allow every S3 action the server code sends, on the upload bucket\'s objects only (listing on the bucket)', () => {
+    const used = s3ActionsUsed()
+    expect([...used.keys()].sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'])
+    expect(checkActions(used, taskRoleActions())).toEqual([])
+    const role = Object.values(resources.template.Resources).find(r => r.Type === 'AWS::IAM::Role')!
+    const files = (role.Properties!.Policies as JsonObject[]).find(p => p.PolicyName === 'chat-files')!
+    const statements = (asObject(files.PolicyDocument).Statement as JsonObject[]).map(st => ({ actions: [st.Action].flat(), resource: resolveValue(st.Resource!, resources, stacks) }))
+    const bucket = resolveValue(resources.template.Outputs!.UploadBucketName!.Value, resources, stacks)
+    expect(statements).toEqual([
+      { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resource: `<UploadBucket.Arn>/*` },
+      { actions: ['s3:ListBucket'], resource: '<UploadBucket.Arn>' },
+    ])
+    // The task reads that bucket's name.
+    expect(taskEnvironment().UPLOAD_BUCKET).toBe(bucket)
   })
 
   test('an action the code uses but the role lacks is caught', () => {

@@ -41,8 +41,11 @@ export function resolveValue(value: Json, stack: DeployedStack, stacks: Deployed
     if (PSEUDO_PARAMETERS.includes(name) || name in stack.context.parameters) return evaluate({ Ref: name }, stack.context)
     const resource = stack.template.Resources[name]
     if (!resource) throw new Error(`Ref ${name} in ${stack.file} names nothing`)
-    const nameProperty = Object.entries(resource.Properties ?? {}).find(([k]) => /^(TableName|Name|LogGroupName|RepositoryName)$/.test(k))
-    return nameProperty ? resolveValue(nameProperty[1], stack, stacks) : `<${name}>`
+    const nameProperty = Object.entries(resource.Properties ?? {}).find(([k]) => /^(TableName|Name|LogGroupName|RepositoryName|BucketName)$/.test(k))
+    if (nameProperty) return resolveValue(nameProperty[1], stack, stacks)
+    // An unnamed bucket gets `<stack name>-<logical id>-<random>`, in lower case, from CloudFormation.
+    if (resource.Type === 'AWS::S3::Bucket') return `${evaluate({ Ref: 'AWS::StackName' }, stack.context)}-${name}-1a2b3c4d5e6f`.toLowerCase()
+    return `<${name}>`
   }
   if (key === 'Ref') return ref(arg as string)
   if (key === 'Fn::GetAtt') return `<${(arg as string[]).join('.')}>`

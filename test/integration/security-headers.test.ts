@@ -45,7 +45,9 @@ describe('an HTML page', () => {
     expect(csp.get('object-src')).toEqual(['\'none\''])
     expect(csp.get('base-uri')).toEqual(['\'none\''])
     expect(csp.get('frame-ancestors')).toEqual(['\'none\''])
-    expect(csp.get('connect-src')).toEqual(['\'self\''])
+    // Browsers upload straight to the bucket (here Amazon S3's address for UPLOAD_BUCKET in AWS_REGION), and nowhere else.
+    expect(csp.get('connect-src')).toEqual(['\'self\'', 'https://fargate-chat-uploads.s3.us-east-1.amazonaws.com'])
+    expect(csp.get('img-src')).toEqual(['\'self\'', 'data:', 'https://www.gravatar.com', 'https://fargate-chat-uploads.s3.us-east-1.amazonaws.com'])
 
     const scripts = [...first.html.matchAll(/<script\b[^>]*>/g)].map(m => m[0])
     expect(scripts.length).toBeGreaterThan(0)

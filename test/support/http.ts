@@ -17,6 +17,11 @@ interface ApiBody {
   hasNewer: boolean
   status: string
   checks: Record<string, string>
+  /** An upload grant (POST /api/rooms/:room/uploads). */
+  id: string
+  url: string
+  fields: Record<string, string>
+  maxBytes: number
 }
 
 /** A small HTTP client with a cookie jar, as a browser on the app's own origin would behave. */

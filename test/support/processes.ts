@@ -39,20 +39,23 @@ function track(child: ChildProcess): Running {
 }
 
 /** The embedded database as its own process (`npm run db`), in memory, on a free port. */
-export async function startDatabase(): Promise<Running & { endpoint: string }> {
-  const child = spawn(NODE, ['scripts/db.ts', '--port', '0', '--memory'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startDatabase(): Promise<Running & { endpoint: string, s3Endpoint: string }> {
+  const child = spawn(NODE, ['scripts/db.ts', '--port', '0', '--s3-port', '0', '--memory'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   const running = track(child)
   const [line] = await Promise.race([
     once(child.stdout!, 'data') as Promise<[Buffer]>,
     once(child, 'exit').then(() => { throw new Error(`database did not start:\n${running.output()}`) }),
   ])
-  return { ...running, endpoint: JSON.parse(line.toString().split('\n')[0]!).endpoint as string }
+  const started = JSON.parse(line.toString().split('\n')[0]!) as { endpoint: string, s3Endpoint: string }
+  return { ...running, endpoint: started.endpoint, s3Endpoint: started.s3Endpoint }
 }
 
-const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', SEARCH_TABLE: 'fargate-chat-search' }
+const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', SEARCH_TABLE: 'fargate-chat-search', UPLOAD_BUCKET: 'fargate-chat-uploads' }
 
 export interface AppOptions {
   dynamodbEndpoint: string
+  /** The upload bucket's server (`startDatabase().s3Endpoint`); unset, uploads would go to AWS. */
+  s3Endpoint?: string
   redisUrl?: string
   port?: number
   env?: Record<string, string>
@@ -64,7 +67,7 @@ export interface AppOptions {
 const SESSION_PASSWORD = randomBytes(32).toString('hex')
 
 /** The environment the container gives the server, pointed at local dynalite (and Redis). */
-export function productionEnv(options: { port: number, dynamodbEndpoint: string, redisUrl?: string, sessionPassword?: string, env?: Record<string, string> }): NodeJS.ProcessEnv {
+export function productionEnv(options: { port: number, dynamodbEndpoint: string, s3Endpoint?: string, redisUrl?: string, sessionPassword?: string, env?: Record<string, string> }): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -79,6 +82,7 @@ export function productionEnv(options: { port: number, dynamodbEndpoint: string,
     GUESTS_PER_HOUR: '100000',
     ...TEST_TABLES,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.s3Endpoint ? { S3_ENDPOINT: options.s3Endpoint } : {}),
     ...options.env,
   }
 }

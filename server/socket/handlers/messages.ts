@@ -12,12 +12,12 @@ import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 const SIGN_IN_TO_SEND = 'Can\'t send a message until you are authenticated'
 
 export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket): void {
-  on(socket, 'new message', ({ room, message: text, clientId }) => {
+  on(socket, 'new message', ({ room, message: text, clientId, attachments }) => {
     const user = socket.data.user!
     // One socket's sends pass the checks one after another and are queued for writing in that
     // order; the writer confirms in queue order, so acks and relays keep the sender's order
     // without waiting for one write to finish before the next is queued.
-    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId }))
+    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId, attachments }))
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored

@@ -12,7 +12,7 @@ export function createFakeChatSocket() {
     isConnected: vi.fn(() => state.connected),
     connect: vi.fn(),
     disconnect: vi.fn(),
-    sendMessage: vi.fn<(room: string, message: string, clientId: string) => Promise<ChatMessage>>(),
+    sendMessage: vi.fn<(room: string, message: string, clientId: string, attachments?: string[]) => Promise<ChatMessage>>(),
     joinRoom: vi.fn<(room: string) => Promise<{ members: RoomMember[] }>>(),
     leaveRoom: vi.fn<(room: string) => void>(),
     typing: vi.fn<(room: string) => void>(),

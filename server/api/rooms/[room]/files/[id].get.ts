@@ -1,0 +1,14 @@
+import { getValidatedRouterParams } from 'h3'
+import { fileParamsSchema } from '#shared/schemas/uploads'
+import { defineApiHandler } from '../../../../utils/api-handler.ts'
+import { sendFile } from '../../../../utils/file-response.ts'
+import { openFile } from '../../../../utils/files.ts'
+import { requireSessionUser } from '../../../../utils/session.ts'
+import { validator } from '../../../../utils/validation.ts'
+
+/** A file sent in the room, for those who may read the room (checked on every request). */
+export default defineApiHandler(async (event) => {
+  const user = await requireSessionUser(event)
+  const { room, id } = await getValidatedRouterParams(event, validator(fileParamsSchema), { decode: true })
+  return sendFile(event, await openFile(user, room, id, 'original'))
+})

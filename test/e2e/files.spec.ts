@@ -1,0 +1,88 @@
+import type { Page, Route } from '@playwright/test'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
+import { PDF, png } from '../support/uploads.ts'
+import { OUTPUT_DIR, expect, guest, messageList, test } from './fixtures.ts'
+
+/** A DataTransfer holding files, built in the page (as the clipboard or a drag would hand them over). */
+function fileTransfer(page: Page, ...files: { name: string, type: string, bytes: Uint8Array }[]) {
+  return page.evaluateHandle((list) => {
+    const transfer = new DataTransfer()
+    for (const { name, type, base64 } of list) transfer.items.add(new File([Uint8Array.from(atob(base64), c => c.charCodeAt(0))], name, { type }))
+    return transfer
+  }, files.map(file => ({ name: file.name, type: file.type, base64: Buffer.from(file.bytes).toString('base64') })))
+}
+
+test('an image pasted on one instance appears on the other with its space kept, then as a thumbnail that opens full size', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const redis = await startRedis()
+  const db = await startDatabase()
+  const options = { dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }
+  const [one, two] = await Promise.all([startApp(options), startApp(options)])
+  try {
+    const ann = await guest(browser, one.url)
+    const bob = await guest(browser, two.url)
+    const image = await png(640, 400)
+    const clipboard = await fileTransfer(ann.page, { name: 'image.png', type: 'image/png', bytes: image })
+    await ann.page.locator('#composer-input').fill('Screenshot')
+    await ann.page.locator('#composer-input').evaluate((input, data) => {
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    }, clipboard)
+    // The message waits for its file: a progress bar, then Send.
+    await expect(ann.page.getByRole('progressbar', { name: 'Upload of image.png' })).toHaveAttribute('aria-valuenow', '100', { timeout: 20_000 })
+    await ann.page.locator('#composer-input').press('Enter')
+
+    const shown = messageList(bob.page).getByTestId('attachment-image').getByRole('img', { name: 'image.png' })
+    // 640 × 400 fits the 320 × 240 box as 320 × 200, set before the image loads.
+    await expect(shown).toHaveAttribute('width', '320')
+    await expect(shown).toHaveAttribute('height', '200')
+    await expect(messageList(bob.page)).toContainText('Screenshot')
+    await expect(shown).toHaveAttribute('src', /\/thumbnail$/, { timeout: 20_000 })
+    await expect.poll(() => shown.evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0)
+
+    await messageList(bob.page).getByRole('button', { name: 'View image.png full size' }).click()
+    const viewer = bob.page.getByRole('dialog', { name: 'image.png' })
+    await expect(viewer).toBeVisible()
+    await expect.poll(() => viewer.getByRole('img').evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBe(640)
+    await ann.context.close()
+    await bob.context.close()
+  }
+  finally {
+    await Promise.all([one.stop(), two.stop()])
+    await db.stop()
+    redis.stop()
+  }
+})
+
+test('a PDF dropped on the composer is sent as a card and downloads under its name; a file cancelled while uploading is left out', async ({ browser, app }) => {
+  const ann = await guest(browser, app.url)
+  // The bucket holds on to one file's upload, so that it can be cancelled while in flight.
+  let held: Route | undefined
+  await ann.page.route('**/fargate-chat-uploads', async (route) => {
+    if (route.request().method() === 'POST' && route.request().postDataBuffer()?.includes('filename="slow.bin"')) held = route
+    else await route.continue()
+  })
+  const drop = await fileTransfer(ann.page, { name: 'report.pdf', type: 'application/pdf', bytes: PDF }, { name: 'slow.bin', type: 'application/octet-stream', bytes: new Uint8Array(2048) })
+  await ann.page.getByTestId('composer').dispatchEvent('drop', { dataTransfer: drop })
+  await expect(ann.page.getByRole('progressbar', { name: 'Upload of report.pdf' })).toHaveAttribute('aria-valuenow', '100', { timeout: 20_000 })
+  await expect.poll(() => held !== undefined, { timeout: 20_000 }).toBe(true)
+  // The message waits for every file.
+  await expect(ann.page.getByRole('button', { name: 'Send' })).toBeDisabled()
+  await ann.page.getByRole('button', { name: 'Cancel the upload of slow.bin' }).click()
+  await expect(ann.page.getByTestId('upload-item')).toHaveCount(1)
+  // No caption needed.
+  await ann.page.getByRole('button', { name: 'Send' }).click()
+  const card = messageList(ann.page).getByTestId('attachment-file').filter({ hasText: 'report.pdf' })
+  await expect(card).toContainText(`${PDF.length} B · application/pdf`)
+  await expect(ann.page.getByTestId('upload-item')).toHaveCount(0)
+  await expect(messageList(ann.page).getByTestId('attachment-file')).toHaveCount(1)
+
+  const [download] = await Promise.all([ann.page.waitForEvent('download'), card.getByRole('link', { name: 'Download' }).click()])
+  expect(download.suggestedFilename()).toBe('report.pdf')
+  const saved = await download.createReadStream()
+  const chunks: Buffer[] = []
+  for await (const chunk of saved) chunks.push(chunk as Buffer)
+  expect(Buffer.concat(chunks).equals(Buffer.from(PDF))).toBe(true)
+  await held?.abort().catch(() => undefined)
+  await ann.context.close()
+})

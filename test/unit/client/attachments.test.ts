@@ -1,0 +1,54 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport, registerEndpoint } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import type { Attachment, ChatMessage } from '#shared/types/chat'
+import { message } from './fake-chat-socket'
+
+const { chat } = await vi.hoisted(async () => {
+  const { createFakeChatSocket } = await import('./fake-chat-socket')
+  return { chat: { current: createFakeChatSocket() } }
+})
+mockNuxtImport('useChatSocket', () => () => chat.current)
+
+const photo: Attachment = { id: 'a'.repeat(32), name: 'photo.jpg', size: 1000, type: 'image/jpeg', width: 600, height: 800 }
+let stored: ChatMessage[] = []
+registerEndpoint('/api/rooms/general/messages', () => ({ messages: [...stored].reverse(), next: null }))
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  useSessionStore().user = { username: 'ann', avatar: '/a/ann.svg', guest: false }
+  stored = [message('general', 'bob', 'Before'), { ...message('general', 'bob', ''), attachments: [photo] }]
+})
+
+describe('attachments in the messages store', () => {
+  it('swaps in the thumbnail when its attachment is ready, and ignores messages it does not hold', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    const id = stored[1]!.id
+    messages.attachmentReady({ room: 'general', message: id, attachment: { ...photo, thumbnail: true } })
+    expect(messages.messagesOf('general').find(m => m.id === id)!.attachments).toEqual([{ ...photo, thumbnail: true }])
+    messages.attachmentReady({ room: 'lambda', message: id, attachment: photo })
+    messages.attachmentReady({ room: 'general', message: '0000000000000:0000000000000000', attachment: photo })
+    expect(messages.messagesOf('general').find(m => m.id === id)!.attachments).toEqual([{ ...photo, thumbnail: true }])
+  })
+
+  it('sends the upload ids with the text', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    const send = vi.spyOn(chat.current, 'sendMessage')
+    await messages.send('general', '', ['b'.repeat(32)])
+    expect(send).toHaveBeenCalledWith('general', '', expect.any(String), ['b'.repeat(32)])
+  })
+})
+
+describe('sizes shown for files', () => {
+  it('keeps an image\'s proportions within 320 × 240, never enlarging it', () => {
+    expect(thumbnailBox(600, 800)).toEqual({ width: 180, height: 240 })
+    expect(thumbnailBox(640, 400)).toEqual({ width: 320, height: 200 })
+    expect(thumbnailBox(100, 50)).toEqual({ width: 100, height: 50 })
+  })
+
+  it('reads file sizes in decimal units', () => {
+    expect([formatFileSize(142), formatFileSize(1234), formatFileSize(15_300_000)]).toEqual(['142 B', '1.2 KB', '15 MB'])
+  })
+})
