@@ -12,7 +12,7 @@ export interface AppConfig {
   awsRegion: string
   /** Unset in AWS; set for dynalite or another DynamoDB-compatible server. */
   dynamodbEndpoint: string | undefined
-  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string }
+  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, memberships: string, people: string }
   redisUrl: string | undefined
   sessionPassword: string
   sessionMaxAgeSeconds: number
@@ -46,7 +46,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -58,6 +58,8 @@ const envSchema = z.object({
   ROOM_TABLE: tableName.default('fargate-chat-rooms'),
   ROOM_DIRECTORY_TABLE: tableName.default('fargate-chat-room-directory'),
   SESSION_TABLE: tableName.default('fargate-chat-sessions'),
+  MEMBERSHIP_TABLE: tableName.default('fargate-chat-memberships'),
+  PEOPLE_TABLE: tableName.default('fargate-chat-people'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
@@ -118,7 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     awsRegion: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
-    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE },
+    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, memberships: e.MEMBERSHIP_TABLE, people: e.PEOPLE_TABLE },
     redisUrl: e.REDIS_URL,
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,

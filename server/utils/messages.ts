@@ -42,7 +42,7 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, mentions'
 
 function toMessage(item: Record<string, unknown>): ChatMessage {
   return {
@@ -53,6 +53,7 @@ function toMessage(item: Record<string, unknown>): ChatMessage {
     time: item.time as number,
     content: { text: (item.content as { text: string }).text },
     ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
+    ...(Array.isArray(item.mentions) ? { mentions: item.mentions as string[] } : {}),
   }
 }
 

@@ -1,5 +1,6 @@
 import { requireWritableRoom } from './access.ts'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { useServices } from './services.ts'
 
@@ -16,10 +17,12 @@ export interface SendInput {
  * message the first send stored, or writes it under that send's id (never a second message).
  */
 export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
-  await requireWritableRoom(user, input.room)
+  const room = await requireWritableRoom(user, input.room)
   const { limits, clientIds, latestMessages } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
+  const mentions = await mentionsIn(room, user, input.text)
+  if (mentions.length) message.mentions = mentions
   if (input.clientId) {
     const id = await clientIds.claim(user.username, input.clientId, message.id)
     if (id !== message.id) {
@@ -33,6 +36,7 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then((saved) => {
     latestMessages.note(saved)
+    void noteMentions(room, saved)
     return saved
   }) }
 }

@@ -9,3 +9,6 @@ export const ROOM_NAME_MAX = 64
 export const ROOM_TOPIC_MAX = 200
 export const PAGE_SIZE_DEFAULT = 50
 export const PAGE_SIZE_MAX = 100
+export const DISPLAY_NAME_MAX = 48
+/** People in one direct message, the starter included. */
+export const DM_PEOPLE_MAX = 8

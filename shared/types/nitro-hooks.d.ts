@@ -1,9 +1,17 @@
-import type { RoomSummary } from './chat'
+import type { Room, RoomSummary } from './chat'
 
 // Server-side only: domain events that HTTP routes raise and the realtime layer relays (Nitro's own hook bus).
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
+    /** A public room was created: every signed-in sidebar lists it. */
     'chat:room-created': (room: RoomSummary) => void
+    /** A room was renamed, re-topiced, (un)archived, or deleted (then `members` were its members). */
+    'chat:room-changed': (change: { room: Room, deleted?: boolean, members?: string[] }) => void
+    /**
+     * People joined or left a room (invite, join, leave, removal, a new DM): their tabs on every
+     * instance subscribe or unsubscribe at once, and their sidebars are told.
+     */
+    'chat:members-changed': (change: { room: Room, added?: string[], removed?: string[] }) => void
     /**
      * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
      * close on every instance. With `allOf`, every socket of that user except those of the

@@ -9,6 +9,8 @@ const production = {
   ROOM_TABLE: 'rooms-t',
   ROOM_DIRECTORY_TABLE: 'room-directory-t',
   SESSION_TABLE: 'sessions-t',
+  MEMBERSHIP_TABLE: 'memberships-t',
+  PEOPLE_TABLE: 'people-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
 }
 
@@ -21,7 +23,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
     }
   })
 

@@ -12,7 +12,9 @@ export default defineApiHandler(async (event) => {
   assertMayCreateRooms(user)
   const input = await readValidatedBody(event, validator(createRoomSchema))
   const room = await createRoom(input, user)
-  await useNitroApp().hooks.callHook('chat:room-created', summarise(room, null))
+  // A public room is news for every sidebar; a private one only for its creator's tabs.
+  if (room.visibility === 'private') await useNitroApp().hooks.callHook('chat:members-changed', { room, added: [user.username] })
+  else await useNitroApp().hooks.callHook('chat:room-created', summarise(room, null, 0, 0, { member: true }))
   setResponseStatus(event, 201)
   return { room }
 })
