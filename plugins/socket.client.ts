@@ -13,6 +13,7 @@ export default defineNuxtPlugin({
     const rooms = useRoomsStore()
     const messages = useMessagesStore()
     const presence = usePresenceStore()
+    const notifications = useNotificationsStore()
 
     socket.on('connect', () => {
       connection.opened()
@@ -30,13 +31,18 @@ export default defineNuxtPlugin({
 
     socket.on('new message', (wire) => {
       presence.typingStopped(wire)
-      messages.receive(fromWire(wire))
+      const message = fromWire(wire)
+      messages.receive(message)
+      notifications.consider(message)
     })
     socket.on('typing', event => presence.typingStarted(event))
     socket.on('stop typing', event => presence.typingStopped(event))
     socket.on('room members', ({ room, members }) => presence.setMembers(room, members))
     socket.on('room created', room => rooms.upsert(room))
     socket.on('room read', ({ room }) => rooms.clearUnread(room))
+    socket.on('room added', room => rooms.added(room))
+    socket.on('room updated', room => rooms.updated(room))
+    socket.on('room removed', ({ room, deleted }) => rooms.removed(room, deleted))
     socket.on('presence', ({ numUsers }) => presence.setCount(numUsers))
     socket.on('login', ({ numUsers }) => presence.setCount(numUsers))
     socket.on('user joined', ({ numUsers }) => presence.setCount(numUsers))

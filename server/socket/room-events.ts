@@ -28,7 +28,7 @@ export function relayRoomEvents(nitro: NitroApp, io: ChatServer, clustered: bool
     const audience = isPrivate(room) ? [room.id, ...members.map(userRoom)] : [SIGNED_IN]
     if (deleted) {
       if (clustered) io.serverSideEmit('rooms changed')
-      io.to(audience).emit('room removed', { room: room.id })
+      io.to(audience).emit('room removed', { room: room.id, deleted: true })
       io.in(room.id).socketsLeave(room.id)
     }
     else {

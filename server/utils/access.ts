@@ -54,7 +54,7 @@ async function mayRead(user: PublicUser, room: Room): Promise<boolean> {
   return !isPrivate(room) || isMember(user, room)
 }
 
-/** Users named in ADMINS moderate every room. */
+/** Users named in ADMINS moderate every room. @public (used by message moderation, next) */
 export function isAdmin(user: PublicUser): boolean {
   return !user.guest && getServerConfig().admins.includes(user.username)
 }

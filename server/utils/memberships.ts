@@ -25,7 +25,7 @@ export interface Membership {
 }
 
 /** Members one room lists at most (invites stop there; DMs have at most 8). */
-export const MEMBERS_MAX = 1000
+const MEMBERS_MAX = 1000
 
 export async function getMembership(room: string, username: string): Promise<Membership | null> {
   const { doc, tables } = await getDatabase()

@@ -9,7 +9,7 @@ import { useServices } from './services.ts'
 /** Names one message may mention (beyond them, `@` is just text). */
 const MENTIONS_MAX = 20
 /** `@room` stands for every member of the room. */
-export const ROOM_MENTION = 'room'
+const ROOM_MENTION = 'room'
 
 async function belongs(room: Room, username: string): Promise<boolean> {
   if (room.kind === 'dm') return room.members?.includes(username) ?? false

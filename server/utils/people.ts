@@ -32,7 +32,7 @@ export async function indexPerson(person: Person, previousDisplayName?: string):
 }
 
 /** Accounts whose username or display name starts with `query` (one Query; at most 10). */
-export async function searchPeople(query: string): Promise<Person[]> {
+async function searchPeople(query: string): Promise<Person[]> {
   const folded = foldName(query)
   const prefix = [...folded][0]
   if (!prefix) return []

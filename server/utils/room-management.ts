@@ -1,4 +1,4 @@
-import type { PublicUser, Room } from '#shared/types/chat'
+import type { NotifyLevel, PublicUser, Room } from '#shared/types/chat'
 import type { UpdateRoomInput } from '#shared/schemas/rooms'
 import { assertMayAddMember, assertMayRemoveMember, requireManageableRoom, requireReadableRoom } from './access.ts'
 import { getServerConfig } from './config.ts'
@@ -6,7 +6,6 @@ import { NotFoundError } from './errors.ts'
 import { addMember, getMembership, removeMember, setMemberSettings } from './memberships.ts'
 import { requireAccounts } from './people.ts'
 import { deleteRoom, updateRoom } from './rooms.ts'
-import type { NotifyLevel } from '#shared/types/chat'
 
 /**
  * Managing rooms and their members: every function asks access.ts first (so a room the caller

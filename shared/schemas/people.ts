@@ -40,5 +40,3 @@ export const memberSettingsSchema = z.strictObject({
   muted: z.boolean('muted must be true or false').optional(),
   notify: z.enum(['all', 'mentions', 'nothing'], 'notify must be all, mentions or nothing').optional(),
 }).refine(body => body.muted !== undefined || body.notify !== undefined, 'Give muted or notify')
-
-export type CreateDmInput = z.infer<typeof createDmSchema>

@@ -24,8 +24,8 @@ export interface Room {
   members?: string[]
 }
 
-export type RoomVisibility = 'public' | 'private'
-export type RoomKind = 'room' | 'dm'
+type RoomVisibility = 'public' | 'private'
+type RoomKind = 'room' | 'dm'
 /** When a member wants to be notified about a room. */
 export type NotifyLevel = 'all' | 'mentions' | 'nothing'
 

@@ -62,5 +62,5 @@ export interface ServerToClientEvents {
   /** The user now belongs to a room (invited, joined, a new DM): it joins their sidebar. */
   'room added': (room: RoomSummary) => void
   /** The user no longer belongs to a room, or it was deleted: its page closes, the sidebar drops it. */
-  'room removed': (payload: { room: string }) => void
+  'room removed': (payload: { room: string, deleted?: true }) => void
 }
