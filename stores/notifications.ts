@@ -1,4 +1,4 @@
-import { defineStore } from 'pinia'
+import { defineStore, skipHydrate } from 'pinia'
 import { useLocalStorage } from '@vueuse/core'
 import type { ChatMessage, NotifyLevel, RoomSummary } from '#shared/types/chat'
 import { mentionsMe } from './rooms'
@@ -55,6 +55,8 @@ export const useNotificationsStore = defineStore('notifications', () => {
     if (!import.meta.client || document.visibilityState !== 'hidden' || !wanted(message)) return
     const room = rooms.byId(message.room)!
     const sender = people.nameOf(message.username)
+    // Asked each time: the permission can change in the browser's settings while the page is open.
+    permission.value = Notification.permission
     if (permission.value === 'granted') {
       const title = room.kind === 'dm' ? sender : `${sender} in #${room.id}`
       const shown = new Notification(title, { body: message.content.text.slice(0, 200), tag: message.id, icon: message.avatar })
@@ -66,5 +68,6 @@ export const useNotificationsStore = defineStore('notifications', () => {
     if (sound.value) beep()
   }
 
-  return { permission, sound, enable, consider }
+  // Both belong to this browser, never to the server-rendered state.
+  return { permission: skipHydrate(permission), sound: skipHydrate(sound), enable, consider }
 })

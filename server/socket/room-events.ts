@@ -19,8 +19,13 @@ export function relayRoomEvents(nitro: NitroApp, io: ChatServer, clustered: bool
   }
 
   io.on('room changed', ({ room, readers }) => {
-    forgetRoom(room)
+    if (room) forgetRoom(room)
     for (const username of readers) forgetReader(username)
+  })
+
+  nitro.hooks.hook('chat:readers-changed', (usernames) => {
+    for (const username of usernames) forgetReader(username)
+    if (clustered && usernames.length) io.serverSideEmit('room changed', { room: '', readers: usernames })
   })
 
   nitro.hooks.hook('chat:room-changed', ({ room, deleted, members = [] }) => {

@@ -1,3 +1,4 @@
+import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser, Room } from '#shared/types/chat'
 import { mentionedNames } from '#shared/utils/people'
 import { getServerConfig } from './config.ts'
@@ -47,4 +48,6 @@ export async function noteMentions(room: Room, message: ChatMessage): Promise<vo
   const people = [...new Set([...mentions.filter(name => name !== ROOM_MENTION), ...everyone])]
     .filter(name => name !== message.username && !name.startsWith('anonymous_'))
   await Promise.all(people.map(name => addMention(room.id, name).catch((error: unknown) => log.warn('mentions.count_failed', { room: room.id, error }))))
+  // Their sidebars on other instances read the new counts at once, not when a cache expires.
+  await useNitroApp().hooks.callHook('chat:readers-changed', people)
 }

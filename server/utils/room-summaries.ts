@@ -43,7 +43,7 @@ export function summarise(room: DirectoryRoom & Partial<Room>, latest: LatestMes
     ...(reader.member !== undefined ? { member: reader.member } : {}),
     ...(settings?.muted ? { muted: true } : {}),
     ...(settings?.notify ? { notify: settings.notify } : {}),
-    ...(settings?.mentions ? { mentions: settings.mentions } : {}),
+    ...(settings?.mentions && !settings.muted ? { mentions: settings.mentions } : {}),
   }
 }
 

@@ -1,5 +1,6 @@
 import { requireWritableRoom } from './access.ts'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import { log } from './logger.ts'
 import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { useServices } from './services.ts'
@@ -36,7 +37,7 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then((saved) => {
     latestMessages.note(saved)
-    void noteMentions(room, saved)
+    noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     return saved
   }) }
 }

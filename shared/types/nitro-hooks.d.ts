@@ -12,6 +12,8 @@ declare module 'nitropack/types' {
      * instance subscribe or unsubscribe at once, and their sidebars are told.
      */
     'chat:members-changed': (change: { room: Room, added?: string[], removed?: string[] }) => void
+    /** These people's per-room state (mention counts) changed: every instance forgets its cached copy. */
+    'chat:readers-changed': (usernames: string[]) => void
     /**
      * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
      * close on every instance. With `allOf`, every socket of that user except those of the
