@@ -68,7 +68,8 @@ export const useRoomsStore = defineStore('rooms', () => {
   function upsert(summary: RoomSummary) {
     const index = list.value.findIndex(r => r.id === summary.id)
     if (index === -1) list.value.push(summary)
-    else list.value[index] = { ...list.value[index]!, ...summary }
+    // Whether the reader belongs to it is known here better than by a broadcast to everyone.
+    else list.value[index] = { ...list.value[index]!, ...summary, member: list.value[index]!.member || summary.member }
   }
 
   /** The reader now belongs to a room (invited, joined, a new DM). */

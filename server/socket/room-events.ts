@@ -1,5 +1,5 @@
 import type { NitroApp } from 'nitropack/types'
-import type { Room } from '#shared/types/chat'
+import { log } from '../utils/logger.ts'
 import { forgetReader } from '../utils/memberships.ts'
 import { summarise } from '../utils/room-summaries.ts'
 import { forgetRoom, isPrivate } from '../utils/rooms.ts'
@@ -12,24 +12,32 @@ import { SIGNED_IN, userRoom, type ChatServer } from './types.ts'
  * instances; the other instances forget their cached copy of the room and of those people's rooms.
  */
 export function relayRoomEvents(nitro: NitroApp, io: ChatServer, clustered: boolean): void {
-  function forgetEverywhere(room: Room, readers: string[]) {
-    forgetRoom(room.id)
-    for (const username of readers) forgetReader(username)
-    if (clustered) io.serverSideEmit('room changed', { room: room.id, readers })
-  }
-
-  io.on('room changed', ({ room, readers }) => {
+  /** Every instance forgets the room and these people's rooms before the change is answered. */
+  async function forgetEverywhere(room: string, readers: string[]) {
     if (room) forgetRoom(room)
     for (const username of readers) forgetReader(username)
+    if (!clustered) return
+    try {
+      await io.serverSideEmitWithAck('room changed', { room, readers })
+    }
+    catch (error) {
+      // An instance that did not answer (Redis away) forgets when its caches expire.
+      log.warn('room.change_unconfirmed', { room, error })
+    }
+  }
+
+  io.on('room changed', ({ room, readers }, done) => {
+    if (room) forgetRoom(room)
+    for (const username of readers) forgetReader(username)
+    done(true)
   })
 
-  nitro.hooks.hook('chat:readers-changed', (usernames) => {
-    for (const username of usernames) forgetReader(username)
-    if (clustered && usernames.length) io.serverSideEmit('room changed', { room: '', readers: usernames })
+  nitro.hooks.hook('chat:readers-changed', async (usernames) => {
+    if (usernames.length) await forgetEverywhere('', usernames)
   })
 
-  nitro.hooks.hook('chat:room-changed', ({ room, deleted, members = [] }) => {
-    forgetEverywhere(room, members)
+  nitro.hooks.hook('chat:room-changed', async ({ room, deleted, members = [] }) => {
+    await forgetEverywhere(room.id, members)
     const audience = isPrivate(room) ? [room.id, ...members.map(userRoom)] : [SIGNED_IN]
     if (deleted) {
       if (clustered) io.serverSideEmit('rooms changed')
@@ -41,8 +49,8 @@ export function relayRoomEvents(nitro: NitroApp, io: ChatServer, clustered: bool
     }
   })
 
-  nitro.hooks.hook('chat:members-changed', ({ room, added = [], removed = [] }) => {
-    forgetEverywhere(room, [...added, ...removed])
+  nitro.hooks.hook('chat:members-changed', async ({ room, added = [], removed = [] }) => {
+    await forgetEverywhere(room.id, [...added, ...removed])
     for (const username of removed) {
       io.in(userRoom(username)).socketsLeave(room.id)
       io.to(userRoom(username)).emit('room removed', { room: room.id })
