@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in turn, each as its own process under its own hard timeout, then
 // one line per benchmark. Arguments are passed to each (e.g. --smoke; --minutes for the soak).
-//   node bench/all.ts [--smoke] [--minutes N] [--only fanout,idle,pages,coldstart,weight,soak]
+//   node bench/all.ts [--smoke] [--minutes N] [--only fanout,idle,pages,coldstart,weight,rooms,search,soak]
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
@@ -9,10 +9,10 @@ import { NODE, ROOT, log, readLatest } from './lib/common.ts'
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, minutes: { type: 'string' }, only: { type: 'string' } } })
 const smoke = values.smoke
 // The fan-out runs first: the soak's rate is half of its ramp maximum.
-const ALL = ['fanout', 'idle', 'pages', 'coldstart', 'weight', 'rooms', 'soak']
+const ALL = ['fanout', 'idle', 'pages', 'coldstart', 'weight', 'rooms', 'search', 'soak']
 const chosen = values.only ? values.only.split(',') : ALL
 
-const limits: Record<string, number> = { fanout: 20, idle: 10, pages: 5, coldstart: 3, weight: 5, rooms: 8, soak: 5 + Number(values.minutes ?? 10) }
+const limits: Record<string, number> = { fanout: 20, idle: 10, pages: 5, coldstart: 3, weight: 5, rooms: 8, search: 30, soak: 5 + Number(values.minutes ?? 10) }
 
 const failures: string[] = []
 const started = Date.now()

@@ -4,7 +4,7 @@
 // instances through Redis, in the same run.
 //   node bench/fanout.ts [--target bare,app,app2] [--clients 50] [--senders 10] [--workers 4]
 //                        [--rate R (one fixed step instead of the ramp)] [--step-seconds 5]
-//                        [--profile] [--smoke]
+//                        [--cpu (CPU per message at fixed 50, 100 and 300 msg/s)] [--profile] [--smoke]
 import { args, log, main, num, report, round, sleep, RESULTS_DIR } from './lib/common.ts'
 import { LoadGenerator, runStep, type StepResult } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
@@ -19,12 +19,17 @@ const { smoke, values } = args({
   'step-seconds': { type: 'string' },
   'max-steps': { type: 'string' },
   'profile': { type: 'boolean', default: false },
+  'cpu': { type: 'boolean', default: false },
 })
+
+// CPU mode: one step at each of these fixed rates per target (long enough to average out), no ramp.
+const cpuMode = values.cpu
+const CPU_RATES = [50, 100, 300]
 
 const clients = num(values.clients, smoke ? 6 : 50)
 const senders = num(values.senders, smoke ? 2 : 10)
 const workers = num(values.workers, smoke ? 2 : 4)
-const stepMs = num(values['step-seconds'], smoke ? 1 : 5) * 1000
+const stepMs = num(values['step-seconds'], smoke ? 1 : values.cpu ? 10 : 5) * 1000
 const maxSteps = num(values['max-steps'], smoke ? 2 : 14)
 // One rate list for every target, so latencies compare at equal rates.
 const RATES = values.rates
@@ -58,13 +63,27 @@ function row(s: StepResult) {
     'ack p99': s.ackLatency.p99,
     'lag': s.clientMaxLagMs,
     'ok': s.ok ? 'yes' : 'NO',
+    'cpu ms/msg': `${cpuMsPerMessage(s).server} (+stores ${cpuMsPerMessage(s).stores})`,
     'cpu% / rss': p,
   }
 }
 
+const STORES = new Set(['dynalite', 'redis'])
+const NOT_SERVER = new Set(['clients', 'other', ...STORES])
+
+/**
+ * CPU-milliseconds per message sent: the server processes (the app instances, or bare Socket.io),
+ * and the database and Redis processes they need. A process at x % of a core spends 10·x ms a second.
+ */
+function cpuMsPerMessage(s: StepResult): { server: number, stores: number } {
+  const sum = (pick: (name: string) => boolean) => Object.entries(s.processes).filter(([name]) => pick(name)).reduce((a, [, v]) => a + v.cpuPercent, 0)
+  const perMessage = (percent: number) => (s.achievedRate > 0 ? round(percent * 10 / s.achievedRate, 2) : 0)
+  return { server: perMessage(sum(name => !NOT_SERVER.has(name))), stores: perMessage(sum(name => STORES.has(name))) }
+}
+
 const noisy = (s: StepResult) => (s.processes.other?.cpuPercent ?? 0) > 20
 
-const WIDTHS = [5, 7, 12, 6, 4, 6, 6, 6, 6, 7, 4, 3, 0]
+const WIDTHS = [5, 7, 12, 6, 4, 6, 6, 6, 6, 7, 4, 3, 22, 0]
 function line(cells: string[]): string {
   return cells.map((c, i) => (WIDTHS[i] ? c.padStart(WIDTHS[i]!) : c)).join(' ')
 }
@@ -90,6 +109,9 @@ async function runTarget(kind: TargetKind, profileDir: string | undefined): Prom
     }
     if (fixedRate !== undefined) {
       record(await step(fixedRate))
+    }
+    else if (cpuMode) {
+      for (const rate of CPU_RATES) record(await step(rate))
     }
     else {
       // Ramp: up the list until a step fails even when retried (this machine is shared and noisy),
@@ -129,7 +151,7 @@ async function runTarget(kind: TargetKind, profileDir: string | undefined): Prom
 
 main('fanout', smoke ? 90_000 : 20 * 60_000, async () => {
   const profileDir = values.profile ? `${RESULTS_DIR}/profiles/${new Date().toISOString().replace(/[:.]/g, '-')}` : undefined
-  log(`fan-out: ${clients} clients in "${ROOM}", ${senders} senders, ${workers} load workers, ${stepMs / 1000} s steps${fixedRate ? `, fixed ${fixedRate} msg/s` : ', ramp'}`)
+  log(`fan-out: ${clients} clients in "${ROOM}", ${senders} senders, ${workers} load workers, ${stepMs / 1000} s steps${fixedRate ? `, fixed ${fixedRate} msg/s` : cpuMode ? `, fixed ${CPU_RATES.join(', ')} msg/s` : ', ramp'}`)
   const runs: TargetRun[] = []
   for (const kind of requested) {
     if (kind !== 'bare' && !appAvailable()) {
@@ -146,7 +168,28 @@ main('fanout', smoke ? 90_000 : 20 * 60_000, async () => {
   const p50At = (run: TargetRun | undefined, rate: number) => run?.steps.filter(s => s.targetRate === rate && s.ok).at(-1)?.latency.p50
   const common = RATES.filter(rate => p50At(by.app, rate) !== undefined && p50At(by.app2, rate) !== undefined)
   const redisP50Cost = common.map(rate => ({ rate, app: p50At(by.app, rate)!, app2: p50At(by.app2, rate)!, addedMs: round(p50At(by.app2, rate)! - p50At(by.app, rate)!, 1) }))
+  // CPU per message at each fixed rate, and the app's (and two instances') multiple of bare's.
+  const cpuAt = (run: TargetRun | undefined, rate: number) => {
+    const s = run?.steps.filter(step => step.targetRate === rate).at(-1)
+    return s ? cpuMsPerMessage(s) : undefined
+  }
+  const cpuPerMessage = cpuMode
+    ? CPU_RATES.map((rate) => {
+        const [bare, app, app2] = [cpuAt(by.bare, rate), cpuAt(by.app, rate), cpuAt(by.app2, rate)]
+        return {
+          rate,
+          bare: bare?.server,
+          app: app?.server,
+          appWithStores: app ? round(app.server + app.stores, 2) : undefined,
+          app2: app2?.server,
+          app2WithStores: app2 ? round(app2.server + app2.stores, 2) : undefined,
+          appVsBare: ratio(app?.server, bare?.server),
+          app2VsApp: ratio(app2?.server, app?.server),
+        }
+      })
+    : undefined
   const summary = {
+    cpuPerMessage,
     maxOkRate: Object.fromEntries(runs.map(r => [r.target, r.maxOkRate])),
     // Correctness at every rate tried, whatever the latency: what the smoke test asserts.
     delivery: Object.fromEntries(runs.map(r => [r.target, {
@@ -165,7 +208,10 @@ main('fanout', smoke ? 90_000 : 20 * 60_000, async () => {
   log('\nsummary (highest rate fully delivered with p99 < 100 ms):')
   for (const r of runs) log(`  ${r.label.padEnd(26)} ${r.skipped ? `skipped (${r.skipped})` : `${r.maxOkRate ?? 'none'} msg/s`}`)
   if (summary.appVsBare !== null) log(`  app / bare = ${summary.appVsBare} (target ≥ 0.8, and ≥ 1,400 msg/s)`)
+  for (const c of cpuPerMessage ?? []) {
+    log(`  @${c.rate} msg/s CPU ms/msg: bare ${c.bare ?? '-'}, app ${c.app ?? '-'} (with stores ${c.appWithStores ?? '-'}), two instances ${c.app2 ?? '-'} (with stores ${c.app2WithStores ?? '-'}); app/bare ${c.appVsBare ?? '-'} (target ≤ 1.5), app2/app ${c.app2VsApp ?? '-'}`)
+  }
   if (redisP50Cost.length) log(`  two instances add at p50: ${redisP50Cost.map(c => `${c.addedMs} ms @${c.rate}`).join(', ')}`)
   if (profileDir) log(`  CPU profiles under ${profileDir} (summarise with: node bench/profile-summary.ts ${profileDir})`)
-  report('fanout', { config: { clients, senders, workers, stepMs, rates: fixedRate ? [fixedRate] : RATES, room: ROOM, smoke, profileDir }, summary, runs })
+  report('fanout', { config: { clients, senders, workers, stepMs, rates: fixedRate ? [fixedRate] : cpuMode ? CPU_RATES : RATES, room: ROOM, smoke, profileDir }, summary, runs })
 })

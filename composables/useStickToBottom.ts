@@ -8,6 +8,12 @@ const NEAR_TOP_PX = 400
 
 export interface StickToBottomOptions {
   onNearTop?: () => void
+  /** Closer than NEAR_TOP_PX to the bottom (to load newer messages, when not at the present). */
+  onNearBottom?: () => void
+  /** False while the bottom is not the present (opened on a linked message): nothing pins there. */
+  canPin?: () => boolean
+  /** A row to open on, centred, instead of the bottom (a linked message). */
+  startAt?: () => Element | null | undefined
   /** After settling, the content is shorter than the scroller: there is nothing to scroll up with. */
   onUnderfilled?: () => void
 }
@@ -27,6 +33,18 @@ export function useStickToBottom(scroller: Ref<HTMLElement | undefined>, content
   const unseen = ref(0)
   /** Scroll events count only once the first pin to the bottom has happened. */
   let settled = false
+  const canPin = () => options.canPin?.() ?? true
+
+  /** Centres the start row, if any; false when there is none and the list opens at the bottom. */
+  function scrollToStart(): boolean {
+    const el = scroller.value
+    const row = options.startAt?.()
+    if (!el || !row) return false
+    const rect = row.getBoundingClientRect()
+    el.scrollTop += rect.top - el.getBoundingClientRect().top - (el.clientHeight - rect.height) / 2
+    atBottom.value = distanceFromBottom(el) < BOTTOM_PX
+    return true
+  }
 
   function scrollToBottom() {
     const el = scroller.value
@@ -42,6 +60,7 @@ export function useStickToBottom(scroller: Ref<HTMLElement | undefined>, content
     atBottom.value = distanceFromBottom(el) < BOTTOM_PX
     if (atBottom.value) unseen.value = 0
     if (el.scrollTop < NEAR_TOP_PX) options.onNearTop?.()
+    if (distanceFromBottom(el) < NEAR_TOP_PX) options.onNearBottom?.()
   }
 
   /**
@@ -49,7 +68,7 @@ export function useStickToBottom(scroller: Ref<HTMLElement | undefined>, content
    * message (returns true then), else counts `fromOthers` as unseen.
    */
   async function added(fromOthers: number, mine: boolean): Promise<boolean> {
-    if (mine || atBottom.value) {
+    if (mine || (atBottom.value && canPin())) {
       await nextTick()
       scrollToBottom()
       return true
@@ -60,21 +79,21 @@ export function useStickToBottom(scroller: Ref<HTMLElement | undefined>, content
 
   /** Something grew under the list (e.g. the typing line): keep the last row in view. */
   async function grew() {
-    if (!atBottom.value) return
+    if (!atBottom.value || !canPin()) return
     await nextTick()
     scrollToBottom()
   }
 
   useEventListener(scroller, 'scroll', onScroll, { passive: true })
   useResizeObserver([scroller, content], () => {
-    if (atBottom.value && scroller.value) scroller.value.scrollTop = scroller.value.scrollHeight
+    if (atBottom.value && canPin() && scroller.value) scroller.value.scrollTop = scroller.value.scrollHeight
   })
 
   onMounted(() => {
-    scrollToBottom()
+    if (!scrollToStart()) scrollToBottom()
     // Once more after the first layout pass, then scroll events start to count.
     requestAnimationFrame(() => {
-      scrollToBottom()
+      if (!scrollToStart()) scrollToBottom()
       settled = true
       const el = scroller.value
       if (el && el.scrollHeight <= el.clientHeight) options.onUnderfilled?.()

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
-import type { ChatMessage, MessagePage } from '#shared/types/chat'
+import type { FetchError } from 'ofetch'
+import type { ChatMessage, MessagePage, MessageWindow } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
 /** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
@@ -8,6 +9,11 @@ export interface RoomHistory {
   messages: ChatMessage[]
   /** More messages exist before the oldest one held. */
   hasOlder: boolean
+  /**
+   * More messages exist after the newest one held (opened on a linked message): live messages
+   * wait until the held messages reach the present, so there is never a gap.
+   */
+  hasNewer?: boolean
 }
 
 /** A message typed here that the server has not stored yet (or refused). Its text is never lost. */
@@ -52,6 +58,7 @@ export const useMessagesStore = defineStore('messages', () => {
   const history = ref<Record<string, RoomHistory>>({})
   const pending = ref<Record<string, PendingMessage[]>>({})
   const loadingOlder = ref<Record<string, boolean>>({})
+  const loadingNewer = ref<Record<string, boolean>>({})
 
   function messagesOf(room: string): ChatMessage[] {
     return history.value[room]?.messages ?? []
@@ -92,8 +99,8 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** A message pushed by the server (another user, or this user in another tab). */
   function receive(message: ChatMessage) {
-    const held = Boolean(history.value[message.room])
-    if (held && !insert(message)) return
+    const entry = history.value[message.room]
+    if (entry && !entry.hasNewer && !insert(message)) return
     rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
   }
 
@@ -103,6 +110,54 @@ export const useMessagesStore = defineStore('messages', () => {
       if (import.meta.client) await catchUp(room)
       return
     }
+    const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null }
+  }
+
+  /**
+   * The page around a linked message, replacing what is held of the room unless that message is
+   * already held. False when the room has no such message: the latest page is loaded instead.
+   */
+  async function loadAround(room: string, id: string): Promise<boolean> {
+    if (history.value[room]?.messages.some(m => m.id === id)) return true
+    try {
+      const window = await api<MessageWindow>(`/api/rooms/${room}/messages`, { query: { around: id, limit: PAGE_SIZE_DEFAULT } })
+      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer }
+      return true
+    }
+    catch (error) {
+      if ((error as FetchError).statusCode !== 404) throw error
+      await loadLatest(room)
+      return false
+    }
+  }
+
+  /**
+   * One newer page, appended (after opening on a linked message). Once the present is reached,
+   * what arrived live meanwhile is caught up, and live messages are shown again.
+   */
+  async function loadNewer(room: string): Promise<number> {
+    const entry = history.value[room]
+    const newest = entry?.messages.at(-1)?.id
+    if (!entry?.hasNewer || !newest || loadingNewer.value[room]) return 0
+    loadingNewer.value[room] = true
+    try {
+      const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { after: newest, limit: PAGE_SIZE_DEFAULT } })
+      let added = 0
+      for (const message of page.messages) if (insert(message)) added++
+      if (page.next === null || !page.messages.length) {
+        entry.hasNewer = false
+        await catchUp(room)
+      }
+      return added
+    }
+    finally {
+      loadingNewer.value[room] = false
+    }
+  }
+
+  /** Back to the latest page (sending while reading old messages): the held window is replaced. */
+  async function jumpToLatest(room: string) {
     const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
     history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null }
   }
@@ -131,7 +186,8 @@ export const useMessagesStore = defineStore('messages', () => {
    */
   async function catchUp(room: string) {
     const entry = history.value[room]
-    if (!entry) return
+    // Not at the present yet: newer pages come as the reader scrolls down (loadNewer).
+    if (!entry || entry.hasNewer) return
     let cursor: string | null | undefined = entry.messages[entry.messages.length - 1]?.id
     if (!cursor) {
       const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
@@ -173,10 +229,12 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
-  function send(room: string, text: string) {
+  async function send(room: string, text: string) {
     const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null }
     ;(pending.value[room] ??= []).push(item)
     const live = pending.value[room]!.at(-1)!
+    // Sending while reading old messages goes back to the present, where the message will show.
+    if (history.value[room]?.hasNewer) await jumpToLatest(room).catch(() => undefined)
     return deliver(live)
   }
 
@@ -213,6 +271,7 @@ export const useMessagesStore = defineStore('messages', () => {
     history.value = {}
     pending.value = {}
     loadingOlder.value = {}
+    loadingNewer.value = {}
     markedRead = {}
   }
 
@@ -241,5 +300,5 @@ export const useMessagesStore = defineStore('messages', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { history, pending, loadingOlder, messagesOf, pendingOf, receive, loadLatest, loadOlder, catchUp, catchUpAll, send, retry, discard, failInFlight, trim, markRead, reset }
+  return { history, pending, loadingOlder, loadingNewer, messagesOf, pendingOf, receive, loadLatest, loadAround, loadOlder, loadNewer, catchUp, catchUpAll, send, retry, discard, failInFlight, trim, markRead, reset }
 })

@@ -8,6 +8,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 }
 
 /** The one place domain errors become HTTP responses: a UserError keeps its status and words. */

@@ -1,14 +1,18 @@
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage } from '#shared/types/chat'
+import { batchWrite, type WriteRequest } from './batch-write.ts'
 import type { Database } from './database.ts'
+
+/** The other items stored with a message, in the same batch (its search index entries). */
+export type MessageIndexer = (message: ChatMessage, tables: Database['tables']) => WriteRequest[]
 
 /** A message as the Messages table stores it: its id is the sort key `message`. */
 function toItem({ id, ...rest }: ChatMessage): Record<string, unknown> {
   return { ...rest, message: id }
 }
 
-const BATCH_LIMIT = 25 // DynamoDB's BatchWriteItem maximum
-const RETRIES = 5
+/** Messages per batch: DynamoDB's BatchWriteItem maximum, so a batch without index entries is one request. */
+const BATCH_LIMIT = 25
 
 interface Pending {
   message: ChatMessage
@@ -28,17 +32,22 @@ interface Batch {
  *
  * Batches settle in the order they were queued, and all items of a batch settle together, so
  * messages are confirmed in exactly the order they were written: one sender's order holds.
+ *
+ * With an indexer, each message's index entries go out with it, in the same BatchWriteItem calls
+ * (25 items each, sent together); the message is confirmed only once its entries are stored too.
  */
 export class MessageWriter {
   readonly #db: () => Promise<Database>
   readonly #maxInFlight: number
+  readonly #indexer: MessageIndexer
   #queue: Pending[] = []
   #inFlight: Batch[] = []
   #idle: (() => void)[] = []
 
-  constructor(db: () => Promise<Database>, maxInFlight = 2) {
+  constructor(db: () => Promise<Database>, maxInFlight = 2, indexer: MessageIndexer = () => []) {
     this.#db = db
     this.#maxInFlight = maxInFlight
+    this.#indexer = indexer
   }
 
   write(message: ChatMessage): Promise<void> {
@@ -77,16 +86,12 @@ export class MessageWriter {
 
   async #persist(items: Pending[]): Promise<void> {
     const { doc, tables } = await this.#db()
-    if (items.length === 1) {
+    const requests: WriteRequest[] = []
+    for (const { message } of items) requests.push({ table: tables.messages, put: toItem(message) }, ...this.#indexer(message, tables))
+    if (requests.length === 1) {
       await doc.send(new PutCommand({ TableName: tables.messages, Item: toItem(items[0]!.message) }))
       return
     }
-    let requests = items.map(p => ({ PutRequest: { Item: toItem(p.message) } }))
-    for (let attempt = 0; requests.length; attempt++) {
-      if (attempt > RETRIES) throw new Error('DynamoDB did not accept the messages (throttled)')
-      if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
-      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tables.messages]: requests } }))
-      requests = (result.UnprocessedItems?.[tables.messages] ?? []).flatMap(r => r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [])
-    }
+    await batchWrite(doc, requests)
   }
 }

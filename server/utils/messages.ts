@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
 import { MessageWriter } from './message-writer.ts'
+import { searchIndexItems } from './search-index.ts'
 
 let lastTime = 0
 
@@ -26,7 +27,8 @@ export function timeOfMessageId(id: string): number {
   return Number(id.slice(0, 13))
 }
 
-const writer = new MessageWriter(getDatabase)
+// Each message's search index entries are written in its batch (search-index.ts).
+const writer = new MessageWriter(getDatabase, 2, searchIndexItems)
 
 /**
  * Persists a message; only after this resolves may anyone be told it exists. Messages are
@@ -91,4 +93,21 @@ export async function listMessages(room: string, options: { before?: string, aft
 export async function latestMessage(room: string): Promise<ChatMessage | null> {
   const { messages } = await listMessages(room, { limit: 1 })
   return messages[0] ?? null
+}
+
+/** Stored messages by room and id (search hits), in the order asked; those that are gone are left out. */
+export async function getMessagesByKeys(keys: { room: string, id: string }[]): Promise<ChatMessage[]> {
+  if (!keys.length) return []
+  const { doc, tables } = await getDatabase()
+  const found = new Map<string, ChatMessage>()
+  let pending: Record<string, unknown>[] | undefined = keys.map(({ room, id }) => ({ room, message: id }))
+  // BatchGetItem takes 100 keys; callers ask for a page (at most 50). Unprocessed keys are asked again.
+  for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+    if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
+    const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } } } }))
+    for (const item of result.Responses?.[tables.messages] ?? []) found.set(item.message as string, toMessage(item))
+    pending = result.UnprocessedKeys?.[tables.messages]?.Keys
+  }
+  if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
+  return keys.flatMap(({ id }) => found.get(id) ?? [])
 }

@@ -5,7 +5,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  * The embedded database creates tables from it, and the test suite checks
  * infra/resources.yml against it, so the two cannot drift apart.
  */
-export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'memberships' | 'people'
+export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'memberships' | 'people' | 'search'
 
 /** The Sessions index listing one user's sessions (to end all the others). */
 export const SESSIONS_BY_USERNAME = 'by-username'
@@ -95,6 +95,19 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
       { AttributeName: 'key', KeyType: 'RANGE' },
     ],
   },
+  // The message search index (server/utils/search-index.ts): `key` is a term and a shard
+  // (`t#<term>#<shard>`) or a vocabulary partition (`v#<first letter>`); `entry` sorts the
+  // term's messages by time (`<message id>#<room>`) or the vocabulary's terms (prefix lookups).
+  search: {
+    AttributeDefinitions: [
+      { AttributeName: 'key', AttributeType: 'S' },
+      { AttributeName: 'entry', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'key', KeyType: 'HASH' },
+      { AttributeName: 'entry', KeyType: 'RANGE' },
+    ],
+  },
 }
 
 /** The environment variable that names each table (read by the app, set by infra/chat-service.yml). */
@@ -106,4 +119,5 @@ export const TABLE_ENV_VARS: Record<TableKind, string> = {
   sessions: 'SESSION_TABLE',
   memberships: 'MEMBERSHIP_TABLE',
   people: 'PEOPLE_TABLE',
+  search: 'SEARCH_TABLE',
 }

@@ -15,8 +15,12 @@ export const messageTextSchema = z.string()
 export const messageQuerySchema = z.strictObject({
   before: messageIdSchema.optional(),
   after: messageIdSchema.optional(),
+  /** The page around one message (a link to it): some before, the message, some after. */
+  around: messageIdSchema.optional(),
   limit: z.coerce.number().int('Limit must be a whole number').min(1, 'Limit must be at least 1').max(PAGE_SIZE_MAX, `Limit must be at most ${PAGE_SIZE_MAX}`).default(PAGE_SIZE_DEFAULT),
-}).refine(q => !(q.before && q.after), { message: 'Use either before or after, not both' })
+})
+  .refine(q => !(q.before && q.after), { message: 'Use either before or after, not both' })
+  .refine(q => !(q.around && (q.before || q.after)), { message: 'Use around alone, without before or after' })
 
 export const newMessageSchema = z.strictObject({
   room: roomIdSchema,

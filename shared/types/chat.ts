@@ -92,6 +92,13 @@ export interface MessagePage {
   next: string | null
 }
 
+/** The messages around one message (`?around=<id>`), oldest first, and whether more lie either side. */
+export interface MessageWindow {
+  messages: ChatMessage[]
+  hasOlder: boolean
+  hasNewer: boolean
+}
+
 /** Node-style socket acknowledgement: `err` is null or a human-readable string. */
 export type Ack<T> = (err: string | null, result?: T) => void
 

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../types/chat'
+import { markdownToText } from './markdown.ts'
 
 const PREVIEW_LENGTH = 80
 
@@ -8,6 +9,7 @@ export function previewText(text: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
 }
 
+/** A message as one plain line: its words without the Markdown around them (`**` or fences). */
 export function messagePreview(message: Pick<ChatMessage, 'username' | 'content'>): string {
-  return previewText(`${message.username}: ${message.content.text}`)
+  return previewText(`${message.username}: ${markdownToText(message.content.text)}`)
 }

@@ -73,7 +73,7 @@ test('the room page HTML fetched without JavaScript already contains the latest 
   expect(response.status).toBe(200)
   const html = await response.text()
   expect(html).toContain('First &lt;b&gt;plain&lt;/b&gt; words')
-  expect(html).toContain('Second line\nwith a newline')
+  expect(html).toContain('Second line<br>\nwith a newline') // Markdown: a line break as typed
   expect(html).toContain(`data-room="${room}"`)
   expect(html).toContain(`<title>#${room} · Fargate Chat</title>`)
 })
@@ -116,7 +116,7 @@ test('markup in a message is shown as plain text and runs nothing', async ({ bro
   await expect(messageList(person.page).locator('img[src="x"], script, b')).toHaveCount(0)
   const link = messageList(person.page).getByRole('link', { name: 'https://example.com/docs?a=1' })
   await expect(link).toHaveAttribute('href', 'https://example.com/docs?a=1')
-  await expect(link).toHaveAttribute('rel', 'noopener noreferrer')
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer nofollow')
   await expect(link).toHaveAttribute('target', '_blank')
 
   // The same after a reload, when the server renders them.

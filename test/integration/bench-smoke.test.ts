@@ -17,7 +17,7 @@ describe('the benchmark suite', () => {
       const result = JSON.parse(line)
       return [result.bench, result.summary]
     }))
-    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'rooms', 'soak', 'weight'])
+    expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'rooms', 'search', 'soak', 'weight'])
     // Every target ran and delivered everything in order; whether it met its latency bound on a
     // busy machine is the benchmark's business, not this test's.
     for (const target of ['bare', 'app', 'app2']) {
@@ -33,7 +33,12 @@ describe('the benchmark suite', () => {
     expect(results.weight.readyToTypeMedianMs).toEqual(expect.any(Number))
     expect(results.rooms).toMatchObject({ errors: 0, healthErrors: 0, rooms: 30, healthMs: { max: expect.any(Number) }, rssAfterMb: expect.any(Number) })
     expect(results.rooms.roomsPerListing).toBeGreaterThanOrEqual(30)
+    // Search: every query kind answered with hits, and the send path lost nothing with indexing on or off.
+    expect(results.search).toMatchObject({ messages: 1000, lost: 0, indexing: { perSecond: expect.any(Number) } })
+    for (const kind of ['one word', 'two words', 'prefix', 'filtered']) expect(results.search.queries[kind].p99, kind).toEqual(expect.any(Number))
+    expect(results.search.queries['one word'].meanHits).toBeGreaterThan(0)
+    expect(results.search.hotPath[0].appCpuRatio).toEqual(expect.any(Number))
     expect(results.soak).toMatchObject({ lost: 0, outOfOrder: 0, ackErrors: 0 })
     expect(results.soak.received).toBe(results.soak.expected)
-  }, 240_000)
+  }, 300_000)
 })

@@ -13,6 +13,8 @@ interface ApiBody {
   rooms: RoomSummary[]
   messages: ChatMessage[]
   next: string | null
+  hasOlder: boolean
+  hasNewer: boolean
   status: string
   checks: Record<string, string>
 }

@@ -49,7 +49,7 @@ export async function startDatabase(): Promise<Running & { endpoint: string }> {
   return { ...running, endpoint: JSON.parse(line.toString().split('\n')[0]!).endpoint as string }
 }
 
-const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', MEMBERSHIP_TABLE: 'fargate-chat-memberships', PEOPLE_TABLE: 'fargate-chat-people' }
+const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', MEMBERSHIP_TABLE: 'fargate-chat-memberships', PEOPLE_TABLE: 'fargate-chat-people', SEARCH_TABLE: 'fargate-chat-search' }
 
 export interface AppOptions {
   dynamodbEndpoint: string

@@ -11,6 +11,7 @@ const production = {
   SESSION_TABLE: 'sessions-t',
   MEMBERSHIP_TABLE: 'memberships-t',
   PEOPLE_TABLE: 'people-t',
+  SEARCH_TABLE: 'search-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
 }
 
@@ -23,7 +24,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
     }
   })
 
@@ -42,7 +43,8 @@ describe('configuration', () => {
       port: 3000,
       awsRegion: 'eu-west-1',
       dynamodbEndpoint: undefined,
-      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t', sessions: 'sessions-t' },
+      tables: { users: 'users-t', messages: 'messages-t', rooms: 'rooms-t', sessions: 'sessions-t', search: 'search-t' },
+      searchIndex: true,
       redisUrl: 'redis://cache:6379',
       trustProxy: 'load-balancer',
       allowedOrigins: ['https://a.example', 'https://b.example'],

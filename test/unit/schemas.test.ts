@@ -32,6 +32,7 @@ describe('shared schemas', () => {
 
   it('makes one-line sidebar previews of at most 80 characters', () => {
     expect(messagePreview({ username: 'ann', content: { text: 'two\nlines' } })).toBe('ann: two lines')
+    expect(messagePreview({ username: 'ann', content: { text: '**Shipped** it :tada:\n```sh\nmake ship\n```' } })).toBe('ann: Shipped it 🎉 make ship')
     const long = previewText('x'.repeat(200))
     expect(long).toHaveLength(80)
     expect(long.endsWith('…')).toBe(true)

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, registerEndpoint } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
+import { createError } from 'h3'
 import type { ChatMessage } from '#shared/types/chat'
 import { createFakeChatSocket, message } from './fake-chat-socket'
 
@@ -17,6 +18,14 @@ registerEndpoint('/api/rooms/general/messages', (event) => {
   const limit = Number(query.get('limit'))
   const after = query.get('after')
   const before = query.get('before')
+  const around = query.get('around')
+  if (around) {
+    const at = stored.findIndex(m => m.id === around)
+    if (at < 0) throw createError({ statusCode: 404, message: 'There is no message' })
+    const from = Math.max(0, at - Math.floor((limit - 1) / 2))
+    const to = Math.min(stored.length, at + 1 + (limit - 1 - Math.floor((limit - 1) / 2)))
+    return { messages: stored.slice(from, to), hasOlder: from > 0, hasNewer: to < stored.length }
+  }
   if (after) {
     const page = stored.filter(m => m.id > after).slice(0, limit)
     return { messages: page, next: stored.filter(m => m.id > after).length > limit ? page.at(-1)!.id : null }
@@ -43,6 +52,51 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general')).toEqual(stored)
     expect(messages.history.general!.hasOlder).toBe(false)
     expect(await messages.loadOlder('general')).toBe(0)
+  })
+
+  it('opens on a linked message and holds live messages back until newer pages reach the present', async () => {
+    const messages = useMessagesStore()
+    stored.push(...Array.from({ length: 60 }, (_, i) => message('general', 'bob', `New ${i + 1}`)))
+    expect(await messages.loadAround('general', stored[30]!.id)).toBe(true)
+    expect(messages.messagesOf('general')).toEqual(stored.slice(6, 56))
+    expect(messages.history.general).toMatchObject({ hasOlder: true, hasNewer: true })
+
+    // A live message now would leave a gap: it waits (it still counts for the room's preview).
+    const live = message('general', 'bob', 'Live')
+    stored.push(live)
+    messages.receive(live)
+    expect(messages.messagesOf('general').at(-1)).toEqual(stored[55])
+    await messages.catchUpAll()
+    expect(messages.messagesOf('general')).toHaveLength(50)
+
+    expect(await messages.loadNewer('general')).toBe(50)
+    expect(messages.history.general!.hasNewer).toBe(true)
+    expect(await messages.loadNewer('general')).toBe(15)
+    expect(messages.history.general!.hasNewer).toBe(false)
+    expect(messages.messagesOf('general')).toEqual(stored.slice(6))
+    const later = message('general', 'bob', 'Later')
+    messages.receive(later)
+    expect(messages.messagesOf('general').at(-1)).toEqual(later)
+  })
+
+  it('opens on the latest page when the linked message is not in the room', async () => {
+    const messages = useMessagesStore()
+    expect(await messages.loadAround('general', '0000000000001:0000000000000000')).toBe(false)
+    expect(messages.messagesOf('general')).toEqual(stored.slice(10))
+    expect(messages.history.general!.hasNewer).toBeUndefined()
+  })
+
+  it('goes back to the present when sending while reading old messages', async () => {
+    const messages = useMessagesStore()
+    await messages.loadAround('general', stored[0]!.id)
+    const saved = message('general', 'ann', 'Back to now')
+    chat.current.sendMessage.mockImplementation(async () => {
+      stored.push(saved)
+      return saved
+    })
+    await messages.send('general', 'Back to now')
+    expect(messages.history.general!.hasNewer).toBeUndefined()
+    expect(messages.messagesOf('general').slice(-2)).toEqual([stored[59], saved])
   })
 
   it('adds a live message once, in id order, and counts it unread elsewhere', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
+import type { StickToBottomOptions } from '~/composables/useStickToBottom'
 
 /** A scroller with a fixed geometry: happy-dom does no layout, so sizes are set by hand. */
 function geometry(el: HTMLElement, scrollHeight: number, clientHeight: number) {
@@ -7,7 +8,7 @@ function geometry(el: HTMLElement, scrollHeight: number, clientHeight: number) {
   Object.defineProperty(el, 'clientHeight', { configurable: true, get: () => clientHeight })
 }
 
-function mountList(options: { onNearTop?: () => void, onUnderfilled?: () => void } = {}) {
+function mountList(options: StickToBottomOptions = {}) {
   let api!: ReturnType<typeof useStickToBottom>
   const wrapper = mount(defineComponent({
     setup() {
@@ -53,6 +54,36 @@ describe('useStickToBottom', () => {
     el.scrollTop = 100
     el.dispatchEvent(new Event('scroll'))
     expect(nearTop).toEqual([100])
+  })
+
+  it('does not pin to the bottom while the bottom is not the present, and asks for newer messages there', async () => {
+    let present = false
+    const nearBottom: number[] = []
+    const { el, api } = mountList({ canPin: () => present, onNearBottom: () => nearBottom.push(el.scrollTop) })
+    geometry(el, 2000, 500)
+    await frame()
+    el.scrollTop = 1500
+    el.dispatchEvent(new Event('scroll'))
+    expect(api.atBottom.value).toBe(true)
+    expect(nearBottom).toEqual([1500])
+    // Newer history appended below stays below: the reader keeps their place.
+    geometry(el, 3000, 500)
+    expect(await api.added(0, false)).toBe(false)
+    expect(el.scrollTop).toBe(1500)
+    present = true
+    expect(await api.added(1, false)).toBe(true)
+    expect(el.scrollTop).toBe(3000)
+  })
+
+  it('opens on a given row instead of the bottom', async () => {
+    const row = document.createElement('div')
+    const { el, api } = mountList({ startAt: () => row })
+    geometry(el, 2000, 500)
+    el.append(row)
+    await frame()
+    await frame()
+    expect(el.scrollTop).toBeLessThan(2000)
+    expect(api.atBottom.value).toBe(false)
   })
 
   it('asks for more when the first page does not fill the screen', async () => {

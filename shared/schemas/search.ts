@@ -1,0 +1,29 @@
+import { z } from './zod.ts'
+import { MESSAGE_ID_PATTERN } from './messages.ts'
+import { parseSearchQuery } from '../utils/search-query.ts'
+
+export const SEARCH_QUERY_MAX = 200
+const SEARCH_PAGE_DEFAULT = 20
+const SEARCH_PAGE_MAX = 50
+
+/** `GET /api/search?q=&limit=&before=`: q is parsed into words and filters (shared/utils/search-query.ts). */
+export const searchRequestSchema = z.strictObject({
+  q: z.string()
+    .max(SEARCH_QUERY_MAX, `Search text must be at most ${SEARCH_QUERY_MAX} characters`)
+    .transform((text, ctx) => {
+      try {
+        const query = parseSearchQuery(text)
+        if (!query.terms.length && !query.prefix && !query.from && !query.has.length) {
+          ctx.addIssue({ code: 'custom', message: 'Type a word to search for (or from:@someone, has:file, has:link)' })
+          return z.NEVER
+        }
+        return query
+      }
+      catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+        return z.NEVER
+      }
+    }),
+  limit: z.coerce.number().int('Limit must be a whole number').min(1, 'Limit must be at least 1').max(SEARCH_PAGE_MAX, `Limit must be at most ${SEARCH_PAGE_MAX}`).default(SEARCH_PAGE_DEFAULT),
+  before: z.string().regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id').optional(),
+})

@@ -1,0 +1,121 @@
+import MarkdownIt from 'markdown-it'
+import type { Env, StateInline, Token } from 'markdown-it'
+import { codeLanguage, highlightCode } from './code-highlight.ts'
+import { emojiForShortcode } from './emoji.ts'
+import { LINK_REL, sanitizeHtml } from './html-sanitizer.ts'
+
+/**
+ * The one Markdown renderer of message text, used by the server render and the browser alike, so
+ * server HTML and hydration agree. A chat subset: bold, italic, strikethrough, inline code,
+ * fenced code blocks (highlighted), block quotes, lists, auto-links (`www.` too), `:shortcode:`
+ * emoji and `@name` mentions. Raw HTML is text; headings, tables, images, rules, indented code
+ * and `[text](url)` links stay as typed. The stored text is always what the author typed.
+ */
+
+export interface RenderOptions {
+  /** The reader's username: their mentions (and `@room`) get the `mention-me` class. */
+  me?: string
+}
+
+/** `@room` tells everyone in the room. */
+const ROOM_MENTION = 'room'
+
+const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 })
+md.disable(['table', 'code', 'hr', 'reference', 'html_block', 'heading', 'lheading', 'link', 'image', 'html_inline'])
+
+// Only web and e-mail links; markdown-it's own check lets more through (e.g. some data: images).
+md.validateLink = url => /^(?:https?:|mailto:)/i.test(url)
+
+// Links with a scheme, e-mail addresses, and `www.` without one; not bare `readme.md`-like names
+// (linkify-it's fuzzy links), nor ftp: or protocol-relative `//host`.
+md.linkify
+  .add('ftp:', null)
+  .add('//', null)
+  .add('www.', {
+    validate(text, pos, self) {
+      const re = self.re.get_relative_proto_validator()
+      re.lastIndex = pos
+      return re.exec(text)?.[0].length ?? 0
+    },
+    normalize(match) {
+      match.url = `https://${match.url}`
+    },
+  })
+
+md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
+  tokens[idx]!.attrSet('target', '_blank')
+  tokens[idx]!.attrSet('rel', LINK_REL)
+  return self.renderToken(tokens, idx, options)
+}
+
+md.renderer.rules.fence = (tokens, idx) => {
+  const token = tokens[idx]!
+  const language = codeLanguage(token.info)
+  const body = language ? highlightCode(token.content, language) : md.utils.escapeHtml(token.content)
+  return `<pre><code${language ? ` class="hljs language-${language}"` : ''}>${body}</code></pre>\n`
+}
+
+const SHORTCODE = /^:([a-z0-9_+-]{1,50}):/i
+
+/** `:tada:` → 🎉 for shortcodes the shared emoji data knows; anything else stays as typed. */
+function emoji(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x3A /* : */) return false
+  const match = SHORTCODE.exec(state.src.slice(state.pos, state.pos + 53))
+  const unicode = match && emojiForShortcode(match[1]!)
+  if (!match || !unicode) return false
+  if (!silent) state.push('text', '', 0).content = unicode
+  state.pos += match[0].length
+  return true
+}
+
+const MENTION = /^@([a-z0-9_-]{3,32})(?![a-z0-9_-])/i
+
+/** `@name` and `@room`, unless glued to a word before it (an e-mail address). */
+function mention(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x40 /* @ */) return false
+  if (state.pos > 0 && /[\p{L}\p{N}_.+-]/u.test(state.src[state.pos - 1]!)) return false
+  const match = MENTION.exec(state.src.slice(state.pos, state.pos + 34))
+  if (!match) return false
+  if (!silent) {
+    const token = state.push('mention', 'span', 0)
+    token.content = match[0]
+    token.meta = { username: match[1]!.toLowerCase() }
+  }
+  state.pos += match[0].length
+  return true
+}
+
+md.inline.ruler.after('linkify', 'emoji', emoji)
+md.inline.ruler.after('emoji', 'mention', mention)
+
+md.renderer.rules.mention = (tokens, idx, _options, env) => {
+  const token = tokens[idx]!
+  const username = (token.meta as { username: string }).username
+  const me = (env as { me?: string } | undefined)?.me
+  const mine = Boolean(me) && (username === me || username === ROOM_MENTION)
+  return `<span class="mention${mine ? ' mention-me' : ''}" data-username="${username}">${md.utils.escapeHtml(token.content)}</span>`
+}
+
+/** Sanitised HTML for a message's text: the only thing the message list puts in `v-html`. */
+export function renderMarkdown(text: string, options: RenderOptions = {}): string {
+  const env: Env = { me: options.me?.toLowerCase() }
+  // No trailing newline: the element's text is then exactly what it shows.
+  return sanitizeHtml(md.render(text, env)).trimEnd()
+}
+
+function inlineText(tokens: Token[]): string {
+  return tokens.map(t => t.type === 'softbreak' || t.type === 'hardbreak' ? ' ' : t.content).join('')
+}
+
+/**
+ * What a message says without its Markdown (for one-line previews): the words, code and emoji,
+ * without `**`, fences or quote markers.
+ */
+export function markdownToText(text: string): string {
+  const parts: string[] = []
+  for (const token of md.parse(text, {})) {
+    if (token.type === 'inline') parts.push(inlineText(token.children ?? []))
+    else if (token.type === 'fence') parts.push(token.content)
+  }
+  return parts.join(' ').replace(/\s+/g, ' ').trim()
+}

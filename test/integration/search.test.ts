@@ -1,0 +1,126 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { WireMessage } from '#shared/types/socket'
+import type { SearchPage } from '#shared/types/search'
+import { Client } from '../support/http.ts'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
+import { call, closeAll, signedInGuest, type TestSocket } from '../support/sockets.ts'
+
+let db: Awaited<ReturnType<typeof startDatabase>>
+let redis: Awaited<ReturnType<typeof startRedis>>
+let a: Awaited<ReturnType<typeof startApp>>
+let b: Awaited<ReturnType<typeof startApp>>
+const env = { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200' }
+
+beforeAll(async () => {
+  ;[db, redis] = await Promise.all([startDatabase(), startRedis()])
+  ;[a, b] = await Promise.all([
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
+  ])
+})
+afterEach(() => closeAll())
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()])
+  redis?.stop()
+  await db?.stop()
+})
+
+async function send(socket: TestSocket, room: string, text: string): Promise<WireMessage> {
+  const [err, message] = await call<WireMessage>(socket, 'new message', { room, message: text })
+  if (err) throw new Error(err)
+  return message
+}
+
+/** A signed-in reader on instance B, searching over HTTP as the browser does. */
+async function readerOn(url: string): Promise<{ search: (q: string, extra?: string) => Promise<{ status: number, body: SearchPage & { message: string } }> }> {
+  const http = new Client(url)
+  await http.post('/api/auth/guest')
+  return {
+    async search(q, extra = '') {
+      const response = await http.get(`/api/search?q=${encodeURIComponent(q)}${extra}`)
+      return { status: response.status, body: response.json as unknown as SearchPage & { message: string } }
+    },
+  }
+}
+
+const texts = (page: SearchPage) => page.messages.map(m => m.content.text)
+
+describe('search across instances', () => {
+  it('finds on one instance what was sent through the other, newest first, with the words to highlight', async () => {
+    const { socket, username } = await signedInGuest(a.url)
+    const first = await send(socket, 'general', 'The Fargate task restarted')
+    await send(socket, 'ecs', 'nothing to see')
+    const second = await send(socket, 'ecs', 'fargate spot saves money')
+    const reader = await readerOn(b.url)
+    const { status, body } = await reader.search('fargate ')
+    expect(status).toBe(200)
+    expect(body.messages.map(m => m.id)).toEqual([second.message, first.message])
+    expect(body.messages[0]).toMatchObject({ room: 'ecs', username, content: { text: 'fargate spot saves money' }, highlights: ['fargate'], snippet: 'fargate spot saves money' })
+    expect(body.next).toBeNull()
+  })
+
+  it('matches the last word as a prefix, and every other word whole', async () => {
+    const { socket } = await signedInGuest(a.url)
+    await send(socket, 'general', 'Kubernetes migration planned')
+    await send(socket, 'general', 'kubectl migration notes')
+    const reader = await readerOn(b.url)
+    expect(texts((await reader.search('kub')).body)).toEqual(['kubectl migration notes', 'Kubernetes migration planned'])
+    expect(texts((await reader.search('migration kuber')).body)).toEqual(['Kubernetes migration planned'])
+    expect((await reader.search('migration kuber')).body.messages[0]!.highlights).toEqual(['kubernetes', 'migration'])
+  })
+
+  it('filters by author, room, link and date', async () => {
+    const alice = await signedInGuest(a.url)
+    const bob = await signedInGuest(b.url)
+    await send(alice.socket, 'lambda', 'invoice from aws https://aws.example/invoice')
+    await send(bob.socket, 'lambda', 'invoice paid')
+    await send(bob.socket, 'general', 'invoice question')
+    const reader = await readerOn(b.url)
+    expect(texts((await reader.search(`invoice from:@${bob.username}`)).body)).toEqual(['invoice question', 'invoice paid'])
+    expect(texts((await reader.search(`from:@${bob.username} in:#lambda`)).body)).toEqual(['invoice paid'])
+    expect(texts((await reader.search('invoice has:link')).body)).toEqual(['invoice from aws https://aws.example/invoice'])
+    expect(texts((await reader.search('invoice before:2000-01-01')).body)).toEqual([])
+    expect(texts((await reader.search('invoice after:2000-01-01')).body)).toHaveLength(3)
+    expect(texts((await reader.search('invoice in:#no-such-room')).body)).toEqual([])
+  })
+
+  it('pages back with before, newest first, without gaps or repeats', async () => {
+    const { socket } = await signedInGuest(a.url)
+    const sent: string[] = []
+    for (let i = 0; i < 12; i++) sent.push((await send(socket, 'fargate', `paginated result ${i}`)).message)
+    const reader = await readerOn(b.url)
+    const seen: string[] = []
+    let cursor = ''
+    for (let page = 0; page < 6; page++) {
+      const { body } = await reader.search('paginated ', `&limit=5${cursor}`)
+      seen.push(...body.messages.map(m => m.id))
+      if (!body.next) break
+      cursor = `&before=${encodeURIComponent(body.next)}`
+    }
+    expect(seen).toEqual(sent.reverse())
+  })
+
+  it('answers 400 naming the problem, and 401 to someone not signed in', async () => {
+    const reader = await readerOn(b.url)
+    expect(await reader.search('x before:2026-13-01')).toMatchObject({ status: 400, body: { message: 'q: before: needs a date like 2026-11-01' } })
+    expect(await reader.search('in:#general')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^q: Type a word to search for/) } })
+    expect(await reader.search('fargate', '&limit=500')).toMatchObject({ status: 400, body: { message: 'limit: Limit must be at most 50' } })
+    expect((await new Client(b.url).get('/api/search?q=fargate')).status).toBe(401)
+  })
+})
+
+describe('search turned off (SEARCH_INDEX=off)', () => {
+  it('writes no entries for messages sent meanwhile, and answers 503', async () => {
+    const off = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { ...env, SEARCH_INDEX: 'off' } })
+    try {
+      const { socket } = await signedInGuest(off.url)
+      await send(socket, 'general', 'unindexed zeppelin')
+      expect(await (await readerOn(off.url)).search('zeppelin')).toMatchObject({ status: 503, body: { message: 'Search is turned off on this server' } })
+      expect((await (await readerOn(b.url)).search('zeppelin')).body.messages).toEqual([])
+    }
+    finally {
+      await off.stop()
+    }
+  }, 60_000)
+})

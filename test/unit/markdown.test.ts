@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { MESSAGE_MAX } from '../../shared/schemas/limits.ts'
+import { sanitizeHtml } from '../../shared/utils/html-sanitizer.ts'
+import { markdownToText, renderMarkdown } from '../../shared/utils/markdown.ts'
+import { RENDER_CASES } from '../support/markdown-cases.ts'
+
+const ALLOWED: Record<string, string[]> = {
+  p: [], br: [], strong: [], em: [], s: [], code: ['class'], pre: [], blockquote: [], ul: [], ol: ['start'], li: [],
+  a: ['href', 'target', 'rel'], span: ['class', 'data-username'],
+}
+
+/** Every tag and attribute in `html` is one the renderer may produce, and every link is http(s) or mailto. */
+function markupProblems(html: string): string[] {
+  const problems: string[] = []
+  for (const [tag, name, attributes] of html.matchAll(/<\/?([a-zA-Z][\w-]*)([^>]*)>/g)) {
+    const allowed = ALLOWED[name!.toLowerCase()]
+    if (!allowed) {
+      problems.push(`tag ${tag}`)
+      continue
+    }
+    for (const [, attribute, value] of attributes!.matchAll(/\s([^\s=]+)(?:="([^"]*)")?/g)) {
+      if (!allowed.includes(attribute!)) problems.push(`attribute ${attribute} in ${tag}`)
+      if (attribute === 'href' && !/^(?:https?:\/\/|mailto:)/.test(value ?? '')) problems.push(`link ${value}`)
+    }
+  }
+  return problems
+}
+
+describe('the Markdown renderer', () => {
+  it.each(RENDER_CASES)('renders $name', ({ text, me, html }) => {
+    expect(renderMarkdown(text, { me })).toBe(html)
+  })
+
+  it('gives every link a new tab, no referrer, no opener and no endorsement', () => {
+    const html = renderMarkdown('<https://example.com> and http://example.org/x')
+    expect(html.match(/<a /g)).toHaveLength(2)
+    expect(html.match(/target="_blank" rel="noopener noreferrer nofollow"/g)).toHaveLength(2)
+  })
+
+  it.each([
+    ['a javascript: link', '[click](javascript:alert(1))'],
+    ['a javascript: autolink', '<javascript:alert(1)>'],
+    ['a javascript: autolink in mixed case with entities', '<JaVaScRiPt&#58;alert(1)>'],
+    ['a data: link', '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)'],
+    ['a data: autolink', '<data:text/html,<script>alert(1)</script>>'],
+    ['a vbscript: link', '<vbscript:msgbox(1)>'],
+    ['raw HTML', '<script>alert(1)</script><iframe src="https://evil.test"></iframe>'],
+    ['an element with an event attribute', '<img src=x onerror="alert(1)">'],
+    ['an autolink with quotes breaking out of href', 'https://a.test/"onmouseover="alert(1)"x'],
+    ['an angle-bracket autolink with quotes', '<https://a.test/" onclick="alert(1)>'],
+    ['a www. link with quotes and tags', 'www.example.com/\'"><script>alert(1)</script>'],
+    ['a code fence whose language tries to add an attribute', '```js" onclick="alert(1)\nx\n```'],
+    ['a mention that tries to close its span', '@ann"><script>alert(1)</script>'],
+    ['entities spelling a tag', '&lt;script&gt;alert(1)&lt;/script&gt; &#60;img src=x onerror=alert(1)&#62;'],
+  ])('keeps %s harmless', (_name, text) => {
+    const html = renderMarkdown(text)
+    expect(markupProblems(html)).toEqual([]) // tags, attributes and link schemes
+    // Whatever is left of the attempt is visible text: no element of its own.
+    expect(html).not.toMatch(/<(?:script|img|iframe|svg)/i)
+  })
+
+  it('never lets more than 20 levels of quotes or lists nest', () => {
+    const html = renderMarkdown('>'.repeat(500) + ' deep')
+    expect(html.match(/<blockquote>/g)!.length).toBeLessThanOrEqual(20)
+    expect(markupProblems(html)).toEqual([])
+  })
+
+  it('renders a hundred pathological 2,000-character messages to sanitised markup of bounded size', () => {
+    const patterns = [
+      '*a **b ***c ', '_*', '**_~~', '[', '[a](', '](', '`', '``a`', '> ', '- ', '1. ', '  - ', '~~', ':', ':a', '@', '@a',
+      'www.', 'http://', 'https://a.', '<', '<a ', '\\', '*a _b ', '&#', '```\n', '\n> - 1. ', '![', '<https://', '*`*`',
+    ]
+    const inputs = Array.from({ length: 100 }, (_, i) => {
+      const unit = patterns[i % patterns.length]! + (i >= patterns.length ? patterns[(i * 7) % patterns.length]! : '')
+      return unit.repeat(Math.ceil(MESSAGE_MAX / unit.length)).slice(0, MESSAGE_MAX)
+    })
+    for (const text of inputs) {
+      const html = renderMarkdown(text)
+      expect(markupProblems(html)).toEqual([])
+      expect(html.length).toBeLessThan(text.length * 40)
+    }
+  })
+})
+
+describe('the sanitiser', () => {
+  it.each([
+    ['<a href="javascript:alert(1)">x</a>', '<a>x</a>'],
+    ['<a href="&#106;avascript:alert(1)">x</a>', '<a>x</a>'],
+    ['<a href="https://ok.test" target="_self" rel="opener">x</a>', '<a href="https://ok.test">x</a>'],
+    ['<span class="mention" onclick="alert(1)" style="color:red">@x</span>', '<span class="mention">@x</span>'],
+    ['<span class="evil">x</span>', '<span>x</span>'],
+    ['<code class="hljs language-js" data-x="1">x</code>', '<code class="hljs language-js">x</code>'],
+    ['<ol start="1 onclick=alert(1)"><li>x</li></ol>', '<ol><li>x</li></ol>'],
+    ['<div><img src=x onerror=alert(1)></div>', '&lt;div&gt;&lt;img src=x onerror=alert(1)&gt;&lt;/div&gt;'],
+    ['<svg><script>alert(1)</script></svg>', '&lt;svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;/svg&gt;'],
+    ['<!-- <script> -->x', 'x'],
+  ])('turns %s into %s', (input, output) => {
+    expect(sanitizeHtml(input)).toBe(output)
+  })
+})
+
+describe('message text without Markdown', () => {
+  it('keeps the words, code and emoji, and drops the markers', () => {
+    expect(markdownToText('**Deploy** is _done_ :tada:\n> see `make ship`\n\n```sh\nmake ship\n```')).toBe('Deploy is done 🎉 see make ship make ship')
+  })
+
+  it('leaves text that has no Markdown as it is, on one line', () => {
+    expect(markdownToText('hello\nworld <b>')).toBe('hello world <b>')
+  })
+})
