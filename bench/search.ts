@@ -69,7 +69,7 @@ function fakeMessage(i: number, start: number): ChatMessage {
 }
 
 async function indexMessages(endpoint: string): Promise<{ messages: number, seconds: number, perSecond: number }> {
-  const tables = { users: 'fargate-chat-users', messages: 'fargate-chat-messages', rooms: 'fargate-chat-rooms', roomDirectory: 'fargate-chat-room-directory', sessions: 'fargate-chat-sessions', search: 'fargate-chat-search', messageChanges: 'fargate-chat-message-changes' }
+  const tables = { users: 'fargate-chat-users', messages: 'fargate-chat-messages', rooms: 'fargate-chat-rooms', roomDirectory: 'fargate-chat-room-directory', sessions: 'fargate-chat-sessions', memberships: 'fargate-chat-memberships', people: 'fargate-chat-people', search: 'fargate-chat-search', messageChanges: 'fargate-chat-message-changes' }
   const db = createDatabase({ region: 'us-east-1', endpoint, tables })
   const writer = new MessageWriter(async () => db, 4, searchIndexItems)
   const start = Date.now() - DAYS * 86_400_000

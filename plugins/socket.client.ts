@@ -14,6 +14,7 @@ export default defineNuxtPlugin({
     const messages = useMessagesStore()
     const presence = usePresenceStore()
     const actions = useMessageActionsStore()
+    const notifications = useNotificationsStore()
 
     socket.on('connect', () => {
       connection.opened()
@@ -32,7 +33,9 @@ export default defineNuxtPlugin({
 
     socket.on('new message', (wire) => {
       presence.typingStopped(wire)
-      messages.receive(fromWire(wire))
+      const message = fromWire(wire)
+      messages.receive(message)
+      notifications.consider(message)
     })
     socket.on('message updated', wire => actions.update(fromWire(wire)))
     socket.on('message deleted', ({ room, message }) => actions.deleted(room, message))
@@ -43,6 +46,9 @@ export default defineNuxtPlugin({
     socket.on('room created', room => rooms.upsert(room))
     socket.on('room read', ({ room }) => rooms.clearUnread(room))
     socket.on('attachment ready', ready => messages.attachmentReady(ready))
+    socket.on('room added', room => rooms.added(room))
+    socket.on('room updated', room => rooms.updated(room))
+    socket.on('room removed', ({ room, deleted }) => rooms.removed(room, deleted))
     socket.on('presence', ({ numUsers }) => presence.setCount(numUsers))
     socket.on('login', ({ numUsers }) => presence.setCount(numUsers))
     socket.on('user joined', ({ numUsers }) => presence.setCount(numUsers))

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
-import type { ChatMessage, Room, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage, NotifyLevel, Room, RoomSummary } from '#shared/types/chat'
 import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { ROOM_ID_PATTERN } from '#shared/schemas/rooms'
 import { messagePreview } from '#shared/utils/preview'
@@ -9,7 +9,15 @@ export const LAST_ROOM_COOKIE = 'last-room'
 export const DEFAULT_ROOM = 'general'
 
 function summaryOf(room: Room): RoomSummary {
-  return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0 }
+  return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0, member: true, createdBy: room.createdBy, ...(room.visibility ? { visibility: room.visibility } : {}) }
+}
+
+/** Room names sort naturally: "room 2" before "room 10". */
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }).compare
+
+/** Whether a message names the reader (`@them`, or `@room`). */
+export function mentionsMe(message: ChatMessage, me: string | undefined): boolean {
+  return Boolean(me && message.mentions?.some(name => name === me || name === 'room'))
 }
 
 /** The sidebar: every room, which one is open, and unread counts of the others. */
@@ -20,11 +28,19 @@ export const useRoomsStore = defineStore('rooms', () => {
   const loaded = ref(false)
   const currentId = ref<string | null>(null)
   const unread = ref<Record<string, number>>({})
+  /** Unread messages mentioning the reader, per room (kept by the server for accounts). */
+  const mentions = ref<Record<string, number>>({})
   /** Messages that arrived in the open room while the tab was hidden. */
   const unseenHere = ref(0)
   const lastRoom = useCookie<string | null>(LAST_ROOM_COOKIE, { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax', path: '/' })
 
-  const totalUnread = computed(() => Object.entries(unread.value).reduce((sum, [id, n]) => sum + (id === currentId.value ? 0 : n), 0) + unseenHere.value)
+  const totalUnread = computed(() => Object.entries(unread.value).reduce((sum, [id, n]) => sum + (id === currentId.value || byId(id)?.muted ? 0 : n), 0) + unseenHere.value)
+  const totalMentions = computed(() => Object.entries(mentions.value).reduce((sum, [id, n]) => sum + (id === currentId.value ? 0 : n), 0))
+
+  /** Sidebar sections: the reader's rooms by name, their DMs by latest activity, other public rooms. */
+  const joinedRooms = computed(() => list.value.filter(r => r.kind !== 'dm' && r.member !== false).sort((a, b) => byName(a.name, b.name)))
+  const directMessages = computed(() => list.value.filter(r => r.kind === 'dm').sort((a, b) => (b.lastMessageAt ?? 0) - (a.lastMessageAt ?? 0)))
+  const otherRooms = computed(() => list.value.filter(r => r.kind !== 'dm' && r.member === false).sort((a, b) => byName(a.name, b.name)))
 
   function byId(id: string): RoomSummary | null {
     return list.value.find(r => r.id === id) ?? null
@@ -43,13 +59,46 @@ export const useRoomsStore = defineStore('rooms', () => {
     loaded.value = true
     // The server keeps read markers for accounts, so its counts are the truth (also after a
     // reload); a guest's counts exist only in this page.
-    if (session.user && !session.user.guest) unread.value = Object.fromEntries(rooms.map(r => [r.id, r.id === currentId.value ? 0 : r.unread]))
+    if (session.user && !session.user.guest) {
+      unread.value = Object.fromEntries(rooms.map(r => [r.id, r.id === currentId.value ? 0 : r.unread]))
+      mentions.value = Object.fromEntries(rooms.map(r => [r.id, r.id === currentId.value ? 0 : r.mentions ?? 0]))
+    }
   }
 
   function upsert(summary: RoomSummary) {
     const index = list.value.findIndex(r => r.id === summary.id)
     if (index === -1) list.value.push(summary)
-    else list.value[index] = { ...list.value[index]!, ...summary }
+    // Whether the reader belongs to it is known here better than by a broadcast to everyone.
+    else list.value[index] = { ...list.value[index]!, ...summary, member: list.value[index]!.member || summary.member }
+  }
+
+  /** The reader now belongs to a room (invited, joined, a new DM). */
+  function added(summary: RoomSummary) {
+    upsert({ ...summary, member: true })
+  }
+
+  /** A room changed (renamed, archived): keep its preview and counts. */
+  function updated(room: Room) {
+    const known = byId(room.id)
+    if (known) Object.assign(known, { name: room.name, topic: room.topic, archived: room.archived ?? false })
+  }
+
+  /** The reader left or was removed, or the room was deleted: it leaves the sidebar (and a private room's page closes). */
+  function removed(id: string, deleted = false) {
+    const known = byId(id)
+    if (!known) return
+    clearUnread(id)
+    // A public room the reader left stays listed among the other rooms, without counts.
+    if (!deleted && known.kind !== 'dm' && known.visibility !== 'private') known.member = false
+    else list.value = list.value.filter(r => r.id !== id)
+  }
+
+  /** The reader's own settings for a room changed (here or in another tab). */
+  function settingsChanged(id: string, settings: { muted?: boolean, notify?: NotifyLevel }) {
+    const known = byId(id)
+    if (!known) return
+    if (settings.muted !== undefined) known.muted = settings.muted
+    if (settings.notify !== undefined) known.notify = settings.notify
   }
 
   /** The room now on screen: clears its unread count and remembers it for `/`. */
@@ -57,6 +106,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     currentId.value = id
     unseenHere.value = 0
     if (unread.value[id]) unread.value = { ...unread.value, [id]: 0 }
+    if (mentions.value[id]) mentions.value = { ...mentions.value, [id]: 0 }
     if (ROOM_ID_PATTERN.test(id)) lastRoom.value = id
   }
 
@@ -71,8 +121,11 @@ export const useRoomsStore = defineStore('rooms', () => {
       room.preview = messagePreview(message)
       room.lastMessageAt = message.time
     }
-    if (options.mine) return
-    if (message.room !== currentId.value) unread.value = { ...unread.value, [message.room]: (unread.value[message.room] ?? 0) + 1 }
+    if (options.mine || room?.muted) return
+    if (message.room !== currentId.value) {
+      unread.value = { ...unread.value, [message.room]: (unread.value[message.room] ?? 0) + 1 }
+      if (mentionsMe(message, session.user?.username)) mentions.value = { ...mentions.value, [message.room]: (mentions.value[message.room] ?? 0) + 1 }
+    }
     else if (options.hidden) unseenHere.value++
   }
 
@@ -83,6 +136,7 @@ export const useRoomsStore = defineStore('rooms', () => {
   /** Another tab of this user has read the room. */
   function clearUnread(id: string) {
     if (unread.value[id]) unread.value = { ...unread.value, [id]: 0 }
+    if (mentions.value[id]) mentions.value = { ...mentions.value, [id]: 0 }
   }
 
   async function create(input: CreateRoomInput): Promise<Room> {
@@ -96,6 +150,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     loaded.value = false
     currentId.value = null
     unread.value = {}
+    mentions.value = {}
     unseenHere.value = 0
   }
 
@@ -106,5 +161,5 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { list, loaded, currentId, unread, unseenHere, totalUnread, lastRoom, byId, load, refresh, upsert, enter, leave, noteMessage, markSeen, clearUnread, create, reset }
+  return { list, loaded, currentId, unread, mentions, unseenHere, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, load, refresh, upsert, added, updated, removed, settingsChanged, enter, leave, noteMessage, markSeen, clearUnread, create, reset }
 })

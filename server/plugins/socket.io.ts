@@ -14,6 +14,7 @@ import { sessionFromRequest } from '../utils/session.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
 import { relayMessageChanges } from '../socket/message-relay.ts'
+import { relayRoomEvents } from '../socket/room-events.ts'
 import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
 import { SIGNED_IN, sessionRoom, userRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
@@ -96,6 +97,7 @@ export default defineNitroPlugin((nitro) => {
   })
 
   const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence) }
+  relayRoomEvents(nitro, io, Boolean(redis))
   nitro.hooks.hook('chat:room-created', (room) => {
     // Peers drop their cached directory before their clients hear of the room (same connection, in order).
     if (redis) io.serverSideEmit('rooms changed')

@@ -24,6 +24,8 @@ interface SocketData {
 interface InterServerEvents {
   /** A room was created: drop cached directory pages. */
   'rooms changed': () => void
+  /** A room changed (renamed, archived, deleted): forget it; and these people's rooms changed. */
+  'room changed': (change: { room: string, readers: string[] }, done: (forgotten: boolean) => void) => void
   /** The sender dropped relays while Redis was away: clients here may have missed messages. */
   'relays lost': () => void
   /** Sessions ended on another instance: stop trusting them here at once. */

@@ -12,7 +12,7 @@ export interface AppConfig {
   awsRegion: string
   /** Unset in AWS; set for dynalite or another DynamoDB-compatible server. */
   dynamodbEndpoint: string | undefined
-  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, search: string, messageChanges: string }
+  tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, memberships: string, people: string, search: string, messageChanges: string }
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
   redisUrl: string | undefined
@@ -52,7 +52,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -64,6 +64,8 @@ const envSchema = z.object({
   ROOM_TABLE: tableName.default('fargate-chat-rooms'),
   ROOM_DIRECTORY_TABLE: tableName.default('fargate-chat-room-directory'),
   SESSION_TABLE: tableName.default('fargate-chat-sessions'),
+  MEMBERSHIP_TABLE: tableName.default('fargate-chat-memberships'),
+  PEOPLE_TABLE: tableName.default('fargate-chat-people'),
   UPLOAD_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 lower-case letters, digits, . and -)').default('fargate-chat-uploads'),
   S3_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:4568').optional(),
   MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
@@ -131,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     awsRegion: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
-    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
+    tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, memberships: e.MEMBERSHIP_TABLE, people: e.PEOPLE_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
     uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },

@@ -18,6 +18,8 @@ export interface Limiters {
   guest: (address: string) => Promise<void>
   /** Room creation per registered user, refunded when no room was created. */
   roomCreation: RefundableLimit
+  /** `@room` mentions per user (each notifies a whole room). */
+  roomMention: (username: string) => Promise<void>
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
@@ -150,6 +152,8 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
   }
 }
 
+const ROOM_MENTIONS_PER_HOUR = 10
+
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
     signIn: new SignInLimiter(redis, limits),
@@ -157,5 +161,6 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     register: hourly(redis, 'register', limits.registrationsPerHour, 'Too many new accounts from your network.'),
     guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
     roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
+    roomMention: hourly(redis, 'room-mention', ROOM_MENTIONS_PER_HOUR, `You can notify a whole room ${ROOM_MENTIONS_PER_HOUR} times an hour.`),
   }
 }

@@ -44,7 +44,7 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions'
 
 /** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
 function reactionsOf(stored: unknown): Record<string, string[]> | undefined {
@@ -72,6 +72,7 @@ export function toMessage(item: Record<string, unknown>): ChatMessage {
     ...(item.deleted === true ? { deleted: true as const } : {}),
     ...(replyTo ? { replyTo: { id: replyTo.id, username: replyTo.username, text: replyTo.text } } : {}),
     ...(reactions ? { reactions } : {}),
+    ...(Array.isArray(item.mentions) ? { mentions: item.mentions as string[] } : {}),
   }
 }
 

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { LRUCache, type Perf } from 'lru-cache'
 import type { DirectoryPage, DirectoryRoom, Room } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
@@ -8,10 +8,16 @@ const PUBLIC = 'public'
 
 const entry = (room: Room) => ({ directory: PUBLIC, id: room.id, name: room.name, topic: room.topic, image: room.image })
 
-/** Lists a room in the directory (idempotent: a room's listing never changes). */
+/** Lists a public room in the directory, or updates its listing (idempotent). */
 export async function addToDirectory(room: Room): Promise<void> {
   const { doc, tables } = await getDatabase()
   await doc.send(new PutCommand({ TableName: tables.roomDirectory, Item: entry(room) }))
+}
+
+/** A deleted room leaves the directory. */
+export async function removeFromDirectory(id: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new DeleteCommand({ TableName: tables.roomDirectory, Key: { directory: PUBLIC, id } }))
 }
 
 /** One page of public rooms by id, after `after` (a room id); one Query, never a Scan. */

@@ -1,10 +1,10 @@
-import type { DirectoryRoom, PublicUser, RoomSummary } from '#shared/types/chat'
+import type { DirectoryRoom, PublicUser, Room, RoomSummary } from '#shared/types/chat'
 import { previewText } from '#shared/utils/preview'
+import { readableRooms } from './access.ts'
 import { getServerConfig } from './config.ts'
 import type { LatestMessage } from './latest-messages.ts'
-import { roomsAndMarkers } from './memberships.ts'
+import { roomsAndMarkers, type Membership } from './memberships.ts'
 import { unreadCounts } from './read-markers.ts'
-import { getRooms } from './rooms.ts'
 import { useServices } from './services.ts'
 
 /**
@@ -13,10 +13,17 @@ import { useServices } from './services.ts'
  */
 const SIDEBAR_ROOMS = 100
 
-/** One collator for every listing: String#localeCompare builds one per call (7× slower measured). */
-const byName = new Intl.Collator('en').compare
+/**
+ * One collator for every listing (String#localeCompare builds one per call, 7× slower measured);
+ * numeric, so "room 2" sorts before "room 10".
+ */
+const byName = new Intl.Collator('en', { numeric: true }).compare
 
-export function summarise(room: DirectoryRoom, latest: LatestMessage | null, onlineCount = 0, unread = 0): RoomSummary {
+/** What a reader's own membership adds to a summary. */
+interface ReaderView { member?: boolean, settings?: Membership }
+
+export function summarise(room: DirectoryRoom & Partial<Room>, latest: LatestMessage | null, onlineCount = 0, unread = 0, reader: ReaderView = {}): RoomSummary {
+  const { settings } = reader
   return {
     id: room.id,
     name: room.name,
@@ -26,7 +33,17 @@ export function summarise(room: DirectoryRoom, latest: LatestMessage | null, onl
     status: 'none',
     onlineCount,
     lastMessageAt: latest?.time ?? null,
-    unread,
+    // A muted room shows no badge.
+    unread: settings?.muted ? 0 : unread,
+    ...(room.visibility ? { visibility: room.visibility } : {}),
+    ...(room.kind ? { kind: room.kind } : {}),
+    ...(room.archived ? { archived: true } : {}),
+    ...(room.members ? { members: room.members } : {}),
+    ...(room.createdBy ? { createdBy: room.createdBy } : {}),
+    ...(reader.member !== undefined ? { member: reader.member } : {}),
+    ...(settings?.muted ? { muted: true } : {}),
+    ...(settings?.notify ? { notify: settings.notify } : {}),
+    ...(settings?.mentions && !settings.muted ? { mentions: settings.mentions } : {}),
   }
 }
 
@@ -38,18 +55,19 @@ export function summarise(room: DirectoryRoom, latest: LatestMessage | null, onl
  */
 export async function listRoomSummaries(reader: PublicUser): Promise<RoomSummary[]> {
   const { latestMessages, presence, roomDirectory } = useServices()
-  const [{ rooms: own, markers }, directory] = await Promise.all([roomsAndMarkers(reader), roomDirectory.page({ limit: SIDEBAR_ROOMS })])
+  const [{ rooms: own, markers, settings }, directory] = await Promise.all([roomsAndMarkers(reader), roomDirectory.page({ limit: SIDEBAR_ROOMS })])
   const listed = new Map(directory.rooms.map(room => [room.id, room]))
   const ids = [...new Set([...own, ...listed.keys()])].slice(0, SIDEBAR_ROOMS)
-  const missing = ids.filter(id => !listed.has(id))
-  for (const room of await getRooms(missing)) listed.set(room.id, room)
-  const rooms = ids.flatMap(id => listed.get(id) ?? [])
   const ownIds = new Set(own)
+  // The reader's own rooms go through the access rules (a removal holds even before their cached
+  // list of rooms expires) and come whole (kind, members, archived), from the per-instance cache.
+  const mine = new Map((await readableRooms(reader, ids.filter(id => ownIds.has(id)))).map(room => [room.id, room]))
+  const rooms: (DirectoryRoom & Partial<Room>)[] = ids.flatMap(id => (ownIds.has(id) ? mine.get(id) : listed.get(id)) ?? [])
   const [latest, online] = await Promise.all([latestMessages.get(rooms.map(r => r.id)), presence.roomCounts(rooms.map(r => r.id))])
   const unread = await unreadCounts(markers, Object.fromEntries(rooms.filter(r => ownIds.has(r.id)).map(r => [r.id, latest[r.id] ?? null])))
   const defaults = getServerConfig().defaultRooms
   const rank = (id: string) => (defaults.includes(id) ? defaults.indexOf(id) : defaults.length)
   return rooms
     .sort((a, b) => rank(a.id) - rank(b.id) || byName(a.name, b.name))
-    .map(room => summarise(room, latest[room.id] ?? null, online[room.id] ?? 0, unread[room.id] ?? 0))
+    .map(room => summarise(room, latest[room.id] ?? null, online[room.id] ?? 0, unread[room.id] ?? 0, { member: ownIds.has(room.id), settings: settings[room.id] }))
 }

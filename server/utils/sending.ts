@@ -1,6 +1,8 @@
 import { useNitroApp } from 'nitropack/runtime'
 import { requireWritableRoom } from './access.ts'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import { log } from './logger.ts'
+import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { replyQuote } from './replies.ts'
 import { useServices } from './services.ts'
@@ -24,11 +26,13 @@ export interface SendInput {
  * message the first send stored, or writes it under that send's id (never a second message).
  */
 export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
-  await requireWritableRoom(user, input.room)
+  const room = await requireWritableRoom(user, input.room)
   const { limits, clientIds, latestMessages } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.replyTo) message.replyTo = await replyQuote(input.room, input.replyTo)
+  const mentions = await mentionsIn(room, user, input.text)
+  if (mentions.length) message.mentions = mentions
   if (input.clientId) {
     const id = await clientIds.claim(user.username, input.clientId, message.id)
     if (id !== message.id) {
@@ -47,6 +51,7 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
   return { stored: saveMessage(message).then((saved) => {
     latestMessages.note(saved)
     if (saved.attachments) scheduleThumbnails(saved)
+    noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     return saved
   }) }
 }

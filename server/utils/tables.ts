@@ -5,10 +5,13 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  * The embedded database creates tables from it, and the test suite checks
  * infra/resources.yml against it, so the two cannot drift apart.
  */
-export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'search' | 'messageChanges'
+export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'memberships' | 'people' | 'search' | 'messageChanges'
 
 /** The Sessions index listing one user's sessions (to end all the others). */
 export const SESSIONS_BY_USERNAME = 'by-username'
+
+/** The Memberships index listing one user's rooms (sidebar, socket subscriptions). */
+export const MEMBERSHIPS_BY_USERNAME = 'by-username'
 
 export type TableDefinition = Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
 
@@ -70,6 +73,41 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
       Projection: { ProjectionType: 'KEYS_ONLY' },
     }],
   },
+  // One row per (room, member): the table answers "members of a room" (authorisation of private
+  // rooms and DMs, invites, mention autocomplete) and its index "rooms of a user" (sidebar, socket
+  // subscriptions), both as Queries. The row also holds the member's own settings for the room
+  // (muted, notify) and their unread mentions, so one Query fills a sidebar.
+  memberships: {
+    AttributeDefinitions: [
+      { AttributeName: 'room', AttributeType: 'S' },
+      { AttributeName: 'username', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'room', KeyType: 'HASH' },
+      { AttributeName: 'username', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [{
+      IndexName: MEMBERSHIPS_BY_USERNAME,
+      KeySchema: [
+        { AttributeName: 'username', KeyType: 'HASH' },
+        { AttributeName: 'room', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }],
+  },
+  // People by name for the "New message" picker: one row per account for its username and one for
+  // its display name (folded: lower case, no accents), partitioned by the first character so a
+  // prefix search is one Query with begins_with on `key` (`<folded name> <username>`).
+  people: {
+    AttributeDefinitions: [
+      { AttributeName: 'prefix', AttributeType: 'S' },
+      { AttributeName: 'key', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'prefix', KeyType: 'HASH' },
+      { AttributeName: 'key', KeyType: 'RANGE' },
+    ],
+  },
   // The message search index (server/utils/search-index.ts): `key` is a term and a shard
   // (`t#<term>#<shard>`) or a vocabulary partition (`v#<first letter>`); `entry` sorts the
   // term's messages by time (`<message id>#<room>`) or the vocabulary's terms (prefix lookups).
@@ -93,5 +131,7 @@ export const TABLE_ENV_VARS: Record<TableKind, string> = {
   roomDirectory: 'ROOM_DIRECTORY_TABLE',
   sessions: 'SESSION_TABLE',
   messageChanges: 'MESSAGE_CHANGE_TABLE',
+  memberships: 'MEMBERSHIP_TABLE',
+  people: 'PEOPLE_TABLE',
   search: 'SEARCH_TABLE',
 }

@@ -8,6 +8,7 @@ import { getServerConfig } from './config.ts'
 import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
 import { initialReadMarkers } from './read-markers.ts'
 import { ConflictError } from './errors.ts'
+import { indexPerson } from './people.ts'
 
 /** A row of the Users table. Guests are never stored. */
 interface UserRecord {
@@ -16,6 +17,7 @@ interface UserRecord {
   email?: string
   avatar: string
   createdAt: number
+  displayName?: string
 }
 
 export class UsernameTakenError extends ConflictError {
@@ -40,6 +42,7 @@ export async function registerUser(input: RegisterInput): Promise<PublicUser> {
     email,
     avatar: avatarUrl(input.username, email, input.gravatar),
     createdAt: Date.now(),
+    ...(input.displayName ? { displayName: input.displayName } : {}),
   }
   try {
     const Item = { ...record, ...initialReadMarkers(getServerConfig().defaultRooms, record.createdAt) }
@@ -49,6 +52,7 @@ export async function registerUser(input: RegisterInput): Promise<PublicUser> {
     if ((error as Error).name === 'ConditionalCheckFailedException') throw new UsernameTakenError(input.username)
     throw error
   }
+  await indexPerson({ username: record.username, displayName: record.displayName ?? record.username, avatar: record.avatar })
   return toPublic(record)
 }
 

@@ -1,5 +1,6 @@
 import { z } from './zod.ts'
-import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './limits.ts'
+import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './limits.ts'
+import { displayText } from './rooms.ts'
 
 /** Usernames are case-insensitive: accepted in any case, stored lower case. */
 const usernameSchema = z.string()
@@ -20,6 +21,10 @@ export const registerSchema = z.strictObject({
   email: z.union([z.literal(''), z.email('Email address is not valid').max(254)]).optional(),
   /** Show the Gravatar of `email` instead of the built-in initials avatar. */
   gravatar: z.boolean().optional(),
+  /** What others see (any Unicode); the username stays the unique handle. Empty: the username. */
+  displayName: displayText('Display name', DISPLAY_NAME_MAX * 2)
+    .refine(value => [...value].length <= DISPLAY_NAME_MAX, `Display name must be at most ${DISPLAY_NAME_MAX} characters`)
+    .optional(),
 })
 
 export const loginSchema = z.strictObject({

@@ -13,3 +13,6 @@ export const PAGE_SIZE_MAX = 100
 export const REPLY_QUOTE_MAX = 140
 /** Distinct emoji one message may carry as reactions. */
 export const REACTIONS_MAX = 20
+export const DISPLAY_NAME_MAX = 48
+/** People in one direct message, the starter included. */
+export const DM_PEOPLE_MAX = 8

@@ -18,18 +18,31 @@ export const roomParamsSchema = z.strictObject({ room: roomIdSchema })
  */
 const INVISIBLE = /(?!\u200D)[\p{Cc}\p{Cf}]/u
 
-/** Display text typed by people: NFC-normalised, trimmed, nothing invisible. */
-const displayText = (what: string, max: number) => z.string()
+/** Display text typed by people (room names, topics, display names): NFC-normalised, trimmed, nothing invisible. */
+export const displayText = (what: string, max: number) => z.string()
   .transform(value => value.normalize('NFC').trim())
   .pipe(z.string()
     .max(max, `${what} must be at most ${max} characters`)
     .refine(value => !INVISIBLE.test(value), `${what} must not contain control or invisible formatting characters`))
 
+const roomNameSchema = displayText('Room name', ROOM_NAME_MAX).pipe(z.string().min(1, 'Room name is required'))
+const topicSchema = displayText('Topic', ROOM_TOPIC_MAX)
+
 export const createRoomSchema = z.strictObject({
   id: roomIdSchema.optional(),
-  name: displayText('Room name', ROOM_NAME_MAX).pipe(z.string().min(1, 'Room name is required')),
-  topic: displayText('Topic', ROOM_TOPIC_MAX).optional(),
+  name: roomNameSchema,
+  topic: topicSchema.optional(),
+  visibility: z.enum(['public', 'private'], 'Visibility must be public or private').optional(),
 })
+
+/** `PATCH /api/rooms/:room`: what the owner (or an admin) changes; at least one field. */
+export const updateRoomSchema = z.strictObject({
+  name: roomNameSchema.optional(),
+  topic: topicSchema.optional(),
+  archived: z.boolean('Archived must be true or false').optional(),
+}).refine(body => Object.values(body).some(value => value !== undefined), 'Give a name, topic or archived')
+
+export type UpdateRoomInput = z.infer<typeof updateRoomSchema>
 
 export type CreateRoomInput = z.infer<typeof createRoomSchema>
 

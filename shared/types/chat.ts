@@ -14,7 +14,20 @@ export interface Room {
   image: string
   createdBy: string
   createdAt: number
+  /** Private rooms (and every DM) are readable by their members only. Absent: public. */
+  visibility?: RoomVisibility
+  /** A DM is a private room whose members were fixed when it was created. Absent: room. */
+  kind?: RoomKind
+  /** Read-only: nobody posts any more. */
+  archived?: boolean
+  /** A DM's people (usernames), fixed at creation. */
+  members?: string[]
 }
+
+type RoomVisibility = 'public' | 'private'
+type RoomKind = 'room' | 'dm'
+/** When a member wants to be notified about a room. */
+export type NotifyLevel = 'all' | 'mentions' | 'nothing'
 
 /** A room as the sidebar (and the original `room list` event) shows it. */
 export interface RoomSummary {
@@ -28,6 +41,21 @@ export interface RoomSummary {
   lastMessageAt: number | null
   /** Messages after the reader's read marker (registered users; capped at 100), else 0. */
   unread: number
+  visibility?: RoomVisibility
+  kind?: RoomKind
+  archived?: boolean
+  /** A DM's people. */
+  members?: string[]
+  /** Whether the reader belongs to the room (public rooms are listed to everyone). */
+  member?: boolean
+  /** The reader muted the room: no unread badge, no notification. */
+  muted?: boolean
+  /** The reader's notification preference for the room (default: DMs all, rooms mentions). */
+  notify?: NotifyLevel
+  /** Messages mentioning the reader since they last read the room. */
+  mentions?: number
+  /** The room's creator (owner). */
+  createdBy?: string
 }
 
 /** A room as the directory of all public rooms lists it (browsing, paged by id). */
@@ -80,6 +108,8 @@ export interface ChatMessage {
   replyTo?: ReplyQuote
   /** Emoji → the usernames who reacted with it (absent when nobody has). */
   reactions?: Record<string, string[]>
+  /** Usernames of the room's members that the text mentions (`@name`), computed by the server. */
+  mentions?: string[]
 }
 
 /** `attachment ready`: the message's attachment now has a thumbnail (the attachment as stored now). */
@@ -134,6 +164,13 @@ export interface PresenceChange extends PresenceCount {
 
 export interface RoomMember {
   username: string
+  avatar: string
+}
+
+/** A person as lists, profile cards and the people search show them. */
+export interface Person {
+  username: string
+  displayName: string
   avatar: string
 }
 

@@ -1,8 +1,9 @@
-import type { AttachmentReady, ChatMessage, ReactionChange, RoomSummary } from './chat'
+import type { AttachmentReady, ChatMessage, ReactionChange, Room, RoomSummary } from './chat'
 
 // Server-side only: domain events that HTTP routes raise and the realtime layer relays (Nitro's own hook bus).
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
+    /** A public room was created: every signed-in sidebar lists it. */
     'chat:room-created': (room: RoomSummary) => void
     /** A thumbnail of a stored message's image exists now: the room's clients swap it in. */
     'chat:attachment-ready': (ready: AttachmentReady) => void
@@ -13,6 +14,15 @@ declare module 'nitropack/types' {
     /** A message became a tombstone. */
     'chat:message-deleted': (message: ChatMessage) => void
     'chat:reaction': (change: ReactionChange) => void
+    /** A room was renamed, re-topiced, (un)archived, or deleted (then `members` were its members). */
+    'chat:room-changed': (change: { room: Room, deleted?: boolean, members?: string[] }) => void
+    /**
+     * People joined or left a room (invite, join, leave, removal, a new DM): their tabs on every
+     * instance subscribe or unsubscribe at once, and their sidebars are told.
+     */
+    'chat:members-changed': (change: { room: Room, added?: string[], removed?: string[] }) => void
+    /** These people's per-room state (mention counts) changed: every instance forgets its cached copy. */
+    'chat:readers-changed': (usernames: string[]) => void
     /**
      * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
      * close on every instance. With `allOf`, every socket of that user except those of the

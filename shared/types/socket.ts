@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomMember, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -83,4 +83,10 @@ export interface ServerToClientEvents {
   'message deleted': (payload: { room: string, message: string }) => void
   /** Someone reacted to a message, or took their reaction back. */
   'reaction': (payload: ReactionChange) => void
+  /** A room this socket lists was renamed, re-topiced or (un)archived. */
+  'room updated': (room: Room) => void
+  /** The user now belongs to a room (invited, joined, a new DM): it joins their sidebar. */
+  'room added': (room: RoomSummary) => void
+  /** The user no longer belongs to a room, or it was deleted: its page closes, the sidebar drops it. */
+  'room removed': (payload: { room: string, deleted?: true }) => void
 }

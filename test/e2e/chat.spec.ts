@@ -1,3 +1,4 @@
+import { guestName } from '#shared/utils/people'
 import { closeAll } from '../support/sockets.ts'
 import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
 
@@ -7,9 +8,9 @@ test('two people chat both ways live, see each other typing, get unread badges a
   const ann = await register(browser, app.url)
   const guestPerson = await guest(browser, app.url)
 
-  // Both see each other in the room's online list.
+  // Both see each other in the room's online list; a guest by a readable name ("Guest 4821").
   await ann.page.getByTestId('online-count').click()
-  await expect(ann.page.getByTestId('online-list')).toContainText(guestPerson.username)
+  await expect(ann.page.getByTestId('online-list')).toContainText(guestName(guestPerson.username)!)
   await ann.page.getByTestId('online-count').click()
 
   const hello = `Hello from ${ann.username}`
@@ -20,7 +21,7 @@ test('two people chat both ways live, see each other typing, get unread badges a
 
   // Typing dots appear while the guest types and vanish when the message is sent.
   await guestPerson.page.locator('#composer-input').pressSequentially('Hi Ann', { delay: 20 })
-  await expect(ann.page.getByTestId('typing-indicator')).toContainText(`${guestPerson.username} is typing`)
+  await expect(ann.page.getByTestId('typing-indicator')).toContainText(`${guestName(guestPerson.username)} is typing`)
   await expect(ann.page.locator('.typing-dots')).toBeVisible()
   await guestPerson.page.locator('#composer-input').press('Enter')
   await expect(messageList(ann.page)).toContainText('Hi Ann')

@@ -50,7 +50,7 @@ export async function startDatabase(): Promise<Running & { endpoint: string, s3E
   return { ...running, endpoint: started.endpoint, s3Endpoint: started.s3Endpoint }
 }
 
-const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', SEARCH_TABLE: 'fargate-chat-search', UPLOAD_BUCKET: 'fargate-chat-uploads', MESSAGE_CHANGE_TABLE: 'fargate-chat-message-changes' }
+const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', MEMBERSHIP_TABLE: 'fargate-chat-memberships', PEOPLE_TABLE: 'fargate-chat-people', SEARCH_TABLE: 'fargate-chat-search', UPLOAD_BUCKET: 'fargate-chat-uploads', MESSAGE_CHANGE_TABLE: 'fargate-chat-message-changes' }
 
 export interface AppOptions {
   dynamodbEndpoint: string

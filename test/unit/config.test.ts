@@ -10,6 +10,8 @@ const production = {
   ROOM_DIRECTORY_TABLE: 'room-directory-t',
   SESSION_TABLE: 'sessions-t',
   MESSAGE_CHANGE_TABLE: 'message-changes-t',
+  MEMBERSHIP_TABLE: 'memberships-t',
+  PEOPLE_TABLE: 'people-t',
   SEARCH_TABLE: 'search-t',
   UPLOAD_BUCKET: 'uploads-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
@@ -24,7 +26,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
     }
   })
 

@@ -12,7 +12,11 @@ export default defineApiHandler(async (event) => {
   assertMayCreateRooms(user)
   const input = await readValidatedBody(event, validator(createRoomSchema))
   const room = await createRoom(input, user)
-  await useNitroApp().hooks.callHook('chat:room-created', summarise(room, null))
+  // A public room is news for every sidebar (among the rooms they have not joined); a private
+  // one only for its creator. Either way the creator's tabs subscribe and list it as theirs.
+  const { hooks } = useNitroApp()
+  if (room.visibility !== 'private') await hooks.callHook('chat:room-created', summarise(room, null, 0, 0, { member: false }))
+  await hooks.callHook('chat:members-changed', { room, added: [user.username] })
   setResponseStatus(event, 201)
   return { room }
 })

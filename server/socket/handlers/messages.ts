@@ -2,7 +2,7 @@ import { requireReadableRoom } from '../../utils/access.ts'
 import type { WireMessage } from '#shared/types/socket'
 import { toWire, toWirePage } from '#shared/utils/wire'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
-import { addMembership } from '../../utils/memberships.ts'
+import { joinOnVisit } from '../../utils/memberships.ts'
 import { listMessages } from '../../utils/messages.ts'
 import { queueMessage } from '../../utils/sending.ts'
 import { on } from '../handler.ts'
@@ -24,7 +24,7 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
       if (!socket.rooms.has(room)) {
         // Writing in a room makes you a member: all your tabs now receive it.
         ctx.io.in(userRoom(user.username)).socketsJoin(room)
-        addMembership(user, room).catch(() => { /* retried on the next join */ })
+        joinOnVisit(user, room).catch(() => { /* retried on the next join */ })
       }
       const wire = toWire(message)
       socket.to(room).emit('new message', wire)

@@ -1,5 +1,5 @@
 import { requireReadableRoom } from '../../utils/access.ts'
-import { addMembership, forgetReader } from '../../utils/memberships.ts'
+import { clearMentions, forgetReader, joinOnVisit } from '../../utils/memberships.ts'
 import { markRead } from '../../utils/read-markers.ts'
 import { listRoomSummaries } from '../../utils/room-summaries.ts'
 import { on } from '../handler.ts'
@@ -17,7 +17,7 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
     if (!socket.rooms.has(room)) {
       ctx.io.in(userRoom(user.username)).socketsJoin(room)
       socket.join(room)
-      await addMembership(user, room)
+      await joinOnVisit(user, room)
     }
     if (socket.data.viewing === room) return { members: await ctx.presence.viewers(room) }
     socket.data.viewing = room
@@ -38,7 +38,8 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
 
   on(socket, 'mark read', async ({ room, message }) => {
     const user = socket.data.user!
-    await markRead(user, (await requireReadableRoom(user, room)).id, message)
+    const { id } = await requireReadableRoom(user, room)
+    await Promise.all([markRead(user, id, message), user.guest ? undefined : clearMentions(id, user.username)])
     forgetReader(user.username)
     socket.to(userRoom(user.username)).emit('room read', { room, message })
   }, { signedIn: 'Sign in first' })

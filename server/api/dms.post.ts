@@ -1,0 +1,17 @@
+import { readValidatedBody, setResponseStatus } from 'h3'
+import { useNitroApp } from 'nitropack/runtime'
+import { createDmSchema } from '#shared/schemas/people'
+import { defineApiHandler } from '../utils/api-handler.ts'
+import { openDirectMessage } from '../utils/dms.ts'
+import { requireSessionUser } from '../utils/session.ts'
+import { validator } from '../utils/validation.ts'
+
+/** The DM between the caller and `usernames`: the same room for the same people (201 when new). */
+export default defineApiHandler(async (event) => {
+  const user = await requireSessionUser(event)
+  const { usernames } = await readValidatedBody(event, validator(createDmSchema))
+  const { room, created } = await openDirectMessage(user, usernames)
+  if (created) await useNitroApp().hooks.callHook('chat:members-changed', { room, added: room.members })
+  setResponseStatus(event, created ? 201 : 200)
+  return { room }
+})

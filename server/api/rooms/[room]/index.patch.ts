@@ -1,0 +1,17 @@
+import { getValidatedRouterParams, readValidatedBody } from 'h3'
+import { useNitroApp } from 'nitropack/runtime'
+import { roomParamsSchema, updateRoomSchema } from '#shared/schemas/rooms'
+import { defineApiHandler } from '../../../utils/api-handler.ts'
+import { changeRoom } from '../../../utils/room-management.ts'
+import { requireSessionUser } from '../../../utils/session.ts'
+import { validator } from '../../../utils/validation.ts'
+
+/** Rename, change the topic, archive or unarchive: the owner and ADMINS (404 for outsiders). */
+export default defineApiHandler(async (event) => {
+  const user = await requireSessionUser(event)
+  const { room: id } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
+  const changes = await readValidatedBody(event, validator(updateRoomSchema))
+  const room = await changeRoom(user, id, changes)
+  await useNitroApp().hooks.callHook('chat:room-changed', { room })
+  return { room }
+})

@@ -1,0 +1,318 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { RoomSummary } from '#shared/types/chat'
+import type { WireMessage, WireMessagePage } from '#shared/types/socket'
+import { Client } from '../support/http.ts'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
+import { barrier, call, closeAll, collect, connect, waitFor, type TestSocket } from '../support/sockets.ts'
+
+let db: Awaited<ReturnType<typeof startDatabase>>
+let redis: Awaited<ReturnType<typeof startRedis>>
+let a: Awaited<ReturnType<typeof startApp>>
+let b: Awaited<ReturnType<typeof startApp>>
+
+beforeAll(async () => {
+  ;[db, redis] = await Promise.all([startDatabase(), startRedis()])
+  const env = { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200', ROOMS_PER_HOUR: '100' }
+  ;[a, b] = await Promise.all([
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
+    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
+  ])
+})
+afterEach(() => closeAll())
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()])
+  redis?.stop()
+  await db?.stop()
+})
+
+let counter = 0
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${counter++}`
+
+interface Person { username: string, http: Client, url: string }
+
+async function account(url: string, prefix = 'p', displayName?: string): Promise<Person> {
+  const http = new Client(url)
+  const username = unique(prefix)
+  const response = await http.post('/api/auth/register', { username, password: 'Correct-Horse-9', ...(displayName ? { displayName } : {}) })
+  expect(response.status).toBe(201)
+  return { username, http, url }
+}
+
+async function guest(url: string): Promise<Person> {
+  const http = new Client(url)
+  const response = await http.post('/api/auth/guest')
+  return { username: response.json.user.username, http, url }
+}
+
+/** A signed-in socket of `person` on `url` (their own instance unless told), subscribed once 'login' came. */
+async function socketOf(person: Person, url = person.url): Promise<TestSocket> {
+  const socket = await connect(url, { cookie: person.http.cookieHeader })
+  await waitFor(socket, 'login')
+  return socket
+}
+
+async function privateRoom(owner: Person, members: Person[]) {
+  const id = unique('secret-')
+  const created = await owner.http.post('/api/rooms', { id, name: `Hidden ${id}`, topic: 'the hidden topic', visibility: 'private' })
+  expect(created.status).toBe(201)
+  for (const member of members) expect((await owner.http.post(`/api/rooms/${id}/members`, { username: member.username })).status).toBe(200)
+  return id
+}
+
+async function dm(starter: Person, others: Person[]) {
+  const response = await starter.http.post('/api/dms', { usernames: others.map(o => o.username) })
+  expect(response.status).toBe(201)
+  return response.json.room.id
+}
+
+const pageOf = (html: string, id: string) => html.replaceAll(id, 'ROOM')
+  // Per-request values (CSP nonces, the payload's ids and times) differ between any two pages.
+  .replace(/nonce="[^"]*"/g, '').replace(/<script[^>]*id="__NUXT_DATA__"[^>]*>[\s\S]*?<\/script>/, '')
+
+/**
+ * Every path that reads or writes a room, tried by someone who may not read it: all must answer
+ * exactly as for a room that does not exist, and nothing of the room may show.
+ */
+async function expectRefusedEverywhere(outsider: Person, room: string, secrets: string[], member: TestSocket) {
+  const missing = unique('nothing-here-')
+  const http = outsider.http
+  const socket = await socketOf(outsider, b.url)
+
+  // HTTP reads: the same 404 as a room that does not exist.
+  const [real, none] = await Promise.all([http.get(`/api/rooms/${room}`), http.get(`/api/rooms/${missing}`)])
+  expect(real.status).toBe(404)
+  expect(real.json.message.replace(room, 'ROOM')).toBe(none.json.message.replace(missing, 'ROOM'))
+  for (const query of ['', '?before=9999999999999:0000000000000000', '?after=0000000000000:0000000000000000']) {
+    expect((await http.get(`/api/rooms/${room}/messages${query}`)).status).toBe(404)
+  }
+  expect((await http.get(`/api/rooms/${room}/members`)).status).toBe(404)
+  // HTTP writes and management: 404 too (never 403, which would say the room is there).
+  expect((await http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { name: 'Mine now' } })).status).toBe(404)
+  expect((await http.request(`/api/rooms/${room}`, { method: 'DELETE' })).status).toBe(404)
+  expect((await http.post(`/api/rooms/${room}/members`, { username: outsider.username })).status).toBe(404)
+  expect((await http.request(`/api/rooms/${room}/members/${outsider.username}`, { method: 'DELETE' })).status).toBe(404)
+  expect((await http.request(`/api/rooms/${room}/settings`, { method: 'PATCH', body: { muted: true } })).status).toBe(404)
+
+  // The room list (HTTP and socket), with its previews and unread counts: no trace of the room.
+  const listed = await http.get('/api/rooms')
+  expect(listed.json.rooms.map(r => r.id)).not.toContain(room)
+  for (const secret of secrets) expect(listed.text).not.toContain(secret)
+  const [, socketList] = await call<RoomSummary[]>(socket, 'room list')
+  expect(socketList.map(r => r.id)).not.toContain(room)
+
+  // The server-rendered page: the same page as for a room that does not exist.
+  const [page, nonePage] = await Promise.all([http.request(`/rooms/${room}`, { headers: { accept: 'text/html' } }), http.request(`/rooms/${missing}`, { headers: { accept: 'text/html' } })])
+  expect(page.status).toBe(nonePage.status)
+  for (const secret of secrets) expect(page.text).not.toContain(secret)
+  expect(pageOf(page.text, room)).toBe(pageOf(nonePage.text, missing))
+
+  // Socket events.
+  const noRoom = `There is no room "${room}"`
+  expect((await call(socket, 'join room', room))[0]).toBe(noRoom)
+  expect((await call(socket, 'message list', { room }))[0]).toBe(noRoom)
+  expect((await call(socket, 'catch up', { room, after: '0000000000000:0000000000000000' }))[0]).toBe(noRoom)
+  expect((await call(socket, 'mark read', { room, message: '9999999999999:0000000000000000' }))[0]).toBe(noRoom)
+  expect((await call(socket, 'new message', { room, message: 'let me in' }))[0]).toBe(noRoom)
+  const typing = collect(member, 'typing')
+  socket.emit('typing', room)
+  await barrier(socket)
+  await barrier(member)
+  expect(typing).toEqual([])
+
+  // Live messages of the room never reach the outsider.
+  const heard = collect<WireMessage>(socket, 'new message')
+  const [err] = await call(member, 'new message', { room, message: `${secrets[0]} live` })
+  expect(err).toBeNull()
+  await barrier(socket)
+  expect(heard).toEqual([])
+
+  // And nothing the outsider tried was stored.
+  const [, history] = await call<WireMessagePage>(member, 'message list', { room })
+  expect(history.messages.map(m => m.content.text)).not.toContain('let me in')
+}
+
+describe('private rooms and DMs, seen by someone outside them', () => {
+  it('refuse every path to a private room as if it did not exist, to an account and to a guest', async () => {
+    const [owner, member, outsider, visitor] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem'), account(b.url, 'out'), guest(a.url)])
+    const room = await privateRoom(owner, [member])
+    const memberSocket = await socketOf(member)
+    const [err] = await call(memberSocket, 'new message', { room, message: 'private words' })
+    expect(err).toBeNull()
+    const secrets = [`Hidden ${room}`, 'the hidden topic', 'private words']
+    await expectRefusedEverywhere(outsider, room, secrets, memberSocket)
+    await expectRefusedEverywhere(visitor, room, secrets, memberSocket)
+  })
+
+  it('refuse every path to a DM as if it did not exist', async () => {
+    const [alice, bob, outsider] = await Promise.all([account(a.url, 'al'), account(b.url, 'bo'), account(b.url, 'out')])
+    const room = await dm(alice, [bob])
+    const bobSocket = await socketOf(bob)
+    expect((await call(bobSocket, 'new message', { room, message: 'just between us' }))[0]).toBeNull()
+    await expectRefusedEverywhere(outsider, room, ['just between us', alice.username], bobSocket)
+  })
+
+  it('let members read and write, and list the room in their sidebar', async () => {
+    const [owner, member] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem')])
+    const room = await privateRoom(owner, [member])
+    expect((await member.http.get(`/api/rooms/${room}`)).json.room).toMatchObject({ id: room, visibility: 'private', createdBy: owner.username })
+    const listed = (await member.http.get('/api/rooms')).json.rooms.find(r => r.id === room)
+    expect(listed).toMatchObject({ visibility: 'private', member: true })
+    const socket = await socketOf(member)
+    expect((await call(socket, 'join room', room))[0]).toBeNull()
+  })
+})
+
+describe('removing a member', () => {
+  it('takes effect at once on all their tabs on both instances', async () => {
+    const [owner, member] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem')])
+    const room = await privateRoom(owner, [member])
+    const [onA, onB, ownerSocket] = await Promise.all([socketOf(member, a.url), socketOf(member, b.url), socketOf(owner)])
+    const removedA = waitFor<{ room: string }>(onA, 'room removed')
+    const removedB = waitFor<{ room: string }>(onB, 'room removed')
+    expect((await owner.http.request(`/api/rooms/${room}/members/${member.username}`, { method: 'DELETE' })).status).toBe(200)
+    expect(await removedA).toEqual({ room })
+    expect(await removedB).toEqual({ room })
+
+    const heardA = collect(onA, 'new message')
+    const heardB = collect(onB, 'new message')
+    expect((await call(ownerSocket, 'new message', { room, message: 'after you left' }))[0]).toBeNull()
+    await Promise.all([barrier(onA), barrier(onB)])
+    expect([heardA, heardB]).toEqual([[], []])
+    expect((await call(onB, 'message list', { room }))[0]).toBe(`There is no room "${room}"`)
+    expect((await member.http.get(`/api/rooms/${room}`)).status).toBe(404)
+  })
+
+  it('lets only the owner remove others, and anyone leave', async () => {
+    const [owner, first, second] = await Promise.all([account(a.url, 'own'), account(a.url, 'm'), account(a.url, 'm')])
+    const room = await privateRoom(owner, [first, second])
+    const refused = await first.http.request(`/api/rooms/${room}/members/${second.username}`, { method: 'DELETE' })
+    expect(refused.status).toBe(403)
+    expect((await first.http.request(`/api/rooms/${room}/members/${first.username}`, { method: 'DELETE' })).status).toBe(200)
+    expect((await first.http.get(`/api/rooms/${room}`)).status).toBe(404)
+    expect((await second.http.get(`/api/rooms/${room}`)).status).toBe(200)
+  })
+})
+
+describe('direct messages', () => {
+  it('give the same room to the same people, whoever starts it', async () => {
+    const [alice, bob, carol] = await Promise.all([account(a.url, 'al'), account(b.url, 'bo'), account(a.url, 'ca')])
+    const first = await alice.http.post('/api/dms', { usernames: [bob.username] })
+    expect(first.status).toBe(201)
+    expect(first.json.room).toMatchObject({ kind: 'dm', visibility: 'private', members: [alice.username, bob.username].sort() })
+    const again = await bob.http.post('/api/dms', { usernames: [alice.username.toUpperCase()] })
+    expect(again.status).toBe(200)
+    expect(again.json.room.id).toBe(first.json.room.id)
+    const group = await carol.http.post('/api/dms', { usernames: [alice.username, bob.username] })
+    expect(group.json.room.id).not.toBe(first.json.room.id)
+    expect((await bob.http.get('/api/rooms')).json.rooms.filter(r => r.kind === 'dm').map(r => r.id).sort()).toEqual([first.json.room.id, group.json.room.id].sort())
+  })
+
+  it('tell the other person\'s open tabs on another instance about a new DM', async () => {
+    const [alice, bob] = await Promise.all([account(a.url, 'al'), account(b.url, 'bo')])
+    const bobSocket = await socketOf(bob)
+    const added = waitFor<RoomSummary>(bobSocket, 'room added')
+    const room = await dm(alice, [bob])
+    expect(await added).toMatchObject({ id: room, kind: 'dm' })
+    const aliceSocket = await socketOf(alice)
+    const heard = waitFor<WireMessage>(bobSocket, 'new message')
+    await call(aliceSocket, 'new message', { room, message: 'hello bob' })
+    expect((await heard).content.text).toBe('hello bob')
+  })
+
+  it.each([
+    [{ usernames: [] }, 400, /at least one/],
+    [{ usernames: Array.from({ length: 8 }, (_, i) => `someone${i}`) }, 400, /at most 8/],
+    [{ usernames: ['nobody-by-this-name'] }, 404, /no account "nobody-by-this-name"/],
+  ])('refuse %j with a clear error', async (body, status, message) => {
+    const alice = await account(a.url, 'al')
+    const response = await alice.http.post('/api/dms', body)
+    expect(response.status).toBe(status)
+    expect(response.json.message).toMatch(message)
+  })
+
+  it('are refused to guests', async () => {
+    const [visitor, bob] = await Promise.all([guest(a.url), account(a.url, 'bo')])
+    const response = await visitor.http.post('/api/dms', { usernames: [bob.username] })
+    expect(response.status).toBe(403)
+    expect(response.json.message).toMatch(/Guests cannot start direct messages/)
+  })
+})
+
+describe('room management', () => {
+  it('lets the owner rename, re-topic and archive a room; archived rooms are read-only', async () => {
+    const [owner, member] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem')])
+    const room = await privateRoom(owner, [member])
+    expect((await member.http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { name: 'Taken over' } })).status).toBe(403)
+    const memberSocket = await socketOf(member)
+    const updated = waitFor<{ name: string, topic: string }>(memberSocket, 'room updated')
+    const renamed = await owner.http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { name: 'Room 2', topic: 'new topic' } })
+    expect(renamed.json.room).toMatchObject({ name: 'Room 2', topic: 'new topic' })
+    expect(await updated).toMatchObject({ name: 'Room 2', topic: 'new topic' })
+    // The other instance forgot its copy of the room at once.
+    expect((await member.http.get(`/api/rooms/${room}`)).json.room.name).toBe('Room 2')
+
+    expect((await owner.http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { archived: true } })).status).toBe(200)
+    expect((await call(memberSocket, 'new message', { room, message: 'too late' }))[0]).toBe(`#${room} is archived: it is read-only`)
+    expect((await call(memberSocket, 'message list', { room }))[0]).toBeNull()
+  })
+
+  it('deletes a room for good: its id is never given out again', async () => {
+    const owner = await account(a.url, 'own')
+    const id = unique('gone-')
+    expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(201)
+    const other = await account(b.url, 'other')
+    expect((await other.http.request(`/api/rooms/${id}`, { method: 'DELETE' })).status).toBe(403)
+    expect((await owner.http.request(`/api/rooms/${id}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await other.http.get(`/api/rooms/${id}`)).status).toBe(404)
+    expect((await other.http.get('/api/room-directory')).text).not.toContain(id)
+    expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(409)
+  })
+
+  it('refuses room ids kept for direct messages', async () => {
+    const owner = await account(a.url, 'own')
+    const response = await owner.http.post('/api/rooms', { id: 'dm-squatted', name: 'Squat' })
+    expect(response.status).toBe(400)
+    expect(response.json.message).toMatch(/kept for direct messages/)
+  })
+
+  it('lets people join and leave a public room', async () => {
+    const [owner, joiner] = await Promise.all([account(a.url, 'own'), account(b.url, 'join')])
+    const id = unique('open-')
+    await owner.http.post('/api/rooms', { id, name: 'Open' })
+    expect((await joiner.http.post(`/api/rooms/${id}/members`, { username: joiner.username })).status).toBe(200)
+    expect((await joiner.http.get('/api/rooms')).json.rooms.find(r => r.id === id)?.member).toBe(true)
+    expect((await joiner.http.request(`/api/rooms/${id}/members/${joiner.username}`, { method: 'DELETE' })).status).toBe(200)
+    expect((await joiner.http.get('/api/rooms')).json.rooms.find(r => r.id === id)?.member ?? false).toBe(false)
+  })
+})
+
+describe('people and mentions', () => {
+  it('finds people by the start of their username or display name, accents folded', async () => {
+    const person = await account(a.url, 'zz', 'Zoë Ünal')
+    const searcher = await account(b.url, 'srch')
+    const found = await searcher.http.get(`/api/users?q=${encodeURIComponent('zoe un')}`)
+    expect(found.status).toBe(200)
+    expect((found.json as unknown as { users: { username: string, displayName: string }[] }).users).toContainEqual({ username: person.username, displayName: 'Zoë Ünal', avatar: `/api/avatars/${person.username}.svg` })
+    const renamed = await person.http.request('/api/me', { method: 'PATCH', body: { displayName: 'Zed' } })
+    expect(renamed.status).toBe(200)
+    const after = (await searcher.http.get('/api/users?q=zed')).json as unknown as { users: { username: string }[] }
+    expect(after.users.map(u => u.username)).toContain(person.username)
+    const gone = (await searcher.http.get(`/api/users?q=${encodeURIComponent('zoë')}`)).json as unknown as { users: { username: string }[] }
+    expect(gone.users.map(u => u.username)).not.toContain(person.username)
+    expect((await person.http.request('/api/me', { method: 'PATCH', body: { displayName: 'x'.repeat(49) } })).status).toBe(400)
+  })
+
+  it('counts mentions of members only, in a badge that survives until the room is read', async () => {
+    const [owner, member, outsider] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem'), account(b.url, 'out')])
+    const room = await privateRoom(owner, [member])
+    const ownerSocket = await socketOf(owner)
+    const [err, sent] = await call<WireMessage>(ownerSocket, 'new message', { room, message: `hey @${member.username} and @${outsider.username}` })
+    expect(err).toBeNull()
+    expect(sent.mentions).toEqual([member.username])
+    await expect.poll(async () => (await member.http.get('/api/rooms')).json.rooms.find(r => r.id === room)?.mentions, { timeout: 15_000 }).toBe(1)
+    const memberSocket = await socketOf(member)
+    await call(memberSocket, 'mark read', { room, message: sent.message })
+    await expect.poll(async () => (await member.http.get('/api/rooms')).json.rooms.find(r => r.id === room)?.mentions ?? 0, { timeout: 15_000 }).toBe(0)
+  })
+})
