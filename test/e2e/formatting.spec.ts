@@ -1,3 +1,4 @@
+import { displayNameOf } from '../../shared/utils/people.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { OUTPUT_DIR, connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUser, send, test, unique } from './fixtures.ts'
@@ -19,7 +20,7 @@ test('a code block sent on one instance shows highlighted on the other, live and
     await expect(message.locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
     await expect(message.locator('pre code .hljs-number')).toHaveText('42')
     // Screen readers hear the words, not the Markdown around them.
-    await expect(bob.page.getByTestId('live-region')).toHaveText(`${ann.username}: Try this: const answer: number = 42`)
+    await expect(bob.page.getByTestId('live-region')).toHaveText(`${displayNameOf(ann.username)}: Try this: const answer: number = 42`)
     // The server's HTML has the same markup, and hydrating it raises no mismatch.
     await bob.page.reload()
     await hydrated(bob.page)
@@ -52,7 +53,8 @@ test('a copied message link opened in a fresh browser lands on the message, high
   }, { timeout: 30_000 }).toBe(1)
   await expect(list.getByText('This is the beginning of')).toBeVisible()
   await target.scrollIntoViewIfNeeded()
-  await target.hover()
+  // The message's actions (Copy link among them) show while the pointer is over it.
+  await target.locator('.message-body').hover()
   await target.getByTestId('copy-link').click()
   await expect(target.getByTestId('copy-link')).toHaveText('Link copied')
   const link = await ann.page.evaluate(() => navigator.clipboard.readText())

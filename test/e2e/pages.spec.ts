@@ -56,6 +56,8 @@ test('a room link\'s accessible name includes its latest message preview', async
   const room = await createRoom(bot.client, unique('named'))
   await bot.say(room, 'Preview worth hearing')
   const person = await guest(browser, app.url, '/rooms/general')
+  // Rooms the reader has not joined are listed under "More public rooms".
+  await person.page.getByText('More public rooms').click()
   await expect(person.page.getByRole('link', { name: new RegExp(`#${room}.*Preview worth hearing`) })).toBeVisible()
   await person.context.close()
 })
