@@ -2,6 +2,7 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser, Room } from '#shared/types/chat'
 import { mentionedNames } from '#shared/utils/people'
 import { getServerConfig } from './config.ts'
+import { TooManyRequestsError } from './errors.ts'
 import { log } from './logger.ts'
 import { addMention, getMembership, membersOf } from './memberships.ts'
 import { getPeople } from './people.ts'
@@ -33,8 +34,10 @@ export async function mentionsIn(room: Room, author: PublicUser, text: string): 
       await useServices().limits.roomMention(author.username)
       mentions.push(ROOM_MENTION)
     }
-    catch {
-      // Over the limit: the message goes out, without notifying the whole room.
+    catch (error) {
+      // Over the limit: the message goes out, without notifying the whole room. Anything else
+      // (the limiter's store failing) fails the send, as the send limit itself would.
+      if (!(error instanceof TooManyRequestsError)) throw error
     }
   }
   return mentions

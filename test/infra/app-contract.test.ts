@@ -143,6 +143,11 @@ function checkActions(used: Map<string, string[]>, allowed: string[]): string[] 
   const problems: string[] = []
   for (const [action, files] of used) if (!allowed.includes(action)) problems.push(`${action} (used in ${files.join(', ')}) is not allowed to the task role`)
   for (const action of allowed) if (/\*/.test(action)) problems.push(`${action} is a wildcard`)
+  // Least privilege: nothing of this service granted that the code never sends.
+  const services = new Set([...used.keys()].map(action => action.split(':')[0]))
+  for (const action of allowed) {
+    if (services.has(action.split(':')[0]) && !/\*/.test(action) && !used.has(action)) problems.push(`${action} is allowed to the task role but the code never sends it`)
+  }
   return problems
 }
 
@@ -230,7 +235,7 @@ describe('the task\'s environment', () => {
 })
 
 describe('task role permissions', () => {
-  test('allow every DynamoDB action the server code sends, and no wildcard', () => {
+  test('allow every DynamoDB action the server code sends, no other, and no wildcard', () => {
     const used = dynamoDbActionsUsed()
     expect([...used.keys()]).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']))
     expect(checkActions(used, taskRoleActions())).toEqual([])
@@ -261,11 +266,12 @@ describe('task role permissions', () => {
     expect(taskEnvironment().UPLOAD_BUCKET).toBe(bucket)
   })
 
-  test('an action the code uses but the role lacks is caught', () => {
-    const used = new Map([['dynamodb:DeleteItem', ['server/utils/x.ts']]])
-    expect(checkActions(used, ['dynamodb:GetItem', 'dynamodb:*'])).toEqual([
+  test('an action the code uses but the role lacks, a wildcard and an action never used are caught', () => {
+    const used = new Map([['dynamodb:DeleteItem', ['server/utils/x.ts']], ['dynamodb:GetItem', ['server/utils/y.ts']]])
+    expect(checkActions(used, ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:*', 's3:GetObject'])).toEqual([
       'dynamodb:DeleteItem (used in server/utils/x.ts) is not allowed to the task role',
       'dynamodb:* is a wildcard',
+      'dynamodb:Scan is allowed to the task role but the code never sends it',
     ])
   })
 })
