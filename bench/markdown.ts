@@ -1,11 +1,11 @@
-// Rendering time of the Markdown renderer (shared/utils/markdown.ts), which runs for every message in
-// the server render and in the browser: typical chat lines, a code block, and 2,000-character worst
+// Rendering time of the Markdown renderer (server/utils/markdown.ts), which the server runs once per
+// message text it sends or shows (cached by text): typical chat lines, a code block, and 2,000-character worst
 // cases (runs of emphasis, brackets, backticks, nested quotes and lists).
 //   node bench/markdown.ts [--runs 200] [--smoke]
 import { registerHooks } from 'node:module'
 import { args, log, main, median, num, report, round, table } from './lib/common.ts'
 
-// The shared emoji module imports its JSON data the way the bundler allows (no import attribute):
+// The emoji shortcodes module imports its JSON data the way the bundler allows (no import attribute):
 // plain Node needs the attribute, so it is added here.
 registerHooks({
   load(url, context, nextLoad) {
@@ -18,7 +18,7 @@ const runs = num(values.runs, smoke ? 5 : 200)
 
 main('markdown', 5 * 60_000, async () => {
   const { MESSAGE_MAX } = await import('../shared/schemas/limits.ts')
-  const { renderMarkdown } = await import('../shared/utils/markdown.ts')
+  const { renderMarkdown } = await import('../server/utils/markdown.ts')
   const fill = (unit: string) => unit.repeat(Math.ceil(MESSAGE_MAX / unit.length)).slice(0, MESSAGE_MAX)
   const cases: [string, string][] = [
     ['typical chat line', '**Heads up**: `main` is frozen until _Friday_, see www.example.org/freeze :tada: @ann'],
@@ -35,7 +35,7 @@ main('markdown', 5 * 60_000, async () => {
     const samples: number[] = []
     for (let i = 0; i < runs; i++) {
       const start = process.hrtime.bigint()
-      renderMarkdown(text, { me: 'ann' })
+      renderMarkdown(text)
       samples.push(Number(process.hrtime.bigint() - start) / 1e6)
     }
     samples.sort((a, b) => a - b)

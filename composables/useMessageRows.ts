@@ -19,6 +19,8 @@ interface UnsentLine {
 interface Line {
   id: string
   text: string
+  /** The server's rendering of the text; absent while sending. */
+  html?: string
   time: number
   status: LineStatus
   error: string | null
@@ -64,7 +66,7 @@ export function buildRows({ stored, pending, me, timeZone, now }: RowInput): Row
     rows.push({ kind: 'message', key: line.id, username, avatar, mine: username === me?.username, first, line })
   }
 
-  for (const m of stored) push(m.username, m.avatar, { id: m.id, text: m.content.text, time: m.time, status: 'stored', error: null, message: m, replyTo: m.replyTo, ...(m.attachments ? { attachments: m.attachments } : {}) })
+  for (const m of stored) push(m.username, m.avatar, { id: m.id, text: m.content.text, ...(m.html === undefined ? {} : { html: m.html }), time: m.time, status: 'stored', error: null, message: m, replyTo: m.replyTo, ...(m.attachments ? { attachments: m.attachments } : {}) })
   for (const p of pending) push(me?.username ?? '', me?.avatar ?? '', { id: p.id, text: p.text, time: p.time, status: p.status, error: p.error, replyTo: p.replyTo })
   return rows
 }

@@ -1,6 +1,7 @@
 import { defineStore, skipHydrate } from 'pinia'
 import { useLocalStorage } from '@vueuse/core'
 import type { ChatMessage, NotifyLevel, RoomSummary } from '#shared/types/chat'
+import { messageText } from '#shared/utils/message-html'
 import { mentionsMe } from './rooms'
 
 type Permission = NotificationPermission | 'unsupported'
@@ -59,7 +60,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
     permission.value = Notification.permission
     if (permission.value === 'granted') {
       const title = room.kind === 'dm' ? sender : `${sender} in #${room.id}`
-      const shown = new Notification(title, { body: message.content.text.slice(0, 200), tag: message.id, icon: message.avatar })
+      const shown = new Notification(title, { body: messageText(message).slice(0, 200), tag: message.id, icon: message.avatar })
       shown.onclick = () => {
         window.focus()
         void navigateTo(`/rooms/${room.id}`)

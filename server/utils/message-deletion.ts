@@ -13,7 +13,7 @@ import { useServices } from './services.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
 function tombstoneOf(message: ChatMessage): ChatMessage {
-  return { id: message.id, room: message.room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true }
+  return { id: message.id, room: message.room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, html: '', deleted: true }
 }
 
 /**

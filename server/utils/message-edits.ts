@@ -7,6 +7,7 @@ import { getDatabase } from './database.ts'
 import { editRefusal } from './edit-rules.ts'
 import { ConflictError } from './errors.ts'
 import { recordChange } from './message-changes.ts'
+import { messageHtml } from './message-html.ts'
 import { log } from './logger.ts'
 import { getMessage, toMessage } from './messages.ts'
 import { reindexMessage } from './search-index.ts'
@@ -37,7 +38,7 @@ export async function editMessage(user: PublicUser, room: string, id: string, te
       ReturnValues: 'ALL_OLD',
     }))
     before = toMessage(Attributes!)
-    edited = { ...before, content: { text }, editedAt: now }
+    edited = { ...before, content: { text }, html: messageHtml(text), editedAt: now }
   }
   catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error

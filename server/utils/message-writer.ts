@@ -6,8 +6,8 @@ import type { Database } from './database.ts'
 /** The other items stored with a message, in the same batch (its search index entries). */
 export type MessageIndexer = (message: ChatMessage, tables: Database['tables']) => WriteRequest[]
 
-/** A message as the Messages table stores it: its id is the sort key `message`. */
-function toItem({ id, ...rest }: ChatMessage): Record<string, unknown> {
+/** A message as the Messages table stores it: its id is the sort key `message`; its HTML is rendered when read. */
+function toItem({ id, html: _html, ...rest }: ChatMessage): Record<string, unknown> {
   return { ...rest, message: id }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
 import type { Attachment, ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from './database.ts'
+import { messageHtml } from './message-html.ts'
 import { MessageWriter } from './message-writer.ts'
 import { searchIndexItems } from './search-index.ts'
 
@@ -19,7 +20,7 @@ export function newMessageId(now = Date.now()): { id: string, time: number } {
 
 export function buildMessage(room: string, author: Pick<PublicUser, 'username' | 'avatar'>, text: string, clientId?: string): ChatMessage {
   const { id, time } = newMessageId()
-  return { id, room, username: author.username, avatar: author.avatar, time, content: { text }, ...(clientId ? { clientId } : {}) }
+  return { id, room, username: author.username, avatar: author.avatar, time, content: { text }, html: messageHtml(text), ...(clientId ? { clientId } : {}) }
 }
 
 /** The time a message id carries (its first 13 digits). */
@@ -59,13 +60,15 @@ function reactionsOf(stored: unknown): Record<string, string[]> | undefined {
 export function toMessage(item: Record<string, unknown>): ChatMessage {
   const reactions = reactionsOf(item.reactions)
   const replyTo = item.replyTo as ChatMessage['replyTo'] | undefined
+  const text = (item.content as { text?: string } | undefined)?.text ?? ''
   return {
     id: item.message as string,
     room: item.room as string,
     username: item.username as string,
     avatar: item.avatar as string,
     time: item.time as number,
-    content: { text: (item.content as { text?: string } | undefined)?.text ?? '' },
+    content: { text },
+    html: messageHtml(text),
     ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
     ...(Array.isArray(item.attachments) ? { attachments: item.attachments as Attachment[] } : {}),
     ...(typeof item.editedAt === 'number' ? { editedAt: item.editedAt } : {}),

@@ -96,6 +96,11 @@ export interface ChatMessage {
   avatar: string
   time: number
   content: MessageContent
+  /**
+   * The text rendered from Markdown by the server, sanitised (the same for every reader); absent
+   * only on a message the browser still holds unsent.
+   */
+  html?: string
   /** The sender's own id for this send, so a retry is recognised (present when the client gave one). */
   clientId?: string
   /** Files sent with the message (at most MAX_ATTACHMENTS). */

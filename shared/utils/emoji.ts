@@ -1,11 +1,8 @@
-import shortcodesByHexcode from 'emojibase-data/en/shortcodes/iamcal.json'
-
 /**
- * Emoji by shortcode, from emojibase's data with Slack's shortcodes (iamcal's set), so
- * `:+1:`, `:tada:` and `:white_check_mark:` mean what Slack users expect. Both the Markdown
- * renderer (server and browser alike, so server HTML and hydration agree) and the reaction
- * picker read it. The full emoji list with names and keywords is large, so the picker loads it
- * on demand (`loadEmojiCatalogue`).
+ * Emoji from emojibase's data with Slack's shortcodes (iamcal's set), so `:+1:`, `:tada:` and
+ * `:white_check_mark:` mean what Slack users expect. The data is large, so the reaction picker
+ * loads it on demand (`loadEmojiCatalogue`); the server's Markdown renderer reads the shortcodes
+ * through server/utils/emoji-shortcodes.ts.
  */
 
 /** The reactions offered with one click, before the searchable picker. */
@@ -22,26 +19,9 @@ export function canonicalEmoji(emoji: string): string {
   return points.length === 1 && points[0]! < 0x1F000 ? `${text}\uFE0F` : text
 }
 
-function unicodeOf(hexcode: string): string {
+/** The emoji an emojibase hexcode (`1F44D`, `2764-FE0F`) stands for, in its canonical spelling. */
+export function unicodeOf(hexcode: string): string {
   return canonicalEmoji(String.fromCodePoint(...hexcode.split('-').map(hex => Number.parseInt(hex, 16))))
-}
-
-let byShortcode: Map<string, string> | undefined
-
-function shortcodeMap(): Map<string, string> {
-  if (!byShortcode) {
-    byShortcode = new Map()
-    for (const [hexcode, codes] of Object.entries(shortcodesByHexcode as Record<string, string | string[]>)) {
-      const unicode = unicodeOf(hexcode)
-      for (const code of Array.isArray(codes) ? codes : [codes]) byShortcode.set(code, unicode)
-    }
-  }
-  return byShortcode
-}
-
-/** The emoji a shortcode (without its colons, e.g. `tada`) stands for, if any. */
-export function emojiForShortcode(shortcode: string): string | undefined {
-  return shortcodeMap().get(shortcode.toLowerCase())
 }
 
 export interface CatalogueEmoji {
@@ -55,21 +35,18 @@ let catalogue: Promise<CatalogueEmoji[]> | undefined
 
 /** Every emoji with its label, shortcodes and keywords (loaded once, on first use). */
 export function loadEmojiCatalogue(): Promise<CatalogueEmoji[]> {
-  catalogue ??= import('emojibase-data/en/compact.json').then(({ default: all }) => {
+  catalogue ??= Promise.all([import('emojibase-data/en/compact.json'), import('emojibase-data/en/shortcodes/iamcal.json')]).then(([{ default: all }, { default: shortcodes }]) => {
     const codes = new Map<string, string[]>()
-    for (const [shortcode, unicode] of shortcodeMap()) {
-      const list = codes.get(unicode) ?? []
-      list.push(shortcode)
-      codes.set(unicode, list)
+    for (const [hexcode, list] of Object.entries(shortcodes as Record<string, string | string[]>)) {
+      const unicode = unicodeOf(hexcode)
+      codes.set(unicode, [...codes.get(unicode) ?? [], ...[list].flat()])
     }
     return all
       .filter(emoji => emoji.group !== undefined && emoji.group !== 2) // 2: skin-tone components
-      .map(emoji => ({
-        unicode: unicodeOf(emoji.hexcode),
-        label: emoji.label,
-        shortcodes: codes.get(emoji.unicode) ?? [],
-        tags: emoji.tags ?? [],
-      }))
+      .map((emoji) => {
+        const unicode = unicodeOf(emoji.hexcode)
+        return { unicode, label: emoji.label, shortcodes: codes.get(unicode) ?? [], tags: emoji.tags ?? [] }
+      })
   })
   return catalogue
 }

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../types/chat'
-import { markdownToText } from './markdown.ts'
+import { messageText } from './message-html.ts'
 
 const PREVIEW_LENGTH = 80
 
@@ -10,9 +10,9 @@ export function previewText(text: string): string {
 }
 
 /** A message as one plain line: its words without the Markdown around them (`**` or fences); a tombstone says so. */
-export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'attachments' | 'deleted'>): string {
+export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'html' | 'attachments' | 'deleted'>): string {
   if (message.deleted) return previewText(`${message.username}: message deleted`)
   // A file sent without a caption is previewed by its name.
   const files = message.attachments?.length ? `📎 ${message.attachments.map(a => a.name).join(', ')}` : ''
-  return previewText(`${message.username}: ${markdownToText(message.content.text) || files}`)
+  return previewText(`${message.username}: ${messageText(message) || files}`)
 }

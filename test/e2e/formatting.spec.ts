@@ -19,6 +19,8 @@ test('a code block sent on one instance shows highlighted on the other, live and
     await expect(message.locator('strong')).toHaveText('this')
     await expect(message.locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
     await expect(message.locator('pre code .hljs-number')).toHaveText('42')
+    // The sender's own line shows the server's rendering once the send is acknowledged.
+    await expect(messageList(ann.page).getByTestId('message').filter({ hasText: 'const answer' }).locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
     // Screen readers hear the words, not the Markdown around them.
     await expect(bob.page.getByTestId('live-region')).toHaveText(`${displayNameOf(ann.username)}: Try this: const answer: number = 42`)
     // The server's HTML has the same markup, and hydrating it raises no mismatch.

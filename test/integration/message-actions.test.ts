@@ -121,6 +121,22 @@ describe('editing a message', () => {
   })
 })
 
+describe('formatting', () => {
+  it('gives every message its HTML rendered by the server: the ack, the relay on the other instance, history and an edit', async () => {
+    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const room = await newRoom(ann, bob)
+    const relayed = collect<WireMessage>(bob.socket, 'new message')
+    const sent = await send(ann, room, '**bold** and `code` :tada: <script>x</script>')
+    const html = '<p><strong>bold</strong> and <code>code</code> 🎉 &lt;script&gt;x&lt;/script&gt;</p>'
+    expect(sent.html).toBe(html)
+    await vi.waitFor(() => expect(relayed.find(m => m.message === sent.message)?.html).toBe(html), { timeout: 10_000 })
+    expect((await history(bob, room)).find(m => m.id === sent.message)!.html).toBe(html)
+    const [, edited] = await call<WireMessage>(ann.socket, 'edit message', { room, message: sent.message, text: '_now_ in italics' })
+    expect(edited.html).toBe('<p><em>now</em> in italics</p>')
+    expect((await history(bob, room)).find(m => m.id === sent.message)!.html).toBe('<p><em>now</em> in italics</p>')
+  })
+})
+
 describe('deleting a message', () => {
   it('turns the author\'s message into a tombstone everywhere: live, history, previews and catch-up', async () => {
     const [ann, bob] = [await person(a.url), await person(b.url)]

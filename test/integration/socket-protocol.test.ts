@@ -107,7 +107,7 @@ describe('messages', () => {
     const relayed = waitFor<WireMessage>(bob.socket, 'new message')
     const [err, stored] = await call<WireMessage>(alice.socket, 'new message', { room: 'fargate', message: '  Hello <b>Bob</b>  ' })
     expect(err).toBeNull()
-    expect(stored).toEqual({ room: 'fargate', message: expect.stringMatching(/^\d{13}:[0-9a-f]{16}$/), username: alice.username, avatar: `/api/avatars/${alice.username}.svg`, time: expect.any(Number), content: { text: 'Hello <b>Bob</b>' } })
+    expect(stored).toEqual({ room: 'fargate', message: expect.stringMatching(/^\d{13}:[0-9a-f]{16}$/), username: alice.username, avatar: `/api/avatars/${alice.username}.svg`, time: expect.any(Number), content: { text: 'Hello <b>Bob</b>' }, html: '<p>Hello &lt;b&gt;Bob&lt;/b&gt;</p>' })
     expect(await relayed).toEqual(stored)
     const [, page] = await call<WireMessagePage>(bob.socket, 'message list', { room: 'fargate' })
     expect(page.messages[0]).toEqual(stored)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalEmoji, emojiForShortcode, loadEmojiCatalogue, QUICK_REACTIONS, searchEmoji } from '../../shared/utils/emoji.ts'
+import { emojiForShortcode } from '../../server/utils/emoji-shortcodes.ts'
+import { canonicalEmoji, loadEmojiCatalogue, QUICK_REACTIONS, searchEmoji } from '../../shared/utils/emoji.ts'
 
 describe('emoji data', () => {
   it('resolves Slack shortcodes to emoji, in emoji presentation', () => {

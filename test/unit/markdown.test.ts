@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MESSAGE_MAX } from '../../shared/schemas/limits.ts'
-import { sanitizeHtml } from '../../shared/utils/html-sanitizer.ts'
-import { markdownToText, renderMarkdown } from '../../shared/utils/markdown.ts'
+import { htmlToText, markOwnMentions, messageText } from '../../shared/utils/message-html.ts'
+import { sanitizeHtml } from '../../server/utils/html-sanitizer.ts'
+import { renderMarkdown } from '../../server/utils/markdown.ts'
 import { RENDER_CASES } from '../support/markdown-cases.ts'
 
 const ALLOWED: Record<string, string[]> = {
@@ -28,7 +29,11 @@ function markupProblems(html: string): string[] {
 
 describe('the Markdown renderer', () => {
   it.each(RENDER_CASES)('renders $name', ({ text, me, html }) => {
-    expect(renderMarkdown(text, { me })).toBe(html)
+    expect(markOwnMentions(renderMarkdown(text), me)).toBe(html)
+  })
+
+  it('renders mentions the same for every reader (the browser marks the reader\'s own)', () => {
+    expect(renderMarkdown('@ann @room')).toBe('<p><span class="mention" data-username="ann">@ann</span> <span class="mention" data-username="room">@room</span></p>')
   })
 
   it('gives every link a new tab, no referrer, no opener and no endorsement', () => {
@@ -99,12 +104,21 @@ describe('the sanitiser', () => {
   })
 })
 
-describe('message text without Markdown', () => {
+describe('message text without Markdown, read back from the rendered HTML', () => {
   it('keeps the words, code and emoji, and drops the markers', () => {
-    expect(markdownToText('**Deploy** is _done_ :tada:\n> see `make ship`\n\n```sh\nmake ship\n```')).toBe('Deploy is done 🎉 see make ship make ship')
+    expect(htmlToText(renderMarkdown('**Deploy** is _done_ :tada:\n> see `make ship`\n\n```sh\nmake ship\n```'))).toBe('Deploy is done 🎉 see make ship make ship')
   })
 
-  it('leaves text that has no Markdown as it is, on one line', () => {
-    expect(markdownToText('hello\nworld <b>')).toBe('hello world <b>')
+  it('leaves text that has no Markdown as it is, on one line, with escaped characters decoded', () => {
+    expect(htmlToText(renderMarkdown('hello\nworld <b> & "quotes" \'s'))).toBe('hello world <b> & "quotes" \'s')
+  })
+
+  it('keeps highlighted code and links as their text', () => {
+    expect(htmlToText(renderMarkdown('```js\nif (a < b && c) x = "y"\n```\nsee https://example.com/?a=1&b=2 @ann'))).toBe('if (a < b && c) x = "y" see https://example.com/?a=1&b=2 @ann')
+  })
+
+  it('uses the text as typed for a message the server has not rendered yet', () => {
+    expect(messageText({ content: { text: '**sending**\nnow' } })).toBe('**sending** now')
+    expect(messageText({ content: { text: '**sent**' }, html: renderMarkdown('**sent**') })).toBe('sent')
   })
 })

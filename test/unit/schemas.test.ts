@@ -4,6 +4,7 @@ import { messageQuerySchema, newMessageSchema } from '#shared/schemas/messages'
 import { roomIdFromName, roomIdSchema } from '#shared/schemas/rooms'
 import { messagePreview, previewText } from '#shared/utils/preview'
 import { fromWire, toWire } from '#shared/utils/wire'
+import { renderMarkdown } from '../../server/utils/markdown.ts'
 
 describe('shared schemas', () => {
   it('lower-cases usernames but never passwords', () => {
@@ -32,7 +33,8 @@ describe('shared schemas', () => {
 
   it('makes one-line sidebar previews of at most 80 characters', () => {
     expect(messagePreview({ username: 'ann', content: { text: 'two\nlines' } })).toBe('ann: two lines')
-    expect(messagePreview({ username: 'ann', content: { text: '**Shipped** it :tada:\n```sh\nmake ship\n```' } })).toBe('ann: Shipped it 🎉 make ship')
+    const text = '**Shipped** it :tada:\n```sh\nmake ship\n```'
+    expect(messagePreview({ username: 'ann', content: { text }, html: renderMarkdown(text) })).toBe('ann: Shipped it 🎉 make ship')
     const long = previewText('x'.repeat(200))
     expect(long).toHaveLength(80)
     expect(long.endsWith('…')).toBe(true)

@@ -1,24 +1,16 @@
 import MarkdownIt from 'markdown-it'
-import type { Env, StateInline, Token } from 'markdown-it'
+import type { StateInline } from 'markdown-it'
 import { codeLanguage, highlightCode } from './code-highlight.ts'
-import { emojiForShortcode } from './emoji.ts'
+import { emojiForShortcode } from './emoji-shortcodes.ts'
 import { LINK_REL, sanitizeHtml } from './html-sanitizer.ts'
 
 /**
- * The one Markdown renderer of message text, used by the server render and the browser alike, so
- * server HTML and hydration agree. A chat subset: bold, italic, strikethrough, inline code,
+ * The one Markdown renderer of message text. It runs on the server only (message-html.ts): the
+ * browser receives each message's HTML with the message, so it ships none of this. A chat subset: bold, italic, strikethrough, inline code,
  * fenced code blocks (highlighted), block quotes, lists, auto-links (`www.` too), `:shortcode:`
  * emoji and `@name` mentions. Raw HTML is text; headings, tables, images, rules, indented code
  * and `[text](url)` links stay as typed. The stored text is always what the author typed.
  */
-
-export interface RenderOptions {
-  /** The reader's username: their mentions (and `@room`) get the `mention-me` class. */
-  me?: string
-}
-
-/** `@room` tells everyone in the room. */
-const ROOM_MENTION = 'room'
 
 const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 })
 md.disable(['table', 'code', 'hr', 'reference', 'html_block', 'heading', 'lheading', 'link', 'image', 'html_inline'])
@@ -88,34 +80,15 @@ function mention(state: StateInline, silent: boolean): boolean {
 md.inline.ruler.after('linkify', 'emoji', emoji)
 md.inline.ruler.after('emoji', 'mention', mention)
 
-md.renderer.rules.mention = (tokens, idx, _options, env) => {
+// The same for every reader: the browser marks the reader's own (shared/utils/message-html.ts).
+md.renderer.rules.mention = (tokens, idx) => {
   const token = tokens[idx]!
   const username = (token.meta as { username: string }).username
-  const me = (env as { me?: string } | undefined)?.me
-  const mine = Boolean(me) && (username === me || username === ROOM_MENTION)
-  return `<span class="mention${mine ? ' mention-me' : ''}" data-username="${username}">${md.utils.escapeHtml(token.content)}</span>`
+  return `<span class="mention" data-username="${username}">${md.utils.escapeHtml(token.content)}</span>`
 }
 
-/** Sanitised HTML for a message's text: the only thing the message list puts in `v-html`. */
-export function renderMarkdown(text: string, options: RenderOptions = {}): string {
-  const env: Env = { me: options.me?.toLowerCase() }
+/** Sanitised HTML for a message's text: what the message list puts in `v-html`. */
+export function renderMarkdown(text: string): string {
   // No trailing newline: the element's text is then exactly what it shows.
-  return sanitizeHtml(md.render(text, env)).trimEnd()
-}
-
-function inlineText(tokens: Token[]): string {
-  return tokens.map(t => t.type === 'softbreak' || t.type === 'hardbreak' ? ' ' : t.content).join('')
-}
-
-/**
- * What a message says without its Markdown (for one-line previews): the words, code and emoji,
- * without `**`, fences or quote markers.
- */
-export function markdownToText(text: string): string {
-  const parts: string[] = []
-  for (const token of md.parse(text, {})) {
-    if (token.type === 'inline') parts.push(inlineText(token.children ?? []))
-    else if (token.type === 'fence') parts.push(token.content)
-  }
-  return parts.join(' ').replace(/\s+/g, ' ').trim()
+  return sanitizeHtml(md.render(text)).trimEnd()
 }

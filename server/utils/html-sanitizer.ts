@@ -27,7 +27,7 @@ const ATTRIBUTES: Record<string, Record<string, Check>> = {
   code: { class: v => classesMatch(v, /^(?:hljs|language-[a-z0-9+#-]{1,20})$/) },
   // Mentions, and highlight.js's token classes (`hljs-title`, with modifiers such as `function_`).
   span: {
-    'class': v => classesMatch(v, /^(?:mention|mention-me|hljs-[a-z_-]{1,30}|[a-z]{1,20}_)$/),
+    'class': v => classesMatch(v, /^(?:mention|hljs-[a-z_-]{1,30}|[a-z]{1,20}_)$/),
     'data-username': v => /^[a-z0-9_-]{1,32}$/.test(v),
   },
 }
