@@ -66,13 +66,18 @@ export function browserTimeSettings(): TimeSettings {
 const formatters = new Map<string, Intl.DateTimeFormat>()
 const FORMATTERS_MAX = 200
 
-function formatter(kind: 'day' | 'full', locale: string, timeZone: string): Intl.DateTimeFormat {
+const OPTIONS = {
+  day: { year: 'numeric', month: '2-digit', day: '2-digit' },
+  full: { dateStyle: 'full', timeStyle: 'short' },
+  time: { hour: 'numeric', minute: '2-digit' },
+  date: { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>
+
+function formatter(kind: keyof typeof OPTIONS, locale: string, timeZone: string): Intl.DateTimeFormat {
   const key = `${kind}|${locale}|${timeZone}`
   let format = formatters.get(key)
   if (!format) {
-    format = kind === 'day'
-      ? new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-      : new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone })
+    format = new Intl.DateTimeFormat(locale, { ...OPTIONS[kind], timeZone })
     if (formatters.size >= FORMATTERS_MAX) formatters.delete(formatters.keys().next().value!)
     formatters.set(key, format)
   }
@@ -95,4 +100,19 @@ export function relativeDay(time: number, timeZone: string, now: number): 'Today
 /** The full date and time, for tooltips. */
 export function formatFullTime(time: number, settings: TimeSettings): string {
   return formatter('full', settings.locale, settings.timeZone).format(time)
+}
+
+/** The time of day (`9:41 AM`), beside a message's author. */
+export function formatTimeOfDay(time: number, settings: TimeSettings): string {
+  return formatter('time', settings.locale, settings.timeZone).format(time)
+}
+
+/** A day written out (`Friday, November 27, 2026`), between days of messages. */
+export function formatLongDate(time: number, settings: TimeSettings): string {
+  return formatter('date', settings.locale, settings.timeZone).format(time)
+}
+
+/** The ISO form a `<time datetime>` carries. */
+export function isoTime(time: number): string {
+  return new Date(time).toISOString()
 }
