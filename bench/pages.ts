@@ -1,9 +1,10 @@
 // Pages and history: requests/s and latency for the server-rendered room page and the history API,
 // with a static asset measured in the same run as the reference. Closed loop: C connections over
 // keep-alive, each sending its next request when the previous answer is read, for a fixed time.
-//   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--output DIR] [--smoke]
+//   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--output DIR] [--profile] [--smoke]
+// --profile writes the app's CPU profile under bench/results/profiles/ (summarise with bench/profile-summary.ts).
 import { Agent, request } from 'node:http'
-import { app, args, cpuPercent, database, log, main, num, percentile, procSample, report, requireBuild, round, table } from './lib/common.ts'
+import { RESULTS_DIR, app, args, cpuPercent, database, log, main, num, percentile, procSample, report, requireBuild, round, table } from './lib/common.ts'
 import { guestCookie, seed } from './lib/session.ts'
 
 const { smoke, values } = args({
@@ -11,6 +12,7 @@ const { smoke, values } = args({
   seconds: { type: 'string' },
   messages: { type: 'string' },
   output: { type: 'string' },
+  profile: { type: 'boolean', default: false },
 })
 const concurrency = num(values.concurrency, smoke ? 4 : 20)
 const durationMs = num(values.seconds, smoke ? 1 : 10) * 1000
@@ -65,11 +67,31 @@ async function load(url: string, endpoint: Endpoint, ms: number) {
   }
 }
 
+/** The median time until the response's headers arrive, over sequential requests on one connection. */
+async function timeToFirstByte(url: string, endpoint: Endpoint): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const { hostname, port } = new URL(url)
+  const times: number[] = []
+  for (let i = 0; i < (smoke ? 5 : 50); i++) {
+    const started = performance.now()
+    await new Promise<void>((resolve, reject) => {
+      request({ host: hostname, port, path: endpoint.path, agent, headers: endpoint.headers }, (res) => {
+        times.push(performance.now() - started)
+        res.resume()
+        res.on('end', resolve)
+      }).on('error', reject).end()
+    })
+  }
+  agent.destroy()
+  return round(percentile(times.sort((a, b) => a - b), 50), 1)
+}
+
 main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
   // --output DIR runs another build (e.g. a copy of an older .output) for before/after in one session.
   const outputDir = typeof values.output === 'string' ? values.output : requireBuild()
   const db = await database()
-  const server = await app({ dynamodbEndpoint: db.endpoint, outputDir })
+  const profileDir = values.profile ? `${RESULTS_DIR}/profiles/${new Date().toISOString().replace(/[:.]/g, '-')}/pages` : undefined
+  const server = await app({ dynamodbEndpoint: db.endpoint, outputDir, ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}) })
   const url = server.url
   await seed(url, 'general', messages)
   const cookie = await guestCookie(url)
@@ -94,9 +116,14 @@ main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
     results.push({ endpoint: endpoint.name, key: endpoint.key, path: endpoint.path, ...r, serverCpuPercent: serverCpu, dynaliteCpuPercent: dbCpu })
   }
   log(table(results.map(r => ({ 'endpoint': r.endpoint, 'rps': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, 'status': JSON.stringify(r.statuses), 'errors': r.errors, 'bytes': r.bytesPerResponse, 'app cpu%': r.serverCpuPercent, 'db cpu%': r.dynaliteCpuPercent }))))
+  // Time to first byte one request at a time (concurrency 1): the room page against the history API.
+  const firstByte = { page: await timeToFirstByte(url, endpoints.find(e => e.key === '/rooms/general')!), history: await timeToFirstByte(url, endpoints.find(e => e.key === '/api/rooms/general/messages')!) }
+  log(`time to first byte at concurrency 1 (p50): room page ${firstByte.page} ms, history API ${firstByte.history} ms (${round(firstByte.page / firstByte.history, 2)}×)`)
+  await server.stop()
+  if (profileDir) log(`CPU profile under ${profileDir} (summarise with: node bench/profile-summary.ts ${profileDir})`)
   const staticRps = results[0]!.rps
   const loginRps = results.find(r => r.key === '/login')!.rps
   const ratio = (rps: number, reference: number) => reference ? round(rps / reference, 3) : null
   const summary = Object.fromEntries(results.map(r => [r.key, { rps: r.rps, p99: r.p99, vsStatic: ratio(r.rps, staticRps), vsLogin: ratio(r.rps, loginRps), ok: r.errors === 0 && Object.keys(r.statuses).every(s => s === '200') }]))
-  report('pages', { config: { concurrency, durationMs, messages, smoke }, summary, results })
+  report('pages', { config: { concurrency, durationMs, messages, smoke }, summary: { ...summary, firstByteMs: { ...firstByte, ratio: round(firstByte.page / firstByte.history, 2) } }, results })
 })
