@@ -1,5 +1,5 @@
 import { getValidatedQuery } from 'h3'
-import { z } from 'zod'
+import { z } from '#shared/schemas/zod'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 import { roomIdSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../utils/api-handler.ts'
@@ -8,8 +8,8 @@ import { useServices } from '../utils/services.ts'
 import { validator } from '../utils/validation.ts'
 
 const QuerySchema = z.strictObject({
-  after: roomIdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+  after: z.optional(roomIdSchema),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(PAGE_SIZE_MAX)), PAGE_SIZE_DEFAULT),
 })
 
 /** Every public room, a page at a time by id (`?after=<id>` for the next): for browsing and joining. */

@@ -3,37 +3,38 @@ import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MI
 import { displayText } from './rooms.ts'
 
 /** Usernames are case-insensitive: accepted in any case, stored lower case. */
-const usernameSchema = z.string()
-  .trim()
-  .toLowerCase()
-  .min(USERNAME_MIN, `Username must be at least ${USERNAME_MIN} characters`)
-  .max(USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters`)
-  .regex(/^[a-z0-9_-]+$/, 'Username may contain only letters, digits, _ and -')
+const usernameSchema = z.string().check(
+  z.trim(),
+  z.toLowerCase(),
+  z.minLength(USERNAME_MIN, `Username must be at least ${USERNAME_MIN} characters`),
+  z.maxLength(USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters`),
+  z.regex(/^[a-z0-9_-]+$/, 'Username may contain only letters, digits, _ and -'),
+)
 
 /** Passwords are kept exactly as typed (never trimmed or lower-cased). */
-const passwordSchema = z.string()
-  .min(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
-  .max(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`)
+const passwordSchema = z.string().check(
+  z.minLength(PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`),
+  z.maxLength(PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`),
+)
 
 export const registerSchema = z.strictObject({
-  username: usernameSchema.refine(name => !name.startsWith('anonymous_'), 'Names starting with anonymous_ are kept for guests'),
+  username: usernameSchema.check(z.refine(name => !name.startsWith('anonymous_'), 'Names starting with anonymous_ are kept for guests')),
   password: passwordSchema,
-  email: z.union([z.literal(''), z.email('Email address is not valid').max(254)]).optional(),
+  email: z.optional(z.union([z.literal(''), z.email('Email address is not valid').check(z.maxLength(254))])),
   /** Show the Gravatar of `email` instead of the built-in initials avatar. */
-  gravatar: z.boolean().optional(),
+  gravatar: z.optional(z.boolean()),
   /** What others see (any Unicode); the username stays the unique handle. Empty: the username. */
-  displayName: displayText('Display name', DISPLAY_NAME_MAX * 2)
-    .refine(value => [...value].length <= DISPLAY_NAME_MAX, `Display name must be at most ${DISPLAY_NAME_MAX} characters`)
-    .optional(),
+  displayName: z.optional(displayText('Display name', DISPLAY_NAME_MAX * 2)
+    .check(z.refine(value => [...value].length <= DISPLAY_NAME_MAX, `Display name must be at most ${DISPLAY_NAME_MAX} characters`))),
 })
 
 export const loginSchema = z.strictObject({
-  username: z.string().trim().toLowerCase().min(1, 'Username is required').max(USERNAME_MAX, 'No matching account found'),
-  password: z.string().min(1, 'Password is required').max(PASSWORD_MAX),
+  username: z.string().check(z.trim(), z.toLowerCase(), z.minLength(1, 'Username is required'), z.maxLength(USERNAME_MAX, 'No matching account found')),
+  password: z.string().check(z.minLength(1, 'Password is required'), z.maxLength(PASSWORD_MAX)),
 })
 
 export const changePasswordSchema = z.strictObject({
-  currentPassword: z.string().min(1, 'Current password is required').max(PASSWORD_MAX),
+  currentPassword: z.string().check(z.minLength(1, 'Current password is required'), z.maxLength(PASSWORD_MAX)),
   newPassword: passwordSchema,
 })
 

@@ -6,22 +6,27 @@ import { canonicalEmoji } from '../utils/emoji.ts'
 /** A message id is `<13-digit ms timestamp>:<random hex>`; it doubles as the history cursor. */
 export const MESSAGE_ID_PATTERN = /^\d{13}:[0-9a-f]{8,32}$/
 
-const messageIdSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id')
+const messageIdSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id'))
 
-export const messageTextSchema = z.string()
-  .trim()
-  .min(1, 'Message must not be empty')
-  .max(MESSAGE_MAX, `Message must be at most ${MESSAGE_MAX} characters`)
+export const messageTextSchema = z.string().check(
+  z.trim(),
+  z.minLength(1, 'Message must not be empty'),
+  z.maxLength(MESSAGE_MAX, `Message must be at most ${MESSAGE_MAX} characters`),
+)
 
 export const messageQuerySchema = z.strictObject({
-  before: messageIdSchema.optional(),
-  after: messageIdSchema.optional(),
+  before: z.optional(messageIdSchema),
+  after: z.optional(messageIdSchema),
   /** The page around one message (a link to it): some before, the message, some after. */
-  around: messageIdSchema.optional(),
-  limit: z.coerce.number().int('Limit must be a whole number').min(1, 'Limit must be at least 1').max(PAGE_SIZE_MAX, `Limit must be at most ${PAGE_SIZE_MAX}`).default(PAGE_SIZE_DEFAULT),
-})
-  .refine(q => !(q.before && q.after), { message: 'Use either before or after, not both' })
-  .refine(q => !(q.around && (q.before || q.after)), { message: 'Use around alone, without before or after' })
+  around: z.optional(messageIdSchema),
+  limit: z._default(
+    z.coerce.number().check(z.int('Limit must be a whole number'), z.gte(1, 'Limit must be at least 1'), z.lte(PAGE_SIZE_MAX, `Limit must be at most ${PAGE_SIZE_MAX}`)),
+    PAGE_SIZE_DEFAULT,
+  ),
+}).check(
+  z.refine(q => !(q.before && q.after), { message: 'Use either before or after, not both' }),
+  z.refine(q => !(q.around && (q.before || q.after)), { message: 'Use around alone, without before or after' }),
+)
 
 export const newMessageSchema = z.strictObject({
   room: roomIdSchema,
@@ -29,10 +34,10 @@ export const newMessageSchema = z.strictObject({
 })
 
 /** A sender's own id for one message, so that retrying the send never stores it twice. */
-export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, _ or -')
+export const clientIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, _ or -'))
 
 /** A message named in a path or payload. */
-const messageRefSchema = z.string().regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it')
+const messageRefSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it'))
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
 
@@ -47,17 +52,20 @@ function isOneEmoji(value: string): boolean {
  * one spelling (`canonicalEmoji`). Whether it is a known emoji is checked against the catalogue
  * on the server (server/utils/reactions.ts), which is too large to load with every form.
  */
-export const emojiSchema = z.string()
-  .min(1, 'Emoji is required')
-  .max(32, 'An emoji is at most 32 characters')
-  .refine(value => isOneEmoji(value), 'Reactions are single emoji such as 👍')
-  .transform(canonicalEmoji)
+export const emojiSchema = z.pipe(
+  z.string().check(
+    z.minLength(1, 'Emoji is required'),
+    z.maxLength(32, 'An emoji is at most 32 characters'),
+    z.refine(value => isOneEmoji(value), 'Reactions are single emoji such as 👍'),
+  ),
+  z.transform(canonicalEmoji),
+)
 
 /** `POST /api/rooms/:room/messages`: what a script or another client sends. */
 export const postMessageSchema = z.strictObject({
   text: messageTextSchema,
-  clientId: clientIdSchema.optional(),
-  replyTo: messageRefSchema.optional(),
+  clientId: z.optional(clientIdSchema),
+  replyTo: z.optional(messageRefSchema),
 })
 
 /** `PATCH /api/rooms/:room/messages/:id`: the new text. */

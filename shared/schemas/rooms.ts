@@ -4,10 +4,11 @@ import { ROOM_ID_MAX, ROOM_NAME_MAX, ROOM_TOPIC_MAX } from './limits.ts'
 /** Lower-case letters, digits and inner dashes: `-`, `--` or `-x` are not ids. */
 export const ROOM_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/
 
-export const roomIdSchema = z.string()
-  .min(1, 'Room id is required')
-  .max(ROOM_ID_MAX, `Room id must be at most ${ROOM_ID_MAX} characters`)
-  .regex(ROOM_ID_PATTERN, 'Room id may contain only lower-case letters, digits and -, and must start and end with a letter or digit')
+export const roomIdSchema = z.string().check(
+  z.minLength(1, 'Room id is required'),
+  z.maxLength(ROOM_ID_MAX, `Room id must be at most ${ROOM_ID_MAX} characters`),
+  z.regex(ROOM_ID_PATTERN, 'Room id may contain only lower-case letters, digits and -, and must start and end with a letter or digit'),
+)
 
 export const roomParamsSchema = z.strictObject({ room: roomIdSchema })
 
@@ -19,28 +20,30 @@ export const roomParamsSchema = z.strictObject({ room: roomIdSchema })
 const INVISIBLE = /(?!\u200D)[\p{Cc}\p{Cf}]/u
 
 /** Display text typed by people (room names, topics, display names): NFC-normalised, trimmed, nothing invisible. */
-export const displayText = (what: string, max: number) => z.string()
-  .transform(value => value.normalize('NFC').trim())
-  .pipe(z.string()
-    .max(max, `${what} must be at most ${max} characters`)
-    .refine(value => !INVISIBLE.test(value), `${what} must not contain control or invisible formatting characters`))
+export const displayText = (what: string, max: number) => z.pipe(
+  z.pipe(z.string(), z.transform((value: string) => value.normalize('NFC').trim())),
+  z.string().check(
+    z.maxLength(max, `${what} must be at most ${max} characters`),
+    z.refine(value => !INVISIBLE.test(value), `${what} must not contain control or invisible formatting characters`),
+  ),
+)
 
-const roomNameSchema = displayText('Room name', ROOM_NAME_MAX).pipe(z.string().min(1, 'Room name is required'))
+const roomNameSchema = z.pipe(displayText('Room name', ROOM_NAME_MAX), z.string().check(z.minLength(1, 'Room name is required')))
 const topicSchema = displayText('Topic', ROOM_TOPIC_MAX)
 
 export const createRoomSchema = z.strictObject({
-  id: roomIdSchema.optional(),
+  id: z.optional(roomIdSchema),
   name: roomNameSchema,
-  topic: topicSchema.optional(),
-  visibility: z.enum(['public', 'private'], 'Visibility must be public or private').optional(),
+  topic: z.optional(topicSchema),
+  visibility: z.optional(z.enum(['public', 'private'], 'Visibility must be public or private')),
 })
 
 /** `PATCH /api/rooms/:room`: what the owner (or an admin) changes; at least one field. */
 export const updateRoomSchema = z.strictObject({
-  name: roomNameSchema.optional(),
-  topic: topicSchema.optional(),
-  archived: z.boolean('Archived must be true or false').optional(),
-}).refine(body => Object.values(body).some(value => value !== undefined), 'Give a name, topic or archived')
+  name: z.optional(roomNameSchema),
+  topic: z.optional(topicSchema),
+  archived: z.optional(z.boolean('Archived must be true or false')),
+}).check(z.refine(body => Object.values(body).some(value => value !== undefined), 'Give a name, topic or archived'))
 
 export type UpdateRoomInput = z.infer<typeof updateRoomSchema>
 

@@ -20,30 +20,39 @@ const socketRoomSchema = parameter('room').check((ctx) => {
 })
 
 const messageIdParameter = (name: string) => z.string({ error: `Must pass a parameter \`${name}\` which is a message id` })
-  .regex(MESSAGE_ID_PATTERN, `Must pass a parameter \`${name}\` which is a message id`)
+  .check(z.regex(MESSAGE_ID_PATTERN, `Must pass a parameter \`${name}\` which is a message id`))
 
 /** No payload: whatever a client sends before its ack is ignored, as the original server did. */
-const noPayload = z.unknown().transform((): undefined => undefined)
+const noPayload = z.pipe(z.unknown(), z.transform((): undefined => undefined))
 
 /** Any non-object payload reads as an empty one, so field checks give the original messages. */
-const payload = <S extends z.ZodRawShape>(shape: S) => z.preprocess(value => (typeof value === 'object' && value !== null ? value : {}), z.object(shape))
+const payload = <S extends z.core.$ZodLooseShape>(shape: S) => z.pipe(z.transform((value: unknown) => (typeof value === 'object' && value !== null ? value : {})), z.object(shape))
+
+// With attachments the text is an optional caption (it may be empty); without, it must say something.
+const newMessagePayload = payload({
+  room: socketRoomSchema,
+  message: parameter('message'),
+  clientId: z.optional(clientIdSchema),
+  attachments: z.optional(attachmentIdsSchema),
+  replyTo: z.optional(messageIdParameter('replyTo')),
+}).check((ctx) => {
+  if (ctx.value.attachments?.length && !ctx.value.message.trim()) return
+  const text = messageTextSchema.safeParse(ctx.value.message)
+  if (!text.success) ctx.issues.push({ code: 'custom', path: ['message'], input: ctx.value.message, message: text.error.issues[0]!.message })
+})
 
 export const socketPayloadSchemas = {
   'room list': noPayload,
   'anonymous user': noPayload,
   'create user': registerSchema,
   'authenticate user': loginSchema,
-  // With attachments the text is an optional caption (it may be empty); without, it must say something.
-  'new message': payload({ room: socketRoomSchema, message: parameter('message'), clientId: clientIdSchema.optional(), attachments: attachmentIdsSchema.optional(), replyTo: messageIdParameter('replyTo').optional() })
-    .check((ctx) => {
-      if (ctx.value.attachments?.length && !ctx.value.message.trim()) return
-      const text = messageTextSchema.safeParse(ctx.value.message)
-      if (!text.success) ctx.issues.push({ code: 'custom', path: ['message'], input: ctx.value.message, message: text.error.issues[0]!.message })
-    })
-    .transform(({ message, ...rest }) => ({ ...rest, message: rest.attachments?.length && !message.trim() ? '' : messageTextSchema.parse(message) })),
+  'new message': z.pipe(newMessagePayload, z.transform(({ message, ...rest }: z.output<typeof newMessagePayload>) => ({
+    ...rest,
+    message: rest.attachments?.length && !message.trim() ? '' : messageTextSchema.parse(message),
+  }))),
   'message list': payload({
     room: socketRoomSchema,
-    message: z.string({ error: 'Cursor must be a message id' }).regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id').nullish(),
+    message: z.nullish(z.string({ error: 'Cursor must be a message id' }).check(z.regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id'))),
   }),
   'typing': socketRoomSchema,
   'stop typing': socketRoomSchema,
@@ -51,20 +60,22 @@ export const socketPayloadSchemas = {
   'leave room': socketRoomSchema,
   'catch up': payload({ room: socketRoomSchema, after: messageIdParameter('after') }),
   'mark read': payload({ room: socketRoomSchema, message: messageIdParameter('message') }),
-  'edit message': payload({ room: socketRoomSchema, message: messageIdParameter('message'), text: parameter('text').pipe(messageTextSchema) }),
+  'edit message': payload({ room: socketRoomSchema, message: messageIdParameter('message'), text: z.pipe(parameter('text'), messageTextSchema) }),
   'delete message': payload({ room: socketRoomSchema, message: messageIdParameter('message') }),
   'react': payload({
     room: socketRoomSchema,
     message: messageIdParameter('message'),
-    emoji: parameter('emoji').pipe(emojiSchema),
+    emoji: z.pipe(parameter('emoji'), emojiSchema),
     add: z.boolean({ error: 'Must pass a parameter `add` which is true (react) or false (take back)' }),
   }),
   'catch up changes': payload({
     room: socketRoomSchema,
-    since: z.number({ error: 'Must pass a parameter `since` which is a time in ms' }).int('Must pass a parameter `since` which is a time in ms').nonnegative('Must pass a parameter `since` which is a time in ms'),
-    after: z.string({ error: 'Must pass a parameter `after` which is a change cursor' }).regex(MESSAGE_ID_PATTERN, 'Must pass a parameter `after` which is a change cursor').optional(),
+    since: z.number({ error: 'Must pass a parameter `since` which is a time in ms' })
+      .check(z.int('Must pass a parameter `since` which is a time in ms'), z.gte(0, 'Must pass a parameter `since` which is a time in ms')),
+    after: z.optional(z.string({ error: 'Must pass a parameter `after` which is a change cursor' })
+      .check(z.regex(MESSAGE_ID_PATTERN, 'Must pass a parameter `after` which is a change cursor'))),
   }),
-} satisfies Record<string, z.ZodType>
+} satisfies Record<string, z.ZodMiniType>
 
 export type SocketEventName = keyof typeof socketPayloadSchemas
 /** What a client may send for an event (before parsing). */

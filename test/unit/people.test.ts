@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { displayNameOf, foldName, guestName, mentionedNames } from '#shared/utils/people'
-import { createDmSchema, displayNameSchema } from '#shared/schemas/people'
+import { createDmSchema, displayNameSchema, memberSettingsSchema, userQuerySchema } from '#shared/schemas/people'
 
 describe('names of people', () => {
   it('gives guests a readable name derived from their id, the same everywhere', () => {
@@ -26,6 +26,20 @@ describe('names of people', () => {
   it('limits a DM to 8 people, the starter included', () => {
     expect(createDmSchema.safeParse({ usernames: ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'] }).success).toBe(true)
     expect(createDmSchema.safeParse({ usernames: ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8'] }).success).toBe(false)
+  })
+
+  it('looks people up by a search or by a list of names, never both, each name once and in lower case', () => {
+    expect(userQuerySchema.parse({ q: ' zoë ' })).toEqual({ q: 'zoë' })
+    expect(userQuerySchema.parse({ names: 'Bob, carol,,bob ' })).toEqual({ names: ['bob', 'carol'] })
+    expect(userQuerySchema.safeParse({ names: Array.from({ length: 51 }, (_, i) => `u${i}`).join(',') }).error?.issues[0]?.message).toBe('Look up at most 50 people at once')
+    expect(userQuerySchema.safeParse({}).error?.issues[0]?.message).toBe('Give either q or names')
+    expect(userQuerySchema.safeParse({ q: 'a', names: 'b' }).error?.issues[0]?.message).toBe('Give either q or names')
+  })
+
+  it('changes a room setting only when told which', () => {
+    expect(memberSettingsSchema.parse({ notify: 'mentions' })).toEqual({ notify: 'mentions' })
+    expect(memberSettingsSchema.safeParse({}).error?.issues[0]?.message).toBe('Give muted or notify')
+    expect(memberSettingsSchema.safeParse({ notify: 'some' }).error?.issues[0]?.message).toBe('notify must be all, mentions or nothing')
   })
 })
 

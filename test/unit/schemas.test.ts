@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loginSchema, registerSchema } from '#shared/schemas/auth'
 import { messageQuerySchema, newMessageSchema } from '#shared/schemas/messages'
-import { roomIdFromName, roomIdSchema } from '#shared/schemas/rooms'
+import { roomIdFromName, roomIdSchema, updateRoomSchema } from '#shared/schemas/rooms'
 import { messagePreview, previewText } from '#shared/utils/preview'
 import { fromWire, toWire } from '#shared/utils/wire'
 import { renderMarkdown } from '../../server/utils/markdown.ts'
@@ -10,6 +10,22 @@ describe('shared schemas', () => {
   it('lower-cases usernames but never passwords', () => {
     expect(registerSchema.parse({ username: ' Alice ', password: 'MiXeD-Case' })).toEqual({ username: 'alice', password: 'MiXeD-Case' })
     expect(loginSchema.parse({ username: 'BOB', password: ' Spaces ' })).toEqual({ username: 'bob', password: ' Spaces ' })
+  })
+
+  it('takes an empty or a valid e-mail address at sign-up, and keeps anonymous_ names for guests', () => {
+    expect(registerSchema.parse({ username: 'alice', password: 'long-enough', email: '' }).email).toBe('')
+    expect(registerSchema.safeParse({ username: 'alice', password: 'long-enough', email: 'alice@' }).error?.issues[0]?.message).toBe('Email address is not valid')
+    expect(registerSchema.safeParse({ username: 'Anonymous_Bob', password: 'long-enough' }).error?.issues[0]?.message).toBe('Names starting with anonymous_ are kept for guests')
+  })
+
+  it('answers in English where a schema has no sentence of its own', () => {
+    expect(loginSchema.safeParse({ username: 'bob', password: 'x', admin: true }).error?.issues[0]?.message).toBe('Unrecognized key: "admin"')
+    expect(loginSchema.safeParse({ username: 'bob', password: 1 }).error?.issues[0]?.message).toBe('Invalid input: expected string, received number')
+  })
+
+  it('changes a room only when given something to change', () => {
+    expect(updateRoomSchema.parse({ topic: '  new topic ' })).toEqual({ topic: 'new topic' })
+    expect(updateRoomSchema.safeParse({}).error?.issues[0]?.message).toBe('Give a name, topic or archived')
   })
 
   it('trims message text and bounds it to 1–2,000 characters', () => {

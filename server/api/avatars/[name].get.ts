@@ -1,10 +1,10 @@
 import { getValidatedRouterParams, setHeader } from 'h3'
-import { z } from 'zod'
+import { z } from '#shared/schemas/zod'
 import { avatarSvg } from '../../utils/avatars.ts'
 import { defineApiHandler } from '../../utils/api-handler.ts'
 import { validator } from '../../utils/validation.ts'
 
-const paramsSchema = z.strictObject({ name: z.string().regex(/^[a-z0-9_-]{1,48}\.svg$/, 'Avatar name must be <name>.svg') })
+const paramsSchema = z.strictObject({ name: z.string().check(z.regex(/^[a-z0-9_-]{1,48}\.svg$/, 'Avatar name must be <name>.svg')) })
 
 export default defineApiHandler(async (event) => {
   const { name } = await getValidatedRouterParams(event, validator(paramsSchema), { decode: true })
