@@ -1,5 +1,6 @@
 import type { MaybeRefOrGetter } from 'vue'
-import { MAX_ATTACHMENTS, type UploadGrant } from '#shared/schemas/uploads'
+import { MAX_ATTACHMENTS } from '#shared/schemas/limits'
+import type { UploadGrant } from '#shared/schemas/uploads'
 
 /** A file picked, dropped or pasted into the composer, on its way to the bucket. */
 export interface DraftFile {

@@ -1,6 +1,6 @@
 import { useDebounceFn } from '@vueuse/core'
 import type { SearchHit, SearchPage } from '#shared/types/search'
-import { SEARCH_QUERY_MAX } from '#shared/schemas/search'
+import { SEARCH_QUERY_MAX } from '#shared/schemas/limits'
 
 /** Wait after the last keystroke before searching: results come while typing, not per key. */
 const SEARCH_DEBOUNCE_MS = 250

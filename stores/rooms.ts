@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
 import type { ChatMessage, NotifyLevel, Room, RoomSummary } from '#shared/types/chat'
 import type { CreateRoomInput } from '#shared/schemas/rooms'
-import { ROOM_ID_PATTERN } from '#shared/schemas/rooms'
+import { ROOM_ID_PATTERN } from '#shared/schemas/limits'
 import { messagePreview } from '#shared/utils/preview'
 
 export const LAST_ROOM_COOKIE = 'last-room'

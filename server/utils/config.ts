@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
-import { ROOM_ID_PATTERN } from '../../shared/schemas/rooms.ts'
+import { ROOM_ID_PATTERN } from '../../shared/schemas/limits.ts'
 import type { TrustedProxy } from './request-info.ts'
 
 /** Everything the server reads from its environment, validated in one place. */

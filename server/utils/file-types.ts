@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type'
-import { INLINE_IMAGE_TYPES } from '#shared/schemas/uploads'
+import { INLINE_IMAGE_TYPES } from '#shared/schemas/limits'
 import { UserError } from './errors.ts'
 
 /** Bytes read from the start of an upload: file-type's sniffing window and a JPEG's EXIF block (≤ 64 KiB) fit. */

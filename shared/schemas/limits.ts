@@ -1,4 +1,5 @@
-// Limits shared by the server's validation and the client's inline checks.
+// Limits and formats shared by the server's validation (the schemas beside this file) and the
+// browser's inline checks. No zod here: the room page imports these without the validation library.
 export const USERNAME_MIN = 3
 export const USERNAME_MAX = 32
 export const PASSWORD_MIN = 8
@@ -16,3 +17,12 @@ export const REACTIONS_MAX = 20
 export const DISPLAY_NAME_MAX = 48
 /** People in one direct message, the starter included. */
 export const DM_PEOPLE_MAX = 8
+/** A message id is `<13-digit ms timestamp>:<random hex>`; it doubles as the history cursor. */
+export const MESSAGE_ID_PATTERN = /^\d{13}:[0-9a-f]{8,32}$/
+/** Lower-case letters, digits and inner dashes: `-`, `--` or `-x` are not ids. */
+export const ROOM_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/
+export const SEARCH_QUERY_MAX = 200
+/** Files per message. */
+export const MAX_ATTACHMENTS = 10
+/** Images shown inline (and thumbnailed); every other type is only ever downloaded. */
+export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const

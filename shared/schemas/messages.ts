@@ -1,10 +1,7 @@
 import { z } from './zod.ts'
-import { MESSAGE_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './limits.ts'
+import { MESSAGE_ID_PATTERN, MESSAGE_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './limits.ts'
 import { roomIdSchema } from './rooms.ts'
 import { canonicalEmoji } from '../utils/emoji.ts'
-
-/** A message id is `<13-digit ms timestamp>:<random hex>`; it doubles as the history cursor. */
-export const MESSAGE_ID_PATTERN = /^\d{13}:[0-9a-f]{8,32}$/
 
 const messageIdSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN, 'Cursor must be a message id'))
 

@@ -1,8 +1,5 @@
 import { z } from './zod.ts'
-import { ROOM_ID_MAX, ROOM_NAME_MAX, ROOM_TOPIC_MAX } from './limits.ts'
-
-/** Lower-case letters, digits and inner dashes: `-`, `--` or `-x` are not ids. */
-export const ROOM_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/
+import { ROOM_ID_MAX, ROOM_ID_PATTERN, ROOM_NAME_MAX, ROOM_TOPIC_MAX } from './limits.ts'
 
 export const roomIdSchema = z.string().check(
   z.minLength(1, 'Room id is required'),

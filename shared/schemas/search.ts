@@ -1,8 +1,7 @@
 import { z } from './zod.ts'
-import { MESSAGE_ID_PATTERN } from './messages.ts'
+import { MESSAGE_ID_PATTERN, SEARCH_QUERY_MAX } from './limits.ts'
 import { parseSearchQuery } from '../utils/search-query.ts'
 
-export const SEARCH_QUERY_MAX = 200
 const SEARCH_PAGE_DEFAULT = 20
 const SEARCH_PAGE_MAX = 50
 

@@ -1,9 +1,8 @@
 import { z } from './zod.ts'
 import { loginSchema, registerSchema } from './auth.ts'
-import { clientIdSchema, emojiSchema, MESSAGE_ID_PATTERN, messageTextSchema } from './messages.ts'
+import { MESSAGE_ID_PATTERN, ROOM_ID_MAX, ROOM_ID_PATTERN } from './limits.ts'
+import { clientIdSchema, emojiSchema, messageTextSchema } from './messages.ts'
 import { attachmentIdsSchema } from './uploads.ts'
-import { ROOM_ID_MAX } from './limits.ts'
-import { ROOM_ID_PATTERN } from './rooms.ts'
 
 /**
  * One schema per client→server Socket.io event. The original protocol answered type errors with

@@ -1,12 +1,8 @@
 import { z } from './zod.ts'
+import { MAX_ATTACHMENTS } from './limits.ts'
 import { roomIdSchema } from './rooms.ts'
 
-/** Files per message. */
-export const MAX_ATTACHMENTS = 10
 const FILE_NAME_MAX = 200
-
-/** Images shown inline (and thumbnailed); every other type is only ever downloaded. */
-export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const
 
 /** An upload's id: 128 random bits in hex, given by the server when the upload is granted. */
 const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/

@@ -1,4 +1,4 @@
-import { ROOM_ID_PATTERN } from '../schemas/rooms.ts'
+import { ROOM_ID_PATTERN } from '../schemas/limits.ts'
 import { isCjk, isStopWord, termsOfWord, wordSegments } from './search-terms.ts'
 
 /** At most this many words per query: bounds the filters checked on each entry. */

@@ -28,6 +28,13 @@ afterAll(async () => {
   await db?.stop()
 })
 
+/**
+ * What the room page may load before it works, in KB as sent. Issue 14 asks for 120; Vue, Nuxt,
+ * vue-router, unhead, Socket.io's client and the Bootstrap subset alone are about 109 (see
+ * docs/performance.md), so this guards the 132 reached rather than the target.
+ */
+const FIRST_LOAD_BUDGET_KB = 135
+
 interface Raw { status: number, headers: Record<string, string | string[] | undefined>, body: Buffer }
 
 function get(path: string, headers: Record<string, string>): Promise<Raw> {
@@ -79,6 +86,22 @@ describe('response compression', () => {
     expect(script.headers['content-encoding']).toBe('br')
     expect(script.headers.vary).toMatch(/accept-encoding/i)
     expect(decoded(script)).toMatch(/import|export/)
+  })
+
+  it('keeps the room page\'s first load of compressed scripts and styles within its budget, with no Markdown renderer or validation library in it', async () => {
+    const page = decoded(await get('/rooms/general', { 'accept-encoding': 'br' }))
+    // What the page loads before it works: its scripts, module preloads and stylesheets (not the
+    // low-priority prefetches of other pages' code).
+    const tags = [...page.matchAll(/<(?:script|link)\b[^>]*>/g)].map(m => m[0]).filter(tag => !/rel="prefetch"/.test(tag))
+    const assets = [...new Set(tags.map(tag => /(?:src|href)="(\/_nuxt\/[^"]+\.(?:js|css))"/.exec(tag)?.[1]).filter(path => path !== undefined))]
+    expect(assets.length).toBeGreaterThan(3)
+    const fetched = await Promise.all(assets.map(path => get(path, { 'accept-encoding': 'br' })))
+    const kilobytes = fetched.reduce((sum, a) => sum + a.body.length, 0) / 1024
+    expect(kilobytes).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_KB)
+    // The server renders messages: markdown-it (with linkify-it) and highlight.js stay out of the
+    // browser; so does zod (the page checks lengths with the schemas' constants).
+    const scripts = fetched.filter((_, i) => assets[i]!.endsWith('.js')).map(decoded)
+    for (const script of scripts) expect(script).not.toMatch(/linkify|hljs|\$ZodType/)
   })
 
   it('sends everything as it is to a client that asks for no compression', async () => {
