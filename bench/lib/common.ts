@@ -15,6 +15,8 @@ export const BENCH_ENV = {
   MESSAGE_BURST: '1000000',
   MESSAGES_PER_SECOND: '1000000',
   LOG_LEVEL: 'warn',
+  // `SEARCH_INDEX=off npm run bench:fanout` measures the send path without the search index.
+  SEARCH_INDEX: process.env.SEARCH_INDEX ?? 'on',
 }
 
 // ---------------------------------------------------------------- arguments
