@@ -33,6 +33,27 @@ test('editing my last message with ↑ in the empty composer shows it edited, al
   await ann.context.close()
 })
 
+test('a message\'s actions appear while it is hovered or focused from the keyboard, and the server renders none', async ({ browser, app }) => {
+  const ann = await register(browser, app.url)
+  await send(ann.page, 'act on me')
+  await expect(messageWith(ann.page, 'act on me')).toHaveAttribute('data-id', /^\d{13}:/)
+  const html = await (await ann.page.request.get(`${app.url}/rooms/general`)).text()
+  expect(html).toContain('act on me')
+  expect(html).not.toContain('role="toolbar"')
+  const toolbar = rowWith(ann.page, 'act on me').getByRole('toolbar')
+  await expect(toolbar).toHaveCount(0)
+  await messageWith(ann.page, 'act on me').focus()
+  await expect(toolbar.getByRole('button', { name: 'Reply' })).toBeVisible()
+  // Tabbing from the message into its toolbar keeps it open.
+  await ann.page.keyboard.press('Tab')
+  await expect(toolbar.getByRole('button', { name: 'React with 👍' })).toBeFocused()
+  await ann.page.locator('#composer-input').focus()
+  await expect(toolbar).toHaveCount(0)
+  await rowWith(ann.page, 'act on me').hover()
+  await expect(toolbar).toBeVisible()
+  await ann.context.close()
+})
+
 test('deleting asks first, then shows "message deleted" to everyone', async ({ browser, app }) => {
   const ann = await register(browser, app.url)
   const bob = await guest(browser, app.url)
