@@ -25,7 +25,8 @@ export default defineNuxtConfig({
     externals: { external: ['dynalite', 'level', 'classic-level', 'abstract-level', 's3rver'] },
   },
   vite: {
-    optimizeDeps: { include: ['socket.io-client'] },
+    // Pre-bundled at dev start, so the first page load is not reloaded when Vite discovers them.
+    optimizeDeps: { include: ['socket.io-client', '@vueuse/core', 'zod/mini'] },
     css: {
       preprocessorOptions: {
         // Bootstrap 5.3's Sass still uses @import and global functions that Dart Sass deprecates.

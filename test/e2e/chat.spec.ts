@@ -11,6 +11,8 @@ test('two people chat both ways live, see each other typing, get unread badges a
   // Both see each other in the room's online list; a guest by a readable name ("Guest 4821").
   await ann.page.getByTestId('online-count').click()
   await expect(ann.page.getByTestId('online-list')).toContainText(guestName(guestPerson.username)!)
+  // The guest's own sidebar names them the same way, not by their internal username.
+  await expect(guestPerson.page.getByTestId('signed-in-as')).toHaveText(guestName(guestPerson.username)!)
   await ann.page.getByTestId('online-count').click()
 
   const hello = `Hello from ${ann.username}`

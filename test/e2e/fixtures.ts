@@ -82,7 +82,7 @@ export async function guest(browser: Browser, url: string, path = '/rooms/genera
   await page.getByRole('button', { name: 'Continue as guest' }).click()
   await expect(page).toHaveURL(new RegExp(`${path}$`))
   await connected(page)
-  const username = (await page.getByTestId('signed-in-as').textContent())!.trim()
+  const username = (await page.getByTestId('signed-in-as').getAttribute('data-username'))!
   return { context, page, username }
 }
 

@@ -49,6 +49,7 @@ describe('shared schemas', () => {
 
   it('makes one-line sidebar previews of at most 80 characters', () => {
     expect(messagePreview({ username: 'ann', content: { text: 'two\nlines' } })).toBe('ann: two lines')
+    expect(messagePreview({ username: 'anonymous_2ef60f94460bb', content: { text: 'hi' } })).toMatch(/^Guest \d{4}: hi$/)
     const text = '**Shipped** it :tada:\n```sh\nmake ship\n```'
     expect(messagePreview({ username: 'ann', content: { text }, html: renderMarkdown(text) })).toBe('ann: Shipped it 🎉 make ship')
     const long = previewText('x'.repeat(200))
