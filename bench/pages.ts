@@ -2,10 +2,11 @@
 // with a static asset measured in the same run as the reference. Closed loop: C connections over
 // keep-alive, each sending its next request when the previous answer is read, for a fixed time.
 //   node bench/pages.ts [--concurrency 20] [--seconds 10] [--messages 50] [--output DIR] [--profile] [--smoke]
-// --profile writes the app's CPU profile under bench/results/profiles/ (summarise with bench/profile-summary.ts).
+// --profile writes the app's CPU profile under bench/results/profiles/ (summarise with bench/profile-summary.ts);
+// --only KEY[,KEY] measures those endpoints alone (e.g. --only /rooms/general --profile for the page's own profile).
 import { Agent, request } from 'node:http'
 import { RESULTS_DIR, app, args, cpuPercent, database, log, main, num, percentile, procSample, report, requireBuild, round, table } from './lib/common.ts'
-import { guestCookie, seed } from './lib/session.ts'
+import { readerWithSidebar, seed } from './lib/session.ts'
 
 const { smoke, values } = args({
   concurrency: { type: 'string' },
@@ -13,6 +14,7 @@ const { smoke, values } = args({
   messages: { type: 'string' },
   output: { type: 'string' },
   profile: { type: 'boolean', default: false },
+  only: { type: 'string' },
 })
 const concurrency = num(values.concurrency, smoke ? 4 : 20)
 const durationMs = num(values.seconds, smoke ? 1 : 10) * 1000
@@ -93,9 +95,12 @@ main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
   const profileDir = values.profile ? `${RESULTS_DIR}/profiles/${new Date().toISOString().replace(/[:.]/g, '-')}/pages` : undefined
   const server = await app({ dynamodbEndpoint: db.endpoint, outputDir, ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}) })
   const url = server.url
+  // The room page as a member of a working team opens it: 50 messages, 20 rooms in the sidebar,
+  // six of them with unread messages.
+  const sidebar = { rooms: smoke ? 6 : 20, unreadRooms: smoke ? 2 : 6, unreadEach: 3 }
+  const cookie = await readerWithSidebar(url, sidebar)
   await seed(url, 'general', messages)
-  const cookie = await guestCookie(url)
-  const endpoints: Endpoint[] = [
+  const all: Endpoint[] = [
     { name: 'static /favicon.svg (reference)', key: '/favicon.svg', path: '/favicon.svg', headers: {} },
     { name: `GET /api/rooms/general/messages (${messages} msgs)`, key: '/api/rooms/general/messages', path: '/api/rooms/general/messages', headers: { cookie, accept: 'application/json' } },
     // Server rendering with no data: the in-run reference for the room page.
@@ -104,6 +109,8 @@ main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
     // As a browser asks for it: what compressing the HTML costs.
     { name: 'SSR /rooms/general, compressed', key: '/rooms/general br', path: '/rooms/general', headers: { cookie, 'accept': 'text/html', 'accept-encoding': 'gzip, deflate, br' } },
   ]
+  const only = typeof values.only === 'string' ? new Set(values.only.split(',')) : null
+  const endpoints = only ? all.filter(e => only.has(e.key)) : all
   log(`pages: ${concurrency} keep-alive connections, ${durationMs / 1000} s per endpoint, app ${url}`)
   const results = []
   for (const endpoint of endpoints) {
@@ -117,13 +124,13 @@ main('pages', smoke ? 60_000 : 5 * 60_000, async () => {
   }
   log(table(results.map(r => ({ 'endpoint': r.endpoint, 'rps': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, 'status': JSON.stringify(r.statuses), 'errors': r.errors, 'bytes': r.bytesPerResponse, 'app cpu%': r.serverCpuPercent, 'db cpu%': r.dynaliteCpuPercent }))))
   // Time to first byte one request at a time (concurrency 1): the room page against the history API.
-  const firstByte = { page: await timeToFirstByte(url, endpoints.find(e => e.key === '/rooms/general')!), history: await timeToFirstByte(url, endpoints.find(e => e.key === '/api/rooms/general/messages')!) }
+  const firstByte = { page: await timeToFirstByte(url, all.find(e => e.key === '/rooms/general')!), history: await timeToFirstByte(url, all.find(e => e.key === '/api/rooms/general/messages')!) }
   log(`time to first byte at concurrency 1 (p50): room page ${firstByte.page} ms, history API ${firstByte.history} ms (${round(firstByte.page / firstByte.history, 2)}×)`)
   await server.stop()
   if (profileDir) log(`CPU profile under ${profileDir} (summarise with: node bench/profile-summary.ts ${profileDir})`)
-  const staticRps = results[0]!.rps
-  const loginRps = results.find(r => r.key === '/login')!.rps
+  const staticRps = results.find(r => r.key === '/favicon.svg')?.rps ?? 0
+  const loginRps = results.find(r => r.key === '/login')?.rps ?? 0
   const ratio = (rps: number, reference: number) => reference ? round(rps / reference, 3) : null
   const summary = Object.fromEntries(results.map(r => [r.key, { rps: r.rps, p99: r.p99, vsStatic: ratio(r.rps, staticRps), vsLogin: ratio(r.rps, loginRps), ok: r.errors === 0 && Object.keys(r.statuses).every(s => s === '200') }]))
-  report('pages', { config: { concurrency, durationMs, messages, smoke }, summary: { ...summary, firstByteMs: { ...firstByte, ratio: round(firstByte.page / firstByte.history, 2) } }, results })
+  report('pages', { config: { concurrency, durationMs, messages, sidebar, smoke }, summary: { ...summary, firstByteMs: { ...firstByte, ratio: round(firstByte.page / firstByte.history, 2) } }, results })
 })

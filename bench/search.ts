@@ -12,6 +12,7 @@ import { searchIndexItems } from '../server/utils/search-index.ts'
 import { app, args, database, log, main, num, percentile, procSample, report, round, table } from './lib/common.ts'
 import { LoadGenerator, runStep, type StepResult } from './lib/load.ts'
 import { startTarget } from './lib/targets.ts'
+import { guestCookie } from './lib/session.ts'
 
 const { smoke, values } = args({
   messages: { type: 'string' },
@@ -88,12 +89,6 @@ async function indexMessages(endpoint: string): Promise<{ messages: number, seco
   db.client.destroy()
   const seconds = (performance.now() - started) / 1000
   return { messages: messageCount, seconds: round(seconds, 1), perSecond: Math.round(messageCount / seconds) }
-}
-
-async function guestCookie(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/guest`, { method: 'POST', headers: { origin: url, accept: 'application/json' } })
-  if (!response.ok) throw new Error(`guest sign-in answered ${response.status}`)
-  return response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
 }
 
 interface QueryStats { kind: string, example: string, p50: number, p99: number, max: number, meanHits: number }

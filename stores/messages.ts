@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
 import type { FetchError } from 'ofetch'
-import type { AttachmentReady, ChatMessage, MessagePage, MessageWindow, ReplyQuote } from '#shared/types/chat'
+import type { AttachmentReady, ChatMessage, MessagePage, ReplyQuote } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
 /** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
@@ -41,7 +41,7 @@ export const KEEP_MESSAGES = 300
  * insertion is de-duplicated by id, whichever way a message arrives (history, live, ack, catch-up).
  */
 export const useMessagesStore = defineStore('messages', () => {
-  const api = useApi()
+  const reads = usePageReads()
   const chat = useChatSocket()
   const session = useSessionStore()
   const rooms = useRoomsStore()
@@ -102,7 +102,7 @@ export const useMessagesStore = defineStore('messages', () => {
       if (import.meta.client) await catchUp(room)
       return
     }
-    const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
+    const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
     history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
   }
 
@@ -113,7 +113,7 @@ export const useMessagesStore = defineStore('messages', () => {
   async function loadAround(room: string, id: string): Promise<boolean> {
     if (history.value[room]?.messages.some(m => m.id === id)) return true
     try {
-      const window = await api<MessageWindow>(`/api/rooms/${room}/messages`, { query: { around: id, limit: PAGE_SIZE_DEFAULT } })
+      const window = await reads.around(room, id, PAGE_SIZE_DEFAULT)
       history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: Date.now() }
       return true
     }
@@ -134,7 +134,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!entry?.hasNewer || !newest || loadingNewer.value[room]) return 0
     loadingNewer.value[room] = true
     try {
-      const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { after: newest, limit: PAGE_SIZE_DEFAULT } })
+      const page = await reads.history(room, { after: newest, limit: PAGE_SIZE_DEFAULT })
       let added = 0
       for (const message of page.messages) if (insert(message)) added++
       if (page.next === null || !page.messages.length) {
@@ -150,7 +150,7 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** Back to the latest page (sending while reading old messages): the held window is replaced. */
   async function jumpToLatest(room: string) {
-    const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
+    const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
     history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
   }
 
@@ -161,7 +161,7 @@ export const useMessagesStore = defineStore('messages', () => {
     loadingOlder.value[room] = true
     try {
       const oldest = entry.messages[0]?.id
-      const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT, ...(oldest ? { before: oldest } : {}) } })
+      const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT, ...(oldest ? { before: oldest } : {}) })
       let added = 0
       for (const message of page.messages) if (insert(message)) added++
       entry.hasOlder = page.next !== null && page.messages.length > 0
@@ -182,13 +182,13 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!entry || entry.hasNewer) return
     let cursor: string | null | undefined = entry.messages[entry.messages.length - 1]?.id
     if (!cursor) {
-      const page = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { limit: PAGE_SIZE_DEFAULT } })
+      const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
       for (const message of [...page.messages].reverse()) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
       entry.hasOlder = page.next !== null
       return
     }
     while (cursor) {
-      const page: MessagePage = await api<MessagePage>(`/api/rooms/${room}/messages`, { query: { after: cursor, limit: PAGE_SIZE_MAX } })
+      const page: MessagePage = await reads.history(room, { after: cursor, limit: PAGE_SIZE_MAX })
       for (const message of page.messages) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
       cursor = page.next
     }

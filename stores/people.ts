@@ -8,6 +8,7 @@ import { displayNameOf, guestName } from '#shared/utils/people'
  */
 export const usePeopleStore = defineStore('people', () => {
   const api = useApi()
+  const reads = usePageReads()
   const known = ref<Record<string, Person>>({})
   const asked = new Set<string>()
   let queued: string[] = []
@@ -26,7 +27,7 @@ export const usePeopleStore = defineStore('people', () => {
     if (!missing.length) return
     for (const name of missing) asked.add(name)
     for (let i = 0; i < missing.length; i += 50) {
-      const { users } = await api<{ users: Person[] }>('/api/users', { query: { names: missing.slice(i, i + 50).join(',') } })
+      const { users } = await reads.people(missing.slice(i, i + 50))
       for (const person of users) known.value[person.username] = person
     }
   }

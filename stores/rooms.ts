@@ -23,6 +23,7 @@ export function mentionsMe(message: ChatMessage, me: string | undefined): boolea
 /** The sidebar: every room, which one is open, and unread counts of the others. */
 export const useRoomsStore = defineStore('rooms', () => {
   const api = useApi()
+  const reads = usePageReads()
   const session = useSessionStore()
   const list = ref<RoomSummary[]>([])
   const loaded = ref(false)
@@ -54,7 +55,7 @@ export const useRoomsStore = defineStore('rooms', () => {
 
   /** The list as the server has it now, e.g. after a reconnect. */
   async function refresh() {
-    const { rooms } = await api<{ rooms: RoomSummary[] }>('/api/rooms')
+    const { rooms } = await reads.rooms()
     list.value = rooms
     loaded.value = true
     // The server keeps read markers for accounts, so its counts are the truth (also after a

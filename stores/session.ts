@@ -12,6 +12,7 @@ export const useSessionStore = defineStore('session', () => {
    */
   const owner = ref<string | null>(null)
   const api = useApi()
+  const reads = usePageReads()
 
   function signedIn(next: PublicUser | null) {
     user.value = next
@@ -20,13 +21,13 @@ export const useSessionStore = defineStore('session', () => {
 
   async function load() {
     if (loaded.value) return
-    signedIn((await api<{ user: PublicUser | null }>('/api/auth/me')).user)
+    signedIn((await reads.me()).user)
     loaded.value = true
   }
 
   /** Asks the server again: a session can end elsewhere (signed out, password changed). */
   async function recheck() {
-    signedIn((await api<{ user: PublicUser | null }>('/api/auth/me')).user)
+    signedIn((await reads.me()).user)
   }
 
   async function register(input: RegisterInput) {

@@ -12,10 +12,9 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-/** The one place domain errors become HTTP responses: a UserError keeps its status and words. */
-function toHttpError(event: H3Event, error: unknown): unknown {
+/** The one place domain errors become HTTP errors: a UserError keeps its status and words. */
+export function toHttpError(error: unknown): unknown {
   if (!(error instanceof UserError)) return error
-  if (error.retryAfter) setHeader(event, 'Retry-After', error.retryAfter)
   return createError({ statusCode: error.status, statusMessage: STATUS_TEXT[error.status] ?? 'Error', message: error.message })
 }
 
@@ -26,7 +25,8 @@ export function defineApiHandler<T>(handler: (event: H3Event<EventHandlerRequest
       return await handler(event)
     }
     catch (error) {
-      throw toHttpError(event, error)
+      if (error instanceof UserError && error.retryAfter) setHeader(event, 'Retry-After', error.retryAfter)
+      throw toHttpError(error)
     }
   })
 }

@@ -1,13 +1,14 @@
 import { z } from '#shared/schemas/zod'
+import { UserError } from './errors.ts'
 
 /** A payload that failed its schema: the message names the first problem, `issues` lists them all. */
-class InvalidPayloadError extends Error {
+class InvalidPayloadError extends UserError {
   readonly issues: { path: string, message: string }[]
 
   constructor(error: z.core.$ZodError) {
     const issues = error.issues.map(issue => ({ path: issue.path.join('.'), message: issue.message }))
     const first = issues[0]
-    super(first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'Invalid payload')
+    super(first ? (first.path ? `${first.path}: ${first.message}` : first.message) : 'Invalid payload', 400)
     this.issues = issues
   }
 }

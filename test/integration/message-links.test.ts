@@ -13,7 +13,8 @@ let ids: string[]
 
 beforeAll(async () => {
   db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+  // Request log lines on: the page test below reads them.
+  app = await startApp({ dynamodbEndpoint: db.endpoint, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000', LOG_LEVEL: 'info' } })
   const author = new Client(app.url)
   expect((await author.post('/api/auth/register', { username: `links${Date.now().toString(36)}`, password: 'Correct-Horse-9' })).status).toBe(201)
   const created = await author.post('/api/rooms', { name: `Links ${Date.now().toString(36)}`, topic: '' })
@@ -87,5 +88,18 @@ describe('the messages around a linked message', () => {
     const { status, json } = await reader.get(`/api/rooms/${room}/messages?${query}`)
     expect(status).toBe(400)
     expect(json.message).toContain(message)
+  })
+})
+
+describe('the room page rendered on the server', () => {
+  it('holds the linked window, the sidebar and the reader, read in process without a request to its own API', async () => {
+    const logged = app.output().length
+    const page = await reader.request(`/rooms/${room}?m=${ids[20]}`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(200)
+    for (const n of [15, 21, 25]) expect(page.text).toContain(`message ${n}<`)
+    expect(page.text).toContain('data-testid="room-list"')
+    const requests = app.output().slice(logged).split('\n').filter(line => line.includes('http.request'))
+    expect(requests.some(line => line.includes(`/rooms/${room}`))).toBe(true)
+    expect(requests.filter(line => line.includes('/api/'))).toEqual([])
   })
 })

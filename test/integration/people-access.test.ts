@@ -106,6 +106,10 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   expect(page.status).toBe(nonePage.status)
   for (const secret of secrets) expect(page.text).not.toContain(secret)
   expect(pageOf(page.text, room)).toBe(pageOf(nonePage.text, missing))
+  // Also opened on a message link (the page's window around a message).
+  const linked = await http.request(`/rooms/${room}?m=9999999999999:0000000000000000`, { headers: { accept: 'text/html' } })
+  expect(linked.status).toBe(nonePage.status)
+  for (const secret of secrets) expect(linked.text).not.toContain(secret)
 
   // Socket events.
   const noRoom = `There is no room "${room}"`

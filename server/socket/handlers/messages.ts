@@ -1,9 +1,8 @@
-import { requireReadableRoom } from '../../utils/access.ts'
 import type { WireMessage } from '#shared/types/socket'
 import { toWire, toWirePage } from '#shared/utils/wire'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
 import { joinOnVisit } from '../../utils/memberships.ts'
-import { listMessages } from '../../utils/messages.ts'
+import { readHistory } from '../../utils/room-history.ts'
 import { queueMessage } from '../../utils/sending.ts'
 import { on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
@@ -34,10 +33,10 @@ export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket):
   }, { signedIn: SIGN_IN_TO_SEND })
 
   on(socket, 'message list', async ({ room, message: before }) => {
-    return toWirePage(await listMessages((await requireReadableRoom(socket.data.user!, room)).id, { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
+    return toWirePage(await readHistory(socket.data.user!, room, { before: before ?? undefined, limit: PAGE_SIZE_DEFAULT }))
   }, { signedIn: 'Sign in first' })
 
   on(socket, 'catch up', async ({ room, after }) => {
-    return toWirePage(await listMessages((await requireReadableRoom(socket.data.user!, room)).id, { after, limit: 100 }))
+    return toWirePage(await readHistory(socket.data.user!, room, { after, limit: 100 }))
   }, { signedIn: 'Sign in first' })
 }

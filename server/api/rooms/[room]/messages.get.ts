@@ -1,10 +1,8 @@
 import { getValidatedQuery, getValidatedRouterParams } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { roomParamsSchema } from '#shared/schemas/rooms'
-import { requireReadableRoom } from '../../../utils/access.ts'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { messagesAround } from '../../../utils/message-window.ts'
-import { listMessages } from '../../../utils/messages.ts'
+import { readAround, readHistory } from '../../../utils/room-history.ts'
 import { requireSessionUser } from '../../../utils/session.ts'
 import { validator } from '../../../utils/validation.ts'
 
@@ -16,6 +14,5 @@ export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
   const { room } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
   const { around, ...query } = await getValidatedQuery(event, validator(messageQuerySchema))
-  const { id } = await requireReadableRoom(user, room)
-  return around ? messagesAround(id, around, query.limit) : listMessages(id, query)
+  return around ? readAround(user, room, around, query.limit) : readHistory(user, room, query)
 })

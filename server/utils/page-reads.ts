@@ -1,0 +1,44 @@
+import type { H3Event } from 'h3'
+import { messageQuerySchema } from '#shared/schemas/messages'
+import { userQuerySchema } from '#shared/schemas/people'
+import type { PageReads } from '#shared/types/page-reads'
+import { toHttpError } from './api-handler.ts'
+import { findPeople } from './people.ts'
+import { readAround, readHistory } from './room-history.ts'
+import { listRoomSummaries } from './room-summaries.ts'
+import { getSessionUser, requireSessionUser } from './session.ts'
+import { validator } from './validation.ts'
+
+/**
+ * The page reads of one request, run in process while the server renders a page: the same
+ * session, access checks, validation and domain functions as the HTTP routes they stand for, and
+ * their errors become the same HTTP errors. Each was an internal request through the whole HTTP
+ * stack before (security rules, logging, compression, JSON both ways), three or four per page.
+ * Answers are copies, so a page's stores never share objects with the instance's caches.
+ */
+export function pageReads(event: H3Event): PageReads {
+  async function read<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return structuredClone(await work())
+    }
+    catch (error) {
+      throw toHttpError(error)
+    }
+  }
+  return {
+    me: () => read(async () => ({ user: await getSessionUser(event) })),
+    rooms: () => read(async () => ({ rooms: await listRoomSummaries(await requireSessionUser(event)) })),
+    history: (room, query) => read(async () => {
+      const { around: _, ...valid } = validator(messageQuerySchema)(query)
+      return readHistory(await requireSessionUser(event), room, valid)
+    }),
+    around: (room, id, limit) => read(async () => {
+      const valid = validator(messageQuerySchema)({ around: id, limit })
+      return readAround(await requireSessionUser(event), room, id, valid.limit)
+    }),
+    people: names => read(async () => {
+      await requireSessionUser(event)
+      return { users: await findPeople(validator(userQuerySchema)({ names: names.join(',') })) }
+    }),
+  }
+}

@@ -1,0 +1,34 @@
+import type { MessagePage, MessageWindow, Person, PublicUser, RoomSummary } from './chat'
+
+/** What a history read may ask: a page back (`before`), forward (`after`), or the latest. */
+interface HistoryQuery {
+  before?: string
+  after?: string
+  limit?: number
+}
+
+/**
+ * The reads the pages render from, shaped as their HTTP routes answer. In the browser they are
+ * those routes; while the server renders a page they run in process (server/utils/page-reads.ts),
+ * through the same domain functions and access checks, without a request through the HTTP stack
+ * for each one.
+ */
+export interface PageReads {
+  /** `GET /api/auth/me` */
+  me: () => Promise<{ user: PublicUser | null }>
+  /** `GET /api/rooms` */
+  rooms: () => Promise<{ rooms: RoomSummary[] }>
+  /** `GET /api/rooms/:room/messages` */
+  history: (room: string, query: HistoryQuery) => Promise<MessagePage>
+  /** `GET /api/rooms/:room/messages?around=` */
+  around: (room: string, id: string, limit?: number) => Promise<MessageWindow>
+  /** `GET /api/users?names=` (at most 50) */
+  people: (names: string[]) => Promise<{ users: Person[] }>
+}
+
+declare module 'h3' {
+  interface H3EventContext {
+    /** Set for page requests (server/middleware/page-reads.ts); read by composables/usePageReads.ts. */
+    pageReads?: PageReads
+  }
+}
