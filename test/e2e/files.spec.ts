@@ -1,8 +1,8 @@
 import type { Page, Route } from '@playwright/test'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { PDF, png } from '../support/uploads.ts'
-import { OUTPUT_DIR, expect, guest, messageList, test } from './fixtures.ts'
+import { OUTPUT_DIR, expect, guest, messageList, startApp, test } from './fixtures.ts'
 
 /** A DataTransfer holding files, built in the page (as the clipboard or a drag would hand them over). */
 function fileTransfer(page: Page, ...files: { name: string, type: string, bytes: Uint8Array }[]) {

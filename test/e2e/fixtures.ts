@@ -1,5 +1,5 @@
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startApp as startServer, startDatabase, type AppOptions } from '../support/processes.ts'
 import { Client } from '../support/http.ts'
 import { call, connect, type TestSocket } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
@@ -7,17 +7,44 @@ import type { WireMessage } from '#shared/types/socket'
 /** The built server to test: the repository's .output unless E2E_OUTPUT_DIR names another build. */
 export const OUTPUT_DIR = process.env.E2E_OUTPUT_DIR || undefined
 
+type Server = Awaited<ReturnType<typeof startServer>>
+/** This worker's shared server, and the servers the running test started. */
+let sharedServer: Server | undefined
+const testServers = new Set<Server>()
+
+/** Starts the production server for a test; its log is printed if the test fails. */
+export async function startApp(options: AppOptions): Promise<Server> {
+  const server = await startServer(options)
+  testServers.add(server)
+  return server
+}
+
+/** The last lines each server logged, so a failure in CI shows what the servers saw. */
+function printServerLogs(title: string): void {
+  for (const server of [...(sharedServer ? [sharedServer] : []), ...testServers]) {
+    const tail = server.output().split('\n').slice(-60).join('\n')
+    console.error(`--- ${title}: log of the server at ${server.url} (last 60 lines) ---\n${tail}`)
+  }
+}
+
 /** One database and one production server per worker; tests use their own rooms and people. */
-export const test = base.extend<object, { app: { url: string } }>({
+export const test = base.extend<{ serverLogs: undefined }, { app: { url: string } }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none
   app: [async ({}, use) => {
     const db = await startDatabase()
     // Seeding writes many messages quickly: a generous sending limit for this server.
-    const app = await startApp({ dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, outputDir: OUTPUT_DIR, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+    const app = await startServer({ dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, outputDir: OUTPUT_DIR, env: { MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+    sharedServer = app
     await use({ url: app.url })
     await app.stop()
     await db.stop()
   }, { scope: 'worker', timeout: 60_000 }],
+  // eslint-disable-next-line no-empty-pattern -- as above: no dependencies
+  serverLogs: [async ({}, use, testInfo) => {
+    await use(undefined)
+    if (testInfo.status !== testInfo.expectedStatus) printServerLogs(testInfo.title)
+    testServers.clear()
+  }, { auto: true }],
 })
 
 export { expect }

@@ -1,7 +1,7 @@
 import { displayNameOf } from '../../shared/utils/people.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
-import { OUTPUT_DIR, connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUser, send, test, unique } from './fixtures.ts'
+import { OUTPUT_DIR, connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUser, send, startApp, test, unique } from './fixtures.ts'
 
 test('a code block sent on one instance shows highlighted on the other, live and after a reload', async ({ browser }) => {
   const redis = await startRedis()

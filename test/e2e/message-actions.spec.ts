@@ -1,9 +1,9 @@
 import type { Page } from '@playwright/test'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { call } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
-import { OUTPUT_DIR, connected, createRoom, expect, guest, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { OUTPUT_DIR, connected, createRoom, expect, guest, messageList, register, scriptUser, send, startApp, test, unique } from './fixtures.ts'
 
 /** The stored message showing `text`. */
 function messageWith(page: Page, text: string) {

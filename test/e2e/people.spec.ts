@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test'
 import { roomIdFromName } from '#shared/schemas/rooms'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
-import { connected, expect, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, expect, messageList, register, scriptUser, send, startApp, test, unique } from './fixtures.ts'
 
 // Two instances sharing one database and Redis: every test puts its people on different instances.
 let stop: () => Promise<void>

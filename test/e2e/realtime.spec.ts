@@ -1,6 +1,6 @@
-import { startApp, startDatabase, freePort } from '../support/processes.ts'
+import { startDatabase, freePort } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
-import { OUTPUT_DIR, connected, expect, guest, messageList, send, test } from './fixtures.ts'
+import { OUTPUT_DIR, connected, expect, guest, messageList, send, startApp, test } from './fixtures.ts'
 
 test('two people connected to different server instances sharing Redis still chat live', async ({ browser }) => {
   const redis = await startRedis()
