@@ -42,7 +42,7 @@ export default defineNuxtPlugin({
     socket.on('reaction', change => actions.reacted(change))
     socket.on('typing', event => presence.typingStarted(event))
     socket.on('stop typing', event => presence.typingStopped(event))
-    socket.on('room members', ({ room, members }) => presence.setMembers(room, members))
+    socket.on('room members', ({ room, ...viewers }) => presence.setMembers(room, viewers))
     socket.on('room created', room => rooms.upsert(room))
     socket.on('room read', ({ room }) => rooms.clearUnread(room))
     socket.on('attachment ready', ready => messages.attachmentReady(ready))

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { useIntervalFn } from '@vueuse/core'
-import type { RoomMember, TypingEvent } from '#shared/types/chat'
+import type { RoomMember, RoomViewers, TypingEvent } from '#shared/types/chat'
 
 /** How long a remote "typing" lasts without a refresh (the server expires its own after ~3 s). */
 export const TYPING_EXPIRY_MS = 4000
@@ -36,6 +36,11 @@ export const usePresenceStore = defineStore('presence', () => {
   const typing = ref<Record<string, Record<string, TypingPerson>>>({})
   /** The room this page told the server it is looking at, re-told after every reconnect. */
   const viewing = ref<string | null>(null)
+  /**
+   * The version of each room's list held: a join's answer and the lists relayed from other
+   * instances travel different paths and can arrive out of order; only a newer list replaces one.
+   */
+  const versions = new Map<string, number>()
   let typingSentAt = 0
   let typingRoom: string | null = null
   let stopTimer: ReturnType<typeof setTimeout> | null = null
@@ -53,8 +58,10 @@ export const usePresenceStore = defineStore('presence', () => {
     numUsers.value = count
   }
 
-  function setMembers(room: string, next: RoomMember[]) {
-    members.value[room] = next
+  function setMembers(room: string, next: RoomViewers) {
+    if (next.version < (versions.get(room) ?? -Infinity)) return
+    versions.set(room, next.version)
+    members.value[room] = next.members
   }
 
   /** Tells the server which room is on screen and learns who else is there. */
@@ -62,16 +69,19 @@ export const usePresenceStore = defineStore('presence', () => {
     viewing.value = room
     if (!chat.isConnected()) return
     try {
-      const { members: list } = await chat.joinRoom(room)
-      setMembers(room, list)
+      setMembers(room, await chat.joinRoom(room))
     }
     catch {
       // Joining fails for rooms that do not exist (yet); the page already says so.
     }
   }
 
-  /** After a (re)connect: the server forgot which room this page looks at. */
+  /**
+   * After a (re)connect: the server forgot which room this page looks at. Versions start over
+   * (the instance answering may be another one, or Redis may have restarted).
+   */
   function rejoin() {
+    versions.clear()
     if (viewing.value) return join(viewing.value)
   }
 
@@ -126,6 +136,7 @@ export const usePresenceStore = defineStore('presence', () => {
 
   function reset() {
     numUsers.value = null
+    versions.clear()
     members.value = {}
     typing.value = {}
   }

@@ -91,7 +91,7 @@ export default defineNitroPlugin((nitro) => {
   // People of a dead instance drop out of presence by expiry: tell those who see them.
   presence.on('expired', (room) => {
     const told = room
-      ? presence.viewers(room).then(members => io.to(room).emit('room members', { room, members }))
+      ? presence.viewers(room).then(viewers => io.to(room).emit('room members', { room, ...viewers }))
       : presence.numUsers().then(numUsers => io.emit('presence', { numUsers }))
     told.catch((error: unknown) => log.warn('presence.expiry_failed', { room, error }))
   })

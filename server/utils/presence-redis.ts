@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { RoomMember } from '#shared/types/chat'
-import type { ExpiredListener, LocalMembers, PresenceStore } from './presence.ts'
+import { nextVersion, type ExpiredListener, type LocalMembers, type PresenceStore } from './presence.ts'
 import { runScript, whileConnected } from './redis.ts'
 
 /**
@@ -13,24 +13,57 @@ import { runScript, whileConnected } from './redis.ts'
 const HEARTBEAT_MS = 5_000
 const TTL_MS = 15_000
 const PREFIX = 'fc:presence'
+/** A set's version outlives its members by far; a lost one starts again from Redis's clock. */
+const VERSION_TTL_MS = 24 * 60 * 60 * 1000
 
-const ADD = `
+/**
+ * Every change of a set sets its version (key `<set>:v`) to Redis's clock in microseconds, and
+ * always above the previous version (see RoomViewers): one clock for every instance.
+ */
+const BUMP = `
+local function bump(key)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local last = tonumber(redis.call('GET', key) or '0')
+  if now <= last then now = last + 1 end
+  redis.call('SET', key, string.format('%.0f', now), 'PX', ${VERSION_TTL_MS})
+end
+`
+
+// KEYS: the set, this instance's claims in it, the set's version; ARGV: member, expiry, now, TTL.
+const ADD = `${BUMP}
 local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-if old == false or tonumber(old) < tonumber(ARGV[3]) then return 1 end
+if old == false or tonumber(old) < tonumber(ARGV[3]) then
+  bump(KEYS[3])
+  return 1
+end
 return 0`
 
-// KEYS[1] the set, KEYS[2] the live-instance index; ARGV: member, this instance, now, set name.
-const REMOVE = `
+// KEYS: the set, the live-instance index, the set's version; ARGV: member, this instance, now, set name.
+const REMOVE = `${BUMP}
 redis.call('SREM', '${PREFIX}:' .. ARGV[4] .. ':i:' .. ARGV[2], ARGV[1])
 local live = redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[3], '+inf')
 for _, id in ipairs(live) do
   if id ~= ARGV[2] and redis.call('SISMEMBER', '${PREFIX}:' .. ARGV[4] .. ':i:' .. id, ARGV[1]) == 1 then return 0 end
 end
-redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then bump(KEYS[3]) end
 return 1`
+
+// KEYS: the set, its version; ARGV: now. Members past their expiry leave (their instance died).
+const EXPIRE = `${BUMP}
+local removed = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if removed > 0 then bump(KEYS[2]) end
+return removed`
+
+// KEYS: the set, its version; ARGV: now. The version first, then the members, read together.
+const MEMBERS = `
+local version = redis.call('GET', KEYS[2]) or '0'
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+table.insert(members, 1, version)
+return members`
 
 const encode = (m: RoomMember) => `${m.username}\t${m.avatar}`
 function decode(raw: string): RoomMember {
@@ -42,6 +75,7 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
   const instance = randomBytes(6).toString('hex')
   const key = (set: string) => `${PREFIX}:${set}`
   const own = (set: string) => `${PREFIX}:${set}:i:${instance}`
+  const version = (set: string) => `${PREFIX}:${set}:v`
   const instances = `${PREFIX}:instances`
 
   async function heartbeat() {
@@ -58,7 +92,7 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
     // The sets this instance has people in are the ones whose viewers (or the online count) it
     // serves. ZREMRANGEBYSCORE is atomic, so exactly one instance sees them go, and tells.
     const sets = [...localMembers().keys()]
-    const removed = await Promise.all(sets.map(set => redis.zremrangebyscore(key(set), '-inf', now)))
+    const removed = await Promise.all(sets.map(set => runScript(redis, EXPIRE, [key(set), version(set)], [now]) as Promise<number>))
     sets.forEach((set, i) => removed[i]! > 0 && expired(set))
   }
 
@@ -69,34 +103,37 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
   // During a Redis outage this instance answers from its own members; the heartbeat puts them
   // back into Redis once it returns (its data may be gone after a restart).
   const localOnly = (set: string) => localMembers().get(set) ?? []
+  // Versions of the lists answered without Redis: this instance's clock, never going back.
+  let localVersion = 0
   const shared: Omit<PresenceStore, 'close'> = {
     async add(set, member) {
       const now = Date.now()
       await redis.zadd(instances, now + TTL_MS, instance)
-      return await runScript(redis, ADD, [key(set), own(set)], [encode(member), now + TTL_MS, now, TTL_MS]) === 1
+      return await runScript(redis, ADD, [key(set), own(set), version(set)], [encode(member), now + TTL_MS, now, TTL_MS]) === 1
     },
     async remove(set, member) {
-      return await runScript(redis, REMOVE, [key(set), instances], [encode(member), instance, Date.now(), set]) === 1
+      return await runScript(redis, REMOVE, [key(set), instances, version(set)], [encode(member), instance, Date.now(), set]) === 1
     },
     async count(set) {
       return redis.zcount(key(set), Date.now(), '+inf')
     },
     async members(set) {
-      return (await redis.zrangebyscore(key(set), Date.now(), '+inf')).map(decode)
+      const [current, ...members] = await runScript(redis, MEMBERS, [key(set), version(set)], [Date.now()]) as string[]
+      return { members: members.map(decode), version: Number(current) }
     },
   }
   return {
     add: whileConnected(redis, shared.add, async () => true),
     remove: whileConnected(redis, shared.remove, async () => true),
     count: whileConnected(redis, shared.count, async set => localOnly(set).length),
-    members: whileConnected(redis, shared.members, async set => localOnly(set)),
+    members: whileConnected(redis, shared.members, async set => ({ members: localOnly(set), version: localVersion = nextVersion(localVersion) })),
     async close() {
       clearInterval(timer)
       // Leave nothing behind for the others to wait 15 s on.
       const pipeline = redis.pipeline().zrem(instances, instance)
       for (const [set, users] of localMembers()) {
         pipeline.del(own(set))
-        for (const member of users) pipeline.eval(REMOVE, 2, key(set), instances, encode(member), instance, Date.now(), set)
+        for (const member of users) pipeline.eval(REMOVE, 3, key(set), instances, version(set), encode(member), instance, Date.now(), set)
       }
       await pipeline.exec().catch(() => {})
     },

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { RoomMember } from '#shared/types/chat'
+import type { RoomMember, RoomViewers } from '#shared/types/chat'
 
 /**
  * Who is online (distinct signed-in users) and who is looking at which room. Tabs are
@@ -12,7 +12,8 @@ export interface PresenceStore {
   /** Removes this instance's claim; true when no other instance still has the member. */
   remove: (set: string, member: RoomMember) => Promise<boolean>
   count: (set: string) => Promise<number>
-  members: (set: string) => Promise<RoomMember[]>
+  /** The set's members and its version (see RoomViewers), read together. */
+  members: (set: string) => Promise<RoomViewers>
   close: () => Promise<void>
 }
 
@@ -26,19 +27,30 @@ const ONLINE = 'online'
 const ROOM_PREFIX = 'room:'
 const roomSet = (room: string) => `${ROOM_PREFIX}${room}`
 
+/**
+ * The next version of a set's list: the clock in microseconds, and always above the last one, so
+ * versions keep growing across a restart too.
+ */
+export function nextVersion(last: number, nowMicros = Date.now() * 1000): number {
+  return Math.max(last + 1, nowMicros)
+}
+
 export const createMemoryPresenceStore: PresenceStoreFactory = () => {
   const sets = new Map<string, Map<string, RoomMember>>()
+  const versions = new Map<string, number>()
+  const changed = (set: string) => versions.set(set, nextVersion(versions.get(set) ?? 0))
   return {
     async add(set, member) {
       const members = sets.get(set) ?? new Map()
       sets.set(set, members)
       const fresh = !members.has(member.username)
       members.set(member.username, member)
+      if (fresh) changed(set)
       return fresh
     },
     async remove(set, member) {
       const members = sets.get(set)
-      members?.delete(member.username)
+      if (members?.delete(member.username)) changed(set)
       if (members?.size === 0) sets.delete(set)
       return true
     },
@@ -46,7 +58,7 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
       return sets.get(set)?.size ?? 0
     },
     async members(set) {
-      return [...sets.get(set)?.values() ?? []]
+      return { members: [...sets.get(set)?.values() ?? []], version: versions.get(set) ?? 0 }
     },
     async close() {},
   }
@@ -113,18 +125,19 @@ export class Presence extends EventEmitter<PresenceEvents> {
   }
 
   /** Starts looking at a room; returns whether the list changed and the room's viewers. */
-  async view(room: string, member: RoomMember): Promise<{ changed: boolean, members: RoomMember[] }> {
+  async view(room: string, member: RoomMember): Promise<{ changed: boolean } & RoomViewers> {
     const changed = await this.#enter(roomSet(room), member)
-    return { changed, members: await this.viewers(room) }
+    return { changed, ...await this.viewers(room) }
   }
 
-  async unview(room: string, member: RoomMember): Promise<{ changed: boolean, members: RoomMember[] }> {
+  async unview(room: string, member: RoomMember): Promise<{ changed: boolean } & RoomViewers> {
     const changed = await this.#leave(roomSet(room), member)
-    return { changed, members: changed ? await this.viewers(room) : [] }
+    return { changed, ...(changed ? await this.viewers(room) : { members: [], version: 0 }) }
   }
 
-  async viewers(room: string): Promise<RoomMember[]> {
-    return (await this.#store.members(roomSet(room))).sort((a, b) => a.username.localeCompare(b.username))
+  async viewers(room: string): Promise<RoomViewers> {
+    const { members, version } = await this.#store.members(roomSet(room))
+    return { members: members.sort((a, b) => a.username.localeCompare(b.username)), version }
   }
 
   async roomCounts(rooms: string[]): Promise<Record<string, number>> {

@@ -185,9 +185,17 @@ export interface TypingEvent {
   avatar?: string
 }
 
-export interface RoomPresenceEvent {
-  room: string
+/**
+ * Who is looking at a room. `version` grows with every change (a server clock in microseconds,
+ * from Redis with several instances), so a list that arrives after a newer one is recognised.
+ */
+export interface RoomViewers {
   members: RoomMember[]
+  version: number
+}
+
+export interface RoomPresenceEvent extends RoomViewers {
+  room: string
 }
 
 export interface ApiError {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { io } from 'socket.io-client'
+import type { RoomPresenceEvent, RoomViewers } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase, waitUntil } from '../support/processes.ts'
@@ -115,11 +116,19 @@ describe('two instances sharing Redis', () => {
     bob.socket.emit('typing', 'general')
     expect((await typing).username).toBe(bob.username)
 
-    const [, viewA] = await call<{ members: { username: string }[] }>(alice.socket, 'join room', 'general')
-    const update = waitFor<{ members: { username: string }[] }>(alice.socket, 'room members')
-    await call(bob.socket, 'join room', 'general')
+    const [, viewA] = await call<RoomViewers>(alice.socket, 'join room', 'general')
+    const update = waitFor<RoomViewers>(alice.socket, 'room members')
+    const [, viewB] = await call<RoomViewers>(bob.socket, 'join room', 'general')
     expect((await update).members.map(m => m.username)).toEqual(expect.arrayContaining([alice.username, bob.username]))
     expect(viewA.members.map(m => m.username)).toContain(alice.username)
+    // Lists are numbered by one clock for both instances: a list that arrives late (a join's
+    // answer after a relayed change) is recognised as older.
+    expect((await update).version).toBe(viewB.version)
+    expect(viewB.version).toBeGreaterThan(viewA.version)
+    const left = waitFor<RoomViewers>(alice.socket, 'room members')
+    bob.socket.emit('leave room', 'general')
+    expect((await left).members.map(m => m.username)).not.toContain(bob.username)
+    expect((await left).version).toBeGreaterThan(viewB.version)
   })
 
   it('tell the others when a killed instance\'s people drop out of presence, without a reload (#12.9)', async () => {
@@ -133,12 +142,12 @@ describe('two instances sharing Redis', () => {
       expect((await joined).members.map(m => m.username)).toContain(ghost.username)
       const withGhost = await numUsers(a.url)
 
-      const members = collect<{ room: string, members: { username: string }[] }>(watcher.socket, 'room members')
+      const members = collect<RoomPresenceEvent>(watcher.socket, 'room members')
       const counts = collect<{ numUsers: number }>(watcher.socket, 'presence')
       await doomed.stop('SIGKILL')
       // Presence entries live 15 s without their instance's heartbeat; the update comes by itself.
       await vi.waitFor(() => {
-        expect(members.at(-1)).toEqual({ room: 'ecs', members: [expect.objectContaining({ username: watcher.username })] })
+        expect(members.at(-1)).toEqual({ room: 'ecs', members: [expect.objectContaining({ username: watcher.username })], version: expect.any(Number) })
         expect(counts.at(-1)).toEqual({ numUsers: withGhost - 1 })
       }, { timeout: 30_000, interval: 200 })
     }

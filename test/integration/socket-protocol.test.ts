@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { RoomSummary } from '#shared/types/chat'
+import type { RoomPresenceEvent, RoomSummary, RoomViewers } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
@@ -246,18 +246,21 @@ describe('rooms, presence and typing', () => {
   it('lists who is looking at a room and updates the others', async () => {
     const alice = await signedInGuest(app.url)
     const bob = await signedInGuest(app.url)
-    const [, first] = await call<{ members: { username: string }[] }>(alice.socket, 'join room', 'general')
+    const [, first] = await call<RoomViewers>(alice.socket, 'join room', 'general')
     expect(first.members.map(m => m.username)).toContain(alice.username)
-    const update = waitFor<{ room: string, members: { username: string }[] }>(alice.socket, 'room members')
+    const update = waitFor<RoomPresenceEvent>(alice.socket, 'room members')
     await call(bob.socket, 'join room', 'general')
     const seen = await update
     expect(seen.room).toBe('general')
     expect(seen.members.map(m => m.username)).toEqual(expect.arrayContaining([alice.username, bob.username]))
     const [, rooms] = await call<RoomSummary[]>(bob.socket, 'room list')
     expect(rooms.find(r => r.id === 'general')!.onlineCount).toBeGreaterThanOrEqual(2)
-    const left = waitFor<{ members: { username: string }[] }>(alice.socket, 'room members')
+    const left = waitFor<RoomPresenceEvent>(alice.socket, 'room members')
     bob.socket.emit('leave room', 'general')
     expect((await left).members.map(m => m.username)).not.toContain(bob.username)
+    // Each list is numbered, later ones higher, so a client keeps the newest whatever the order of arrival.
+    expect(seen.version).toBeGreaterThan(first.version)
+    expect((await left).version).toBeGreaterThan(seen.version)
     expect((await call(alice.socket, 'join room', 'Bad Room'))[0]).toMatch(/Room ids/)
   })
 

@@ -19,19 +19,19 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
       socket.join(room)
       await joinOnVisit(user, room)
     }
-    if (socket.data.viewing === room) return { members: await ctx.presence.viewers(room) }
+    if (socket.data.viewing === room) return ctx.presence.viewers(room)
     socket.data.viewing = room
-    const { changed, members } = await ctx.presence.view(room, member)
-    if (changed) socket.to(room).emit('room members', { room, members })
-    return { members }
+    const { changed, ...viewers } = await ctx.presence.view(room, member)
+    if (changed) socket.to(room).emit('room members', { room, ...viewers })
+    return viewers
   }, { signedIn: 'Sign in first' })
 
   async function leave(room: string) {
     const user = socket.data.user
     if (!user || socket.data.viewing !== room) return
     socket.data.viewing = null
-    const { changed, members } = await ctx.presence.unview(room, { username: user.username, avatar: user.avatar })
-    if (changed) socket.to(room).emit('room members', { room, members })
+    const { changed, ...viewers } = await ctx.presence.unview(room, { username: user.username, avatar: user.avatar })
+    if (changed) socket.to(room).emit('room members', { room, ...viewers })
   }
 
   on(socket, 'leave room', leave)

@@ -20,7 +20,7 @@ afterEach(() => vi.useRealTimers())
 describe('the presence store', () => {
   it('joins the room on screen, learns its members and joins it again after a reconnect', async () => {
     const presence = usePresenceStore()
-    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'ann', avatar: '/a/ann.svg' }] })
+    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'ann', avatar: '/a/ann.svg' }], version: 1 })
     await presence.join('general')
     expect(presence.viewing).toBe('general')
     expect(presence.membersOf('general')).toEqual([{ username: 'ann', avatar: '/a/ann.svg' }])
@@ -33,10 +33,27 @@ describe('the presence store', () => {
 
   it('keeps members out of the conversation: a new member list only replaces the old one', () => {
     const presence = usePresenceStore()
-    presence.setMembers('general', [{ username: 'ann', avatar: '' }])
-    presence.setMembers('general', [{ username: 'bob', avatar: '' }])
+    presence.setMembers('general', { members: [{ username: 'ann', avatar: '' }], version: 1 })
+    presence.setMembers('general', { members: [{ username: 'bob', avatar: '' }], version: 2 })
     expect(presence.membersOf('general')).toEqual([{ username: 'bob', avatar: '' }])
     expect(Object.keys(presence.$state)).not.toContain('notices')
+  })
+
+  it('keeps the newer member list when an older one arrives late (a join\'s answer after a change relayed from another instance)', async () => {
+    const presence = usePresenceStore()
+    const both = { members: [{ username: 'ann', avatar: '' }, { username: 'me', avatar: '' }], version: 20 }
+    let answer!: (viewers: { members: { username: string, avatar: string }[], version: number }) => void
+    chat.current.joinRoom.mockReturnValue(new Promise(resolve => answer = resolve))
+    const joined = presence.join('general')
+    presence.setMembers('general', both)
+    answer({ members: [{ username: 'me', avatar: '' }], version: 10 })
+    await joined
+    expect(presence.membersOf('general')).toEqual(both.members)
+    // A reconnect starts over: the list it gets is the truth, whatever its version.
+    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'me', avatar: '' }], version: 5 })
+    presence.reset()
+    await presence.join('general')
+    expect(presence.membersOf('general')).toEqual([{ username: 'me', avatar: '' }])
   })
 
   it('lists who types in a room except the reader, and forgets them after the expiry', () => {
