@@ -47,6 +47,7 @@ export function useFileUploads(room: MaybeRefOrGetter<string>) {
   const ids = computed(() => files.value.flatMap(f => (f.status === 'stored' && f.id ? [f.id] : [])))
   /** Every file is stored (and none failed): the message can go. */
   const ready = computed(() => files.value.every(f => f.status === 'stored'))
+  const failed = computed(() => files.value.some(f => f.status === 'failed'))
 
   async function start(file: File, draft: DraftFile) {
     const controller = new AbortController()
@@ -94,5 +95,5 @@ export function useFileUploads(room: MaybeRefOrGetter<string>) {
     files.value = []
   }
 
-  return { files, uploading, ready, ids, add, remove, clear }
+  return { files, uploading, ready, failed, ids, add, remove, clear }
 }

@@ -23,14 +23,22 @@ test('an image pasted on one instance appears on the other with its space kept, 
     const ann = await guest(browser, one.url)
     const bob = await guest(browser, two.url)
     const image = await png(640, 400)
+    // The upload is held on its way to the bucket until Ann has pressed Enter.
+    let upload!: (route: Route) => void
+    const uploading = new Promise<Route>(resolve => upload = resolve)
+    await ann.page.route('**/fargate-chat-uploads', route => route.request().method() === 'POST' ? upload(route) : route.continue())
     const clipboard = await fileTransfer(ann.page, { name: 'image.png', type: 'image/png', bytes: image })
     await ann.page.locator('#composer-input').fill('Screenshot')
     await ann.page.locator('#composer-input').evaluate((input, data) => {
       input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
     }, clipboard)
-    // The message waits for its file: a progress bar, then Send.
-    await expect(ann.page.getByRole('progressbar', { name: 'Upload of image.png' })).toHaveAttribute('aria-valuenow', '100', { timeout: 20_000 })
+    await expect(ann.page.getByRole('progressbar', { name: 'Upload of image.png' })).toBeVisible()
+    const held = await uploading
+    // Enter while the file is still on its way: the message goes once the file is stored.
     await ann.page.locator('#composer-input').press('Enter')
+    await expect(ann.page.getByTestId('send-when-stored')).toHaveText('Sends when the upload finishes…')
+    await held.continue()
+    await expect(ann.page.locator('#composer-input')).toHaveValue('')
 
     const shown = messageList(bob.page).getByTestId('attachment-image').getByRole('img', { name: 'image.png' })
     // 640 × 400 fits the 320 × 240 box as 320 × 200, set before the image loads.
@@ -66,12 +74,12 @@ test('a PDF dropped on the composer is sent as a card and downloads under its na
   await ann.page.getByTestId('composer').dispatchEvent('drop', { dataTransfer: drop })
   await expect(ann.page.getByRole('progressbar', { name: 'Upload of report.pdf' })).toHaveAttribute('aria-valuenow', '100', { timeout: 20_000 })
   await expect.poll(() => held !== undefined, { timeout: 20_000 }).toBe(true)
-  // The message waits for every file.
-  await expect(ann.page.getByRole('button', { name: 'Send' })).toBeDisabled()
-  await ann.page.getByRole('button', { name: 'Cancel the upload of slow.bin' }).click()
-  await expect(ann.page.getByTestId('upload-item')).toHaveCount(1)
-  // No caption needed.
+  // Sent with no caption while a file is still uploading: the message waits for every file.
   await ann.page.getByRole('button', { name: 'Send' }).click()
+  await expect(ann.page.getByTestId('send-when-stored')).toBeVisible()
+  await expect(ann.page.getByRole('button', { name: 'Send' })).toBeDisabled()
+  // Cancelling the slow one lets it go with the other.
+  await ann.page.getByRole('button', { name: 'Cancel the upload of slow.bin' }).click()
   const card = messageList(ann.page).getByTestId('attachment-file').filter({ hasText: 'report.pdf' })
   await expect(card).toContainText(`${PDF.length} B · application/pdf`)
   await expect(ann.page.getByTestId('upload-item')).toHaveCount(0)
