@@ -108,7 +108,7 @@ export default defineNitroPlugin((nitro) => {
   nitro.hooks.hook('chat:attachment-ready', (ready) => {
     io.to(ready.room).emit('attachment ready', ready)
   })
-  relayMessageChanges(nitro, io)
+  relayMessageChanges(nitro, io, Boolean(redis))
 
   // Ended sessions: their sockets close everywhere, and the other instances stop trusting them
   // (their caches would for a few seconds) before the sign-out answers, so that a replayed

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { PresenceChange, PublicUser } from '#shared/types/chat'
+import type { ChatMessage, PresenceChange, PublicUser } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../utils/presence.ts'
 import type { TypingState } from './typing-state.ts'
@@ -26,6 +26,8 @@ interface InterServerEvents {
   'rooms changed': () => void
   /** A room changed (renamed, archived, deleted): forget it; and these people's rooms changed. */
   'room changed': (change: { room: string, readers: string[] }, done: (forgotten: boolean) => void) => void
+  /** A message was deleted on another instance (its tombstone): caches here follow. */
+  'message deleted': (tombstone: ChatMessage) => void
   /** The sender dropped relays while Redis was away: clients here may have missed messages. */
   'relays lost': () => void
   /** Sessions ended on another instance: stop trusting them here at once. */

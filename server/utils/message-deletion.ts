@@ -53,7 +53,17 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
     unindexMessage(before).catch((error: unknown) => log.error('messages.unindex_failed', { room, message: id, error })),
   ])
   const tombstone = tombstoneOf(before)
-  useServices().latestMessages.changed(tombstone)
+  forgetDeleted(tombstone)
   await useNitroApp().hooks.callHook('chat:message-deleted', tombstone)
   return tombstone
+}
+
+/**
+ * What this instance keeps of a room that a deletion changes (here, or on a peer that said so):
+ * the room's newest message if it was that one, and its unread counts.
+ */
+export function forgetDeleted(tombstone: ChatMessage): void {
+  const { latestMessages, unreadCounts } = useServices()
+  latestMessages.changed(tombstone)
+  unreadCounts.forgetRoom(tombstone.room)
 }

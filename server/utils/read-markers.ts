@@ -49,31 +49,18 @@ export function markersFrom(item: Record<string, unknown>): ReadMarkers {
   return markers
 }
 
-/**
- * Messages after the reader's marker in each room (up to UNREAD_CAP). Only rooms whose newest
- * message is past the marker are counted, one Query each; the rest are 0 without a read.
- */
-export async function unreadCounts(markers: ReadMarkers, latest: Record<string, { id: string } | null>): Promise<Record<string, number>> {
-  const behind = Object.keys(latest).filter((room) => {
-    const marker = markers[room]
-    const newest = latest[room]?.id
-    return marker !== undefined && newest !== undefined && newest > marker
-  })
-  const counts: Record<string, number> = {}
-  if (!behind.length) return counts
+/** Messages after `marker` in the room (up to UNREAD_CAP; deleted ones are not unread): one Query. */
+export async function countUnread(room: string, marker: string): Promise<number> {
   const { doc, tables } = await getDatabase()
-  await Promise.all(behind.map(async (room) => {
-    const { Count } = await doc.send(new QueryCommand({
-      TableName: tables.messages,
-      KeyConditionExpression: '#room = :room AND message > :marker',
-      // Deleted messages are not unread (Limit counts before the filter: the cap stays a bound on reads).
-      FilterExpression: 'attribute_not_exists(deleted)',
-      ExpressionAttributeNames: { '#room': 'room' },
-      ExpressionAttributeValues: { ':room': room, ':marker': markers[room] },
-      Select: 'COUNT',
-      Limit: UNREAD_CAP,
-    }))
-    counts[room] = Count ?? 0
+  const { Count } = await doc.send(new QueryCommand({
+    TableName: tables.messages,
+    KeyConditionExpression: '#room = :room AND message > :marker',
+    // Limit counts before the filter: the cap stays a bound on reads.
+    FilterExpression: 'attribute_not_exists(deleted)',
+    ExpressionAttributeNames: { '#room': 'room' },
+    ExpressionAttributeValues: { ':room': room, ':marker': marker },
+    Select: 'COUNT',
+    Limit: UNREAD_CAP,
   }))
-  return counts
+  return Count ?? 0
 }

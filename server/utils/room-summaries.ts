@@ -4,7 +4,6 @@ import { readableRooms } from './access.ts'
 import { getServerConfig } from './config.ts'
 import type { LatestMessage } from './latest-messages.ts'
 import { roomsAndMarkers, type Membership } from './memberships.ts'
-import { unreadCounts } from './read-markers.ts'
 import { useServices } from './services.ts'
 
 /**
@@ -54,7 +53,7 @@ export function summarise(room: DirectoryRoom & Partial<Room>, latest: LatestMes
  * preview, its online count and, for an account, what they have not read.
  */
 export async function listRoomSummaries(reader: PublicUser): Promise<RoomSummary[]> {
-  const { latestMessages, presence, roomDirectory } = useServices()
+  const { latestMessages, presence, roomDirectory, unreadCounts } = useServices()
   const [{ rooms: own, markers, settings }, directory] = await Promise.all([roomsAndMarkers(reader), roomDirectory.page({ limit: SIDEBAR_ROOMS })])
   const listed = new Map(directory.rooms.map(room => [room.id, room]))
   const ids = [...new Set([...own, ...listed.keys()])].slice(0, SIDEBAR_ROOMS)
@@ -64,7 +63,7 @@ export async function listRoomSummaries(reader: PublicUser): Promise<RoomSummary
   const mine = new Map((await readableRooms(reader, ids.filter(id => ownIds.has(id)))).map(room => [room.id, room]))
   const rooms: (DirectoryRoom & Partial<Room>)[] = ids.flatMap(id => (ownIds.has(id) ? mine.get(id) : listed.get(id)) ?? [])
   const [latest, online] = await Promise.all([latestMessages.get(rooms.map(r => r.id)), presence.roomCounts(rooms.map(r => r.id))])
-  const unread = await unreadCounts(markers, Object.fromEntries(rooms.filter(r => ownIds.has(r.id)).map(r => [r.id, latest[r.id] ?? null])))
+  const unread = await unreadCounts.get(markers, Object.fromEntries(rooms.filter(r => ownIds.has(r.id)).map(r => [r.id, latest[r.id] ?? null])))
   const defaults = getServerConfig().defaultRooms
   const rank = (id: string) => (defaults.includes(id) ? defaults.indexOf(id) : defaults.length)
   return rooms

@@ -4,11 +4,13 @@ import { getServerConfig } from './config.ts'
 import { LatestMessages } from './latest-messages.ts'
 import { createLimiters, type Limiters } from './limits.ts'
 import { latestMessage } from './messages.ts'
+import { countUnread } from './read-markers.ts'
 import { createMemoryPresenceStore, Presence } from './presence.ts'
 import { createRedisPresenceStore } from './presence-redis.ts'
 import { createRedis } from './redis.ts'
 import { DirectoryCache } from './room-directory.ts'
 import { SessionStore } from './sessions.ts'
+import { UnreadCounts } from './unread-counts.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
 interface RedisClients {
@@ -28,6 +30,8 @@ export interface Services {
   clientIds: ClientIds
   /** Each room's newest message, kept by this instance (the sidebar's previews and unread checks). */
   latestMessages: LatestMessages
+  /** Unread counts by room, marker and newest message, kept by this instance (the sidebar's badges). */
+  unreadCounts: UnreadCounts
   /** Pages of the room directory, kept by this instance until a room is created anywhere. */
   roomDirectory: DirectoryCache
   sessions: SessionStore
@@ -50,6 +54,7 @@ function createServices(): Services {
     presence: new Presence(redis ? (local, expired) => createRedisPresenceStore(redis.commands, local, expired) : createMemoryPresenceStore),
     clientIds: new ClientIds(redis?.commands ?? null),
     latestMessages: new LatestMessages({ read: latestMessage }),
+    unreadCounts: new UnreadCounts({ count: countUnread }),
     roomDirectory: new DirectoryCache(),
     sessions: new SessionStore({ maxAgeSeconds: config.sessionMaxAgeSeconds }),
   }

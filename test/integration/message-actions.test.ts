@@ -193,6 +193,11 @@ describe('deleting a message', () => {
     await call(bob.socket, 'mark read', { room, message: (await send(bob, room, 'seen')).message })
     const kept = await send(ann, room, 'kept')
     const gone = await send(ann, room, 'gone')
+    // Counted (and kept by Bob's instance) before the deletion, which another instance makes.
+    await vi.waitFor(async () => {
+      const list = (await bob.http.get('/api/rooms')).json.rooms as RoomSummary[]
+      expect(list.find(r => r.id === room)!.unread).toBe(2)
+    }, { timeout: 20_000, interval: 500 })
     await call(ann.socket, 'delete message', { room, message: gone.message })
     expect(kept.message < gone.message).toBe(true)
     await vi.waitFor(async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { ChatMessage, DirectoryPage } from '#shared/types/chat'
 import { LatestMessages } from '../../server/utils/latest-messages.ts'
 import { DirectoryCache } from '../../server/utils/room-directory.ts'
+import { UnreadCounts } from '../../server/utils/unread-counts.ts'
 
 const message = (room: string, ms: number, text = `at ${ms}`): ChatMessage => ({
   id: `${String(ms).padStart(13, '0')}:${'0'.repeat(16)}`, room, username: 'ann', avatar: '/a.svg', time: ms, content: { text },
@@ -109,5 +110,36 @@ describe('the room directory cache', () => {
     finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('the unread-count cache', () => {
+  const marker = `${'1'.repeat(13)}:${'0'.repeat(16)}`
+  const newest = (ms: number) => ({ id: `${String(ms).padStart(13, '0')}:${'f'.repeat(16)}` })
+
+  it('counts a room once for the same marker and newest message, and none that is not behind', async () => {
+    const count = vi.fn(async (room: string) => (room === 'general' ? 3 : 1))
+    const counts = new UnreadCounts({ count })
+    const markers = { general: marker, ecs: marker, lambda: `${'9'.repeat(13)}:${'0'.repeat(16)}` }
+    const latest = { general: newest(2_000_000_000_000), ecs: newest(2_000_000_000_000), lambda: newest(2_000_000_000_000), fargate: null }
+    const first = await Promise.all([counts.get(markers, latest), counts.get(markers, latest)])
+    expect(first).toEqual([{ general: 3, ecs: 1 }, { general: 3, ecs: 1 }])
+    expect(await counts.get(markers, latest)).toEqual({ general: 3, ecs: 1 })
+    expect(count.mock.calls.map(([room]) => room).sort()).toEqual(['ecs', 'general'])
+  })
+
+  it('counts again when the room moves on, the reader reads, or a message there is deleted', async () => {
+    let unread = 3
+    const count = vi.fn(async () => unread)
+    const counts = new UnreadCounts({ count })
+    expect(await counts.get({ general: marker }, { general: newest(2_000_000_000_000) })).toEqual({ general: 3 })
+    unread = 4
+    expect(await counts.get({ general: marker }, { general: newest(2_000_000_000_001) })).toEqual({ general: 4 })
+    unread = 2
+    expect(await counts.get({ general: `${'1'.repeat(13)}:${'1'.repeat(16)}` }, { general: newest(2_000_000_000_001) })).toEqual({ general: 2 })
+    unread = 1
+    counts.forgetRoom('general')
+    expect(await counts.get({ general: `${'1'.repeat(13)}:${'1'.repeat(16)}` }, { general: newest(2_000_000_000_001) })).toEqual({ general: 1 })
+    expect(count).toHaveBeenCalledTimes(4)
   })
 })

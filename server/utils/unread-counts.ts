@@ -1,0 +1,65 @@
+import { LRUCache, type Perf } from 'lru-cache'
+import type { ReadMarkers } from './read-markers.ts'
+
+export interface UnreadCountsOptions {
+  /** Counts the messages after `marker` in the room, from storage. */
+  count: (room: string, marker: string) => Promise<number>
+  /** Safety net: a count is made again after this long (a deletion on another instance). */
+  ttlMs?: number
+  max?: number
+  clock?: Perf
+}
+
+/**
+ * Unread counts per instance. The messages between a reader's marker and a room's newest message
+ * change only when one of them is deleted, so a count is kept under (room, marker, newest
+ * message) and made again when the room moves on or the reader reads. A deletion on this instance
+ * forgets the room's counts at once; one on another instance shows within `ttlMs`, as the newest
+ * messages themselves do (latest-messages.ts). A sidebar of 20 rooms with 7 behind made 7
+ * Queries per listing (each page render); now none once counted.
+ */
+export class UnreadCounts {
+  readonly #count: UnreadCountsOptions['count']
+  readonly #cache: LRUCache<string, number>
+  readonly #pending = new Map<string, Promise<number>>()
+  /** Bumped by a deletion in the room: its earlier counts are no longer looked up. */
+  readonly #generations = new Map<string, number>()
+
+  constructor(options: UnreadCountsOptions) {
+    this.#count = options.count
+    this.#cache = new LRUCache<string, number>({ max: options.max ?? 50_000, ttl: options.ttlMs ?? 10_000, perf: options.clock })
+  }
+
+  /** For each room whose newest message is past the reader's marker, how many messages are unread; the others are left out (0). */
+  async get(markers: ReadMarkers, latest: Record<string, { id: string } | null>): Promise<Record<string, number>> {
+    const behind = Object.keys(latest).filter((room) => {
+      const marker = markers[room]
+      const newest = latest[room]?.id
+      return marker !== undefined && newest !== undefined && newest > marker
+    })
+    const counts = await Promise.all(behind.map(room => this.#one(room, markers[room]!, latest[room]!.id)))
+    return Object.fromEntries(behind.map((room, i) => [room, counts[i]!]))
+  }
+
+  /** A message of the room was deleted here. */
+  forgetRoom(room: string): void {
+    this.#generations.set(room, (this.#generations.get(room) ?? 0) + 1)
+  }
+
+  #one(room: string, marker: string, newest: string): Promise<number> {
+    const key = `${room}\n${this.#generations.get(room) ?? 0}\n${marker}\n${newest}`
+    const cached = this.#cache.get(key)
+    if (cached !== undefined) return Promise.resolve(cached)
+    let pending = this.#pending.get(key)
+    if (!pending) {
+      pending = this.#count(room, marker)
+        .then((count) => {
+          this.#cache.set(key, count)
+          return count
+        })
+        .finally(() => this.#pending.delete(key))
+      this.#pending.set(key, pending)
+    }
+    return pending
+  }
+}
