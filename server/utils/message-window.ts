@@ -1,6 +1,6 @@
 import type { MessageWindow } from '#shared/types/chat'
 import { NotFoundError } from './errors.ts'
-import { getMessage, listMessages } from './messages.ts'
+import { getMessage, listMessages, withoutDeletedQuotes } from './messages.ts'
 
 /**
  * A link to a message opens on it: the message with up to `limit - 1` others, half older and
@@ -16,8 +16,9 @@ export async function messagesAround(room: string, id: string, limit: number): P
     newerCount ? listMessages(room, { after: id, limit: newerCount }) : null,
   ])
   if (!message) throw new NotFoundError(`There is no message ${id} in #${room}: it may have been deleted, or the link is wrong`)
+  const [centre] = await withoutDeletedQuotes([message])
   return {
-    messages: [...[...older?.messages ?? []].reverse(), message, ...newer?.messages ?? []],
+    messages: [...[...older?.messages ?? []].reverse(), centre!, ...newer?.messages ?? []],
     // Without a page read on a side, there may be more there: the client finds out by asking.
     hasOlder: older ? older.next !== null : true,
     hasNewer: newer ? newer.next !== null : true,

@@ -110,10 +110,47 @@ export async function listMessages(room: string, options: { before?: string, aft
     ScanIndexForward: forward,
     Limit: options.limit,
   }))
-  const messages = (page.Items ?? []).map(toMessage)
+  const messages = await withoutDeletedQuotes((page.Items ?? []).map(toMessage))
   // LastEvaluatedKey is only set when more items may follow; the cursor we hand out is the last id we returned.
   const next = page.LastEvaluatedKey && messages.length ? messages[messages.length - 1]!.id : null
   return { messages, next }
+}
+
+/**
+ * A reply stores the quote it was sent with; once the original is deleted, every read shows the
+ * quote without its words. Originals among `messages` answer for themselves; the others are read
+ * together (one BatchGetItem of keys and the deleted flag, only for pages quoting older messages).
+ */
+export async function withoutDeletedQuotes(messages: ChatMessage[]): Promise<ChatMessage[]> {
+  const quoting = messages.filter(m => m.replyTo && !m.replyTo.deleted)
+  if (!quoting.length) return messages
+  const key = (room: string, id: string) => `${room}\n${id}`
+  const held = new Map(messages.map(m => [key(m.room, m.id), m]))
+  const deleted = new Set(messages.filter(m => m.deleted).map(m => key(m.room, m.id)))
+  const elsewhere = [...new Map(quoting
+    .filter(m => !held.has(key(m.room, m.replyTo!.id)))
+    .map(m => [key(m.room, m.replyTo!.id), { room: m.room, id: m.replyTo!.id }])).values()]
+  for (const { room, id } of await deletedAmong(elsewhere)) deleted.add(key(room, id))
+  return messages.map(m => (m.replyTo && deleted.has(key(m.room, m.replyTo.id))
+    ? { ...m, replyTo: { id: m.replyTo.id, username: m.replyTo.username, text: '', deleted: true } }
+    : m))
+}
+
+/** Which of these stored messages are deleted (tombstones); those not found are left out. */
+async function deletedAmong(keys: { room: string, id: string }[]): Promise<{ room: string, id: string }[]> {
+  const found: { room: string, id: string }[] = []
+  const { doc, tables } = await getDatabase()
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100).map(({ room, id }) => ({ room, message: id }))
+    for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+      if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
+      const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: '#room, message, deleted', ExpressionAttributeNames: { '#room': 'room' } } } }))
+      for (const item of result.Responses?.[tables.messages] ?? []) if (item.deleted === true) found.push({ room: item.room as string, id: item.message as string })
+      pending = result.UnprocessedKeys?.[tables.messages]?.Keys
+    }
+    if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
+  }
+  return found
 }
 
 /** The newest message of a room, for the sidebar's preview. */
@@ -136,5 +173,5 @@ export async function getMessagesByKeys(keys: { room: string, id: string }[]): P
     pending = result.UnprocessedKeys?.[tables.messages]?.Keys
   }
   if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
-  return keys.flatMap(({ id }) => found.get(id) ?? [])
+  return withoutDeletedQuotes(keys.flatMap(({ id }) => found.get(id) ?? []))
 }

@@ -130,6 +130,8 @@ export interface ReplyQuote {
   id: string
   username: string
   text: string
+  /** The original was deleted: the quote keeps no words of it. */
+  deleted?: true
 }
 
 /** A reaction added or taken back, as relayed live (`reaction`). */

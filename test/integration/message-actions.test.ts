@@ -223,6 +223,36 @@ describe('replying', () => {
     expect((await call(bob.socket, 'new message', { room, message: 'cross', replyTo: elsewhere.message }))[0]).toBe('The message you are replying to is not in this room')
     expect((await history(ann, room)).some(m => m.content.text === 'cross')).toBe(false)
   })
+
+  it('drops the words of a deleted original from every reply\'s quote: history, the page, a linked window, catch-up and search', async () => {
+    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const room = await newRoom(ann, bob)
+    const secret = `secretword${Date.now().toString(36)}`
+    const original = await send(ann, room, `the door code is ${secret}`)
+    // Enough messages between them that the original is not on the reply's page.
+    for (let i = 0; i < 3; i++) await send(ann, room, `filler ${i}`)
+    const reply = await send(bob, room, 'noted', original.message)
+    expect(reply.replyTo!.text).toContain(secret)
+    const [err] = await call(ann.socket, 'delete message', { room, message: original.message })
+    expect(err).toBeNull()
+
+    const gone = { id: original.message, username: ann.username, text: '', deleted: true }
+    const newest = await bob.http.get(`${path(room)}?limit=2`)
+    expect(asMessage(newest.json.messages.find((m: ChatMessage) => m.id === reply.message)).replyTo).toEqual(gone)
+    expect(newest.text).not.toContain(secret)
+    const window = await bob.http.get(`${path(room)}?around=${encodeURIComponent(reply.message)}&limit=3`)
+    expect(window.text).not.toContain(secret)
+    const [, caughtUp] = await call<WireMessagePage>(bob.socket, 'catch up', { room, after: original.message })
+    expect(caughtUp.messages.find(m => m.message === reply.message)!.replyTo).toEqual(gone)
+    const page = await bob.http.request(`/rooms/${room}`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(200)
+    expect(page.text).not.toContain(secret)
+    await vi.waitFor(async () => {
+      const found = await bob.http.get(`/api/search?q=${encodeURIComponent('noted')}`)
+      const hit = (found.json.messages as ChatMessage[]).find(m => m.id === reply.message)
+      expect(hit?.replyTo).toEqual(gone)
+    }, { timeout: 10_000, interval: 250 })
+  })
 })
 
 describe('reacting', () => {

@@ -29,6 +29,17 @@ beforeEach(() => {
 })
 
 describe('the message actions store', () => {
+  it('takes the words of a deleted original out of the quotes of the replies held, even when the original is not held', async () => {
+    const original = stored[0]!
+    stored.push({ ...message('actions', 'bob', 'noted'), replyTo: { id: original.id, username: original.username, text: 'the door code is 1234' } })
+    const messages = useMessagesStore()
+    const actions = useMessageActionsStore()
+    await messages.loadLatest('actions')
+    expect(messages.messagesOf('actions').some(m => m.id === original.id)).toBe(false)
+    actions.deleted('actions', original.id)
+    expect(messages.messagesOf('actions').at(-1)!.replyTo).toEqual({ id: original.id, username: original.username, text: '', deleted: true })
+  })
+
   it('applies a live edit, a deletion and reactions to the held message, idempotently', async () => {
     const messages = useMessagesStore()
     const actions = useMessageActionsStore()
