@@ -103,6 +103,15 @@ test('a reply quotes its original, and the quote jumps to it through older histo
   await send(ann.page, 'Me too')
   await expect(messageWith(ann.page, 'Me too').getByTestId('reply-quote')).toContainText('The original question')
   await expect(ann.page.getByTestId('composer-context')).toHaveCount(0)
+
+  // The original deleted by its author: the quotes keep none of its words, live and after a reload.
+  expect((await call(bot.socket, 'delete message', { room, message: original.message }))[0]).toBeNull()
+  for (const reply of ['An answer, much later', 'Me too']) {
+    await expect(messageWith(ann.page, reply).getByTestId('reply-quote')).toHaveText(`↪ ${bot.username} original message deleted`)
+  }
+  await ann.page.reload()
+  await expect(messageWith(ann.page, 'Me too').getByTestId('reply-quote')).toHaveText(`↪ ${bot.username} original message deleted`)
+  await expect(messageList(ann.page)).not.toContainText('The original question')
   await ann.context.close()
 })
 
