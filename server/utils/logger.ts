@@ -5,10 +5,16 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 
 export type LogFields = Record<string, unknown>
 
+/** An error as a log field; an AWS SDK error also gives its HTTP status and request id (its message can be just "UnknownError"). */
+function errorFields(error: Error): LogFields {
+  const { $metadata } = error as { $metadata?: { httpStatusCode?: number, requestId?: string } }
+  return { name: error.name, message: error.message, ...($metadata ? { status: $metadata.httpStatusCode, requestId: $metadata.requestId } : {}), stack: error.stack }
+}
+
 function serialise(fields: LogFields): LogFields {
   const out: LogFields = {}
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value
+    out[key] = value instanceof Error ? errorFields(value) : value
   }
   return out
 }
