@@ -54,7 +54,7 @@ function createServices(): Services {
     presence: new Presence(redis ? (local, expired) => createRedisPresenceStore(redis.commands, local, expired) : createMemoryPresenceStore),
     clientIds: new ClientIds(redis?.commands ?? null),
     latestMessages: new LatestMessages({ read: latestMessage }),
-    unreadCounts: new UnreadCounts({ count: countUnread }),
+    unreadCounts: new UnreadCounts(countUnread),
     roomDirectory: new DirectoryCache(),
     sessions: new SessionStore({ maxAgeSeconds: config.sessionMaxAgeSeconds }),
   }

@@ -1,33 +1,30 @@
-import { LRUCache, type Perf } from 'lru-cache'
+import { LRUCache } from 'lru-cache'
 import type { ReadMarkers } from './read-markers.ts'
 
-export interface UnreadCountsOptions {
-  /** Counts the messages after `marker` in the room, from storage. */
-  count: (room: string, marker: string) => Promise<number>
-  /** Safety net: a count is made again after this long (a deletion on another instance). */
-  ttlMs?: number
-  max?: number
-  clock?: Perf
-}
+/** Counts the messages after `marker` in the room, from storage. */
+type CountUnread = (room: string, marker: string) => Promise<number>
+
+/** Safety net: a count is made again after this long (a deletion on another instance not heard of). */
+const TTL_MS = 10_000
 
 /**
  * Unread counts per instance. The messages between a reader's marker and a room's newest message
  * change only when one of them is deleted, so a count is kept under (room, marker, newest
  * message) and made again when the room moves on or the reader reads. A deletion on this instance
- * forgets the room's counts at once; one on another instance shows within `ttlMs`, as the newest
- * messages themselves do (latest-messages.ts). A sidebar of 20 rooms with 7 behind made 7
- * Queries per listing (each page render); now none once counted.
+ * forgets the room's counts at once, on the others too (they are told), and an expiry of 10 s
+ * is the safety net, as for the newest messages themselves (latest-messages.ts). A sidebar of 20
+ * rooms with 7 behind made 7 Queries per listing (each page render); now none once counted.
  */
 export class UnreadCounts {
-  readonly #count: UnreadCountsOptions['count']
+  readonly #count: CountUnread
   readonly #cache: LRUCache<string, number>
   readonly #pending = new Map<string, Promise<number>>()
   /** Bumped by a deletion in the room: its earlier counts are no longer looked up. */
   readonly #generations = new Map<string, number>()
 
-  constructor(options: UnreadCountsOptions) {
-    this.#count = options.count
-    this.#cache = new LRUCache<string, number>({ max: options.max ?? 50_000, ttl: options.ttlMs ?? 10_000, perf: options.clock })
+  constructor(count: CountUnread) {
+    this.#count = count
+    this.#cache = new LRUCache<string, number>({ max: 50_000, ttl: TTL_MS })
   }
 
   /** For each room whose newest message is past the reader's marker, how many messages are unread; the others are left out (0). */

@@ -119,7 +119,7 @@ describe('the unread-count cache', () => {
 
   it('counts a room once for the same marker and newest message, and none that is not behind', async () => {
     const count = vi.fn(async (room: string) => (room === 'general' ? 3 : 1))
-    const counts = new UnreadCounts({ count })
+    const counts = new UnreadCounts(count)
     const markers = { general: marker, ecs: marker, lambda: `${'9'.repeat(13)}:${'0'.repeat(16)}` }
     const latest = { general: newest(2_000_000_000_000), ecs: newest(2_000_000_000_000), lambda: newest(2_000_000_000_000), fargate: null }
     const first = await Promise.all([counts.get(markers, latest), counts.get(markers, latest)])
@@ -131,7 +131,7 @@ describe('the unread-count cache', () => {
   it('counts again when the room moves on, the reader reads, or a message there is deleted', async () => {
     let unread = 3
     const count = vi.fn(async () => unread)
-    const counts = new UnreadCounts({ count })
+    const counts = new UnreadCounts(count)
     expect(await counts.get({ general: marker }, { general: newest(2_000_000_000_000) })).toEqual({ general: 3 })
     unread = 4
     expect(await counts.get({ general: marker }, { general: newest(2_000_000_000_001) })).toEqual({ general: 4 })
