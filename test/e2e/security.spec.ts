@@ -66,3 +66,20 @@ test('the pages refuse to be framed by another site', async ({ browser, app }) =
   await expect(page.frameLocator('#victim').getByRole('button', { name: 'Continue as guest' })).toHaveCount(0)
   await context.close()
 })
+
+test('a sign-in typed before the page has hydrated never puts the password in an address', async ({ browser, app }) => {
+  // Without scripts the page stays as the server rendered it: what a slow phone shows before hydration.
+  const context = await browser.newContext({ baseURL: app.url, javaScriptEnabled: false })
+  const page = await context.newPage()
+  const requested: string[] = []
+  page.on('request', request => requested.push(request.url()))
+  await page.goto('/login')
+  await page.getByLabel('Username').fill('somebody')
+  await page.getByLabel('Password').fill('my secret password')
+  await page.getByLabel('Password').press('Enter')
+  await page.getByRole('button', { name: 'Sign in' }).click({ force: true, noWaitAfter: true }).catch(() => undefined)
+  await page.waitForLoadState()
+  expect(page.url()).not.toContain('secret')
+  expect(requested.filter(url => url.includes('secret'))).toEqual([])
+  await context.close()
+})
