@@ -45,6 +45,8 @@ export interface AppConfig {
     guestsPerHour: number
     /** Rooms one registered user may create per hour (guests create none). */
     roomsPerHour: number
+    /** Upload grants one user may ask for per hour (each file is one, sent or not). */
+    uploadsPerHour: number
   }
 }
 
@@ -94,6 +96,7 @@ const envSchema = z.object({
   REGISTRATIONS_PER_HOUR: positiveInt.default(10),
   GUESTS_PER_HOUR: positiveInt.default(60),
   ROOMS_PER_HOUR: positiveInt.default(5),
+  UPLOADS_PER_HOUR: positiveInt.default(200),
 })
 
 /** Every variable the server reads (the infrastructure tests check the task sets only these). */
@@ -156,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
       guestsPerHour: e.GUESTS_PER_HOUR,
       roomsPerHour: e.ROOMS_PER_HOUR,
+      uploadsPerHour: e.UPLOADS_PER_HOUR,
     },
   }
 }

@@ -20,6 +20,8 @@ export interface Limiters {
   roomCreation: RefundableLimit
   /** `@room` mentions per user (each notifies a whole room). */
   roomMention: (username: string) => Promise<void>
+  /** Upload grants per user: files that were never sent still took space in the bucket for a day. */
+  upload: (username: string) => Promise<void>
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
@@ -162,5 +164,6 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
     roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
     roomMention: hourly(redis, 'room-mention', ROOM_MENTIONS_PER_HOUR, `You can notify a whole room ${ROOM_MENTIONS_PER_HOUR} times an hour.`),
+    upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
   }
 }

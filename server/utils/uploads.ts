@@ -5,6 +5,7 @@ import { requireWritableRoom } from './access.ts'
 import { getServerConfig } from './config.ts'
 import { PayloadTooLargeError } from './errors.ts'
 import { deleteObjects, listOlderThan, presignUpload } from './object-storage.ts'
+import { useServices } from './services.ts'
 
 /** A grant is used within this long (the browser starts uploading at once). */
 const GRANT_SECONDS = 10 * 60
@@ -30,6 +31,7 @@ export async function createUpload(user: PublicUser, room: string, input: Upload
   await requireWritableRoom(user, room)
   const { maxBytes } = getServerConfig().uploads
   if (input.size > maxBytes) throw new PayloadTooLargeError(`"${input.name}" is ${megabytes(input.size)}; files may be at most ${megabytes(maxBytes)}`)
+  await useServices().limits.upload(user.username)
   const id = randomBytes(16).toString('hex')
   const post = await presignUpload(uploadKey(room, user.username, id), {
     contentType: input.type,

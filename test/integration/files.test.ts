@@ -13,7 +13,7 @@ let app: Awaited<ReturnType<typeof startApp>>
 
 beforeAll(async () => {
   db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, env: { MAX_UPLOAD_MB: '1', MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+  app = await startApp({ dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, env: { MAX_UPLOAD_MB: '1', MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000', UPLOADS_PER_HOUR: '30' } })
 }, 60_000)
 
 afterAll(async () => {
@@ -75,6 +75,18 @@ describe('sending files', () => {
     const response = await client.post('/api/rooms/general/uploads', { name: 'big.bin', size: 1024 * 1024 + 1, type: 'application/octet-stream' })
     expect(response.status).toBe(413)
     expect(response.json.message).toBe('"big.bin" is 1 MB; files may be at most 1 MB')
+  })
+
+  it('grants each person at most UPLOADS_PER_HOUR uploads an hour, sent or not, with a clear 429', async () => {
+    const [{ client }, other] = await Promise.all([person(), person()])
+    const ask = (who: Client) => who.post('/api/rooms/general/uploads', { name: 'a.txt', size: 10, type: 'text/plain' })
+    const granted = await Promise.all(Array.from({ length: 30 }, () => ask(client)))
+    expect(granted.map(r => r.status)).toEqual(Array.from({ length: 30 }, () => 201))
+    const refused = await ask(client)
+    expect(refused.status).toBe(429)
+    expect(refused.json.message).toMatch(/^You can upload 30 files an hour. Try again in /)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await ask(other.client)).status).toBe(201)
   })
 
   it('refuses a file that reached the bucket larger than the limit (the bucket policy is checked again on send)', async () => {

@@ -15,6 +15,7 @@ const LIMITS: AppConfig['limits'] = {
   registrationsPerHour: 10,
   guestsPerHour: 60,
   roomsPerHour: 2,
+  uploadsPerHour: 3,
 }
 
 let redisServer: RunningRedis
