@@ -95,7 +95,7 @@ describe('the presence store', () => {
   it('counts everyone online and starts empty for another account', async () => {
     const presence = usePresenceStore()
     presence.setCount(7)
-    presence.setMembers('general', [{ username: 'ann', avatar: '' }])
+    presence.setMembers('general', { members: [{ username: 'ann', avatar: '' }], version: 1 })
     const session = useSessionStore()
     session.owner = 'me'
     await nextTick()
