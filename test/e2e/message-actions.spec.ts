@@ -77,6 +77,34 @@ test('deleting asks first, then shows "message deleted" to everyone', async ({ b
   await bob.context.close()
 })
 
+test('the room\'s owner deletes someone else\'s message there; a member sees no Delete on others\' messages', async ({ browser, app }) => {
+  const owner = await register(browser, app.url)
+  // Created with the owner's own session (the browser context's cookies).
+  const created = await owner.page.request.post('/api/rooms', { data: { name: unique('Moderated'), topic: '' }, headers: { origin: app.url } })
+  expect(created.status()).toBe(201)
+  const room = ((await created.json()) as { room: { id: string } }).room.id
+  const bot = await scriptUser(app.url)
+  await bot.say(room, 'spam from a bot')
+  await owner.page.goto(`/rooms/${room}`)
+  await connected(owner.page)
+  const spam = rowWith(owner.page, 'spam from a bot')
+  await spam.hover()
+  await expect(spam.getByRole('button', { name: 'Edit' })).toHaveCount(0)
+  await spam.getByRole('button', { name: 'Delete' }).click()
+  await owner.page.getByRole('dialog', { name: 'Delete message?' }).getByRole('button', { name: 'Delete' }).click()
+  await expect(messageList(owner.page).getByTestId('message-deleted')).toHaveCount(1)
+  await expect(messageList(owner.page)).not.toContainText('spam from a bot')
+
+  const member = await guest(browser, app.url, `/rooms/${room}`)
+  await bot.say(room, 'a fair question')
+  const question = rowWith(member.page, 'a fair question')
+  await question.hover()
+  await expect(question.getByRole('button', { name: 'Reply' })).toBeVisible()
+  await expect(question.getByRole('button', { name: 'Delete' })).toHaveCount(0)
+  await owner.context.close()
+  await member.context.close()
+})
+
 test('a reply quotes its original, and the quote jumps to it through older history and highlights it', async ({ browser, app }) => {
   const bot = await scriptUser(app.url)
   const room = await createRoom(bot.client, unique('Replies'))
