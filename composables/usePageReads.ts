@@ -13,7 +13,7 @@ export function usePageReads(): PageReads {
   }
   const api = useApi()
   return {
-    me: () => api<{ user: PublicUser | null }>('/api/auth/me'),
+    me: () => api<{ user: PublicUser | null, admin?: true }>('/api/auth/me'),
     rooms: () => api<{ rooms: RoomSummary[] }>('/api/rooms'),
     history: (room, query) => api<MessagePage>(`/api/rooms/${room}/messages`, { query }),
     around: (room, id, limit) => api<MessageWindow>(`/api/rooms/${room}/messages`, { query: { around: id, limit } }),

@@ -59,6 +59,11 @@ export function isAdmin(user: PublicUser): boolean {
   return !user.guest && getServerConfig().admins.includes(user.username)
 }
 
+/** Who is signed in, as the pages learn it: `admin` lets them offer what ADMINS may do. */
+export function signedInView(user: PublicUser | null): { user: PublicUser | null, admin?: true } {
+  return { user, ...(user && isAdmin(user) ? { admin: true as const } : {}) }
+}
+
 /** Moderators (the room's creator and ADMINS) may delete anyone's message in it, and manage it. */
 export function mayModerate(user: PublicUser, room: Room): boolean {
   return !user.guest && room.kind !== 'dm' && (room.createdBy === user.username || isAdmin(user))

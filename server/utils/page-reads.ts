@@ -2,6 +2,7 @@ import type { H3Event } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { userQuerySchema } from '#shared/schemas/people'
 import type { PageReads } from '#shared/types/page-reads'
+import { signedInView } from './access.ts'
 import { toHttpError } from './api-handler.ts'
 import { findPeople } from './people.ts'
 import { readAround, readHistory } from './room-history.ts'
@@ -26,7 +27,7 @@ export function pageReads(event: H3Event): PageReads {
     }
   }
   return {
-    me: () => read(async () => ({ user: await getSessionUser(event) })),
+    me: () => read(async () => signedInView(await getSessionUser(event))),
     rooms: () => read(async () => ({ rooms: await listRoomSummaries(await requireSessionUser(event)) })),
     history: (room, query) => read(async () => {
       const { around: _, ...valid } = validator(messageQuerySchema)(query)

@@ -15,7 +15,7 @@ interface HistoryQuery {
  */
 export interface PageReads {
   /** `GET /api/auth/me` */
-  me: () => Promise<{ user: PublicUser | null }>
+  me: () => Promise<{ user: PublicUser | null, admin?: true }>
   /** `GET /api/rooms` */
   rooms: () => Promise<{ rooms: RoomSummary[] }>
   /** `GET /api/rooms/:room/messages` */

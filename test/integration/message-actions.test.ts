@@ -159,6 +159,9 @@ describe('deleting a message', () => {
     const admin = await person(b.url, { username: ADMIN })
     const guest = await person(a.url, { guest: true })
     const room = await newRoom(creator, bob, carol)
+    // The pages learn who is an admin, to offer what admins may do.
+    expect((await admin.http.get('/api/auth/me')).json.admin).toBe(true)
+    expect((await carol.http.get('/api/auth/me')).json.admin).toBeUndefined()
     const [one, two] = [await send(bob, room, 'one'), await send(bob, room, 'two')]
     expect((await call(carol.socket, 'delete message', { room, message: one.message }))[0]).toMatch(/^You can only delete your own messages/)
     expect((await call(guest.socket, 'delete message', { room, message: one.message }))[0]).toMatch(/^You can only delete your own messages/)

@@ -9,6 +9,7 @@ interface ApiBody {
   statusMessage: string
   data: { issues: { path: string, message: string }[] }
   user: PublicUser
+  admin?: true
   room: Room
   rooms: RoomSummary[]
   messages: ChatMessage[]

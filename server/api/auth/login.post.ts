@@ -1,5 +1,6 @@
 import { readValidatedBody } from 'h3'
 import { loginSchema } from '#shared/schemas/auth'
+import { signedInView } from '../../utils/access.ts'
 import { defineApiHandler } from '../../utils/api-handler.ts'
 import { getServerConfig } from '../../utils/config.ts'
 import { clientAddress } from '../../utils/request-info.ts'
@@ -12,5 +13,5 @@ export default defineApiHandler(async (event) => {
   const input = await readValidatedBody(event, validator(loginSchema))
   const user = await signIn(useServices().limits.signIn, input, clientAddress(event.node.req, getServerConfig().trustProxy))
   await startSession(event, user)
-  return { user }
+  return signedInView(user)
 })

@@ -1,5 +1,6 @@
 import { readValidatedBody, setResponseStatus } from 'h3'
 import { registerSchema } from '#shared/schemas/auth'
+import { signedInView } from '../../utils/access.ts'
 import { defineApiHandler } from '../../utils/api-handler.ts'
 import { getServerConfig } from '../../utils/config.ts'
 import { clientAddress } from '../../utils/request-info.ts'
@@ -14,5 +15,5 @@ export default defineApiHandler(async (event) => {
   const user = await registerUser(input)
   await startSession(event, user)
   setResponseStatus(event, 201)
-  return { user }
+  return signedInView(user)
 })
