@@ -30,24 +30,26 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
 
   /** A held message as it is now (edited, deleted or reacted to); one not held is left alone. */
   function update(message: ChatMessage) {
+    if (message.deleted) dropQuotesOf(message.room, message.id)
     const list = messages.history[message.room]?.messages
-    if (!list) return
-    // Replies held here lose the words of a deleted original, as the server shows them after a reload.
-    if (message.deleted) {
-      list.forEach((reply, i) => {
-        if (reply.replyTo?.id === message.id && !reply.replyTo.deleted) list[i] = { ...reply, replyTo: { id: message.id, username: reply.replyTo.username, text: '', deleted: true } }
-      })
-    }
-    const index = findMessageIndex(list, message.id)
-    if (index < 0) return
+    const index = list ? findMessageIndex(list, message.id) : -1
+    if (!list || index < 0) return
     const clientId = list[index]!.clientId
     list[index] = { ...message, ...(clientId ? { clientId } : {}) }
   }
 
+  /** Replies held here lose the words of a deleted original (held or not), as the server shows them after a reload. */
+  function dropQuotesOf(room: string, id: string) {
+    const list = messages.history[room]?.messages
+    list?.forEach((reply, i) => {
+      if (reply.replyTo?.id === id && !reply.replyTo.deleted) list[i] = { ...reply, replyTo: { id, username: reply.replyTo.username, text: '', deleted: true } }
+    })
+  }
+
   function deleted(room: string, id: string) {
     const message = held(room, id)
-    // Not held (an older page), it may still be quoted by replies that are.
-    update({ id, room, username: message?.username ?? '', avatar: message?.avatar ?? '', time: message?.time ?? 0, content: { text: '' }, deleted: true })
+    if (message) update({ id, room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true })
+    else dropQuotesOf(room, id)
   }
 
   function reacted(change: ReactionChange) {

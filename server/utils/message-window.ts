@@ -1,6 +1,6 @@
 import type { MessageWindow } from '#shared/types/chat'
 import { NotFoundError } from './errors.ts'
-import { getMessage, listMessages, withoutDeletedQuotes } from './messages.ts'
+import { getMessage, queryMessages, withoutDeletedQuotes } from './messages.ts'
 
 /**
  * A link to a message opens on it: the message with up to `limit - 1` others, half older and
@@ -12,13 +12,13 @@ export async function messagesAround(room: string, id: string, limit: number): P
   const newerCount = limit - 1 - olderCount
   const [message, older, newer] = await Promise.all([
     getMessage(room, id),
-    olderCount ? listMessages(room, { before: id, limit: olderCount }) : null,
-    newerCount ? listMessages(room, { after: id, limit: newerCount }) : null,
+    olderCount ? queryMessages(room, { before: id, limit: olderCount }) : null,
+    newerCount ? queryMessages(room, { after: id, limit: newerCount }) : null,
   ])
   if (!message) throw new NotFoundError(`There is no message ${id} in #${room}: it may have been deleted, or the link is wrong`)
-  const [centre] = await withoutDeletedQuotes([message])
   return {
-    messages: [...[...older?.messages ?? []].reverse(), centre!, ...newer?.messages ?? []],
+    // Quotes of deleted originals checked once for the whole window.
+    messages: await withoutDeletedQuotes([...[...older?.messages ?? []].reverse(), message, ...newer?.messages ?? []]),
     // Without a page read on a side, there may be more there: the client finds out by asking.
     hasOlder: older ? older.next !== null : true,
     hasNewer: newer ? newer.next !== null : true,

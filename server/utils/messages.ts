@@ -88,16 +88,14 @@ export async function getMessage(room: string, id: string): Promise<ChatMessage 
 
 /** The stored messages of one room with these ids (missing ones left out), in id order. */
 export async function getMessages(room: string, ids: string[]): Promise<ChatMessage[]> {
-  const found: ChatMessage[] = []
-  for (let start = 0; start < ids.length; start += 100) found.push(...await getMessagesByKeys(ids.slice(start, start + 100).map(id => ({ room, id }))))
-  return found.sort((a, b) => (a.id < b.id ? -1 : 1))
+  return (await getMessagesByKeys(ids.map(id => ({ room, id })))).sort((a, b) => (a.id < b.id ? -1 : 1))
 }
 
 /**
- * One page of a room's history. `before` (or neither): newest first, older pages follow.
- * `after`: oldest first from just after that id, for catching up after a reconnect.
+ * One page of a room's history as stored (replies' quotes as they were sent). `before` (or
+ * neither): newest first, older pages follow. `after`: oldest first from just after that id.
  */
-export async function listMessages(room: string, options: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
+export async function queryMessages(room: string, options: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
   const { doc, tables } = await getDatabase()
   const forward = Boolean(options.after)
   const cursor = options.after ?? options.before
@@ -110,11 +108,20 @@ export async function listMessages(room: string, options: { before?: string, aft
     ScanIndexForward: forward,
     Limit: options.limit,
   }))
-  const messages = await withoutDeletedQuotes((page.Items ?? []).map(toMessage))
+  const messages = (page.Items ?? []).map(toMessage)
   // LastEvaluatedKey is only set when more items may follow; the cursor we hand out is the last id we returned.
   const next = page.LastEvaluatedKey && messages.length ? messages[messages.length - 1]!.id : null
   return { messages, next }
 }
+
+/** One page of a room's history as readers see it (for catching up after a reconnect too). */
+export async function listMessages(room: string, options: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
+  const page = await queryMessages(room, options)
+  return { ...page, messages: await withoutDeletedQuotes(page.messages) }
+}
+
+/** A message's place among messages of several rooms. */
+const key = (room: string, id: string) => `${room}\n${id}`
 
 /**
  * A reply stores the quote it was sent with; once the original is deleted, every read shows the
@@ -124,8 +131,7 @@ export async function listMessages(room: string, options: { before?: string, aft
 export async function withoutDeletedQuotes(messages: ChatMessage[]): Promise<ChatMessage[]> {
   const quoting = messages.filter(m => m.replyTo && !m.replyTo.deleted)
   if (!quoting.length) return messages
-  const key = (room: string, id: string) => `${room}\n${id}`
-  const held = new Map(messages.map(m => [key(m.room, m.id), m]))
+  const held = new Set(messages.map(m => key(m.room, m.id)))
   const deleted = new Set(messages.filter(m => m.deleted).map(m => key(m.room, m.id)))
   const elsewhere = [...new Map(quoting
     .filter(m => !held.has(key(m.room, m.replyTo!.id)))
@@ -138,40 +144,37 @@ export async function withoutDeletedQuotes(messages: ChatMessage[]): Promise<Cha
 
 /** Which of these stored messages are deleted (tombstones); those not found are left out. */
 async function deletedAmong(keys: { room: string, id: string }[]): Promise<{ room: string, id: string }[]> {
-  const found: { room: string, id: string }[] = []
+  const items = await batchGetMessages(keys, '#room, message, deleted', { '#room': 'room' })
+  return items.filter(item => item.deleted === true).map(item => ({ room: item.room as string, id: item.message as string }))
+}
+
+/** Messages items by key, 100 keys per BatchGetItem; unprocessed keys (throttling) are asked again with back-off. */
+async function batchGetMessages(keys: { room: string, id: string }[], projection: string, names: Record<string, string>): Promise<Record<string, unknown>[]> {
   const { doc, tables } = await getDatabase()
+  const items: Record<string, unknown>[] = []
   for (let start = 0; start < keys.length; start += 100) {
     let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100).map(({ room, id }) => ({ room, message: id }))
     for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
       if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
-      const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: '#room, message, deleted', ExpressionAttributeNames: { '#room': 'room' } } } }))
-      for (const item of result.Responses?.[tables.messages] ?? []) if (item.deleted === true) found.push({ room: item.room as string, id: item.message as string })
+      const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: projection, ExpressionAttributeNames: names } } }))
+      items.push(...result.Responses?.[tables.messages] ?? [])
       pending = result.UnprocessedKeys?.[tables.messages]?.Keys
     }
     if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
   }
-  return found
+  return items
 }
 
 /** The newest message of a room, for the sidebar's preview. */
 export async function latestMessage(room: string): Promise<ChatMessage | null> {
-  const { messages } = await listMessages(room, { limit: 1 })
+  // Only its text and time are shown: the page as stored.
+  const { messages } = await queryMessages(room, { limit: 1 })
   return messages[0] ?? null
 }
 
-/** Stored messages by room and id (search hits), in the order asked; those that are gone are left out. */
+/** Stored messages by room and id (search hits, changes), as readers see them, in the order asked; those that are gone are left out. */
 export async function getMessagesByKeys(keys: { room: string, id: string }[]): Promise<ChatMessage[]> {
   if (!keys.length) return []
-  const { doc, tables } = await getDatabase()
-  const found = new Map<string, ChatMessage>()
-  let pending: Record<string, unknown>[] | undefined = keys.map(({ room, id }) => ({ room, message: id }))
-  // BatchGetItem takes 100 keys; callers ask for a page (at most 50). Unprocessed keys are asked again.
-  for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
-    if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
-    const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } } } }))
-    for (const item of result.Responses?.[tables.messages] ?? []) found.set(item.message as string, toMessage(item))
-    pending = result.UnprocessedKeys?.[tables.messages]?.Keys
-  }
-  if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
-  return withoutDeletedQuotes(keys.flatMap(({ id }) => found.get(id) ?? []))
+  const found = new Map((await batchGetMessages(keys, PROJECTION, { '#room': 'room', '#time': 'time' })).map(item => [key(item.room as string, item.message as string), toMessage(item)]))
+  return withoutDeletedQuotes(keys.flatMap(({ room, id }) => found.get(key(room, id)) ?? []))
 }

@@ -48,8 +48,7 @@ const perRequest = new WeakMap<H3Event, Promise<CurrentSession | null>>()
 
 /**
  * What valid sealed cookies hold, for a minute: unsealing (key derivation, HMAC, AES through
- * WebCrypto) was 7 % of a room page's CPU, paid again by each API call the page makes while
- * rendering. Only a cookie that unsealed is kept, keyed by its whole sealed text, so this answers
+ * WebCrypto) was 7 % of a room page's CPU, and every API request and socket handshake pays it. Only a cookie that unsealed is kept, keyed by its whole sealed text, so this answers
  * exactly what unsealing would (within a minute of the seal's expiry); revocation is still checked
  * on every request below.
  */
