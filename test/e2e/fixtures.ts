@@ -60,10 +60,16 @@ export async function hydrated(page: Page): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating: boolean } }).useNuxtApp?.().isHydrating === false)
 }
 
-/** The composer is enabled only while the socket is connected. */
+/**
+ * The room in the address is on screen and its composer is enabled (only while the socket is
+ * connected). Right after a navigation the address already names the new room while the previous
+ * room's page is still shown (Nuxt keeps it until the new one's data is read): its composer does not count.
+ */
 export async function connected(page: Page): Promise<void> {
   await hydrated(page)
-  await expect(page.locator('#composer-input')).toBeEnabled({ timeout: 15_000 })
+  const room = new URL(page.url()).pathname.match(/^\/rooms\/([^/]+)$/)?.[1]
+  const screen = room ? page.locator(`.chat-room[data-room="${room}"]`) : page
+  await expect(screen.locator('#composer-input')).toBeEnabled({ timeout: 15_000 })
 }
 
 export interface Person {
