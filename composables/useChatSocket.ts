@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
-import type { ChatMessage, RoomViewers } from '#shared/types/chat'
+import type { ChatMessage, RoomJoined } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents, WireChangePage, WireMessage } from '#shared/types/socket'
 import { fromWire } from '#shared/utils/wire'
 
@@ -98,7 +98,7 @@ export function useChatSocket() {
     catchUpChanges: (room: string, since: number, after?: string) =>
       ask<WireChangePage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('catch up changes', { room, since, ...(after ? { after } : {}) }, done)),
     joinRoom: (room: string) =>
-      ask<RoomViewers>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
+      ask<RoomJoined>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('join room', room, done)),
     leaveRoom: (room: string) => tell(socket => socket.emit('leave room', room)),
     typing: (room: string) => tell(socket => socket.emit('typing', room)),
     stopTyping: (room: string) => tell(socket => socket.emit('stop typing', room)),

@@ -30,6 +30,7 @@ function without(people: Record<string, TypingPerson>, drop: (name: string, pers
 export const usePresenceStore = defineStore('presence', () => {
   const chat = useChatSocket()
   const session = useSessionStore()
+  const messages = useMessagesStore()
 
   const numUsers = ref<number | null>(null)
   const members = ref<Record<string, RoomMember[]>>({})
@@ -64,12 +65,18 @@ export const usePresenceStore = defineStore('presence', () => {
     members.value[room] = next.members
   }
 
-  /** Tells the server which room is on screen and learns who else is there. */
+  /**
+   * Tells the server which room is on screen and learns who else is there. A join that only now
+   * subscribed this page to the room's live messages is followed by a catch-up: whatever was
+   * stored between reading the history and subscribing was pushed to others, not to this page.
+   */
   async function join(room: string) {
     viewing.value = room
     if (!chat.isConnected()) return
     try {
-      setMembers(room, await chat.joinRoom(room))
+      const joined = await chat.joinRoom(room)
+      setMembers(room, joined)
+      if (joined.subscribed) await messages.catchUp(room)
     }
     catch {
       // Joining fails for rooms that do not exist (yet); the page already says so.

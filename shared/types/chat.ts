@@ -196,6 +196,15 @@ export interface RoomViewers {
   version: number
 }
 
+/** The answer to telling the server which room a tab shows. */
+export interface RoomJoined extends RoomViewers {
+  /**
+   * This join subscribed the tab to the room's live messages (a room it did not belong to when it
+   * connected, or was invited to a moment ago): what was stored since it read the history was not pushed.
+   */
+  subscribed: boolean
+}
+
 export interface RoomPresenceEvent extends RoomViewers {
   room: string
 }

@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomPresenceEvent, RoomSummary, RoomViewers, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -43,7 +43,7 @@ export interface ClientToServerEvents {
   'stop typing': (room: SocketPayloadInput<'stop typing'>) => void
 
   // Additions: the room a client is looking at (online list), catching up after a reconnect.
-  'join room': (room: SocketPayloadInput<'join room'>, ack: Ack<RoomViewers>) => void
+  'join room': (room: SocketPayloadInput<'join room'>, ack: Ack<RoomJoined>) => void
   'leave room': (room: SocketPayloadInput<'leave room'>) => void
   'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<WireMessagePage>) => void
   /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { RoomPresenceEvent, RoomSummary, RoomViewers } from '#shared/types/chat'
+import type { RoomJoined, RoomPresenceEvent, RoomSummary, RoomViewers } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
@@ -262,6 +262,18 @@ describe('rooms, presence and typing', () => {
     expect(seen.version).toBeGreaterThan(first.version)
     expect((await left).version).toBeGreaterThan(seen.version)
     expect((await call(alice.socket, 'join room', 'Bad Room'))[0]).toMatch(/Room ids/)
+  })
+
+  it('says when a join is what subscribed the socket to a room, so the page catches up on what it read before', async () => {
+    const http = new Client(app.url)
+    await http.post('/api/auth/register', { username: name(), password: 'Socket-Pass-1' })
+    const roomId = `visit-${name()}`
+    expect((await http.post('/api/rooms', { id: roomId, name: 'Visit' })).status).toBe(201)
+    const visitor = await signedInGuest(app.url)
+    // A room the socket got live messages of from the moment it connected.
+    expect((await call<RoomJoined>(visitor.socket, 'join room', 'general'))[1].subscribed).toBe(false)
+    expect((await call<RoomJoined>(visitor.socket, 'join room', roomId))[1].subscribed).toBe(true)
+    expect((await call<RoomJoined>(visitor.socket, 'join room', roomId))[1].subscribed).toBe(false)
   })
 
   it('counts a user with two tabs once and says "user left" only when the last one closes', async () => {

@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import type { ChatMessage, RoomViewers } from '#shared/types/chat'
+import type { ChatMessage, RoomJoined } from '#shared/types/chat'
 import type { WireChangePage } from '#shared/types/socket'
 import type { SendExtras } from '../../../composables/useChatSocket'
 
@@ -19,7 +19,7 @@ export function createFakeChatSocket() {
     deleteMessage: vi.fn<(room: string, message: string) => Promise<ChatMessage>>(),
     react: vi.fn<(room: string, message: string, emoji: string, add: boolean) => Promise<ChatMessage>>(),
     catchUpChanges: vi.fn<(room: string, since: number, after?: string) => Promise<WireChangePage>>(),
-    joinRoom: vi.fn<(room: string) => Promise<RoomViewers>>(),
+    joinRoom: vi.fn<(room: string) => Promise<RoomJoined>>(),
     leaveRoom: vi.fn<(room: string) => void>(),
     typing: vi.fn<(room: string) => void>(),
     stopTyping: vi.fn<(room: string) => void>(),

@@ -121,6 +121,28 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general')).toHaveLength(53)
   })
 
+  it('catches up what was stored between reading a room and joining its live messages (a room first visited or just invited to)', async () => {
+    const messages = useMessagesStore()
+    const presence = usePresenceStore()
+    await messages.loadLatest('general')
+    const between = message('general', 'bob', 'Stored before this page was subscribed')
+    stored.push(between)
+    chat.current.joinRoom.mockResolvedValue({ members: [], version: 1, subscribed: true })
+    await presence.join('general')
+    expect(messages.messagesOf('general').at(-1)).toEqual(between)
+    expect(messages.messagesOf('general')).toHaveLength(51)
+  })
+
+  it('asks for nothing more when joining a room whose live messages this page already gets', async () => {
+    const messages = useMessagesStore()
+    const presence = usePresenceStore()
+    await messages.loadLatest('general')
+    stored.push(message('general', 'bob', 'Pushed live, so not read again'))
+    chat.current.joinRoom.mockResolvedValue({ members: [], version: 1, subscribed: false })
+    await presence.join('general')
+    expect(messages.messagesOf('general')).toHaveLength(50)
+  })
+
   it('shows a message as sending, then replaces it with the stored one from the acknowledgement', async () => {
     const messages = useMessagesStore()
     await messages.loadLatest('general')

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
+import type { RoomJoined } from '#shared/types/chat'
 import { createFakeChatSocket } from './fake-chat-socket'
 
 // The Nuxt app (and its socket plugin) starts before the tests: the fake exists from the start.
@@ -20,7 +21,7 @@ afterEach(() => vi.useRealTimers())
 describe('the presence store', () => {
   it('joins the room on screen, learns its members and joins it again after a reconnect', async () => {
     const presence = usePresenceStore()
-    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'ann', avatar: '/a/ann.svg' }], version: 1 })
+    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'ann', avatar: '/a/ann.svg' }], version: 1, subscribed: false })
     await presence.join('general')
     expect(presence.viewing).toBe('general')
     expect(presence.membersOf('general')).toEqual([{ username: 'ann', avatar: '/a/ann.svg' }])
@@ -42,15 +43,15 @@ describe('the presence store', () => {
   it('keeps the newer member list when an older one arrives late (a join\'s answer after a change relayed from another instance)', async () => {
     const presence = usePresenceStore()
     const both = { members: [{ username: 'ann', avatar: '' }, { username: 'me', avatar: '' }], version: 20 }
-    let answer!: (viewers: { members: { username: string, avatar: string }[], version: number }) => void
+    let answer!: (joined: RoomJoined) => void
     chat.current.joinRoom.mockReturnValue(new Promise(resolve => answer = resolve))
     const joined = presence.join('general')
     presence.setMembers('general', both)
-    answer({ members: [{ username: 'me', avatar: '' }], version: 10 })
+    answer({ members: [{ username: 'me', avatar: '' }], version: 10, subscribed: false })
     await joined
     expect(presence.membersOf('general')).toEqual(both.members)
     // A reconnect starts over: the list it gets is the truth, whatever its version.
-    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'me', avatar: '' }], version: 5 })
+    chat.current.joinRoom.mockResolvedValue({ members: [{ username: 'me', avatar: '' }], version: 5, subscribed: false })
     presence.reset()
     await presence.join('general')
     expect(presence.membersOf('general')).toEqual([{ username: 'me', avatar: '' }])
