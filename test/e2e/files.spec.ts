@@ -1,8 +1,6 @@
 import type { Page, Route } from '@playwright/test'
-import { startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
 import { PDF, png } from '../support/uploads.ts'
-import { OUTPUT_DIR, expect, guest, messageList, startApp, test } from './fixtures.ts'
+import { expect, guest, messageList, test } from './fixtures.ts'
 
 /** A DataTransfer holding files, built in the page (as the clipboard or a drag would hand them over). */
 function fileTransfer(page: Page, ...files: { name: string, type: string, bytes: Uint8Array }[]) {
@@ -13,53 +11,42 @@ function fileTransfer(page: Page, ...files: { name: string, type: string, bytes:
   }, files.map(file => ({ name: file.name, type: file.type, base64: Buffer.from(file.bytes).toString('base64') })))
 }
 
-test('an image pasted on one instance appears on the other with its space kept, then as a thumbnail that opens full size', async ({ browser }) => {
+test('an image pasted on one instance appears on the other with its space kept, then as a thumbnail that opens full size', async ({ browser, cluster }) => {
   test.setTimeout(120_000)
-  const redis = await startRedis()
-  const db = await startDatabase()
-  const options = { dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }
-  const [one, two] = await Promise.all([startApp(options), startApp(options)])
-  try {
-    const ann = await guest(browser, one.url)
-    const bob = await guest(browser, two.url)
-    const image = await png(640, 400)
-    // The upload is held on its way to the bucket until Ann has pressed Enter.
-    let upload!: (route: Route) => void
-    const uploading = new Promise<Route>(resolve => upload = resolve)
-    await ann.page.route('**/fargate-chat-uploads', route => route.request().method() === 'POST' ? upload(route) : route.continue())
-    const clipboard = await fileTransfer(ann.page, { name: 'image.png', type: 'image/png', bytes: image })
-    await ann.page.locator('#composer-input').fill('Screenshot')
-    await ann.page.locator('#composer-input').evaluate((input, data) => {
-      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
-    }, clipboard)
-    await expect(ann.page.getByRole('progressbar', { name: 'Upload of image.png' })).toBeVisible()
-    const held = await uploading
-    // Enter while the file is still on its way: the message goes once the file is stored.
-    await ann.page.locator('#composer-input').press('Enter')
-    await expect(ann.page.getByTestId('send-when-stored')).toHaveText('Sends when the upload finishes…')
-    await held.continue()
-    await expect(ann.page.locator('#composer-input')).toHaveValue('')
+  const ann = await guest(browser, cluster.one)
+  const bob = await guest(browser, cluster.two)
+  const image = await png(640, 400)
+  // The upload is held on its way to the bucket until Ann has pressed Enter.
+  let upload!: (route: Route) => void
+  const uploading = new Promise<Route>(resolve => upload = resolve)
+  await ann.page.route('**/fargate-chat-uploads', route => route.request().method() === 'POST' ? upload(route) : route.continue())
+  const clipboard = await fileTransfer(ann.page, { name: 'image.png', type: 'image/png', bytes: image })
+  await ann.page.locator('#composer-input').fill('Screenshot')
+  await ann.page.locator('#composer-input').evaluate((input, data) => {
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  }, clipboard)
+  await expect(ann.page.getByRole('progressbar', { name: 'Upload of image.png' })).toBeVisible()
+  const held = await uploading
+  // Enter while the file is still on its way: the message goes once the file is stored.
+  await ann.page.locator('#composer-input').press('Enter')
+  await expect(ann.page.getByTestId('send-when-stored')).toHaveText('Sends when the upload finishes…')
+  await held.continue()
+  await expect(ann.page.locator('#composer-input')).toHaveValue('')
 
-    const shown = messageList(bob.page).getByTestId('attachment-image').getByRole('img', { name: 'image.png' })
-    // 640 × 400 fits the 320 × 240 box as 320 × 200, set before the image loads.
-    await expect(shown).toHaveAttribute('width', '320')
-    await expect(shown).toHaveAttribute('height', '200')
-    await expect(messageList(bob.page)).toContainText('Screenshot')
-    await expect(shown).toHaveAttribute('src', /\/thumbnail$/, { timeout: 20_000 })
-    await expect.poll(() => shown.evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0)
+  const shown = messageList(bob.page).getByTestId('attachment-image').getByRole('img', { name: 'image.png' })
+  // 640 × 400 fits the 320 × 240 box as 320 × 200, set before the image loads.
+  await expect(shown).toHaveAttribute('width', '320')
+  await expect(shown).toHaveAttribute('height', '200')
+  await expect(messageList(bob.page)).toContainText('Screenshot')
+  await expect(shown).toHaveAttribute('src', /\/thumbnail$/, { timeout: 20_000 })
+  await expect.poll(() => shown.evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0)
 
-    await messageList(bob.page).getByRole('button', { name: 'View image.png full size' }).click()
-    const viewer = bob.page.getByRole('dialog', { name: 'image.png' })
-    await expect(viewer).toBeVisible()
-    await expect.poll(() => viewer.getByRole('img').evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBe(640)
-    await ann.context.close()
-    await bob.context.close()
-  }
-  finally {
-    await Promise.all([one.stop(), two.stop()])
-    await db.stop()
-    redis.stop()
-  }
+  await messageList(bob.page).getByRole('button', { name: 'View image.png full size' }).click()
+  const viewer = bob.page.getByRole('dialog', { name: 'image.png' })
+  await expect(viewer).toBeVisible()
+  await expect.poll(() => viewer.getByRole('img').evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 20_000 }).toBe(640)
+  await ann.context.close()
+  await bob.context.close()
 })
 
 test('a PDF dropped on the composer is sent as a card and downloads under its name; a file cancelled while uploading is left out', async ({ browser, app }) => {

@@ -1,5 +1,6 @@
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
 import { startApp as startServer, startDatabase, type AppOptions } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
 import { Client } from '../support/http.ts'
 import { call, connect, type TestSocket } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
@@ -19,6 +20,28 @@ export async function startApp(options: AppOptions): Promise<Server> {
   return server
 }
 
+/** Two instances of the production server sharing one database, bucket and Redis, as behind a load balancer. */
+export interface Cluster {
+  one: string
+  two: string
+  stop: () => Promise<void>
+}
+
+export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
+  const [redis, db] = await Promise.all([startRedis(), startDatabase()])
+  const options = { dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR, env }
+  const [a, b] = await Promise.all([startApp(options), startApp(options)])
+  return {
+    one: a.url,
+    two: b.url,
+    async stop() {
+      await Promise.all([a.stop(), b.stop()])
+      await db.stop()
+      redis.stop()
+    },
+  }
+}
+
 /** The last lines each server logged, so a failure in CI shows what the servers saw. */
 function printServerLogs(title: string): void {
   for (const server of [...(sharedServer ? [sharedServer] : []), ...testServers]) {
@@ -28,7 +51,7 @@ function printServerLogs(title: string): void {
 }
 
 /** One database and one production server per worker; tests use their own rooms and people. */
-export const test = base.extend<{ serverLogs: undefined }, { app: { url: string } }>({
+export const test = base.extend<{ serverLogs: undefined, cluster: Cluster }, { app: { url: string } }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none
   app: [async ({}, use) => {
     const db = await startDatabase()
@@ -39,6 +62,13 @@ export const test = base.extend<{ serverLogs: undefined }, { app: { url: string 
     await app.stop()
     await db.stop()
   }, { scope: 'worker', timeout: 60_000 }],
+  // A test asking for `cluster` gets two instances of its own, stopped after it.
+  // eslint-disable-next-line no-empty-pattern -- as above: no dependencies
+  cluster: async ({}, use) => {
+    const cluster = await startCluster()
+    await use(cluster)
+    await cluster.stop()
+  },
   // eslint-disable-next-line no-empty-pattern -- as above: no dependencies
   serverLogs: [async ({}, use, testInfo) => {
     await use(undefined)

@@ -1,41 +1,26 @@
 import { displayNameOf } from '../../shared/utils/people.ts'
-import { startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
-import { OUTPUT_DIR, connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUser, send, startApp, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUser, send, test, unique } from './fixtures.ts'
 
-test('a code block sent on one instance shows highlighted on the other, live and after a reload', async ({ browser }) => {
-  const redis = await startRedis()
-  const db = await startDatabase()
-  const [one, two] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
-  ])
-  try {
-    const ann = await guest(browser, one.url)
-    const bob = await guest(browser, two.url)
-    await ann.page.locator('#composer-input').fill('Try **this**:\n```ts\nconst answer: number = 42\n```')
-    await ann.page.locator('#composer-input').press('Enter')
-    const message = messageList(bob.page).getByTestId('message').filter({ hasText: 'const answer' })
-    await expect(message.locator('strong')).toHaveText('this')
-    await expect(message.locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
-    await expect(message.locator('pre code .hljs-number')).toHaveText('42')
-    // The sender's own line shows the server's rendering once the send is acknowledged.
-    await expect(messageList(ann.page).getByTestId('message').filter({ hasText: 'const answer' }).locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
-    // Screen readers hear the words, not the Markdown around them.
-    await expect(bob.page.getByTestId('live-region')).toHaveText(`${displayNameOf(ann.username)}: Try this: const answer: number = 42`)
-    // The server's HTML has the same markup, and hydrating it raises no mismatch.
-    await bob.page.reload()
-    await hydrated(bob.page)
-    await expect(message.locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
-    expect(hydrationProblems).toEqual([])
-    await ann.context.close()
-    await bob.context.close()
-  }
-  finally {
-    await Promise.all([one.stop(), two.stop()])
-    await db.stop()
-    redis.stop()
-  }
+test('a code block sent on one instance shows highlighted on the other, live and after a reload', async ({ browser, cluster }) => {
+  const ann = await guest(browser, cluster.one)
+  const bob = await guest(browser, cluster.two)
+  await ann.page.locator('#composer-input').fill('Try **this**:\n```ts\nconst answer: number = 42\n```')
+  await ann.page.locator('#composer-input').press('Enter')
+  const message = messageList(bob.page).getByTestId('message').filter({ hasText: 'const answer' })
+  await expect(message.locator('strong')).toHaveText('this')
+  await expect(message.locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
+  await expect(message.locator('pre code .hljs-number')).toHaveText('42')
+  // The sender's own line shows the server's rendering once the send is acknowledged.
+  await expect(messageList(ann.page).getByTestId('message').filter({ hasText: 'const answer' }).locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
+  // Screen readers hear the words, not the Markdown around them.
+  await expect(bob.page.getByTestId('live-region')).toHaveText(`${displayNameOf(ann.username)}: Try this: const answer: number = 42`)
+  // The server's HTML has the same markup, and hydrating it raises no mismatch.
+  await bob.page.reload()
+  await hydrated(bob.page)
+  await expect(message.locator('pre code.language-ts .hljs-keyword')).toHaveText('const')
+  expect(hydrationProblems).toEqual([])
+  await ann.context.close()
+  await bob.context.close()
 })
 
 test('a copied message link opened in a fresh browser lands on the message, highlighted, and stays live', async ({ browser, app }) => {

@@ -1,9 +1,7 @@
 import type { Page } from '@playwright/test'
-import { startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
 import { call } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
-import { OUTPUT_DIR, connected, createRoom, expect, guest, messageList, register, scriptUser, send, startApp, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
 
 /** The stored message showing `text`. */
 function messageWith(page: Page, text: string) {
@@ -143,43 +141,30 @@ test('a reply quotes its original, and the quote jumps to it through older histo
   await ann.context.close()
 })
 
-test('a reaction on one instance shows its count and who reacted on the other, from the quick set and the picker', async ({ browser }) => {
-  const redis = await startRedis()
-  const db = await startDatabase()
-  const [one, two] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
-  ])
-  try {
-    const ann = await guest(browser, one.url)
-    const bob = await guest(browser, two.url)
-    await send(ann.page, 'React to this')
-    const onBob = rowWith(bob.page, 'React to this')
-    await onBob.hover()
-    await onBob.getByRole('button', { name: 'React with 👍' }).click()
-    const chip = messageWith(ann.page, 'React to this').getByTestId('reactions').getByRole('button', { name: /^👍 1/ })
-    await expect(chip).toBeVisible()
-    await expect(chip).toHaveAttribute('title', `${bob.username} reacted with 👍`)
+test('a reaction on one instance shows its count and who reacted on the other, from the quick set and the picker', async ({ browser, cluster }) => {
+  const ann = await guest(browser, cluster.one)
+  const bob = await guest(browser, cluster.two)
+  await send(ann.page, 'React to this')
+  const onBob = rowWith(bob.page, 'React to this')
+  await onBob.hover()
+  await onBob.getByRole('button', { name: 'React with 👍' }).click()
+  const chip = messageWith(ann.page, 'React to this').getByTestId('reactions').getByRole('button', { name: /^👍 1/ })
+  await expect(chip).toBeVisible()
+  await expect(chip).toHaveAttribute('title', `${bob.username} reacted with 👍`)
 
-    const onAnn = rowWith(ann.page, 'React to this')
-    await onAnn.hover()
-    await onAnn.getByRole('button', { name: 'Add a reaction' }).click()
-    const picker = ann.page.getByRole('dialog', { name: 'Add a reaction' })
-    await picker.getByLabel('Search emoji').fill('tada')
-    await picker.getByRole('option', { name: 'party popper' }).click()
-    await expect(onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ })).toBeVisible()
+  const onAnn = rowWith(ann.page, 'React to this')
+  await onAnn.hover()
+  await onAnn.getByRole('button', { name: 'Add a reaction' }).click()
+  const picker = ann.page.getByRole('dialog', { name: 'Add a reaction' })
+  await picker.getByLabel('Search emoji').fill('tada')
+  await picker.getByRole('option', { name: 'party popper' }).click()
+  await expect(onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ })).toBeVisible()
 
-    // Bob joins ann's 🎉, then takes it back: the count follows on both sides.
-    await onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ }).click()
-    await expect(onAnn.getByTestId('reactions').getByRole('button', { name: /^🎉 2/ })).toBeVisible()
-    await onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 2/ }).click()
-    await expect(onAnn.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ })).toBeVisible()
-    await ann.context.close()
-    await bob.context.close()
-  }
-  finally {
-    await Promise.all([one.stop(), two.stop()])
-    await db.stop()
-    redis.stop()
-  }
+  // Bob joins ann's 🎉, then takes it back: the count follows on both sides.
+  await onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ }).click()
+  await expect(onAnn.getByTestId('reactions').getByRole('button', { name: /^🎉 2/ })).toBeVisible()
+  await onBob.getByTestId('reactions').getByRole('button', { name: /^🎉 2/ }).click()
+  await expect(onAnn.getByTestId('reactions').getByRole('button', { name: /^🎉 1/ })).toBeVisible()
+  await ann.context.close()
+  await bob.context.close()
 })

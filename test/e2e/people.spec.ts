@@ -1,29 +1,17 @@
 import type { Page } from '@playwright/test'
 import { roomIdFromName } from '#shared/schemas/rooms'
-import { startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
-import { connected, expect, messageList, register, scriptUser, send, startApp, test, unique } from './fixtures.ts'
+import { connected, expect, messageList, register, scriptUser, send, startCluster, test, unique, type Cluster } from './fixtures.ts'
 
 // Two instances sharing one database and Redis: every test puts its people on different instances.
-let stop: () => Promise<void>
+let cluster: Cluster | undefined
 let one: string
 let two: string
 
 test.beforeAll(async () => {
-  const [redis, db] = await Promise.all([startRedis(), startDatabase()])
-  const [a, b] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { MESSAGE_BURST: '100', MESSAGES_PER_SECOND: '100' } }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { MESSAGE_BURST: '100', MESSAGES_PER_SECOND: '100' } }),
-  ])
-  one = a.url
-  two = b.url
-  stop = async () => {
-    await Promise.all([a.stop(), b.stop()])
-    await db.stop()
-    redis.stop()
-  }
+  cluster = await startCluster({ MESSAGE_BURST: '100', MESSAGES_PER_SECOND: '100' })
+  ;({ one, two } = cluster)
 })
-test.afterAll(async () => stop?.())
+test.afterAll(async () => cluster?.stop())
 
 /** Makes the tab look hidden to the page (as when the person switched to another tab). */
 async function hide(page: Page) {

@@ -2,30 +2,17 @@ import { startDatabase, freePort } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { OUTPUT_DIR, connected, expect, guest, messageList, send, startApp, test } from './fixtures.ts'
 
-test('two people connected to different server instances sharing Redis still chat live', async ({ browser }) => {
-  const redis = await startRedis()
-  const db = await startDatabase()
-  const [one, two] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR }),
-  ])
-  try {
-    const ann = await guest(browser, one.url)
-    const bob = await guest(browser, two.url)
-    await send(ann.page, 'Hello from instance one')
-    await expect(messageList(bob.page)).toContainText('Hello from instance one')
-    await send(bob.page, 'Hello back from instance two')
-    await expect(messageList(ann.page)).toContainText('Hello back from instance two')
-    // Presence is shared too: each sees the other in the room.
-    await expect(ann.page.getByTestId('online-count')).toContainText('2 here')
-    await ann.context.close()
-    await bob.context.close()
-  }
-  finally {
-    await Promise.all([one.stop(), two.stop()])
-    await db.stop()
-    redis.stop()
-  }
+test('two people connected to different server instances sharing Redis still chat live', async ({ browser, cluster }) => {
+  const ann = await guest(browser, cluster.one)
+  const bob = await guest(browser, cluster.two)
+  await send(ann.page, 'Hello from instance one')
+  await expect(messageList(bob.page)).toContainText('Hello from instance one')
+  await send(bob.page, 'Hello back from instance two')
+  await expect(messageList(ann.page)).toContainText('Hello back from instance two')
+  // Presence is shared too: each sees the other in the room.
+  await expect(ann.page.getByTestId('online-count')).toContainText('2 here')
+  await ann.context.close()
+  await bob.context.close()
 })
 
 test('after a server restart the open page shows a banner, recovers and shows what was said meanwhile', async ({ browser }) => {
