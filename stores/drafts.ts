@@ -11,6 +11,8 @@ const storageKey = (username: string) => `fargate-chat:drafts:${username}`
 export const useDraftsStore = defineStore('drafts', () => {
   const session = useSessionStore()
   const texts = ref<Record<string, string>>({})
+  /** False on the server and until the page has mounted: the server's HTML shows no drafts, so hydration agrees. */
+  const restored = ref(false)
   let loadedFor: string | null = null
 
   function storage(): Storage | null {
@@ -42,8 +44,19 @@ export const useDraftsStore = defineStore('drafts', () => {
     return texts.value
   }
 
+  /** Reads the signed-in account's drafts once the page has mounted; lists show them from then on. */
+  function restore() {
+    current()
+    restored.value = true
+  }
+
   function textOf(room: string): string {
     return current()[room] ?? ''
+  }
+
+  /** A room's draft for the room list: none until restored, and nothing is read while rendering. */
+  function shownDraftOf(room: string): string {
+    return restored.value ? texts.value[room] ?? '' : ''
   }
 
   function set(room: string, text: string) {
@@ -70,5 +83,5 @@ export const useDraftsStore = defineStore('drafts', () => {
     }
   }
 
-  return { texts, textOf, set, forget }
+  return { texts, restored, restore, textOf, shownDraftOf, set, forget }
 })

@@ -96,6 +96,7 @@ test('text typed and not sent waits in its room: switching rooms and reloading k
   await expect(page).toHaveURL(/\/rooms\/fargate$/)
   await connected(page)
   await expect(input).toHaveValue('')
+  await expect(page.locator('a[data-room="general"]').getByTestId('draft-preview')).toHaveText('Draft: half a thought')
   await page.locator('a[data-room="general"]').click()
   await expect(page).toHaveURL(/\/rooms\/general$/)
   await connected(page)

@@ -43,6 +43,14 @@ describe('the drafts store', () => {
     expect(reload().textOf('general')).toBe('')
   })
 
+  it('lists a draft only once restored after mounting, so the server\'s HTML and hydration agree', () => {
+    reload().set('general', 'typed earlier')
+    const drafts = reload()
+    expect(drafts.shownDraftOf('general')).toBe('')
+    drafts.restore()
+    expect(drafts.shownDraftOf('general')).toBe('typed earlier')
+  })
+
   it('ignores a damaged saved entry instead of failing the composer', () => {
     sessionStorage.setItem('fargate-chat:drafts:ann', '{not json')
     const drafts = reload()
