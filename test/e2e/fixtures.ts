@@ -1,6 +1,6 @@
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
 import { startApp as startServer, startDatabase, type AppOptions } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
+import { startTwoInstances } from '../support/cluster.ts'
 import { Client } from '../support/http.ts'
 import { call, connect, type TestSocket } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
@@ -28,18 +28,8 @@ export interface Cluster {
 }
 
 export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
-  const [redis, db] = await Promise.all([startRedis(), startDatabase()])
-  const options = { dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, redisUrl: redis.url, outputDir: OUTPUT_DIR, env }
-  const [a, b] = await Promise.all([startApp(options), startApp(options)])
-  return {
-    one: a.url,
-    two: b.url,
-    async stop() {
-      await Promise.all([a.stop(), b.stop()])
-      await db.stop()
-      redis.stop()
-    },
-  }
+  const { a, b, stop } = await startTwoInstances({ env, bucket: true, outputDir: OUTPUT_DIR, start: startApp })
+  return { one: a.url, two: b.url, stop }
 }
 
 /** The last lines each server logged, so a failure in CI shows what the servers saw. */

@@ -3,29 +3,18 @@ import { io } from 'socket.io-client'
 import type { RoomPresenceEvent, RoomViewers } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase, waitUntil } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
+import { startApp, waitUntil } from '../support/processes.ts'
+import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { call, closeAll, collect, connect, signedInGuest, waitFor, type TestSocket } from '../support/sockets.ts'
 
-let db: Awaited<ReturnType<typeof startDatabase>>
-let redis: Awaited<ReturnType<typeof startRedis>>
-let a: Awaited<ReturnType<typeof startApp>>
-let b: Awaited<ReturnType<typeof startApp>>
+let cluster: TwoInstances
 const env = { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200' }
 
 beforeAll(async () => {
-  ;[db, redis] = await Promise.all([startDatabase(), startRedis()])
-  ;[a, b] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-  ])
+  cluster = await startTwoInstances({ env })
 })
 afterEach(() => closeAll())
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()])
-  redis?.stop()
-  await db?.stop()
-})
+afterAll(async () => cluster?.stop())
 
 /**
  * A client that behaves like the browser's: a guest session cookie, a socket that reconnects by
@@ -76,10 +65,10 @@ async function numUsers(url: string): Promise<number> {
 
 describe('two instances sharing Redis', () => {
   it('store a send retried on the other instance with the same clientId once, and answer both with it (#12.8)', async () => {
-    const http = await fetch(`${a.url}/api/auth/guest`, { method: 'POST', headers: { origin: a.url } })
+    const http = await fetch(`${cluster.a.url}/api/auth/guest`, { method: 'POST', headers: { origin: cluster.a.url } })
     const cookie = http.headers.getSetCookie()[0]!.split(';')[0]!
-    const onA = await connect(a.url, { cookie })
-    const onB = await connect(b.url, { cookie })
+    const onA = await connect(cluster.a.url, { cookie })
+    const onB = await connect(cluster.b.url, { cookie })
     await Promise.all([waitFor(onA, 'login'), waitFor(onB, 'login')])
     const clientId = `retry-${Date.now().toString(36)}`
     const [err, first] = await call<WireMessage>(onA, 'new message', { room: 'fargate', message: 'sent twice', clientId })
@@ -92,17 +81,17 @@ describe('two instances sharing Redis', () => {
   })
 
   it('report Redis in readiness', async () => {
-    const ready = await (await fetch(`${a.url}/api/ready`)).json()
+    const ready = await (await fetch(`${cluster.a.url}/api/ready`)).json()
     expect(ready.checks).toEqual({ dynamodb: 'ok', redis: 'ok' })
   })
 
   it('relay messages, presence and typing between clients on different instances', async () => {
-    const before = await numUsers(a.url)
-    const alice = await signedInGuest(a.url)
+    const before = await numUsers(cluster.a.url)
+    const alice = await signedInGuest(cluster.a.url)
     const joined = waitFor<{ username: string, numUsers: number }>(alice.socket, 'user joined')
-    const bob = await signedInGuest(b.url)
+    const bob = await signedInGuest(cluster.b.url)
     expect(await joined).toMatchObject({ username: bob.username, numUsers: before + 2 })
-    expect(await numUsers(b.url)).toBe(before + 2)
+    expect(await numUsers(cluster.b.url)).toBe(before + 2)
 
     const toBob = waitFor<WireMessage>(bob.socket, 'new message')
     const [err, sent] = await call<WireMessage>(alice.socket, 'new message', { room: 'general', message: 'across instances' })
@@ -132,15 +121,15 @@ describe('two instances sharing Redis', () => {
   })
 
   it('tell the others when a killed instance\'s people drop out of presence, without a reload (#12.9)', async () => {
-    const doomed = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env })
+    const doomed = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env })
     try {
-      const watcher = await signedInGuest(a.url)
+      const watcher = await signedInGuest(cluster.a.url)
       const ghost = await signedInGuest(doomed.url)
       await call(watcher.socket, 'join room', 'ecs')
       const joined = waitFor<{ members: { username: string }[] }>(watcher.socket, 'room members')
       await call(ghost.socket, 'join room', 'ecs')
       expect((await joined).members.map(m => m.username)).toContain(ghost.username)
-      const withGhost = await numUsers(a.url)
+      const withGhost = await numUsers(cluster.a.url)
 
       const members = collect<RoomPresenceEvent>(watcher.socket, 'room members')
       const counts = collect<{ numUsers: number }>(watcher.socket, 'presence')
@@ -157,8 +146,8 @@ describe('two instances sharing Redis', () => {
   }, 60_000)
 
   it('share the sending limit across instances', async () => {
-    const limited = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { MESSAGE_BURST: '4', MESSAGES_PER_SECOND: '1' } })
-    const limitedTwin = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { MESSAGE_BURST: '4', MESSAGES_PER_SECOND: '1' } })
+    const limited = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { MESSAGE_BURST: '4', MESSAGES_PER_SECOND: '1' } })
+    const limitedTwin = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { MESSAGE_BURST: '4', MESSAGES_PER_SECOND: '1' } })
     try {
       const http = await fetch(`${limited.url}/api/auth/guest`, { method: 'POST', headers: { origin: limited.url } })
       const cookie = http.headers.getSetCookie()[0]!.split(';')[0]!
@@ -182,8 +171,8 @@ describe('two instances sharing Redis', () => {
 
 describe('faults', () => {
   it('show a client that stayed connected through a Redis restart every message acknowledged meanwhile on the other instance, and relaying resumes', async () => {
-    const alice = await browserLikeGuest(a.url, 'fargate')
-    const bob = await browserLikeGuest(b.url, 'fargate')
+    const alice = await browserLikeGuest(cluster.a.url, 'fargate')
+    const bob = await browserLikeGuest(cluster.b.url, 'fargate')
     const acked: WireMessage[] = []
     const send = async (text: string) => {
       const message = await alice.send(text)
@@ -193,16 +182,16 @@ describe('faults', () => {
     const before = await send('before the restart')
     await expect.poll(() => bob.seen.has(before!.message)).toBe(true)
 
-    redis.stop()
-    await waitUntil(async () => (await fetch(`${b.url}/api/ready`)).status === 503, 10_000, () => 'instance B did not notice Redis going away')
+    cluster.redis.stop()
+    await waitUntil(async () => (await fetch(`${cluster.b.url}/api/ready`)).status === 503, 10_000, () => 'instance B did not notice Redis going away')
     expect(bob.socket.connected).toBe(true)
     // Chat goes on through a restart of a few seconds (long enough for ioredis to give up
     // queueing the adapter's publishes), as in the outage this reproduces.
     const stoppedAt = Date.now()
     for (let i = 0; Date.now() - stoppedAt < 3000; i++) await send(`during the outage ${i}`)
     expect(acked.length).toBeGreaterThan(10)
-    await redis.restart()
-    await waitUntil(async () => (await fetch(`${a.url}/api/ready`)).status === 200 && (await fetch(`${b.url}/api/ready`)).status === 200, 15_000)
+    await cluster.redis.restart()
+    await waitUntil(async () => (await fetch(`${cluster.a.url}/api/ready`)).status === 200 && (await fetch(`${cluster.b.url}/api/ready`)).status === 200, 15_000)
 
     // Bob never chose to disconnect: the messages reach him live or by his catch-up after the server made him reconnect.
     await expect.poll(() => acked.filter(m => !bob.seen.has(m.message)).map(m => m.content.text), { timeout: 15_000 }).toEqual([])
@@ -218,13 +207,13 @@ describe('faults', () => {
   }, 45_000)
 
   it('lose no acknowledged message when an instance dies, and its users drop out of presence within 15 s', async () => {
-    const doomed = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env })
-    const survivor = await signedInGuest(a.url)
+    const doomed = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env })
+    const survivor = await signedInGuest(cluster.a.url)
     const victims = await Promise.all(Array.from({ length: 3 }, () => signedInGuest(doomed.url)))
     for (const victim of victims) await call(victim.socket, 'join room', 'lambda')
     const viewers = async () => (await call<{ members: { username: string }[] }>(survivor.socket, 'join room', 'lambda'))[1].members.map(m => m.username)
     expect(await viewers()).toEqual(expect.arrayContaining(victims.map(v => v.username)))
-    const countWithVictims = await numUsers(a.url)
+    const countWithVictims = await numUsers(cluster.a.url)
 
     const acked: WireMessage[] = []
     let sending = true
@@ -253,17 +242,17 @@ describe('faults', () => {
     await waitUntil(async () => (await viewers()).length === 1, 20_000, () => 'dead instance\'s users still listed')
     expect(Date.now() - started).toBeLessThan(16_000)
     expect(await viewers()).toEqual([survivor.username])
-    expect(await numUsers(a.url)).toBeLessThanOrEqual(countWithVictims - 3)
+    expect(await numUsers(cluster.a.url)).toBeLessThanOrEqual(countWithVictims - 3)
   }, 45_000)
 })
 
 describe('a Redis outage', () => {
   it('leaves each instance serving its own clients, is reported by /api/ready, and heals by itself', async () => {
-    const alice = await signedInGuest(a.url)
-    const bob = await signedInGuest(a.url)
-    redis.stop()
-    await waitUntil(async () => (await fetch(`${a.url}/api/ready`)).status === 503, 10_000, () => 'readiness did not notice Redis going away')
-    const ready = await (await fetch(`${a.url}/api/ready`)).json()
+    const alice = await signedInGuest(cluster.a.url)
+    const bob = await signedInGuest(cluster.a.url)
+    cluster.redis.stop()
+    await waitUntil(async () => (await fetch(`${cluster.a.url}/api/ready`)).status === 503, 10_000, () => 'readiness did not notice Redis going away')
+    const ready = await (await fetch(`${cluster.a.url}/api/ready`)).json()
     expect(ready.checks.redis).toBe('failed')
     expect(ready.checks.dynamodb).toBe('ok')
 
@@ -271,14 +260,14 @@ describe('a Redis outage', () => {
     const [err, sent] = await call<WireMessage>(alice.socket, 'new message', { room: 'general', message: 'while Redis is down' })
     expect(err).toBeNull()
     expect(await toBob).toEqual(sent)
-    const late = await signedInGuest(a.url)
+    const late = await signedInGuest(cluster.a.url)
     expect((await call(late.socket, 'join room', 'general'))[0]).toBeNull()
 
-    await redis.restart()
-    await waitUntil(async () => (await fetch(`${a.url}/api/ready`)).status === 200 && (await fetch(`${b.url}/api/ready`)).status === 200, 15_000, () => 'did not reconnect to Redis')
+    await cluster.redis.restart()
+    await waitUntil(async () => (await fetch(`${cluster.a.url}/api/ready`)).status === 200 && (await fetch(`${cluster.b.url}/api/ready`)).status === 200, 15_000, () => 'did not reconnect to Redis')
     // Clients of the outage were made to reconnect (to catch up): a browser-like one sends now.
-    const sender = await browserLikeGuest(a.url, 'general')
-    const carol = await browserLikeGuest(b.url, 'general')
+    const sender = await browserLikeGuest(cluster.a.url, 'general')
+    const carol = await browserLikeGuest(cluster.b.url, 'general')
     await expect.poll(async () => {
       const message = await sender.send(`relayed again ${Date.now()}`)
       return Boolean(message && await vi.waitFor(() => carol.seen.has(message.message) || Promise.reject(new Error('not yet')), { timeout: 1000 }).catch(() => false))
@@ -290,7 +279,7 @@ describe('a Redis outage', () => {
 
 describe('a single instance without Redis', () => {
   it('chats on its own with in-process state', async () => {
-    const solo = await startApp({ dynamodbEndpoint: db.endpoint })
+    const solo = await startApp({ dynamodbEndpoint: cluster.db.endpoint })
     try {
       const ready = await (await fetch(`${solo.url}/api/ready`)).json()
       expect(ready.checks).toEqual({ dynamodb: 'ok' })

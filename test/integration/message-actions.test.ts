@@ -4,30 +4,17 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage, ReactionChange, RoomSummary } from '#shared/types/chat'
 import type { WireChangePage, WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
+import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { call, closeAll, collect, connect, waitFor, type TestSocket } from '../support/sockets.ts'
 
-let db: Awaited<ReturnType<typeof startDatabase>>
-let redis: Awaited<ReturnType<typeof startRedis>>
-let a: Awaited<ReturnType<typeof startApp>>
-let b: Awaited<ReturnType<typeof startApp>>
 const ADMIN = `boss${Date.now().toString(36)}`
-const env = { MESSAGE_BURST: '500', MESSAGES_PER_SECOND: '500', ADMINS: ADMIN }
+let cluster: TwoInstances
 
 beforeAll(async () => {
-  ;[db, redis] = await Promise.all([startDatabase(), startRedis()])
-  ;[a, b] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-  ])
+  cluster = await startTwoInstances({ env: { MESSAGE_BURST: '500', MESSAGES_PER_SECOND: '500', ADMINS: ADMIN } })
 })
 afterEach(() => closeAll())
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()])
-  redis?.stop()
-  await db?.stop()
-})
+afterAll(async () => cluster?.stop())
 
 let n = 0
 const uniqueName = () => `act${Date.now().toString(36)}${n++}`
@@ -75,7 +62,7 @@ async function history(who: Person, room: string): Promise<ChatMessage[]> {
 
 describe('editing a message', () => {
   it('lets the author edit on one instance, tells the room on the other, and keeps editedAt in history', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const sent = await send(ann, room, 'helo wrld')
     const updates = collect<WireMessage>(bob.socket, 'message updated')
@@ -90,7 +77,7 @@ describe('editing a message', () => {
   })
 
   it('refuses to edit someone else\'s message, even for the room\'s creator, and changes nothing', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const sent = await send(bob, room, 'my words')
     expect((await call(ann.socket, 'edit message', { room, message: sent.message, text: 'your words' }))[0]).toBe('You can only edit your own messages')
@@ -100,11 +87,11 @@ describe('editing a message', () => {
   })
 
   it('refuses an edit once the edit window has passed', async () => {
-    const ann = await person(a.url)
+    const ann = await person(cluster.a.url)
     const room = await newRoom(ann)
     const time = Date.now() - 25 * 3_600_000
     const id = `${time}:0123456789abcdef`
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }))
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: cluster.db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }))
     await doc.send(new PutCommand({ TableName: 'fargate-chat-messages', Item: { room, message: id, username: ann.username, avatar: '', time, content: { text: 'yesterday' } } }))
     const response = await ann.http.request(path(room, id), { method: 'PATCH', body: { text: 'today' } })
     expect(response.status).toBe(403)
@@ -112,10 +99,10 @@ describe('editing a message', () => {
   })
 
   it('answers 404 for a message or room that is not there, 401 without a session and 400 for empty text', async () => {
-    const ann = await person(a.url)
+    const ann = await person(cluster.a.url)
     expect((await ann.http.request(path('general', '1700000000000:0123456789abcdef'), { method: 'PATCH', body: { text: 'x' } })).status).toBe(404)
     expect((await ann.http.request(path('no-such-room-here', '1700000000000:0123456789abcdef'), { method: 'PATCH', body: { text: 'x' } })).json.message).toBe('There is no room "no-such-room-here"')
-    expect((await new Client(a.url).request(path('general', '1700000000000:0123456789abcdef'), { method: 'PATCH', body: { text: 'x' } })).status).toBe(401)
+    expect((await new Client(cluster.a.url).request(path('general', '1700000000000:0123456789abcdef'), { method: 'PATCH', body: { text: 'x' } })).status).toBe(401)
     const sent = await send(ann, 'general', 'fine')
     expect((await ann.http.request(path('general', sent.message), { method: 'PATCH', body: { text: '   ' } })).status).toBe(400)
   })
@@ -123,7 +110,7 @@ describe('editing a message', () => {
 
 describe('formatting', () => {
   it('gives every message its HTML rendered by the server: the ack, the relay on the other instance, history and an edit', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const relayed = collect<WireMessage>(bob.socket, 'new message')
     const sent = await send(ann, room, '**bold** and `code` :tada: <script>x</script>')
@@ -139,7 +126,7 @@ describe('formatting', () => {
 
 describe('deleting a message', () => {
   it('turns the author\'s message into a tombstone everywhere: live, history, previews and catch-up', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const sent = await send(ann, room, 'oops, my password is hunter2')
     const deletions = collect<{ room: string, message: string }>(bob.socket, 'message deleted')
@@ -155,9 +142,9 @@ describe('deleting a message', () => {
   })
 
   it('lets the room\'s creator and an admin delete anyone\'s message, and nobody else', async () => {
-    const [creator, bob, carol] = [await person(a.url), await person(b.url), await person(a.url)]
-    const admin = await person(b.url, { username: ADMIN })
-    const guest = await person(a.url, { guest: true })
+    const [creator, bob, carol] = [await person(cluster.a.url), await person(cluster.b.url), await person(cluster.a.url)]
+    const admin = await person(cluster.b.url, { username: ADMIN })
+    const guest = await person(cluster.a.url, { guest: true })
     const room = await newRoom(creator, bob, carol)
     // The pages learn who is an admin, to offer what admins may do.
     expect((await admin.http.get('/api/auth/me')).json.admin).toBe(true)
@@ -173,8 +160,8 @@ describe('deleting a message', () => {
   })
 
   it('ends an edit racing a deletion as a tombstone, never with the text back', async () => {
-    const ann = await person(a.url)
-    const annOnB = await connect(b.url, { cookie: ann.http.cookieHeader })
+    const ann = await person(cluster.a.url)
+    const annOnB = await connect(cluster.b.url, { cookie: ann.http.cookieHeader })
     await waitFor(annOnB, 'login')
     const room = await newRoom(ann)
     for (let round = 0; round < 5; round++) {
@@ -191,7 +178,7 @@ describe('deleting a message', () => {
   })
 
   it('does not count deleted messages as unread', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     await call(bob.socket, 'mark read', { room, message: (await send(bob, room, 'seen')).message })
     const kept = await send(ann, room, 'kept')
@@ -212,7 +199,7 @@ describe('deleting a message', () => {
 
 describe('replying', () => {
   it('quotes the original from storage (cut to 140 characters) and refuses an original from another room', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const original = await send(ann, room, `${'long '.repeat(60)}end`)
     const arrived = waitFor<WireMessage>(ann.socket, 'new message', 10_000)
@@ -228,7 +215,7 @@ describe('replying', () => {
   })
 
   it('drops the words of a deleted original from every reply\'s quote: history, the page, a linked window, catch-up and search', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const secret = `secretword${Date.now().toString(36)}`
     const original = await send(ann, room, `the door code is ${secret}`)
@@ -260,7 +247,7 @@ describe('replying', () => {
 
 describe('reacting', () => {
   it('counts two people reacting with the same emoji at once on two instances, and relays each', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const sent = await send(ann, room, 'react to me')
     const seen = collect<ReactionChange>(ann.socket, 'reaction')
@@ -279,7 +266,7 @@ describe('reacting', () => {
   })
 
   it('spells one emoji one way, refuses unknown emoji and a 21st distinct reaction', async () => {
-    const ann = await person(a.url)
+    const ann = await person(cluster.a.url)
     const room = await newRoom(ann)
     const sent = await send(ann, room, 'so many')
     const [, heart] = await call<WireMessage>(ann.socket, 'react', { room, message: sent.message, emoji: '\u2764', add: true })
@@ -298,7 +285,7 @@ describe('reacting', () => {
   })
 
   it('refuses reactions to a deleted message', async () => {
-    const ann = await person(a.url)
+    const ann = await person(cluster.a.url)
     const room = await newRoom(ann)
     const sent = await send(ann, room, 'soon gone')
     await call(ann.socket, 'delete message', { room, message: sent.message })
@@ -308,7 +295,7 @@ describe('reacting', () => {
 
 describe('the HTTP message routes', () => {
   it('send, edit, react and delete with the same checks, each relayed live to the other instance', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const arrived = waitFor<WireMessage>(bob.socket, 'new message', 10_000)
     const posted = await ann.http.post(path(room), { text: 'from a script', clientId: 'script-0001' })
@@ -339,7 +326,7 @@ describe('the HTTP message routes', () => {
 
 describe('catching up on changes after a reconnect', () => {
   it('gives a client that was away every message edited, deleted or reacted to meanwhile, as it is now', async () => {
-    const [ann, bob] = [await person(a.url), await person(b.url)]
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)
     const [one, two, three, untouched] = [await send(ann, room, 'one'), await send(ann, room, 'two'), await send(ann, room, 'three'), await send(ann, room, 'four')]
     const [, synced] = await call<WireChangePage>(bob.socket, 'catch up changes', { room, since: Date.now() })
@@ -349,7 +336,7 @@ describe('catching up on changes after a reconnect', () => {
     await call(ann.socket, 'delete message', { room, message: two.message })
     await call(ann.socket, 'react', { room, message: three.message, emoji: '👀', add: true })
 
-    const back = await connect(b.url, { cookie: bob.http.cookieHeader })
+    const back = await connect(cluster.b.url, { cookie: bob.http.cookieHeader })
     await waitFor(back, 'login')
     const changed: WireMessage[] = []
     let until: number
@@ -374,7 +361,7 @@ describe('catching up on changes after a reconnect', () => {
   })
 
   it('refuses a catch-up for a room the reader cannot see and a malformed since', async () => {
-    const ann = await person(a.url)
+    const ann = await person(cluster.a.url)
     expect((await call(ann.socket, 'catch up changes', { room: 'no-such-room-here', since: 0 }))[0]).toBe('There is no room "no-such-room-here"')
     expect((await call(ann.socket, 'catch up changes', { room: 'general', since: 'yesterday' }))[0]).toBe('Must pass a parameter `since` which is a time in ms')
   })

@@ -2,29 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RoomSummary } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
+import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { barrier, call, closeAll, collect, connect, waitFor, type TestSocket } from '../support/sockets.ts'
 
-let db: Awaited<ReturnType<typeof startDatabase>>
-let redis: Awaited<ReturnType<typeof startRedis>>
-let a: Awaited<ReturnType<typeof startApp>>
-let b: Awaited<ReturnType<typeof startApp>>
+let cluster: TwoInstances
 
 beforeAll(async () => {
-  ;[db, redis] = await Promise.all([startDatabase(), startRedis()])
-  const env = { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200', ROOMS_PER_HOUR: '100' }
-  ;[a, b] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-  ])
+  cluster = await startTwoInstances({ env: { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200', ROOMS_PER_HOUR: '100' } })
 })
 afterEach(() => closeAll())
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()])
-  redis?.stop()
-  await db?.stop()
-})
+afterAll(async () => cluster?.stop())
 
 let counter = 0
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${counter++}`
@@ -77,7 +64,7 @@ const pageOf = (html: string, id: string) => html.replaceAll(id, 'ROOM')
 async function expectRefusedEverywhere(outsider: Person, room: string, secrets: string[], member: TestSocket) {
   const missing = unique('nothing-here-')
   const http = outsider.http
-  const socket = await socketOf(outsider, b.url)
+  const socket = await socketOf(outsider, cluster.b.url)
 
   // HTTP reads: the same 404 as a room that does not exist.
   const [real, none] = await Promise.all([http.get(`/api/rooms/${room}`), http.get(`/api/rooms/${missing}`)])
@@ -138,7 +125,7 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
 
 describe('private rooms and DMs, seen by someone outside them', () => {
   it('refuse every path to a private room as if it did not exist, to an account and to a guest', async () => {
-    const [owner, member, outsider, visitor] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem'), account(b.url, 'out'), guest(a.url)])
+    const [owner, member, outsider, visitor] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem'), account(cluster.b.url, 'out'), guest(cluster.a.url)])
     const room = await privateRoom(owner, [member])
     const memberSocket = await socketOf(member)
     const [err] = await call(memberSocket, 'new message', { room, message: 'private words' })
@@ -149,7 +136,7 @@ describe('private rooms and DMs, seen by someone outside them', () => {
   })
 
   it('refuse every path to a DM as if it did not exist', async () => {
-    const [alice, bob, outsider] = await Promise.all([account(a.url, 'al'), account(b.url, 'bo'), account(b.url, 'out')])
+    const [alice, bob, outsider] = await Promise.all([account(cluster.a.url, 'al'), account(cluster.b.url, 'bo'), account(cluster.b.url, 'out')])
     const room = await dm(alice, [bob])
     const bobSocket = await socketOf(bob)
     expect((await call(bobSocket, 'new message', { room, message: 'just between us' }))[0]).toBeNull()
@@ -157,7 +144,7 @@ describe('private rooms and DMs, seen by someone outside them', () => {
   })
 
   it('let members read and write, and list the room in their sidebar', async () => {
-    const [owner, member] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem')])
+    const [owner, member] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem')])
     const room = await privateRoom(owner, [member])
     expect((await member.http.get(`/api/rooms/${room}`)).json.room).toMatchObject({ id: room, visibility: 'private', createdBy: owner.username })
     const listed = (await member.http.get('/api/rooms')).json.rooms.find(r => r.id === room)
@@ -169,9 +156,9 @@ describe('private rooms and DMs, seen by someone outside them', () => {
 
 describe('removing a member', () => {
   it('takes effect at once on all their tabs on both instances', async () => {
-    const [owner, member] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem')])
+    const [owner, member] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem')])
     const room = await privateRoom(owner, [member])
-    const [onA, onB, ownerSocket] = await Promise.all([socketOf(member, a.url), socketOf(member, b.url), socketOf(owner)])
+    const [onA, onB, ownerSocket] = await Promise.all([socketOf(member, cluster.a.url), socketOf(member, cluster.b.url), socketOf(owner)])
     const removedA = waitFor<{ room: string }>(onA, 'room removed')
     const removedB = waitFor<{ room: string }>(onB, 'room removed')
     expect((await owner.http.request(`/api/rooms/${room}/members/${member.username}`, { method: 'DELETE' })).status).toBe(200)
@@ -188,7 +175,7 @@ describe('removing a member', () => {
   })
 
   it('lets only the owner remove others, and anyone leave', async () => {
-    const [owner, first, second] = await Promise.all([account(a.url, 'own'), account(a.url, 'm'), account(a.url, 'm')])
+    const [owner, first, second] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.a.url, 'm'), account(cluster.a.url, 'm')])
     const room = await privateRoom(owner, [first, second])
     const refused = await first.http.request(`/api/rooms/${room}/members/${second.username}`, { method: 'DELETE' })
     expect(refused.status).toBe(403)
@@ -200,7 +187,7 @@ describe('removing a member', () => {
 
 describe('direct messages', () => {
   it('give the same room to the same people, whoever starts it', async () => {
-    const [alice, bob, carol] = await Promise.all([account(a.url, 'al'), account(b.url, 'bo'), account(a.url, 'ca')])
+    const [alice, bob, carol] = await Promise.all([account(cluster.a.url, 'al'), account(cluster.b.url, 'bo'), account(cluster.a.url, 'ca')])
     const first = await alice.http.post('/api/dms', { usernames: [bob.username] })
     expect(first.status).toBe(201)
     expect(first.json.room).toMatchObject({ kind: 'dm', visibility: 'private', members: [alice.username, bob.username].sort() })
@@ -213,7 +200,7 @@ describe('direct messages', () => {
   })
 
   it('tell the other person\'s open tabs on another instance about a new DM', async () => {
-    const [alice, bob] = await Promise.all([account(a.url, 'al'), account(b.url, 'bo')])
+    const [alice, bob] = await Promise.all([account(cluster.a.url, 'al'), account(cluster.b.url, 'bo')])
     const bobSocket = await socketOf(bob)
     const added = waitFor<RoomSummary>(bobSocket, 'room added')
     const room = await dm(alice, [bob])
@@ -229,14 +216,14 @@ describe('direct messages', () => {
     [{ usernames: Array.from({ length: 8 }, (_, i) => `someone${i}`) }, 400, /at most 8/],
     [{ usernames: ['nobody-by-this-name'] }, 404, /no account "nobody-by-this-name"/],
   ])('refuse %j with a clear error', async (body, status, message) => {
-    const alice = await account(a.url, 'al')
+    const alice = await account(cluster.a.url, 'al')
     const response = await alice.http.post('/api/dms', body)
     expect(response.status).toBe(status)
     expect(response.json.message).toMatch(message)
   })
 
   it('are refused to guests', async () => {
-    const [visitor, bob] = await Promise.all([guest(a.url), account(a.url, 'bo')])
+    const [visitor, bob] = await Promise.all([guest(cluster.a.url), account(cluster.a.url, 'bo')])
     const response = await visitor.http.post('/api/dms', { usernames: [bob.username] })
     expect(response.status).toBe(403)
     expect(response.json.message).toMatch(/Guests cannot start direct messages/)
@@ -245,7 +232,7 @@ describe('direct messages', () => {
 
 describe('room management', () => {
   it('lets the owner rename, re-topic and archive a room; archived rooms are read-only', async () => {
-    const [owner, member] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem')])
+    const [owner, member] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem')])
     const room = await privateRoom(owner, [member])
     expect((await member.http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { name: 'Taken over' } })).status).toBe(403)
     const memberSocket = await socketOf(member)
@@ -262,10 +249,10 @@ describe('room management', () => {
   })
 
   it('deletes a room for good: its id is never given out again', async () => {
-    const owner = await account(a.url, 'own')
+    const owner = await account(cluster.a.url, 'own')
     const id = unique('gone-')
     expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(201)
-    const other = await account(b.url, 'other')
+    const other = await account(cluster.b.url, 'other')
     expect((await other.http.request(`/api/rooms/${id}`, { method: 'DELETE' })).status).toBe(403)
     expect((await owner.http.request(`/api/rooms/${id}`, { method: 'DELETE' })).status).toBe(204)
     expect((await other.http.get(`/api/rooms/${id}`)).status).toBe(404)
@@ -274,14 +261,14 @@ describe('room management', () => {
   })
 
   it('refuses room ids kept for direct messages', async () => {
-    const owner = await account(a.url, 'own')
+    const owner = await account(cluster.a.url, 'own')
     const response = await owner.http.post('/api/rooms', { id: 'dm-squatted', name: 'Squat' })
     expect(response.status).toBe(400)
     expect(response.json.message).toMatch(/kept for direct messages/)
   })
 
   it('lets people join and leave a public room', async () => {
-    const [owner, joiner] = await Promise.all([account(a.url, 'own'), account(b.url, 'join')])
+    const [owner, joiner] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'join')])
     const id = unique('open-')
     await owner.http.post('/api/rooms', { id, name: 'Open' })
     expect((await joiner.http.post(`/api/rooms/${id}/members`, { username: joiner.username })).status).toBe(200)
@@ -293,8 +280,8 @@ describe('room management', () => {
 
 describe('people and mentions', () => {
   it('finds people by the start of their username or display name, accents folded', async () => {
-    const person = await account(a.url, 'zz', 'Zoë Ünal')
-    const searcher = await account(b.url, 'srch')
+    const person = await account(cluster.a.url, 'zz', 'Zoë Ünal')
+    const searcher = await account(cluster.b.url, 'srch')
     const found = await searcher.http.get(`/api/users?q=${encodeURIComponent('zoe un')}`)
     expect(found.status).toBe(200)
     expect((found.json as unknown as { users: { username: string, displayName: string }[] }).users).toContainEqual({ username: person.username, displayName: 'Zoë Ünal', avatar: `/api/avatars/${person.username}.svg` })
@@ -308,7 +295,7 @@ describe('people and mentions', () => {
   })
 
   it('counts mentions of members only, in a badge that survives until the room is read', async () => {
-    const [owner, member, outsider] = await Promise.all([account(a.url, 'own'), account(b.url, 'mem'), account(b.url, 'out')])
+    const [owner, member, outsider] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem'), account(cluster.b.url, 'out')])
     const room = await privateRoom(owner, [member])
     const ownerSocket = await socketOf(owner)
     const [err, sent] = await call<WireMessage>(ownerSocket, 'new message', { room, message: `hey @${member.username} and @${outsider.username}` })

@@ -2,29 +2,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { WireMessage } from '#shared/types/socket'
 import type { SearchPage } from '#shared/types/search'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
-import { startRedis } from '../support/redis.ts'
+import { startApp } from '../support/processes.ts'
+import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { call, closeAll, signedInGuest, type TestSocket } from '../support/sockets.ts'
 
-let db: Awaited<ReturnType<typeof startDatabase>>
-let redis: Awaited<ReturnType<typeof startRedis>>
-let a: Awaited<ReturnType<typeof startApp>>
-let b: Awaited<ReturnType<typeof startApp>>
+let cluster: TwoInstances
 const env = { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200' }
 
 beforeAll(async () => {
-  ;[db, redis] = await Promise.all([startDatabase(), startRedis()])
-  ;[a, b] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-    startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env }),
-  ])
+  cluster = await startTwoInstances({ env })
 })
 afterEach(() => closeAll())
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()])
-  redis?.stop()
-  await db?.stop()
-})
+afterAll(async () => cluster?.stop())
 
 async function send(socket: TestSocket, room: string, text: string): Promise<WireMessage> {
   const [err, message] = await call<WireMessage>(socket, 'new message', { room, message: text })
@@ -48,11 +37,11 @@ const texts = (page: SearchPage) => page.messages.map(m => m.content.text)
 
 describe('search across instances', () => {
   it('finds on one instance what was sent through the other, newest first, with the words to highlight', async () => {
-    const { socket, username } = await signedInGuest(a.url)
+    const { socket, username } = await signedInGuest(cluster.a.url)
     const first = await send(socket, 'general', 'The Fargate task restarted')
     await send(socket, 'ecs', 'nothing to see')
     const second = await send(socket, 'ecs', 'fargate spot saves money')
-    const reader = await readerOn(b.url)
+    const reader = await readerOn(cluster.b.url)
     const { status, body } = await reader.search('fargate ')
     expect(status).toBe(200)
     expect(body.messages.map(m => m.id)).toEqual([second.message, first.message])
@@ -61,22 +50,22 @@ describe('search across instances', () => {
   })
 
   it('matches the last word as a prefix, and every other word whole', async () => {
-    const { socket } = await signedInGuest(a.url)
+    const { socket } = await signedInGuest(cluster.a.url)
     await send(socket, 'general', 'Kubernetes migration planned')
     await send(socket, 'general', 'kubectl migration notes')
-    const reader = await readerOn(b.url)
+    const reader = await readerOn(cluster.b.url)
     expect(texts((await reader.search('kub')).body)).toEqual(['kubectl migration notes', 'Kubernetes migration planned'])
     expect(texts((await reader.search('migration kuber')).body)).toEqual(['Kubernetes migration planned'])
     expect((await reader.search('migration kuber')).body.messages[0]!.highlights).toEqual(['kubernetes', 'migration'])
   })
 
   it('filters by author, room, link and date', async () => {
-    const alice = await signedInGuest(a.url)
-    const bob = await signedInGuest(b.url)
+    const alice = await signedInGuest(cluster.a.url)
+    const bob = await signedInGuest(cluster.b.url)
     await send(alice.socket, 'lambda', 'invoice from aws https://aws.example/invoice')
     await send(bob.socket, 'lambda', 'invoice paid')
     await send(bob.socket, 'general', 'invoice question')
-    const reader = await readerOn(b.url)
+    const reader = await readerOn(cluster.b.url)
     expect(texts((await reader.search(`invoice from:@${bob.username}`)).body)).toEqual(['invoice question', 'invoice paid'])
     expect(texts((await reader.search(`from:@${bob.username} in:#lambda`)).body)).toEqual(['invoice paid'])
     expect(texts((await reader.search('invoice has:link')).body)).toEqual(['invoice from aws https://aws.example/invoice'])
@@ -86,10 +75,10 @@ describe('search across instances', () => {
   })
 
   it('pages back with before, newest first, without gaps or repeats', async () => {
-    const { socket } = await signedInGuest(a.url)
+    const { socket } = await signedInGuest(cluster.a.url)
     const sent: string[] = []
     for (let i = 0; i < 12; i++) sent.push((await send(socket, 'fargate', `paginated result ${i}`)).message)
-    const reader = await readerOn(b.url)
+    const reader = await readerOn(cluster.b.url)
     const seen: string[] = []
     let cursor = ''
     for (let page = 0; page < 6; page++) {
@@ -102,22 +91,22 @@ describe('search across instances', () => {
   })
 
   it('answers 400 naming the problem, and 401 to someone not signed in', async () => {
-    const reader = await readerOn(b.url)
+    const reader = await readerOn(cluster.b.url)
     expect(await reader.search('x before:2026-13-01')).toMatchObject({ status: 400, body: { message: 'q: before: needs a date like 2026-11-01' } })
     expect(await reader.search('in:#general')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^q: Type a word to search for/) } })
     expect(await reader.search('fargate', '&limit=500')).toMatchObject({ status: 400, body: { message: 'limit: Limit must be at most 50' } })
-    expect((await new Client(b.url).get('/api/search?q=fargate')).status).toBe(401)
+    expect((await new Client(cluster.b.url).get('/api/search?q=fargate')).status).toBe(401)
   })
 })
 
 describe('search turned off (SEARCH_INDEX=off)', () => {
   it('writes no entries for messages sent meanwhile, and answers 503', async () => {
-    const off = await startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { ...env, SEARCH_INDEX: 'off' } })
+    const off = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { ...env, SEARCH_INDEX: 'off' } })
     try {
       const { socket } = await signedInGuest(off.url)
       await send(socket, 'general', 'unindexed zeppelin')
       expect(await (await readerOn(off.url)).search('zeppelin')).toMatchObject({ status: 503, body: { message: 'Search is turned off on this server' } })
-      expect((await (await readerOn(b.url)).search('zeppelin')).body.messages).toEqual([])
+      expect((await (await readerOn(cluster.b.url)).search('zeppelin')).body.messages).toEqual([])
     }
     finally {
       await off.stop()
