@@ -173,14 +173,15 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /**
-   * Everything stored after the newest message held, page by page until there is no next page.
-   * Messages from others count as unread in rooms not on screen.
+   * Everything stored after the newest message held (or after `from`, the newest held at an
+   * earlier moment: live messages may have arrived since), page by page until there is no next
+   * page. Messages from others count as unread in rooms not on screen.
    */
-  async function catchUp(room: string) {
+  async function catchUp(room: string, from?: string | null) {
     const entry = history.value[room]
     // Not at the present yet: newer pages come as the reader scrolls down (loadNewer).
     if (!entry || entry.hasNewer) return
-    let cursor: string | null | undefined = entry.messages[entry.messages.length - 1]?.id
+    let cursor: string | null | undefined = from === undefined ? entry.messages.at(-1)?.id : from
     if (!cursor) {
       const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
       for (const message of [...page.messages].reverse()) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })

@@ -74,12 +74,15 @@ export const usePresenceStore = defineStore('presence', () => {
     viewing.value = room
     if (!chat.isConnected()) return
     try {
+      // Live messages can arrive before the answer: the catch-up starts from what was held before.
+      const heldBefore = messages.messagesOf(room).at(-1)?.id ?? null
       const joined = await chat.joinRoom(room)
       setMembers(room, joined)
-      if (joined.subscribed) await messages.catchUp(room)
+      if (joined.subscribed) await messages.catchUp(room, heldBefore)
     }
     catch {
-      // Joining fails for rooms that do not exist (yet); the page already says so.
+      // Joining fails for rooms that do not exist (yet); the page already says so. A catch-up
+      // that fails is made again after the next reconnect.
     }
   }
 
