@@ -16,15 +16,13 @@ const TTL_MS = 10_000
  * rooms with 7 behind made 7 Queries per listing (each page render); now none once counted.
  */
 export class UnreadCounts {
-  readonly #count: CountUnread
-  readonly #cache: LRUCache<string, number>
-  readonly #pending = new Map<string, Promise<number>>()
+  /** Concurrent misses of one key share one count (lru-cache's fetch). */
+  readonly #cache: LRUCache<string, number, { room: string, marker: string }>
   /** Bumped by a deletion in the room: its earlier counts are no longer looked up. */
   readonly #generations = new Map<string, number>()
 
   constructor(count: CountUnread) {
-    this.#count = count
-    this.#cache = new LRUCache<string, number>({ max: 50_000, ttl: TTL_MS })
+    this.#cache = new LRUCache({ max: 50_000, ttl: TTL_MS, fetchMethod: (_key, _stale, { context }) => count(context.room, context.marker) })
   }
 
   /** For each room whose newest message is past the reader's marker, how many messages are unread; the others are left out (0). */
@@ -34,29 +32,16 @@ export class UnreadCounts {
       const newest = latest[room]?.id
       return marker !== undefined && newest !== undefined && newest > marker
     })
-    const counts = await Promise.all(behind.map(room => this.#one(room, markers[room]!, latest[room]!.id)))
+    const counts = await Promise.all(behind.map((room) => {
+      const marker = markers[room]!
+      const key = `${room}\n${this.#generations.get(room) ?? 0}\n${marker}\n${latest[room]!.id}`
+      return this.#cache.forceFetch(key, { context: { room, marker } })
+    }))
     return Object.fromEntries(behind.map((room, i) => [room, counts[i]!]))
   }
 
-  /** A message of the room was deleted here. */
+  /** A message of the room was deleted (here, or on a peer that said so). */
   forgetRoom(room: string): void {
     this.#generations.set(room, (this.#generations.get(room) ?? 0) + 1)
-  }
-
-  #one(room: string, marker: string, newest: string): Promise<number> {
-    const key = `${room}\n${this.#generations.get(room) ?? 0}\n${marker}\n${newest}`
-    const cached = this.#cache.get(key)
-    if (cached !== undefined) return Promise.resolve(cached)
-    let pending = this.#pending.get(key)
-    if (!pending) {
-      pending = this.#count(room, marker)
-        .then((count) => {
-          this.#cache.set(key, count)
-          return count
-        })
-        .finally(() => this.#pending.delete(key))
-      this.#pending.set(key, pending)
-    }
-    return pending
   }
 }
