@@ -46,7 +46,7 @@ export default defineNuxtConfig({
   // Security headers, and a Content-Security-Policy with a fresh nonce per server-rendered page
   // (Nuxt's own scripts carry it; nothing else inline runs). The module's rate limiter, request
   // size limiter, CORS handler and XSS validator stay off: the app has its own limits and origin
-  // checks (server/utils/limits.ts, server/middleware/api-guard.ts), and theirs would also apply
+  // checks (server/services/limits.ts, server/middleware/api-guard.ts), and theirs would also apply
   // to Socket.io's polling requests. HSTS is sent only over HTTPS (server/middleware/hsts.ts).
   security: {
     headers: {

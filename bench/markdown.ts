@@ -1,4 +1,4 @@
-// Rendering time of the Markdown renderer (server/utils/markdown.ts), which the server runs once per
+// Rendering time of the Markdown renderer (server/domain/text/markdown.ts), which the server runs once per
 // message text it sends or shows (cached by text): typical chat lines, a code block, and 2,000-character worst
 // cases (runs of emphasis, brackets, backticks, nested quotes and lists).
 //   node bench/markdown.ts [--runs 200] [--smoke]
@@ -18,7 +18,7 @@ const runs = num(values.runs, smoke ? 5 : 200)
 
 main('markdown', 5 * 60_000, async () => {
   const { MESSAGE_MAX } = await import('../shared/schemas/limits.ts')
-  const { renderMarkdown } = await import('../server/utils/markdown.ts')
+  const { renderMarkdown } = await import('../server/domain/text/markdown.ts')
   const fill = (unit: string) => unit.repeat(Math.ceil(MESSAGE_MAX / unit.length)).slice(0, MESSAGE_MAX)
   const cases: [string, string][] = [
     ['typical chat line', '**Heads up**: `main` is frozen until _Friday_, see www.example.org/freeze :tada: @ann'],

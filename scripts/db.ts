@@ -5,9 +5,9 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { loadConfig } from '../server/utils/config.ts'
-import { ensureTables, startEmbeddedDynamo } from '../server/utils/embedded-dynamodb.ts'
-import { startEmbeddedS3 } from '../server/utils/embedded-s3.ts'
+import { loadConfig } from '../server/core/config.ts'
+import { ensureTables, startEmbeddedDynamo } from '../server/storage/embedded-dynamodb.ts'
+import { startEmbeddedS3 } from '../server/storage/embedded-s3.ts'
 
 const { values } = parseArgs({
   options: {

@@ -2,8 +2,8 @@ import { readValidatedBody, setResponseStatus } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import { createDmSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../utils/api-handler.ts'
-import { openDirectMessage } from '../utils/dms.ts'
-import { requireSessionUser } from '../utils/session.ts'
+import { openDirectMessage } from '../domain/rooms/dms.ts'
+import { requireSessionUser } from '../utils/session-cookie.ts'
 import { validator } from '../utils/validation.ts'
 
 /** The DM between the caller and `usernames`: the same room for the same people (201 when new). */

@@ -1,8 +1,8 @@
 import { readValidatedBody } from 'h3'
 import { updateMeSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../utils/api-handler.ts'
-import { setDisplayName } from '../utils/people.ts'
-import { requireSessionUser } from '../utils/session.ts'
+import { setDisplayName } from '../domain/people/profiles.ts'
+import { requireSessionUser } from '../utils/session-cookie.ts'
 import { validator } from '../utils/validation.ts'
 
 /** Changes the caller's display name (accounts only). */

@@ -1,5 +1,5 @@
 import { defineEventHandler, setResponseStatus } from 'h3'
-import { checkReadiness } from '../utils/readiness.ts'
+import { checkReadiness } from '../services/readiness.ts'
 
 /** Readiness: 200 when DynamoDB (and Redis, when configured) answer, else 503 naming what failed (detail in the logs only). */
 export default defineEventHandler(async (event) => {

@@ -3,8 +3,8 @@ import { z } from '#shared/schemas/zod'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 import { roomIdSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../utils/api-handler.ts'
-import { requireSessionUser } from '../utils/session.ts'
-import { useServices } from '../utils/services.ts'
+import { requireSessionUser } from '../utils/session-cookie.ts'
+import { useServices } from '../services/services.ts'
 import { validator } from '../utils/validation.ts'
 
 const QuerySchema = z.strictObject({

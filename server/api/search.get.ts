@@ -1,8 +1,8 @@
 import { getValidatedQuery } from 'h3'
 import { searchRequestSchema } from '#shared/schemas/search'
 import { defineApiHandler } from '../utils/api-handler.ts'
-import { searchMessages } from '../utils/search.ts'
-import { requireSessionUser } from '../utils/session.ts'
+import { searchMessages } from '../domain/search/search.ts'
+import { requireSessionUser } from '../utils/session-cookie.ts'
 import { validator } from '../utils/validation.ts'
 
 /** `?q=<words and filters>&limit=&before=<id>`: the caller's readable messages that match, newest first. */

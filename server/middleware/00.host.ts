@@ -1,5 +1,5 @@
 import { defineEventHandler, getRequestHeader, send, setResponseStatus, setResponseHeader } from 'h3'
-import { log } from '../utils/logger.ts'
+import { log } from '../core/logger.ts'
 
 /** A DNS name, IPv4 address or [IPv6] literal, with an optional port. */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5]))?$/i

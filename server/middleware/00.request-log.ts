@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { defineEventHandler, getRequestURL, setResponseHeader } from 'h3'
-import { log } from '../utils/logger.ts'
+import { log } from '../core/logger.ts'
 
 /**
  * One log line per request with an id (the load balancer's trace id when present), status and

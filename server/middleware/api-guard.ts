@@ -1,6 +1,6 @@
 import { createError, defineEventHandler, getRequestURL } from 'h3'
-import { getServerConfig } from '../utils/config.ts'
-import { isAllowedOrigin } from '../utils/request-info.ts'
+import { getServerConfig } from '../core/config.ts'
+import { isAllowedOrigin } from '../core/request-info.ts'
 
 /** JSON bodies of this API are small; anything larger is refused before it is read. */
 const MAX_BODY_BYTES = 16 * 1024

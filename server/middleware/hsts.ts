@@ -1,6 +1,6 @@
 import { defineEventHandler, setResponseHeader } from 'h3'
-import { getServerConfig } from '../utils/config.ts'
-import { isSecureRequest } from '../utils/request-info.ts'
+import { getServerConfig } from '../core/config.ts'
+import { isSecureRequest } from '../core/request-info.ts'
 
 /** One year; browsers then use HTTPS for this host (and its subdomains) without asking. */
 const HSTS = 'max-age=31536000; includeSubDomains'

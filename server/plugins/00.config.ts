@@ -1,5 +1,5 @@
 import { defineNitroPlugin } from 'nitropack/runtime'
-import { ConfigError, getServerConfig } from '../utils/config.ts'
+import { ConfigError, getServerConfig } from '../core/config.ts'
 
 /** Refuse to start with a broken configuration, naming every missing or invalid variable. */
 export default defineNitroPlugin(() => {

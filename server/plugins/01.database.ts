@@ -1,9 +1,9 @@
 import { defineNitroPlugin } from 'nitropack/runtime'
-import { getServerConfig } from '../utils/config.ts'
-import { closeDatabase, getDatabase } from '../utils/database.ts'
-import { DataFolderLockedError } from '../utils/embedded-dynamodb.ts'
-import { log } from '../utils/logger.ts'
-import { ensureDefaultRooms } from '../utils/rooms.ts'
+import { getServerConfig } from '../core/config.ts'
+import { closeDatabase, getDatabase } from '../storage/database.ts'
+import { DataFolderLockedError } from '../storage/embedded-dynamodb.ts'
+import { log } from '../core/logger.ts'
+import { ensureDefaultRooms } from '../domain/rooms/rooms.ts'
 
 /** Connects (or starts the embedded database) at boot and makes sure the default rooms exist. */
 export default defineNitroPlugin((nitro) => {

@@ -1,12 +1,12 @@
 import { sealSession, type H3Event } from 'h3'
 import { defineNitroPlugin } from 'nitropack/runtime'
 import type { PublicUser } from '#shared/types/chat'
-import { getServerConfig } from '../utils/config.ts'
-import { getDatabase } from '../utils/database.ts'
-import { log } from '../utils/logger.ts'
-import { holdReadinessUntil } from '../utils/readiness.ts'
-import { useServices } from '../utils/services.ts'
-import { SESSION_COOKIE } from '../utils/session.ts'
+import { getServerConfig } from '../core/config.ts'
+import { getDatabase } from '../storage/database.ts'
+import { log } from '../core/logger.ts'
+import { holdReadinessUntil } from '../services/readiness.ts'
+import { useServices } from '../services/services.ts'
+import { SESSION_COOKIE } from '../utils/session-cookie.ts'
 
 // Without this the first request after a start loads and compiles the renderer, the Vue app and the
 // route chunks, and opens the DynamoDB connection: 5–20× a warm request (bench:coldstart). The

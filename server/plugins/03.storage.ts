@@ -1,9 +1,9 @@
 import { defineNitroPlugin } from 'nitropack/runtime'
-import { getServerConfig } from '../utils/config.ts'
-import { log } from '../utils/logger.ts'
-import { closeObjectStorage, getObjectStorage } from '../utils/object-storage.ts'
-import { thumbnailsDone } from '../utils/thumbnails.ts'
-import { sweepAbandonedUploads } from '../utils/uploads.ts'
+import { getServerConfig } from '../core/config.ts'
+import { log } from '../core/logger.ts'
+import { closeObjectStorage, getObjectStorage } from '../storage/object-storage.ts'
+import { thumbnailsDone } from '../domain/files/thumbnails.ts'
+import { sweepAbandonedUploads } from '../domain/files/uploads.ts'
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000
 

@@ -1,5 +1,5 @@
 import type { PresenceChange, PresenceCount } from '#shared/types/chat'
-import type { Presence } from '../utils/presence.ts'
+import type { Presence } from '../services/presence.ts'
 
 /** What the announcer uses of the server. */
 interface Io {

@@ -1,4 +1,4 @@
-import { log } from '../utils/logger.ts'
+import { log } from '../core/logger.ts'
 import { registerAccountHandlers } from './handlers/accounts.ts'
 import { registerMessageActionHandlers } from './handlers/message-actions.ts'
 import { registerMessageHandlers } from './handlers/messages.ts'

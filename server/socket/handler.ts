@@ -1,8 +1,8 @@
 import type { Ack } from '#shared/types/chat'
 import type { ClientToServerEvents } from '#shared/types/socket'
 import { socketPayloadSchemas, type SocketEventName, type SocketPayload } from '#shared/schemas/socket'
-import { UnauthorizedError, UserError } from '../utils/errors.ts'
-import { log } from '../utils/logger.ts'
+import { UnauthorizedError, UserError } from '../core/errors.ts'
+import { log } from '../core/logger.ts'
 import type { ChatSocket } from './types.ts'
 
 /** What an event's ack carries on success (nothing for events without an ack). */

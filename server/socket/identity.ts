@@ -1,6 +1,6 @@
 import type { PublicUser } from '#shared/types/chat'
 import type { SocketIdentity } from '#shared/types/socket'
-import { roomsOf } from '../utils/memberships.ts'
+import { roomsOf } from '../domain/rooms/memberships.ts'
 import { SIGNED_IN, userRoom, type ChatSocket, type SocketContext } from './types.ts'
 
 /**

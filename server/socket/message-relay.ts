@@ -1,6 +1,6 @@
 import type { NitroApp } from 'nitropack/types'
 import { toWire } from '#shared/utils/wire'
-import { forgetDeleted } from '../utils/message-deletion.ts'
+import { forgetDeleted } from '../domain/messages/deletion.ts'
 import type { ChatServer } from './types.ts'
 
 /**

@@ -1,8 +1,8 @@
 import type { NitroApp } from 'nitropack/types'
-import { log } from '../utils/logger.ts'
-import { forgetReader } from '../utils/memberships.ts'
-import { summarise } from '../utils/room-summaries.ts'
-import { forgetRoom, isPrivate } from '../utils/rooms.ts'
+import { log } from '../core/logger.ts'
+import { forgetReader } from '../domain/rooms/memberships.ts'
+import { summarise } from '../domain/rooms/summaries.ts'
+import { forgetRoom, isPrivate } from '../domain/rooms/rooms.ts'
 import { SIGNED_IN, userRoom, type ChatServer } from './types.ts'
 
 /**

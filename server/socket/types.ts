@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io'
 import type { ChatMessage, PresenceChange, PublicUser } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
-import type { Presence } from '../utils/presence.ts'
+import type { Presence } from '../services/presence.ts'
 import type { TypingState } from './typing-state.ts'
 
 /** Per-socket state, kept small: thousands of idle sockets carry it. */

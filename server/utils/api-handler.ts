@@ -1,5 +1,5 @@
 import { createError, defineEventHandler, setHeader, type EventHandlerRequest, type H3Event } from 'h3'
-import { UserError } from './errors.ts'
+import { UserError } from '../core/errors.ts'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',

@@ -1,5 +1,5 @@
 import { sendRedirect, sendStream, setResponseHeaders, type H3Event } from 'h3'
-import { LINK_SECONDS, type FileAnswer } from './files.ts'
+import { LINK_SECONDS, type FileAnswer } from '../domain/files/downloads.ts'
 
 /** Sends what openFile answered: a cacheable redirect, or a download no browser will render or sniff. */
 export function sendFile(event: H3Event, answer: FileAnswer) {

@@ -1,5 +1,5 @@
 import { z } from '#shared/schemas/zod'
-import { UserError } from './errors.ts'
+import { UserError } from '../core/errors.ts'
 
 /** A payload that failed its schema: the message names the first problem, `issues` lists them all. */
 class InvalidPayloadError extends UserError {

@@ -47,7 +47,7 @@ function isOneEmoji(value: string): boolean {
 /**
  * An emoji as one reaction: a short run of emoji characters (no letters or spaces), brought to
  * one spelling (`canonicalEmoji`). Whether it is a known emoji is checked against the catalogue
- * on the server (server/utils/reactions.ts), which is too large to load with every form.
+ * on the server (server/domain/messages/reactions.ts), which is too large to load with every form.
  */
 export const emojiSchema = z.pipe(
   z.string().check(

@@ -2,7 +2,7 @@
  * Emoji from emojibase's data with Slack's shortcodes (iamcal's set), so `:+1:`, `:tada:` and
  * `:white_check_mark:` mean what Slack users expect. The data is large, so the reaction picker
  * loads it on demand (`loadEmojiCatalogue`); the server's Markdown renderer reads the shortcodes
- * through server/utils/emoji-shortcodes.ts.
+ * through server/domain/text/emoji-shortcodes.ts.
  */
 
 /** The reactions offered with one click, before the searchable picker. */

@@ -1,5 +1,5 @@
 /**
- * What the browser does with a message's HTML, which the server renders (server/utils/message-html.ts)
+ * What the browser does with a message's HTML, which the server renders (server/domain/text/render-message.ts)
  * so that no Markdown renderer ships in the page: mark the reader's own mentions, and read the
  * plain words back for one-line previews and screen-reader announcements.
  */

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { CONFIG_VARIABLES, DEFAULT_PORT, loadConfig, REQUIRED_IN_PRODUCTION } from '../../server/utils/config.ts'
-import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/utils/tables.ts'
+import { CONFIG_VARIABLES, DEFAULT_PORT, loadConfig, REQUIRED_IN_PRODUCTION } from '../../server/core/config.ts'
+import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/storage/tables.ts'
 import { ROOT, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
 import { deployedStacks } from './stacks.ts'
 import { asObject, resolveResource, resolveValue } from './resolve.ts'
 
 // ---------------------------------------------------------------- what the app declares
 
-/** What server/utils/config.ts requires in production and reads at all. */
+/** What server/core/config.ts requires in production and reads at all. */
 function configSource() {
   return { required: [...REQUIRED_IN_PRODUCTION], read: [...CONFIG_VARIABLES], defaultPort: DEFAULT_PORT }
 }
@@ -88,16 +88,20 @@ const COMMAND_ACTIONS: Record<string, string> = {
   BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems',
 }
 
+/** Every source file of the server, in every folder. */
+function serverFiles(dir = join(ROOT, 'server')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? serverFiles(path) : /\.(ts|mts|js|mjs)$/.test(name) ? [path] : []
+  })
+}
+
 /** DynamoDB actions the production server code sends (the embedded development database excluded). */
 function dynamoDbActionsUsed(): Map<string, string[]> {
   const used = new Map<string, string[]>()
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? files(path) : /\.(ts|mts|js|mjs)$/.test(name) ? [path] : []
-  })
-  for (const path of files(join(ROOT, 'server'))) {
+  for (const path of serverFiles()) {
     const file = relative(ROOT, path)
-    if (file === 'server/utils/embedded-dynamodb.ts') continue
+    if (file === 'server/storage/embedded-dynamodb.ts') continue
     const text = readFileSync(path, 'utf8')
     // S3 commands (object-storage.ts) are checked by s3ActionsUsed.
     if (!/from '@aws-sdk\/(lib|client)-dynamodb'/.test(text)) continue
@@ -119,7 +123,7 @@ const S3_ACTIONS: Record<string, string[]> = {
 /** S3 actions the production server code needs (the embedded development server excluded). */
 function s3ActionsUsed(): Map<string, string[]> {
   const used = new Map<string, string[]>()
-  for (const path of readdirSync(join(ROOT, 'server/utils')).map(name => join(ROOT, 'server/utils', name))) {
+  for (const path of serverFiles()) {
     const text = readFileSync(path, 'utf8')
     if (!/from '@aws-sdk\/(client-s3|s3-presigned-post)'/.test(text)) continue
     const found = [...text.matchAll(/\bnew ([A-Z][A-Za-z0-9]*)Command\s*\(/g), ...text.matchAll(/\b(createPresignedPost)\s*\(/g)].map(m => m[1]!)

@@ -1,7 +1,7 @@
 /**
  * Follows values across the deployed stacks: an ImportValue to the exporting stack's output, a Ref
  * to the resource it names. Used to check the task's environment against the app and the tables
- * the environment names against server/utils/tables.ts.
+ * the environment names against server/storage/tables.ts.
  */
 import { evaluate, exportsOf, intrinsic, isObject, PSEUDO_PARAMETERS, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
 

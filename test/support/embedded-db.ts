@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest'
-import { createDatabase, setDatabase } from '../../server/utils/database.ts'
-import { ensureTables, startEmbeddedDynamo, type EmbeddedDynamo } from '../../server/utils/embedded-dynamodb.ts'
+import { createDatabase, setDatabase } from '../../server/storage/database.ts'
+import { ensureTables, startEmbeddedDynamo, type EmbeddedDynamo } from '../../server/storage/embedded-dynamodb.ts'
 
 export const UNIT_TABLES = { users: 'fargate-chat-users', messages: 'fargate-chat-messages', rooms: 'fargate-chat-rooms', roomDirectory: 'fargate-chat-room-directory', sessions: 'fargate-chat-sessions', memberships: 'fargate-chat-memberships', people: 'fargate-chat-people', search: 'fargate-chat-search', messageChanges: 'fargate-chat-message-changes' }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest'
-import { startEmbeddedS3, type EmbeddedS3 } from '../../server/utils/embedded-s3.ts'
-import { createObjectStorage, setObjectStorage } from '../../server/utils/object-storage.ts'
+import { startEmbeddedS3, type EmbeddedS3 } from '../../server/storage/embedded-s3.ts'
+import { createObjectStorage, setObjectStorage } from '../../server/storage/object-storage.ts'
 
 const UNIT_BUCKET = 'fargate-chat-uploads'
 

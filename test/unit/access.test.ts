@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { PublicUser, Room } from '#shared/types/chat'
-import { assertMayAddMember, assertMayRemoveMember, isMember, mayModerate, readableRooms, requireManageableRoom, requireReadableRoom, requireWritableRoom } from '../../server/utils/access.ts'
-import { ForbiddenError, NotFoundError, UserError } from '../../server/utils/errors.ts'
-import { dmRoomId, openDirectMessage } from '../../server/utils/dms.ts'
-import { createRoom, updateRoom } from '../../server/utils/rooms.ts'
-import { addMember, removeMember } from '../../server/utils/memberships.ts'
-import { registerUser } from '../../server/utils/users.ts'
+import { assertMayAddMember, assertMayRemoveMember, isMember, mayModerate, readableRooms, requireManageableRoom, requireReadableRoom, requireWritableRoom } from '../../server/domain/rooms/access.ts'
+import { ForbiddenError, NotFoundError, UserError } from '../../server/core/errors.ts'
+import { dmRoomId, openDirectMessage } from '../../server/domain/rooms/dms.ts'
+import { createRoom, updateRoom } from '../../server/domain/rooms/rooms.ts'
+import { addMember, removeMember } from '../../server/domain/rooms/memberships.ts'
+import { registerUser } from '../../server/domain/people/users.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
 useEmbeddedDatabase()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../server/utils/config.ts'
+import { ConfigError, loadConfig } from '../../server/core/config.ts'
 
 const production = {
   NODE_ENV: 'production',

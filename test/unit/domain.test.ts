@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { buildMessage, listMessages, newMessageId, saveMessage } from '../../server/utils/messages.ts'
-import { MessageWriter } from '../../server/utils/message-writer.ts'
-import { getDatabase, type Database } from '../../server/utils/database.ts'
-import { createRoom, ensureDefaultRooms, getRoom, RoomExistsError } from '../../server/utils/rooms.ts'
-import { readDirectoryPage } from '../../server/utils/room-directory.ts'
-import { ForbiddenError } from '../../server/utils/errors.ts'
-import { createGuest, registerUser, UsernameTakenError, verifyCredentials } from '../../server/utils/users.ts'
+import { buildMessage, listMessages, newMessageId, saveMessage } from '../../server/domain/messages/messages.ts'
+import { MessageWriter } from '../../server/storage/message-writer.ts'
+import { getDatabase, type Database } from '../../server/storage/database.ts'
+import { createRoom, ensureDefaultRooms, getRoom, RoomExistsError } from '../../server/domain/rooms/rooms.ts'
+import { readDirectoryPage } from '../../server/domain/rooms/directory.ts'
+import { ForbiddenError } from '../../server/core/errors.ts'
+import { createGuest, registerUser, UsernameTakenError, verifyCredentials } from '../../server/domain/people/users.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
 useEmbeddedDatabase()

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { createDatabase } from '../../server/utils/database.ts'
-import { DataFolderLockedError, ensureTables, patchIteratorLeak, startEmbeddedDynamo } from '../../server/utils/embedded-dynamodb.ts'
+import { createDatabase } from '../../server/storage/database.ts'
+import { DataFolderLockedError, ensureTables, patchIteratorLeak, startEmbeddedDynamo } from '../../server/storage/embedded-dynamodb.ts'
 import { UNIT_TABLES } from '../support/embedded-db.ts'
 
 const require = createRequire(import.meta.url)

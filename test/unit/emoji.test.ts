@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { emojiForShortcode } from '../../server/utils/emoji-shortcodes.ts'
+import { emojiForShortcode } from '../../server/domain/text/emoji-shortcodes.ts'
 import { canonicalEmoji, loadEmojiCatalogue, QUICK_REACTIONS, searchEmoji } from '../../shared/utils/emoji.ts'
 
 describe('emoji data', () => {

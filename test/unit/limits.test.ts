@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { describeWait, TooManyRequestsError } from '../../server/utils/errors.ts'
-import { createLimiters } from '../../server/utils/limits.ts'
-import type { AppConfig } from '../../server/utils/config.ts'
+import { describeWait, TooManyRequestsError } from '../../server/core/errors.ts'
+import { createLimiters } from '../../server/services/limits.ts'
+import type { AppConfig } from '../../server/core/config.ts'
 import { startRedis, type RunningRedis } from '../support/redis.ts'
 
 const LIMITS: AppConfig['limits'] = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MESSAGE_MAX } from '../../shared/schemas/limits.ts'
 import { htmlToText, markOwnMentions, messageText } from '../../shared/utils/message-html.ts'
-import { sanitizeHtml } from '../../server/utils/html-sanitizer.ts'
-import { renderMarkdown } from '../../server/utils/markdown.ts'
+import { sanitizeHtml } from '../../server/domain/text/html-sanitizer.ts'
+import { renderMarkdown } from '../../server/domain/text/markdown.ts'
 import { RENDER_CASES } from '../support/markdown-cases.ts'
 
 const ALLOWED: Record<string, string[]> = {

@@ -3,8 +3,8 @@ import type { ChatMessage } from '#shared/types/chat'
 import { editMessageSchema, emojiSchema, postMessageSchema, reactionParamsSchema } from '#shared/schemas/messages'
 import { socketPayloadSchemas } from '#shared/schemas/socket'
 import { messagePreview } from '#shared/utils/preview'
-import { editRefusal } from '../../server/utils/edit-rules.ts'
-import { quoteOf } from '../../server/utils/replies.ts'
+import { editRefusal } from '../../server/domain/messages/edit-rules.ts'
+import { quoteOf } from '../../server/domain/messages/replies.ts'
 
 const now = Date.UTC(2026, 10, 28, 12)
 const message = (over: Partial<ChatMessage> = {}): ChatMessage => ({ id: `${now - 1000}:0123456789abcdef`, room: 'general', username: 'ann', avatar: '', time: now - 1000, content: { text: 'hi' }, ...over })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hashPassword, verifyPassword } from '../../server/utils/passwords.ts'
+import { hashPassword, verifyPassword } from '../../server/domain/people/passwords.ts'
 
 describe('password hashing', () => {
   it('hashes with a salt and verifies only the exact password', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { ChatMessage, DirectoryPage } from '#shared/types/chat'
-import { LatestMessages } from '../../server/utils/latest-messages.ts'
-import { DirectoryCache } from '../../server/utils/room-directory.ts'
-import { UnreadCounts } from '../../server/utils/unread-counts.ts'
+import { LatestMessages } from '../../server/domain/messages/latest-messages.ts'
+import { DirectoryCache } from '../../server/domain/rooms/directory.ts'
+import { UnreadCounts } from '../../server/domain/rooms/unread-counts.ts'
 
 const message = (room: string, ms: number, text = `at ${ms}`): ChatMessage => ({
   id: `${String(ms).padStart(13, '0')}:${'0'.repeat(16)}`, room, username: 'ann', avatar: '/a.svg', time: ms, content: { text },

@@ -4,7 +4,7 @@ import { messageQuerySchema, newMessageSchema } from '#shared/schemas/messages'
 import { roomIdFromName, roomIdSchema, updateRoomSchema } from '#shared/schemas/rooms'
 import { messagePreview, previewText } from '#shared/utils/preview'
 import { fromWire, toWire } from '#shared/utils/wire'
-import { renderMarkdown } from '../../server/utils/markdown.ts'
+import { renderMarkdown } from '../../server/domain/text/markdown.ts'
 
 describe('shared schemas', () => {
   it('lower-cases usernames but never passwords', () => {

@@ -2,19 +2,19 @@ import { randomBytes } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { parseSearchQuery } from '../../shared/utils/search-query.ts'
-import { getDatabase, type Database } from '../../server/utils/database.ts'
-import { MessageWriter } from '../../server/utils/message-writer.ts'
-import { saveMessage } from '../../server/utils/messages.ts'
-import { ensureDefaultRooms } from '../../server/utils/rooms.ts'
-import { reindexMessage, searchIndexItems, unindexMessage } from '../../server/utils/search-index.ts'
-import { searchMessages } from '../../server/utils/search.ts'
+import { getDatabase, type Database } from '../../server/storage/database.ts'
+import { MessageWriter } from '../../server/storage/message-writer.ts'
+import { saveMessage } from '../../server/domain/messages/messages.ts'
+import { ensureDefaultRooms } from '../../server/domain/rooms/rooms.ts'
+import { reindexMessage, searchIndexItems, unindexMessage } from '../../server/domain/search/indexing.ts'
+import { searchMessages } from '../../server/domain/search/search.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
 // Private rooms arrive with the people feature; until then, a room is made unreadable here the
 // way that feature will: through access.ts's readableRooms, which search must go through.
 const hidden = new Set<string>()
-vi.mock('../../server/utils/access.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../server/utils/access.ts')>()
+vi.mock('../../server/domain/rooms/access.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../server/domain/rooms/access.ts')>()
   return { ...original, readableRooms: async (user: PublicUser, ids: string[]) => (await original.readableRooms(user, ids)).filter(room => !hidden.has(room.id)) }
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SessionStore } from '../../server/utils/sessions.ts'
+import { SessionStore } from '../../server/domain/people/sessions.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
 useEmbeddedDatabase()

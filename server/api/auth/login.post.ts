@@ -1,12 +1,12 @@
 import { readValidatedBody } from 'h3'
 import { loginSchema } from '#shared/schemas/auth'
-import { signedInView } from '../../utils/access.ts'
+import { signedInView } from '../../domain/rooms/access.ts'
 import { defineApiHandler } from '../../utils/api-handler.ts'
-import { getServerConfig } from '../../utils/config.ts'
-import { clientAddress } from '../../utils/request-info.ts'
-import { useServices } from '../../utils/services.ts'
-import { startSession } from '../../utils/session.ts'
-import { signIn } from '../../utils/sign-in.ts'
+import { getServerConfig } from '../../core/config.ts'
+import { clientAddress } from '../../core/request-info.ts'
+import { useServices } from '../../services/services.ts'
+import { startSession } from '../../utils/session-cookie.ts'
+import { signIn } from '../../domain/people/sign-in.ts'
 import { validator } from '../../utils/validation.ts'
 
 export default defineApiHandler(async (event) => {

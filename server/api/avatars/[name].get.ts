@@ -1,6 +1,6 @@
 import { getValidatedRouterParams, setHeader } from 'h3'
 import { z } from '#shared/schemas/zod'
-import { avatarSvg } from '../../utils/avatars.ts'
+import { avatarSvg } from '../../domain/people/avatars.ts'
 import { defineApiHandler } from '../../utils/api-handler.ts'
 import { validator } from '../../utils/validation.ts'
 

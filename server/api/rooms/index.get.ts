@@ -1,6 +1,6 @@
 import { defineApiHandler } from '../../utils/api-handler.ts'
-import { listRoomSummaries } from '../../utils/room-summaries.ts'
-import { requireSessionUser } from '../../utils/session.ts'
+import { listRoomSummaries } from '../../domain/rooms/summaries.ts'
+import { requireSessionUser } from '../../utils/session-cookie.ts'
 
 export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)

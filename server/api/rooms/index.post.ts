@@ -2,9 +2,9 @@ import { readValidatedBody, setResponseStatus } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import { createRoomSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../utils/api-handler.ts'
-import { summarise } from '../../utils/room-summaries.ts'
-import { assertMayCreateRooms, createRoom } from '../../utils/rooms.ts'
-import { requireSessionUser } from '../../utils/session.ts'
+import { summarise } from '../../domain/rooms/summaries.ts'
+import { assertMayCreateRooms, createRoom } from '../../domain/rooms/rooms.ts'
+import { requireSessionUser } from '../../utils/session-cookie.ts'
 import { validator } from '../../utils/validation.ts'
 
 export default defineApiHandler(async (event) => {

@@ -1,7 +1,7 @@
-import { requireReadableRoom } from '../../utils/access.ts'
-import { clearMentions, forgetReader, joinOnVisit } from '../../utils/memberships.ts'
-import { markRead } from '../../utils/read-markers.ts'
-import { listRoomSummaries } from '../../utils/room-summaries.ts'
+import { requireReadableRoom } from '../../domain/rooms/access.ts'
+import { clearMentions, forgetReader, joinOnVisit } from '../../domain/rooms/memberships.ts'
+import { markRead } from '../../domain/rooms/read-markers.ts'
+import { listRoomSummaries } from '../../domain/rooms/summaries.ts'
 import { on } from '../handler.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 

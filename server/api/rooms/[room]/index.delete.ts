@@ -2,8 +2,8 @@ import { getValidatedRouterParams, setResponseStatus } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { removeRoom } from '../../../utils/room-management.ts'
-import { requireSessionUser } from '../../../utils/session.ts'
+import { removeRoom } from '../../../domain/rooms/management.ts'
+import { requireSessionUser } from '../../../utils/session-cookie.ts'
 import { validator } from '../../../utils/validation.ts'
 
 /** Deletes a room: the owner and ADMINS (404 for outsiders). Members' open pages close. */

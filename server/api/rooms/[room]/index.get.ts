@@ -1,8 +1,8 @@
 import { getValidatedRouterParams } from 'h3'
 import { roomParamsSchema } from '#shared/schemas/rooms'
-import { requireReadableRoom } from '../../../utils/access.ts'
+import { requireReadableRoom } from '../../../domain/rooms/access.ts'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { requireSessionUser } from '../../../utils/session.ts'
+import { requireSessionUser } from '../../../utils/session-cookie.ts'
 import { validator } from '../../../utils/validation.ts'
 
 export default defineApiHandler(async (event) => {

@@ -2,8 +2,8 @@ import { getValidatedRouterParams, readValidatedBody } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import { roomParamsSchema, updateRoomSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { changeRoom } from '../../../utils/room-management.ts'
-import { requireSessionUser } from '../../../utils/session.ts'
+import { changeRoom } from '../../../domain/rooms/management.ts'
+import { requireSessionUser } from '../../../utils/session-cookie.ts'
 import { validator } from '../../../utils/validation.ts'
 
 /** Rename, change the topic, archive or unarchive: the owner and ADMINS (404 for outsiders). */

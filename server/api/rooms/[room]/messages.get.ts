@@ -2,8 +2,8 @@ import { getValidatedQuery, getValidatedRouterParams } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { readAround, readHistory } from '../../../utils/room-history.ts'
-import { requireSessionUser } from '../../../utils/session.ts'
+import { readAround, readHistory } from '../../../domain/messages/history.ts'
+import { requireSessionUser } from '../../../utils/session-cookie.ts'
 import { validator } from '../../../utils/validation.ts'
 
 /**

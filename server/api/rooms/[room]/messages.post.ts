@@ -2,8 +2,8 @@ import { readValidatedBody, getValidatedRouterParams, setResponseStatus } from '
 import { postMessageSchema } from '#shared/schemas/messages'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { sendMessage } from '../../../utils/sending.ts'
-import { requireSessionUser } from '../../../utils/session.ts'
+import { sendMessage } from '../../../domain/messages/sending.ts'
+import { requireSessionUser } from '../../../utils/session-cookie.ts'
 import { validator } from '../../../utils/validation.ts'
 
 /** Sends a message (scripts and other clients): the stored message, also relayed live to the room. */

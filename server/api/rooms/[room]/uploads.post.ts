@@ -2,8 +2,8 @@ import { getValidatedRouterParams, readValidatedBody, setResponseStatus } from '
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { uploadRequestSchema } from '#shared/schemas/uploads'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
-import { requireSessionUser } from '../../../utils/session.ts'
-import { createUpload } from '../../../utils/uploads.ts'
+import { requireSessionUser } from '../../../utils/session-cookie.ts'
+import { createUpload } from '../../../domain/files/uploads.ts'
 import { validator } from '../../../utils/validation.ts'
 
 /** `{ name, size, type }` → a presigned POST the browser uploads the file with, straight to the bucket. */

@@ -2,8 +2,8 @@ import { getValidatedRouterParams } from 'h3'
 import { fileParamsSchema } from '#shared/schemas/uploads'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
 import { sendFile } from '../../../../utils/file-response.ts'
-import { openFile } from '../../../../utils/files.ts'
-import { requireSessionUser } from '../../../../utils/session.ts'
+import { openFile } from '../../../../domain/files/downloads.ts'
+import { requireSessionUser } from '../../../../utils/session-cookie.ts'
 import { validator } from '../../../../utils/validation.ts'
 
 /** A file sent in the room, for those who may read the room (checked on every request). */

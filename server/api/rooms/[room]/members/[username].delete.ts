@@ -2,8 +2,8 @@ import { getValidatedRouterParams } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import { memberParamsSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
-import { removeRoomMember } from '../../../../utils/room-management.ts'
-import { requireSessionUser } from '../../../../utils/session.ts'
+import { removeRoomMember } from '../../../../domain/rooms/management.ts'
+import { requireSessionUser } from '../../../../utils/session-cookie.ts'
 import { validator } from '../../../../utils/validation.ts'
 
 /** Leave a room (your own username), or the owner and ADMINS remove someone: at once, on every tab. */

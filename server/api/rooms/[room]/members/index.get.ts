@@ -1,8 +1,8 @@
 import { getValidatedRouterParams } from 'h3'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
-import { listMembers } from '../../../../utils/room-members.ts'
-import { requireSessionUser } from '../../../../utils/session.ts'
+import { listMembers } from '../../../../domain/rooms/members.ts'
+import { requireSessionUser } from '../../../../utils/session-cookie.ts'
 import { validator } from '../../../../utils/validation.ts'
 
 /** The room's members (people), for the member list and `@` autocomplete. */

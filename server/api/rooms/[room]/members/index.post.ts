@@ -3,8 +3,8 @@ import { useNitroApp } from 'nitropack/runtime'
 import { addMemberSchema } from '#shared/schemas/people'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
-import { addRoomMember } from '../../../../utils/room-management.ts'
-import { requireSessionUser } from '../../../../utils/session.ts'
+import { addRoomMember } from '../../../../domain/rooms/management.ts'
+import { requireSessionUser } from '../../../../utils/session-cookie.ts'
 import { validator } from '../../../../utils/validation.ts'
 
 /** Join a public room (your own username) or invite someone to a room you are in. */

@@ -1,8 +1,8 @@
 import { getValidatedRouterParams, readValidatedBody } from 'h3'
 import { editMessageSchema, messageParamsSchema } from '#shared/schemas/messages'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
-import { editMessage } from '../../../../utils/message-edits.ts'
-import { requireSessionUser } from '../../../../utils/session.ts'
+import { editMessage } from '../../../../domain/messages/edits.ts'
+import { requireSessionUser } from '../../../../utils/session-cookie.ts'
 import { validator } from '../../../../utils/validation.ts'
 
 /** Edits the caller's own message: the message as it is now. */

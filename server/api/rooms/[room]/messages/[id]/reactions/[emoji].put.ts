@@ -1,8 +1,8 @@
 import { getValidatedRouterParams } from 'h3'
 import { reactionParamsSchema } from '#shared/schemas/messages'
 import { defineApiHandler } from '../../../../../../utils/api-handler.ts'
-import { react } from '../../../../../../utils/reactions.ts'
-import { requireSessionUser } from '../../../../../../utils/session.ts'
+import { react } from '../../../../../../domain/messages/reactions.ts'
+import { requireSessionUser } from '../../../../../../utils/session-cookie.ts'
 import { validator } from '../../../../../../utils/validation.ts'
 
 /** Adds the caller's reaction (idempotent); the emoji is URL-encoded in the path. Answers the message with its reactions. */

@@ -1,0 +1,78 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import sharp from 'sharp'
+import { useNitroApp } from 'nitropack/runtime'
+import type { Attachment, ChatMessage } from '#shared/types/chat'
+import { fileKey } from './attachments.ts'
+import { getDatabase } from '../../storage/database.ts'
+import { log } from '../../core/logger.ts'
+import { deleteObjects, putObject, readObject } from '../../storage/object-storage.ts'
+
+/** Thumbnails fit this box: twice the list's 320 × 240, for high-density screens. */
+const BOX = { width: 640, height: 480 }
+
+/** GIFs stay as they are (a still thumbnail would stop the animation). */
+const THUMBNAILED = new Set(['image/png', 'image/jpeg', 'image/webp'])
+
+/** One thumbnail at a time per process: sharp's work stays off the message hot path's cores. */
+let queue: Promise<void> = Promise.resolve()
+
+// Each image is decoded once, so libvips' operation cache would only hold memory; one libvips
+// thread per image keeps a 2-vCPU task's other core for messages.
+sharp.cache(false)
+sharp.concurrency(1)
+
+/**
+ * Makes the thumbnails of a stored message's images, in the background: EXIF orientation applied,
+ * every metadata block (location included) dropped, WebP. Each one done is recorded on the message
+ * and announced as 'attachment ready'; until then the clients show the original.
+ */
+export function scheduleThumbnails(message: ChatMessage): void {
+  const images = (message.attachments ?? []).map((a, index) => ({ a, index })).filter(({ a }) => THUMBNAILED.has(a.type))
+  for (const { a, index } of images) {
+    queue = queue.then(() => makeThumbnail(message, a, index)).catch((error: unknown) => {
+      log.warn('thumbnail.failed', { room: message.room, message: message.id, attachment: a.id, error })
+    })
+  }
+}
+
+/** Resolves once every thumbnail scheduled so far is done (tests, shutdown). */
+export function thumbnailsDone(): Promise<void> {
+  return queue
+}
+
+async function makeThumbnail(message: ChatMessage, attachment: Attachment, index: number): Promise<void> {
+  const original = await readObject(fileKey(message.room, attachment.id, 'original'))
+  // rotate() with no angle applies the EXIF orientation; output carries no metadata unless asked.
+  const thumbnail = await sharp(original, { limitInputPixels: 100_000_000 })
+    .rotate()
+    .resize({ ...BOX, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer()
+  const key = fileKey(message.room, attachment.id, 'thumbnail')
+  await putObject(key, thumbnail, 'image/webp')
+  if (!await recordThumbnail(message, attachment, index)) {
+    // The message was deleted meanwhile: its files are gone, and so goes this one.
+    await deleteObjects([key])
+    return
+  }
+  await useNitroApp().hooks.callHook('chat:attachment-ready', { room: message.room, message: message.id, attachment: { ...attachment, thumbnail: true } })
+}
+
+/** Marks the attachment as thumbnailed on the stored message; false when the message is gone. */
+async function recordThumbnail(message: ChatMessage, attachment: Attachment, index: number): Promise<boolean> {
+  const { doc, tables } = await getDatabase()
+  try {
+    await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room: message.room, message: message.id },
+      UpdateExpression: `SET attachments[${index}].thumbnail = :yes`,
+      ConditionExpression: `attachments[${index}].id = :id`,
+      ExpressionAttributeValues: { ':yes': true, ':id': attachment.id },
+    }))
+    return true
+  }
+  catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false
+    throw error
+  }
+}

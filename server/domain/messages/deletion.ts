@@ -1,0 +1,69 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { useNitroApp } from 'nitropack/runtime'
+import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import { mayModerate, requireWritableRoom } from '../rooms/access.ts'
+import { deleteAttachments } from '../files/attachments.ts'
+import { getDatabase } from '../../storage/database.ts'
+import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
+import { recordChange } from './changes.ts'
+import { log } from '../../core/logger.ts'
+import { getMessage, toMessage } from './messages.ts'
+import { unindexMessage } from '../search/indexing.ts'
+import { useServices } from '../../services/services.ts'
+
+/** What is left of a deleted message: who said it and when, nothing of what was said. */
+function tombstoneOf(message: ChatMessage): ChatMessage {
+  return { id: message.id, room: message.room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, html: '', deleted: true }
+}
+
+/**
+ * Turns a message into a tombstone: its author, the room's creator or an admin (`mayModerate`).
+ * One conditional UpdateItem removes the text, the quote it carried, its reactions and its
+ * attachments from the item, so history, previews, unread counts and catch-up all read the
+ * tombstone; deleting twice is harmless.
+ */
+export async function deleteMessage(user: PublicUser, room: string, id: string): Promise<ChatMessage> {
+  const moderator = mayModerate(user, await requireWritableRoom(user, room))
+  // Every write to a message takes from the sender's budget, like a send.
+  await useServices().limits.send(user.username)
+  await recordChange(room, id)
+  const { doc, tables } = await getDatabase()
+  let before: ChatMessage
+  try {
+    const { Attributes } = await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room, message: id },
+      UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt',
+      ConditionExpression: moderator ? 'attribute_exists(message)' : 'attribute_exists(message) AND username = :me',
+      ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(moderator ? {} : { ':me': user.username }) },
+      ReturnValues: 'ALL_OLD',
+    }))
+    before = toMessage(Attributes!)
+  }
+  catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
+    // Put the condition's refusal into words (read after it, never before the write).
+    if (!await getMessage(room, id)) throw new NotFoundError('There is no such message')
+    throw new ForbiddenError('You can only delete your own messages (the room\'s creator and admins delete any)')
+  }
+  // The tombstone is stored, so the deletion has happened; what the message pointed at goes now.
+  // A failure is logged, not reported to the deleter: search already drops hits of deleted messages.
+  await Promise.all([
+    deleteAttachments(before).catch((error: unknown) => log.error('messages.delete_files_failed', { room, message: id, error })),
+    unindexMessage(before).catch((error: unknown) => log.error('messages.unindex_failed', { room, message: id, error })),
+  ])
+  const tombstone = tombstoneOf(before)
+  forgetDeleted(tombstone)
+  await useNitroApp().hooks.callHook('chat:message-deleted', tombstone)
+  return tombstone
+}
+
+/**
+ * What this instance keeps of a room that a deletion changes (here, or on a peer that said so):
+ * the room's newest message if it was that one, and its unread counts.
+ */
+export function forgetDeleted(tombstone: ChatMessage): void {
+  const { latestMessages, unreadCounts } = useServices()
+  latestMessages.changed(tombstone)
+  unreadCounts.forgetRoom(tombstone.room)
+}

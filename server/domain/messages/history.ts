@@ -1,0 +1,16 @@
+import type { MessagePage, MessageWindow, PublicUser } from '#shared/types/chat'
+import { requireReadableRoom } from '../rooms/access.ts'
+import { messagesAround } from './message-window.ts'
+import { listMessages } from './messages.ts'
+
+/** A page of a room's history for someone who may read it (newest first; oldest first with `after`). */
+export async function readHistory(reader: PublicUser, room: string, query: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
+  const { id } = await requireReadableRoom(reader, room)
+  return listMessages(id, query)
+}
+
+/** The window a link to message `around` opens on, for someone who may read the room. */
+export async function readAround(reader: PublicUser, room: string, around: string, limit: number): Promise<MessageWindow> {
+  const { id } = await requireReadableRoom(reader, room)
+  return messagesAround(id, around, limit)
+}

@@ -1,0 +1,105 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { LRUCache } from 'lru-cache'
+import type { Person, PublicUser } from '#shared/types/chat'
+import { displayNameOf, foldName } from '#shared/utils/people'
+import { avatarUrl } from './avatars.ts'
+import { getDatabase } from '../../storage/database.ts'
+import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
+
+/**
+ * People as others see them: display names (on the Users item), the people index for the
+ * "New message" picker (the People table: rows by folded username and display name, Queried by
+ * prefix) and a per-instance cache of who is who, so names cost no read per message.
+ */
+
+const SEARCH_LIMIT = 10
+
+function indexRow(name: string, person: Person) {
+  const folded = foldName(name)
+  return { prefix: [...folded][0] ?? '', key: `${folded}|${person.username}`, username: person.username, displayName: person.displayName, avatar: person.avatar }
+}
+
+/** Lists an account in the people index under its username and display name. */
+export async function indexPerson(person: Person, previousDisplayName?: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  if (previousDisplayName && foldName(previousDisplayName) !== foldName(person.displayName) && foldName(previousDisplayName) !== person.username) {
+    const old = indexRow(previousDisplayName, person)
+    await doc.send(new DeleteCommand({ TableName: tables.people, Key: { prefix: old.prefix, key: old.key } }))
+  }
+  const rows = [indexRow(person.username, person)]
+  if (foldName(person.displayName) !== person.username) rows.push(indexRow(person.displayName, person))
+  await Promise.all(rows.map(Item => doc.send(new PutCommand({ TableName: tables.people, Item }))))
+}
+
+/** Accounts whose username or display name starts with `query` (one Query; at most 10). */
+async function searchPeople(query: string): Promise<Person[]> {
+  const folded = foldName(query)
+  const prefix = [...folded][0]
+  if (!prefix) return []
+  const { doc, tables } = await getDatabase()
+  const { Items } = await doc.send(new QueryCommand({
+    TableName: tables.people,
+    KeyConditionExpression: 'prefix = :prefix AND begins_with(#key, :folded)',
+    ExpressionAttributeNames: { '#key': 'key' },
+    ExpressionAttributeValues: { ':prefix': prefix, ':folded': folded },
+    Limit: SEARCH_LIMIT * 2,
+  }))
+  const found = new Map<string, Person>()
+  for (const item of Items ?? []) {
+    const person = people.get(item.username as string) ?? { username: item.username as string, displayName: item.displayName as string, avatar: item.avatar as string }
+    found.set(person.username, person)
+  }
+  return [...found.values()].slice(0, SEARCH_LIMIT)
+}
+
+// Who is who, per instance: display names change rarely, and a stale one shows for a minute at most.
+const people = new LRUCache<string, Person>({ max: 50_000, ttl: 60_000 })
+
+async function readPerson(username: string): Promise<Person | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'username, displayName, avatar' }))
+  if (!Item) return null
+  const person = { username, displayName: displayNameOf(username, Item.displayName as string | undefined), avatar: Item.avatar as string }
+  people.set(username, person)
+  return person
+}
+
+/** People by username (accounts that exist, in the order asked); guests get their readable names. */
+export async function getPeople(usernames: string[]): Promise<Person[]> {
+  const found = await Promise.all(usernames.map(async (username) => {
+    if (username.startsWith('anonymous_')) return { username, displayName: displayNameOf(username), avatar: avatarUrl(username) }
+    return people.get(username) ?? readPerson(username)
+  }))
+  return found.filter((person): person is Person => person !== null)
+}
+
+/** The accounts named, or a 404 naming the first that does not exist. */
+export async function requireAccounts(usernames: string[]): Promise<Person[]> {
+  const found = await getPeople(usernames.filter(name => !name.startsWith('anonymous_')))
+  const missing = usernames.find(name => !found.some(person => person.username === name))
+  if (missing) throw new NotFoundError(`There is no account "${missing}"`)
+  return found
+}
+
+/** Sets an account's display name (guests have none: they are not stored). */
+export async function setDisplayName(user: PublicUser, displayName: string): Promise<Person> {
+  if (user.guest) throw new ForbiddenError('Guests cannot set a display name. Create an account first.')
+  const { doc, tables } = await getDatabase()
+  const { Attributes } = await doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username: user.username },
+    UpdateExpression: 'SET displayName = :name',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeValues: { ':name': displayName },
+    ReturnValues: 'UPDATED_OLD',
+  }))
+  const person = { username: user.username, displayName, avatar: user.avatar }
+  await indexPerson(person, (Attributes?.displayName as string | undefined) ?? user.username)
+  people.set(user.username, person)
+  return person
+}
+
+/** The people route's one call: a prefix search, or a lookup by usernames. */
+export function findPeople(query: { q?: string, names?: string[] }): Promise<Person[]> {
+  return query.q !== undefined ? searchPeople(query.q) : getPeople(query.names ?? [])
+}

@@ -1,0 +1,70 @@
+import { resolve } from 'node:path'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { getServerConfig, type AppConfig } from '../core/config.ts'
+import type { TableKind } from './tables.ts'
+import type { EmbeddedDynamo } from './embedded-dynamodb.ts'
+
+/** The storage client every domain module uses: real DynamoDB, or any compatible endpoint. */
+export interface Database {
+  client: DynamoDBClient
+  doc: DynamoDBDocumentClient
+  tables: Record<TableKind, string>
+  /** Where it points, for logs: 'aws', an endpoint URL, or 'embedded <url>'. */
+  location: string
+  close: () => Promise<void>
+}
+
+export function createDatabase(options: { region: string, endpoint?: string, tables: Record<TableKind, string>, location?: string, onClose?: () => Promise<void> }): Database {
+  const client = new DynamoDBClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    // Local and compatible servers accept any key; in AWS the task role's credentials are used.
+    ...(options.endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: 4,
+  })
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+  return {
+    client,
+    doc,
+    tables: options.tables,
+    location: options.location ?? options.endpoint ?? 'aws',
+    async close() {
+      client.destroy()
+      await options.onClose?.()
+    },
+  }
+}
+
+async function connect(config: AppConfig): Promise<Database> {
+  const base = { region: config.awsRegion, tables: config.tables }
+  if (config.dynamodbEndpoint || config.production) {
+    return createDatabase({ ...base, endpoint: config.dynamodbEndpoint })
+  }
+  // Zero configuration: an in-process dynalite persisted under the data folder.
+  const { startEmbeddedDynamo, ensureTables } = await import('./embedded-dynamodb.ts')
+  const embedded: EmbeddedDynamo = await startEmbeddedDynamo({ path: resolve(config.dataDir, 'dynamodb') })
+  const db = createDatabase({ ...base, endpoint: embedded.endpoint, location: `embedded ${embedded.endpoint}`, onClose: embedded.close })
+  await ensureTables(db.client, config.tables)
+  return db
+}
+
+let current: Promise<Database> | undefined
+
+/** The process's database, connected (and for the embedded one, started) on first use. */
+export function getDatabase(): Promise<Database> {
+  current ??= connect(getServerConfig())
+  current.catch(() => { current = undefined })
+  return current
+}
+
+/** Points the domain modules at another database (tests, scripts). */
+export function setDatabase(db: Database | undefined): void {
+  current = db ? Promise.resolve(db) : undefined
+}
+
+export async function closeDatabase(): Promise<void> {
+  const db = current
+  current = undefined
+  if (db) await (await db).close()
+}
