@@ -4,8 +4,8 @@ import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 import { roomIdSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../utils/api-handler.ts'
 import { requireSessionUser } from '../utils/session-cookie.ts'
-import { useServices } from '../services/services.ts'
 import { validator } from '../utils/validation.ts'
+import { useRoomDirectory } from '../domain/rooms/directory.ts'
 
 const QuerySchema = z.strictObject({
   after: z.optional(roomIdSchema),
@@ -16,5 +16,5 @@ const QuerySchema = z.strictObject({
 export default defineApiHandler(async (event) => {
   await requireSessionUser(event)
   const query = await getValidatedQuery(event, validator(QuerySchema))
-  return useServices().roomDirectory.page(query)
+  return useRoomDirectory().page(query)
 })

@@ -5,7 +5,7 @@ import { getServerConfig } from '../core/config.ts'
 import { getDatabase } from '../storage/database.ts'
 import { log } from '../core/logger.ts'
 import { holdReadinessUntil } from '../services/readiness.ts'
-import { useServices } from '../services/services.ts'
+import { useSessions } from '../domain/people/sessions.ts'
 import { SESSION_COOKIE } from '../utils/session-cookie.ts'
 
 // Without this the first request after a start loads and compiles the renderer, the Vue app and the
@@ -40,7 +40,7 @@ export default defineNitroPlugin((nitro) => {
       const room = `/rooms/${config.defaultRooms[0] ?? 'general'}`
       const pages: Record<string, number> = { '/login': await render('/login') }
       // A real session (pages check the Sessions table), ended as soon as the page is rendered.
-      const { sessions } = useServices()
+      const sessions = useSessions()
       const id = await sessions.create(WARM_UP_USER.username)
       try {
         pages[room] = await render(room, await warmUpCookie(id))

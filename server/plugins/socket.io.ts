@@ -18,6 +18,8 @@ import { relayRoomEvents } from '../socket/room-events.ts'
 import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
 import { SIGNED_IN, sessionRoom, userRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
+import { useRoomDirectory } from '../domain/rooms/directory.ts'
+import { useSessions } from '../domain/people/sessions.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
 const MAX_FRAME_BYTES = 16 * 1024
@@ -40,7 +42,9 @@ interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (e
  */
 export default defineNitroPlugin((nitro) => {
   const config = getServerConfig()
-  const { redis, presence, roomDirectory, sessions } = useServices()
+  const { redis, presence } = useServices()
+  const roomDirectory = useRoomDirectory()
+  const sessions = useSessions()
   const engine = new Engine({
     // Ping well inside the load balancer's 60 s idle timeout.
     pingInterval: 20_000,

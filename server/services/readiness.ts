@@ -1,5 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb'
-import { getDatabase } from '../storage/database.ts'
+import { pingDatabase } from '../storage/database.ts'
 import { log } from '../core/logger.ts'
 import { useServices } from './services.ts'
 
@@ -10,11 +9,7 @@ interface ReadinessCheck {
 
 const dynamodb: ReadinessCheck = {
   name: 'dynamodb',
-  // A GetItem needs no more permission than the app already has (DescribeTable would).
-  async check() {
-    const { doc, tables } = await getDatabase()
-    await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id: '__ready__' } }))
-  },
+  check: pingDatabase,
 }
 
 /** All three connections must be up: without the adapter's pair, broadcasts stay on this instance. */

@@ -1,16 +1,10 @@
 import type { Redis } from 'ioredis'
 import { ClientIds } from './client-ids.ts'
 import { getServerConfig } from '../core/config.ts'
-import { LatestMessages } from '../domain/messages/latest-messages.ts'
 import { createLimiters, type Limiters } from './limits.ts'
-import { latestMessage } from '../domain/messages/messages.ts'
-import { countUnread } from '../domain/rooms/read-markers.ts'
 import { createMemoryPresenceStore, Presence } from './presence.ts'
 import { createRedisPresenceStore } from './redis-presence-store.ts'
 import { createRedis } from './redis.ts'
-import { DirectoryCache } from '../domain/rooms/directory.ts'
-import { SessionStore } from '../domain/people/sessions.ts'
-import { UnreadCounts } from '../domain/rooms/unread-counts.ts'
 
 /** The three Redis connections of an instance: commands, and the adapter's publish/subscribe pair. */
 interface RedisClients {
@@ -28,13 +22,6 @@ export interface Services {
   limits: Limiters
   presence: Presence
   clientIds: ClientIds
-  /** Each room's newest message, kept by this instance (the sidebar's previews and unread checks). */
-  latestMessages: LatestMessages
-  /** Unread counts by room, marker and newest message, kept by this instance (the sidebar's badges). */
-  unreadCounts: UnreadCounts
-  /** Pages of the room directory, kept by this instance until a room is created anywhere. */
-  roomDirectory: DirectoryCache
-  sessions: SessionStore
 }
 
 let services: Services | undefined
@@ -53,10 +40,6 @@ function createServices(): Services {
     limits: createLimiters(redis?.commands ?? null, config.limits),
     presence: new Presence(redis ? (local, expired) => createRedisPresenceStore(redis.commands, local, expired) : createMemoryPresenceStore),
     clientIds: new ClientIds(redis?.commands ?? null),
-    latestMessages: new LatestMessages({ read: latestMessage }),
-    unreadCounts: new UnreadCounts(countUnread),
-    roomDirectory: new DirectoryCache(),
-    sessions: new SessionStore({ maxAgeSeconds: config.sessionMaxAgeSeconds }),
   }
 }
 

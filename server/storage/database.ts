@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb'
 import { getServerConfig, type AppConfig } from '../core/config.ts'
 import type { TableKind } from './tables.ts'
 import type { EmbeddedDynamo } from './embedded-dynamodb.ts'
@@ -47,6 +47,17 @@ async function connect(config: AppConfig): Promise<Database> {
   const db = createDatabase({ ...base, endpoint: embedded.endpoint, location: `embedded ${embedded.endpoint}`, onClose: embedded.close })
   await ensureTables(db.client, config.tables)
   return db
+}
+
+/** Proves the database answers (readiness): a GetItem needs no more permission than the app has (DescribeTable would). */
+export async function pingDatabase(): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id: '__ready__' } }))
+}
+
+/** DynamoDB refused a write because its condition did not hold (the one spelling of this check). */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException'
 }
 
 let current: Promise<Database> | undefined

@@ -2,14 +2,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage } from '#shared/types/chat'
 import { batchWrite, type WriteRequest } from './batch-write.ts'
 import type { Database } from './database.ts'
+import { messageToItem } from './messages-table.ts'
 
 /** The other items stored with a message, in the same batch (its search index entries). */
 export type MessageIndexer = (message: ChatMessage, tables: Database['tables']) => WriteRequest[]
-
-/** A message as the Messages table stores it: its id is the sort key `message`; its HTML is rendered when read. */
-function toItem({ id, html: _html, ...rest }: ChatMessage): Record<string, unknown> {
-  return { ...rest, message: id }
-}
 
 /** Messages per batch: DynamoDB's BatchWriteItem maximum, so a batch without index entries is one request. */
 const BATCH_LIMIT = 25
@@ -87,9 +83,9 @@ export class MessageWriter {
   async #persist(items: Pending[]): Promise<void> {
     const { doc, tables } = await this.#db()
     const requests: WriteRequest[] = []
-    for (const { message } of items) requests.push({ table: tables.messages, put: toItem(message) }, ...this.#indexer(message, tables))
+    for (const { message } of items) requests.push({ table: tables.messages, put: messageToItem(message) }, ...this.#indexer(message, tables))
     if (requests.length === 1) {
-      await doc.send(new PutCommand({ TableName: tables.messages, Item: toItem(items[0]!.message) }))
+      await doc.send(new PutCommand({ TableName: tables.messages, Item: messageToItem(items[0]!.message) }))
       return
     }
     await batchWrite(doc, requests)

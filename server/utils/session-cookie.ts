@@ -6,7 +6,7 @@ import type { PublicUser } from '#shared/types/chat'
 import { getServerConfig } from '../core/config.ts'
 import { UnauthorizedError } from '../core/errors.ts'
 import { isSecureRequest } from '../core/request-info.ts'
-import { useServices } from '../services/services.ts'
+import { useSessions } from '../domain/people/sessions.ts'
 
 /**
  * Sealed (encrypted and signed), HttpOnly cookie sessions holding what displays the user, and a
@@ -77,7 +77,7 @@ async function readSession(event: H3Event): Promise<CurrentSession | null> {
   const sealed = getCookie(event, SESSION_COOKIE)
   const session = sealed ? await unseal(event, sealed) : null
   if (!session) return null
-  return await useServices().sessions.isActive(session.id, session.user.username) ? session : null
+  return await useSessions().isActive(session.id, session.user.username) ? session : null
 }
 
 function getCurrentSession(event: H3Event): Promise<CurrentSession | null> {
@@ -112,10 +112,10 @@ async function announceRevoked(revoked: { sessionIds: string[], allOf?: { userna
 export async function startSession(event: H3Event, user: PublicUser): Promise<void> {
   const previous = await getCurrentSession(event)
   if (previous) {
-    await useServices().sessions.revoke(previous.id)
+    await useSessions().revoke(previous.id)
     await announceRevoked({ sessionIds: [previous.id] })
   }
-  const id = await useServices().sessions.create(user.username)
+  const id = await useSessions().create(user.username)
   // A fresh h3 session with our id: h3 itself would reuse the id of the cookie the request carried.
   event.context.sessions ??= Object.create(null) as Record<string, never>
   event.context.sessions![SESSION_COOKIE] = { id, createdAt: Date.now(), data: { user } }
@@ -127,7 +127,7 @@ export async function startSession(event: H3Event, user: PublicUser): Promise<vo
 export async function endSession(event: H3Event): Promise<void> {
   const session = await getCurrentSession(event)
   if (session) {
-    await useServices().sessions.revoke(session.id)
+    await useSessions().revoke(session.id)
     await announceRevoked({ sessionIds: [session.id] })
   }
   await clearSession(event, sessionConfig(event.node.req))
@@ -136,7 +136,7 @@ export async function endSession(event: H3Event): Promise<void> {
 
 /** Ends every session of this user but the current one; returns how many ended. */
 export async function endOtherSessions(session: CurrentSession): Promise<number> {
-  const ended = await useServices().sessions.revokeOthers(session.user.username, session.id)
+  const ended = await useSessions().revokeOthers(session.user.username, session.id)
   // Also closes the user's sockets signed in by socket event (no session of their own).
   await announceRevoked({ sessionIds: ended, allOf: { username: session.user.username, except: session.id } })
   return ended.length

@@ -1,9 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import sharp from 'sharp'
 import { useNitroApp } from 'nitropack/runtime'
 import type { Attachment, ChatMessage } from '#shared/types/chat'
 import { fileKey } from './attachments.ts'
-import { getDatabase } from '../../storage/database.ts'
+import { markThumbnail } from '../../storage/messages-table.ts'
 import { log } from '../../core/logger.ts'
 import { deleteObjects, putObject, readObject } from '../../storage/object-storage.ts'
 
@@ -50,29 +49,10 @@ async function makeThumbnail(message: ChatMessage, attachment: Attachment, index
     .toBuffer()
   const key = fileKey(message.room, attachment.id, 'thumbnail')
   await putObject(key, thumbnail, 'image/webp')
-  if (!await recordThumbnail(message, attachment, index)) {
+  if (!await markThumbnail(message.room, message.id, index, attachment.id)) {
     // The message was deleted meanwhile: its files are gone, and so goes this one.
     await deleteObjects([key])
     return
   }
   await useNitroApp().hooks.callHook('chat:attachment-ready', { room: message.room, message: message.id, attachment: { ...attachment, thumbnail: true } })
-}
-
-/** Marks the attachment as thumbnailed on the stored message; false when the message is gone. */
-async function recordThumbnail(message: ChatMessage, attachment: Attachment, index: number): Promise<boolean> {
-  const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new UpdateCommand({
-      TableName: tables.messages,
-      Key: { room: message.room, message: message.id },
-      UpdateExpression: `SET attachments[${index}].thumbnail = :yes`,
-      ConditionExpression: `attachments[${index}].id = :id`,
-      ExpressionAttributeValues: { ':yes': true, ':id': attachment.id },
-    }))
-    return true
-  }
-  catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false
-    throw error
-  }
 }

@@ -1,6 +1,5 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage } from '#shared/types/chat'
-import { getDatabase } from '../../storage/database.ts'
+import { putChange, queryChanges } from '../../storage/message-changes-table.ts'
 import { getMessages, newMessageId } from './messages.ts'
 
 /**
@@ -23,9 +22,8 @@ const PAGE = 100
 
 /** Notes that `message` changed. Written before the change itself: a row for a change that then fails only re-sends a message. */
 export async function recordChange(room: string, message: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
   const { id: change, time } = newMessageId()
-  await doc.send(new PutCommand({ TableName: tables.messageChanges, Item: { room, change, message, expiresAt: Math.floor(time / 1000) + KEEP_SECONDS } }))
+  await putChange({ room, change, message, expiresAt: Math.floor(time / 1000) + KEEP_SECONDS })
 }
 
 export interface ChangePage {
@@ -40,16 +38,7 @@ export interface ChangePage {
 export async function changesSince(room: string, since: number, after?: string): Promise<ChangePage> {
   const until = Date.now()
   const cursor = after ?? `${String(Math.max(0, since - CLOCK_SKEW_MS)).padStart(13, '0')}:`
-  const { doc, tables } = await getDatabase()
-  const page = await doc.send(new QueryCommand({
-    TableName: tables.messageChanges,
-    KeyConditionExpression: '#room = :room AND #change > :cursor',
-    ExpressionAttributeNames: { '#room': 'room', '#change': 'change' },
-    ExpressionAttributeValues: { ':room': room, ':cursor': cursor },
-    ProjectionExpression: '#change, message',
-    Limit: PAGE,
-  }))
-  const rows = (page.Items ?? []) as { change: string, message: string }[]
+  const { rows, more } = await queryChanges(room, cursor, PAGE)
   const messages = await getMessages(room, [...new Set(rows.map(row => row.message))])
-  return { messages, until, next: page.LastEvaluatedKey && rows.length ? rows.at(-1)!.change : null }
+  return { messages, until, next: more && rows.length ? rows.at(-1)!.change : null }
 }

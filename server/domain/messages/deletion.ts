@@ -1,15 +1,16 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { mayModerate, requireWritableRoom } from '../rooms/access.ts'
 import { deleteAttachments } from '../files/attachments.ts'
-import { getDatabase } from '../../storage/database.ts'
 import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
 import { recordChange } from './changes.ts'
 import { log } from '../../core/logger.ts'
-import { getMessage, toMessage } from './messages.ts'
+import { markMessageDeleted } from '../../storage/messages-table.ts'
+import { getMessage, rendered } from './messages.ts'
 import { unindexMessage } from '../search/indexing.ts'
 import { useServices } from '../../services/services.ts'
+import { useLatestMessages } from './latest-messages.ts'
+import { useUnreadCounts } from '../rooms/unread-counts.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
 function tombstoneOf(message: ChatMessage): ChatMessage {
@@ -27,25 +28,13 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
   // Every write to a message takes from the sender's budget, like a send.
   await useServices().limits.send(user.username)
   await recordChange(room, id)
-  const { doc, tables } = await getDatabase()
-  let before: ChatMessage
-  try {
-    const { Attributes } = await doc.send(new UpdateCommand({
-      TableName: tables.messages,
-      Key: { room, message: id },
-      UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt',
-      ConditionExpression: moderator ? 'attribute_exists(message)' : 'attribute_exists(message) AND username = :me',
-      ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(moderator ? {} : { ':me': user.username }) },
-      ReturnValues: 'ALL_OLD',
-    }))
-    before = toMessage(Attributes!)
-  }
-  catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error
+  const stored = await markMessageDeleted(room, id, moderator ? null : user.username)
+  if (!stored) {
     // Put the condition's refusal into words (read after it, never before the write).
     if (!await getMessage(room, id)) throw new NotFoundError('There is no such message')
     throw new ForbiddenError('You can only delete your own messages (the room\'s creator and admins delete any)')
   }
+  const before = rendered(stored)
   // The tombstone is stored, so the deletion has happened; what the message pointed at goes now.
   // A failure is logged, not reported to the deleter: search already drops hits of deleted messages.
   await Promise.all([
@@ -63,7 +52,6 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
  * the room's newest message if it was that one, and its unread counts.
  */
 export function forgetDeleted(tombstone: ChatMessage): void {
-  const { latestMessages, unreadCounts } = useServices()
-  latestMessages.changed(tombstone)
-  unreadCounts.forgetRoom(tombstone.room)
+  useLatestMessages().changed(tombstone)
+  useUnreadCounts().forgetRoom(tombstone.room)
 }

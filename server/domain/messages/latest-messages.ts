@@ -1,6 +1,7 @@
 import { LRUCache, type Perf } from 'lru-cache'
 import type { ChatMessage } from '#shared/types/chat'
 import { messagePreview } from '#shared/utils/preview'
+import { latestMessage } from './messages.ts'
 
 /** What the sidebar needs of a room's newest message: its id (unread counts), time and preview. */
 export interface LatestMessage {
@@ -77,4 +78,12 @@ export class LatestMessages {
     this.#cache.set(room, { latest })
     return latest
   }
+}
+
+let instance: LatestMessages | undefined
+
+/** This instance's newest messages by room (the sidebar's previews and unread checks). */
+export function useLatestMessages(): LatestMessages {
+  instance ??= new LatestMessages({ read: latestMessage })
+  return instance
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
-import type { Attachment, ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
+import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from '../../storage/database.ts'
-import { messageHtml } from '../text/render-message.ts'
 import { MessageWriter } from '../../storage/message-writer.ts'
+import { batchGetMessageItems, deletedAmong, getMessageItem, queryMessageItems, type MessageKey, type StoredMessage } from '../../storage/messages-table.ts'
 import { searchIndexItems } from '../search/indexing.ts'
+import { messageHtml } from '../text/render-message.ts'
 
 let lastTime = 0
 
@@ -28,7 +28,12 @@ export function timeOfMessageId(id: string): number {
   return Number(id.slice(0, 13))
 }
 
-// Each message's search index entries are written in its batch (search-index.ts).
+/** A stored message as readers get it: with its text rendered (never stored, so a renderer change applies to old messages too). */
+export function rendered(message: StoredMessage): ChatMessage {
+  return { ...message, html: messageHtml(message.content.text) }
+}
+
+// Each message's search index entries are written in its batch (search/indexing.ts).
 const writer = new MessageWriter(getDatabase, 2, searchIndexItems)
 
 /**
@@ -45,45 +50,10 @@ export function drainMessageWrites(): Promise<void> {
   return writer.drain()
 }
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions'
-
-/** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
-function reactionsOf(stored: unknown): Record<string, string[]> | undefined {
-  if (!stored || typeof stored !== 'object') return undefined
-  const entries = Object.entries(stored as Record<string, Set<string>>)
-    .filter(([, users]) => users instanceof Set && users.size)
-    .map(([emoji, users]) => [emoji, [...users].sort()] as const)
-  return entries.length ? Object.fromEntries(entries) : undefined
-}
-
-/** A Messages item as the app knows it (also used on the items update expressions return). */
-export function toMessage(item: Record<string, unknown>): ChatMessage {
-  const reactions = reactionsOf(item.reactions)
-  const replyTo = item.replyTo as ChatMessage['replyTo'] | undefined
-  const text = (item.content as { text?: string } | undefined)?.text ?? ''
-  return {
-    id: item.message as string,
-    room: item.room as string,
-    username: item.username as string,
-    avatar: item.avatar as string,
-    time: item.time as number,
-    content: { text },
-    html: messageHtml(text),
-    ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
-    ...(Array.isArray(item.attachments) ? { attachments: item.attachments as Attachment[] } : {}),
-    ...(typeof item.editedAt === 'number' ? { editedAt: item.editedAt } : {}),
-    ...(item.deleted === true ? { deleted: true as const } : {}),
-    ...(replyTo ? { replyTo: { id: replyTo.id, username: replyTo.username, text: replyTo.text } } : {}),
-    ...(reactions ? { reactions } : {}),
-    ...(Array.isArray(item.mentions) ? { mentions: item.mentions as string[] } : {}),
-  }
-}
-
 /** One stored message, or null. */
 export async function getMessage(room: string, id: string): Promise<ChatMessage | null> {
-  const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.messages, Key: { room, message: id }, ProjectionExpression: PROJECTION, ExpressionAttributeNames: { '#room': 'room', '#time': 'time' } }))
-  return Item ? toMessage(Item) : null
+  const stored = await getMessageItem(room, id)
+  return stored ? rendered(stored) : null
 }
 
 /** The stored messages of one room with these ids (missing ones left out), in id order. */
@@ -96,22 +66,8 @@ export async function getMessages(room: string, ids: string[]): Promise<ChatMess
  * neither): newest first, older pages follow. `after`: oldest first from just after that id.
  */
 export async function queryMessages(room: string, options: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
-  const { doc, tables } = await getDatabase()
-  const forward = Boolean(options.after)
-  const cursor = options.after ?? options.before
-  const page = await doc.send(new QueryCommand({
-    TableName: tables.messages,
-    KeyConditionExpression: cursor ? `#room = :room AND message ${forward ? '>' : '<'} :cursor` : '#room = :room',
-    ExpressionAttributeNames: { '#room': 'room', '#time': 'time' },
-    ExpressionAttributeValues: cursor ? { ':room': room, ':cursor': cursor } : { ':room': room },
-    ProjectionExpression: PROJECTION,
-    ScanIndexForward: forward,
-    Limit: options.limit,
-  }))
-  const messages = (page.Items ?? []).map(toMessage)
-  // LastEvaluatedKey is only set when more items may follow; the cursor we hand out is the last id we returned.
-  const next = page.LastEvaluatedKey && messages.length ? messages[messages.length - 1]!.id : null
-  return { messages, next }
+  const page = await queryMessageItems(room, options)
+  return { messages: page.messages.map(rendered), next: page.next }
 }
 
 /** One page of a room's history as readers see it (for catching up after a reconnect too). */
@@ -135,34 +91,11 @@ export async function withoutDeletedQuotes(messages: ChatMessage[]): Promise<Cha
   const deleted = new Set(messages.filter(m => m.deleted).map(m => key(m.room, m.id)))
   const elsewhere = [...new Map(quoting
     .filter(m => !held.has(key(m.room, m.replyTo!.id)))
-    .map(m => [key(m.room, m.replyTo!.id), { room: m.room, id: m.replyTo!.id }])).values()]
+    .map((m): [string, MessageKey] => [key(m.room, m.replyTo!.id), { room: m.room, id: m.replyTo!.id }])).values()]
   for (const { room, id } of await deletedAmong(elsewhere)) deleted.add(key(room, id))
   return messages.map(m => (m.replyTo && deleted.has(key(m.room, m.replyTo.id))
     ? { ...m, replyTo: { id: m.replyTo.id, username: m.replyTo.username, text: '', deleted: true } }
     : m))
-}
-
-/** Which of these stored messages are deleted (tombstones); those not found are left out. */
-async function deletedAmong(keys: { room: string, id: string }[]): Promise<{ room: string, id: string }[]> {
-  const items = await batchGetMessages(keys, '#room, message, deleted', { '#room': 'room' })
-  return items.filter(item => item.deleted === true).map(item => ({ room: item.room as string, id: item.message as string }))
-}
-
-/** Messages items by key, 100 keys per BatchGetItem; unprocessed keys (throttling) are asked again with back-off. */
-async function batchGetMessages(keys: { room: string, id: string }[], projection: string, names: Record<string, string>): Promise<Record<string, unknown>[]> {
-  const { doc, tables } = await getDatabase()
-  const items: Record<string, unknown>[] = []
-  for (let start = 0; start < keys.length; start += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100).map(({ room, id }) => ({ room, message: id }))
-    for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
-      if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
-      const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: projection, ExpressionAttributeNames: names } } }))
-      items.push(...result.Responses?.[tables.messages] ?? [])
-      pending = result.UnprocessedKeys?.[tables.messages]?.Keys
-    }
-    if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
-  }
-  return items
 }
 
 /** The newest message of a room, for the sidebar's preview. */
@@ -173,8 +106,8 @@ export async function latestMessage(room: string): Promise<ChatMessage | null> {
 }
 
 /** Stored messages by room and id (search hits, changes), as readers see them, in the order asked; those that are gone are left out. */
-export async function getMessagesByKeys(keys: { room: string, id: string }[]): Promise<ChatMessage[]> {
+export async function getMessagesByKeys(keys: MessageKey[]): Promise<ChatMessage[]> {
   if (!keys.length) return []
-  const found = new Map((await batchGetMessages(keys, PROJECTION, { '#room': 'room', '#time': 'time' })).map(item => [key(item.room as string, item.message as string), toMessage(item)]))
+  const found = new Map((await batchGetMessageItems(keys)).map(m => [key(m.room, m.id), rendered(m)]))
   return withoutDeletedQuotes(keys.flatMap(({ room, id }) => found.get(key(room, id)) ?? []))
 }

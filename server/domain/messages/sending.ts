@@ -8,6 +8,7 @@ import { replyQuote } from './replies.ts'
 import { useServices } from '../../services/services.ts'
 import { storeAttachments } from '../files/attachments.ts'
 import { scheduleThumbnails } from '../files/thumbnails.ts'
+import { useLatestMessages } from './latest-messages.ts'
 
 export interface SendInput {
   room: string
@@ -27,7 +28,7 @@ export interface SendInput {
  */
 export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
   const room = await requireWritableRoom(user, input.room)
-  const { limits, clientIds, latestMessages } = useServices()
+  const { limits, clientIds } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.replyTo) message.replyTo = await replyQuote(input.room, input.replyTo)
@@ -49,7 +50,7 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
   if (input.attachments?.length) message.attachments = await storeAttachments(user, input.room, input.attachments, message.id)
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then((saved) => {
-    latestMessages.note(saved)
+    useLatestMessages().note(saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     return saved

@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { LRUCache } from 'lru-cache'
 import type { Person, PublicUser } from '#shared/types/chat'
 import { displayNameOf, foldName } from '#shared/utils/people'
 import { avatarUrl } from './avatars.ts'
-import { getDatabase } from '../../storage/database.ts'
+import { deletePeopleRow, putPeopleRows, queryPeopleRows, type PeopleRow } from '../../storage/people-table.ts'
+import { getProfileItem, updateDisplayName } from '../../storage/users-table.ts'
 import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
 
 /**
@@ -14,21 +14,19 @@ import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
 
 const SEARCH_LIMIT = 10
 
-function indexRow(name: string, person: Person) {
+function indexRow(name: string, person: Person): PeopleRow {
   const folded = foldName(name)
   return { prefix: [...folded][0] ?? '', key: `${folded}|${person.username}`, username: person.username, displayName: person.displayName, avatar: person.avatar }
 }
 
 /** Lists an account in the people index under its username and display name. */
 export async function indexPerson(person: Person, previousDisplayName?: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
   if (previousDisplayName && foldName(previousDisplayName) !== foldName(person.displayName) && foldName(previousDisplayName) !== person.username) {
-    const old = indexRow(previousDisplayName, person)
-    await doc.send(new DeleteCommand({ TableName: tables.people, Key: { prefix: old.prefix, key: old.key } }))
+    await deletePeopleRow(indexRow(previousDisplayName, person))
   }
   const rows = [indexRow(person.username, person)]
   if (foldName(person.displayName) !== person.username) rows.push(indexRow(person.displayName, person))
-  await Promise.all(rows.map(Item => doc.send(new PutCommand({ TableName: tables.people, Item }))))
+  await putPeopleRows(rows)
 }
 
 /** Accounts whose username or display name starts with `query` (one Query; at most 10). */
@@ -36,18 +34,9 @@ async function searchPeople(query: string): Promise<Person[]> {
   const folded = foldName(query)
   const prefix = [...folded][0]
   if (!prefix) return []
-  const { doc, tables } = await getDatabase()
-  const { Items } = await doc.send(new QueryCommand({
-    TableName: tables.people,
-    KeyConditionExpression: 'prefix = :prefix AND begins_with(#key, :folded)',
-    ExpressionAttributeNames: { '#key': 'key' },
-    ExpressionAttributeValues: { ':prefix': prefix, ':folded': folded },
-    Limit: SEARCH_LIMIT * 2,
-  }))
   const found = new Map<string, Person>()
-  for (const item of Items ?? []) {
-    const person = people.get(item.username as string) ?? { username: item.username as string, displayName: item.displayName as string, avatar: item.avatar as string }
-    found.set(person.username, person)
+  for (const row of await queryPeopleRows(prefix, folded, SEARCH_LIMIT * 2)) {
+    found.set(row.username, people.get(row.username) ?? row)
   }
   return [...found.values()].slice(0, SEARCH_LIMIT)
 }
@@ -56,10 +45,9 @@ async function searchPeople(query: string): Promise<Person[]> {
 const people = new LRUCache<string, Person>({ max: 50_000, ttl: 60_000 })
 
 async function readPerson(username: string): Promise<Person | null> {
-  const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'username, displayName, avatar' }))
-  if (!Item) return null
-  const person = { username, displayName: displayNameOf(username, Item.displayName as string | undefined), avatar: Item.avatar as string }
+  const item = await getProfileItem(username)
+  if (!item) return null
+  const person = { username, displayName: displayNameOf(username, item.displayName), avatar: item.avatar }
   people.set(username, person)
   return person
 }
@@ -84,17 +72,9 @@ export async function requireAccounts(usernames: string[]): Promise<Person[]> {
 /** Sets an account's display name (guests have none: they are not stored). */
 export async function setDisplayName(user: PublicUser, displayName: string): Promise<Person> {
   if (user.guest) throw new ForbiddenError('Guests cannot set a display name. Create an account first.')
-  const { doc, tables } = await getDatabase()
-  const { Attributes } = await doc.send(new UpdateCommand({
-    TableName: tables.users,
-    Key: { username: user.username },
-    UpdateExpression: 'SET displayName = :name',
-    ConditionExpression: 'attribute_exists(username)',
-    ExpressionAttributeValues: { ':name': displayName },
-    ReturnValues: 'UPDATED_OLD',
-  }))
+  const previous = await updateDisplayName(user.username, displayName)
   const person = { username: user.username, displayName, avatar: user.avatar }
-  await indexPerson(person, (Attributes?.displayName as string | undefined) ?? user.username)
+  await indexPerson(person, previous ?? user.username)
   people.set(user.username, person)
   return person
 }

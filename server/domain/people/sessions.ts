@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { LRUCache } from 'lru-cache'
-import { getDatabase } from '../../storage/database.ts'
-import { SESSIONS_BY_USERNAME } from '../../storage/tables.ts'
-
-/** A row of the Sessions table: one signed-in browser (account or guest). */
-interface SessionRecord {
-  id: string
-  username: string
-  createdAt: number
-  /** Epoch seconds: DynamoDB's TTL deletes the row some time after this; reads ignore it from then on. */
-  expiresAt: number
-}
+import { getServerConfig } from '../../core/config.ts'
+import { deleteSessionItem, deleteSessionItems, getSessionItem, putSession, sessionIdsOf, type SessionItem } from '../../storage/sessions-table.ts'
 
 /** What the cache knows of a session id: whose active session it is, or that it is over. */
 type Known = { username: string } | { revoked: true }
@@ -58,15 +48,14 @@ export class SessionStore {
 
   /** Records a new session for `username` and returns its id (128 random bits). */
   async create(username: string): Promise<string> {
-    const { doc, tables } = await getDatabase()
     const createdAt = this.#now()
-    const record: SessionRecord = {
+    const record: SessionItem = {
       id: randomBytes(16).toString('base64url'),
       username,
       createdAt,
       expiresAt: Math.ceil(createdAt / 1000) + this.#maxAgeSeconds,
     }
-    await doc.send(new PutCommand({ TableName: tables.sessions, Item: record }))
+    await putSession(record)
     this.#cache.set(record.id, { username })
     return record.id
   }
@@ -88,38 +77,14 @@ export class SessionStore {
   /** Ends one session. */
   async revoke(id: string): Promise<void> {
     this.forget([id])
-    const { doc, tables } = await getDatabase()
-    await doc.send(new DeleteCommand({ TableName: tables.sessions, Key: { id } }))
+    await deleteSessionItem(id)
   }
 
   /** Ends every session of `username` except `keep`; returns the ids ended. */
   async revokeOthers(username: string, keep: string | null): Promise<string[]> {
-    const { doc, tables } = await getDatabase()
-    const ids: string[] = []
-    let ExclusiveStartKey: Record<string, unknown> | undefined
-    do {
-      const page = await doc.send(new QueryCommand({
-        TableName: tables.sessions,
-        IndexName: SESSIONS_BY_USERNAME,
-        KeyConditionExpression: 'username = :u',
-        ExpressionAttributeValues: { ':u': username },
-        ExclusiveStartKey,
-      }))
-      for (const item of page.Items ?? []) if (item.id !== keep) ids.push(item.id as string)
-      ExclusiveStartKey = page.LastEvaluatedKey
-    } while (ExclusiveStartKey)
+    const ids = (await sessionIdsOf(username)).filter(id => id !== keep)
     this.forget(ids)
-    for (let i = 0; i < ids.length; i += 25) {
-      let RequestItems: Record<string, { DeleteRequest: { Key: Record<string, string> } }[]> | undefined = {
-        [tables.sessions]: ids.slice(i, i + 25).map(id => ({ DeleteRequest: { Key: { id } } })),
-      }
-      // DynamoDB may leave some items of a batch unprocessed under load: send those again.
-      for (let attempt = 0; RequestItems && Object.keys(RequestItems).length; attempt++) {
-        if (attempt > 0) await new Promise(resolve => setTimeout(resolve, 50 * 2 ** Math.min(attempt, 6)))
-        const result = await doc.send(new BatchWriteCommand({ RequestItems }))
-        RequestItems = result.UnprocessedItems as typeof RequestItems
-      }
-    }
+    await deleteSessionItems(ids)
     return ids
   }
 
@@ -129,11 +94,17 @@ export class SessionStore {
   }
 
   async #read(id: string): Promise<Known | null> {
-    const { doc, tables } = await getDatabase()
-    const { Item } = await doc.send(new GetCommand({ TableName: tables.sessions, Key: { id } }))
-    const record = Item as SessionRecord | undefined
+    const record = await getSessionItem(id)
     // DynamoDB's TTL deletes expired rows only eventually (and dynalite never): past its expiry a row counts as gone.
     if (!record || record.expiresAt * 1000 <= this.#now()) return null
     return { username: record.username }
   }
+}
+
+let instance: SessionStore | undefined
+
+/** This instance's session store (its cache of who is signed in). */
+export function useSessions(): SessionStore {
+  instance ??= new SessionStore({ maxAgeSeconds: getServerConfig().sessionMaxAgeSeconds })
+  return instance
 }

@@ -1,24 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { PublicUser } from '#shared/types/chat'
 import type { LoginInput, RegisterInput } from '#shared/schemas/auth'
 import { avatarUrl } from './avatars.ts'
-import { getDatabase } from '../../storage/database.ts'
+import { getCredentials, putNewUser, updatePasswordHash, type UserItem } from '../../storage/users-table.ts'
 import { getServerConfig } from '../../core/config.ts'
 import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
 import { initialReadMarkers } from '../rooms/read-markers.ts'
 import { ConflictError } from '../../core/errors.ts'
 import { indexPerson } from './profiles.ts'
-
-/** A row of the Users table. Guests are never stored. */
-interface UserRecord {
-  username: string
-  passwordHash: string
-  email?: string
-  avatar: string
-  createdAt: number
-  displayName?: string
-}
 
 export class UsernameTakenError extends ConflictError {
   readonly username: string
@@ -28,39 +17,29 @@ export class UsernameTakenError extends ConflictError {
   }
 }
 
-function toPublic(user: Pick<UserRecord, 'username' | 'avatar'>, guest = false): PublicUser {
+function toPublic(user: Pick<UserItem, 'username' | 'avatar'>, guest = false): PublicUser {
   return { username: user.username, avatar: user.avatar, guest }
 }
 
 /** Creates an account; a conditional put makes two racing sign-ups of one name fail cleanly. */
 export async function registerUser(input: RegisterInput): Promise<PublicUser> {
-  const { doc, tables } = await getDatabase()
   const email = input.email || undefined
-  const record: UserRecord = {
+  const record = {
     username: input.username,
     passwordHash: await hashPassword(input.password),
-    email,
+    ...(email ? { email } : {}),
     avatar: avatarUrl(input.username, email, input.gravatar),
     createdAt: Date.now(),
     ...(input.displayName ? { displayName: input.displayName } : {}),
   }
-  try {
-    const Item = { ...record, ...initialReadMarkers(getServerConfig().defaultRooms, record.createdAt) }
-    await doc.send(new PutCommand({ TableName: tables.users, Item, ConditionExpression: 'attribute_not_exists(username)' }))
-  }
-  catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new UsernameTakenError(input.username)
-    throw error
-  }
+  if (!await putNewUser(record, initialReadMarkers(getServerConfig().defaultRooms, record.createdAt))) throw new UsernameTakenError(input.username)
   await indexPerson({ username: record.username, displayName: record.displayName ?? record.username, avatar: record.avatar })
   return toPublic(record)
 }
 
 /** Returns the user when the password matches, else null (same time spent either way). */
 export async function verifyCredentials(input: LoginInput): Promise<PublicUser | null> {
-  const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username: input.username } }))
-  const user = Item as UserRecord | undefined
+  const user = await getCredentials(input.username)
   if (!user) {
     await verifyPassword(await timingDummyHash(), input.password)
     return null
@@ -70,14 +49,7 @@ export async function verifyCredentials(input: LoginInput): Promise<PublicUser |
 
 /** Replaces an account's password (the caller has checked the current one). */
 export async function setPassword(username: string, password: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new UpdateCommand({
-    TableName: tables.users,
-    Key: { username },
-    UpdateExpression: 'SET passwordHash = :hash',
-    ConditionExpression: 'attribute_exists(username)',
-    ExpressionAttributeValues: { ':hash': await hashPassword(password) },
-  }))
+  await updatePasswordHash(username, await hashPassword(password))
 }
 
 /**

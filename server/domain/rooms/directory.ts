@@ -1,38 +1,20 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { LRUCache, type Perf } from 'lru-cache'
-import type { DirectoryPage, DirectoryRoom, Room } from '#shared/types/chat'
-import { getDatabase } from '../../storage/database.ts'
-
-/** The one partition of the directory table: every public room. */
-const PUBLIC = 'public'
-
-const entry = (room: Room) => ({ directory: PUBLIC, id: room.id, name: room.name, topic: room.topic, image: room.image })
+import type { DirectoryPage, Room } from '#shared/types/chat'
+import { deleteDirectoryEntry, putDirectoryEntry, queryDirectory } from '../../storage/room-directory-table.ts'
 
 /** Lists a public room in the directory, or updates its listing (idempotent). */
-export async function addToDirectory(room: Room): Promise<void> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new PutCommand({ TableName: tables.roomDirectory, Item: entry(room) }))
+export function addToDirectory(room: Room): Promise<void> {
+  return putDirectoryEntry(room)
 }
 
 /** A deleted room leaves the directory. */
-export async function removeFromDirectory(id: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new DeleteCommand({ TableName: tables.roomDirectory, Key: { directory: PUBLIC, id } }))
+export function removeFromDirectory(id: string): Promise<void> {
+  return deleteDirectoryEntry(id)
 }
 
 /** One page of public rooms by id, after `after` (a room id); one Query, never a Scan. */
-export async function readDirectoryPage(options: { after?: string, limit: number }): Promise<DirectoryPage> {
-  const { doc, tables } = await getDatabase()
-  const page = await doc.send(new QueryCommand({
-    TableName: tables.roomDirectory,
-    KeyConditionExpression: options.after ? 'directory = :public AND id > :after' : 'directory = :public',
-    ExpressionAttributeValues: options.after ? { ':public': PUBLIC, ':after': options.after } : { ':public': PUBLIC },
-    ProjectionExpression: 'id, #name, topic, image',
-    ExpressionAttributeNames: { '#name': 'name' },
-    Limit: options.limit,
-  }))
-  const rooms = (page.Items ?? []) as DirectoryRoom[]
-  return { rooms, next: page.LastEvaluatedKey && rooms.length ? rooms[rooms.length - 1]!.id : null }
+export function readDirectoryPage(options: { after?: string, limit: number }): Promise<DirectoryPage> {
+  return queryDirectory(options)
 }
 
 /**
@@ -73,4 +55,12 @@ export class DirectoryCache {
     this.#generation++
     this.#cache.clear()
   }
+}
+
+let instance: DirectoryCache | undefined
+
+/** This instance's pages of the room directory, kept until a room is created anywhere. */
+export function useRoomDirectory(): DirectoryCache {
+  instance ??= new DirectoryCache()
+  return instance
 }

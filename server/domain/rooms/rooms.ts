@@ -1,13 +1,12 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { LRUCache } from 'lru-cache'
 import type { PublicUser, Room } from '#shared/types/chat'
 import type { CreateRoomInput } from '#shared/schemas/rooms'
 import { roomIdFromName } from '#shared/schemas/rooms'
 import { avatarUrl } from '../people/avatars.ts'
-import { getDatabase } from '../../storage/database.ts'
+import { getRoomItem, markRoomDeleted, putRoomIfAbsent, updateRoomItem, type RoomChanges } from '../../storage/rooms-table.ts'
 import { ConflictError, ForbiddenError, UserError } from '../../core/errors.ts'
 import { addMember, membersOf, removeMember } from './memberships.ts'
-import { addToDirectory, removeFromDirectory } from './directory.ts'
+import { addToDirectory, removeFromDirectory, useRoomDirectory } from './directory.ts'
 import { useServices } from '../../services/services.ts'
 
 export class RoomExistsError extends ConflictError {
@@ -36,23 +35,11 @@ function defaultRoom(id: string): Room {
   return { id, ...details, image: avatarUrl(id), createdBy: 'system', createdAt: 0 }
 }
 
-async function putRoom(room: Room): Promise<boolean> {
-  const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new PutCommand({ TableName: tables.rooms, Item: room, ConditionExpression: 'attribute_not_exists(id)' }))
-    return true
-  }
-  catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false
-    throw error
-  }
-}
-
 /** Creates the configured default rooms that do not exist yet, listed (safe to run from every instance). */
 export async function ensureDefaultRooms(ids: string[]): Promise<void> {
   await Promise.all(ids.map(async (id) => {
     const room = defaultRoom(id)
-    await putRoom(room)
+    await putRoomIfAbsent(room)
     await addToDirectory(room)
   }))
 }
@@ -82,7 +69,7 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
   const id = input.id ?? roomIdFromName(input.name)
   if (!id) throw new InvalidRoomNameError()
   if (id.startsWith(DM_PREFIX)) throw new ReservedRoomIdError()
-  const { limits, roomDirectory } = useServices()
+  const { limits } = useServices()
   await limits.roomCreation.take(creator.username)
   const room: Room = {
     id,
@@ -93,7 +80,7 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
     createdAt: Date.now(),
     ...(input.visibility === 'private' ? { visibility: 'private' as const } : {}),
   }
-  if (!await putRoom(room)) {
+  if (!await putRoomIfAbsent(room)) {
     await limits.roomCreation.refund(creator.username)
     throw new RoomExistsError(id)
   }
@@ -101,7 +88,7 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
   await addMember(id, creator.username)
   if (!isPrivate(room)) {
     await addToDirectory(room)
-    roomDirectory.invalidate()
+    useRoomDirectory().invalidate()
   }
   rooms.set(id, room)
   return room
@@ -109,31 +96,19 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
 
 /** Stores a DM (dms.ts): false when it exists already. */
 export async function putDirectRoom(room: Room): Promise<boolean> {
-  const stored = await putRoom(room)
+  const stored = await putRoomIfAbsent(room)
   if (stored) rooms.set(room.id, room)
   return stored
 }
-
-export interface RoomChanges { name?: string, topic?: string, archived?: boolean }
 
 /** Renames, re-topics or (un)archives a room (the caller checked who may); the changed room. */
 export async function updateRoom(room: Room, changes: RoomChanges): Promise<Room> {
   const entries = Object.entries(changes).filter(([, value]) => value !== undefined)
   if (!entries.length) return room
-  const { doc, tables } = await getDatabase()
-  const { Attributes } = await doc.send(new UpdateCommand({
-    TableName: tables.rooms,
-    Key: { id: room.id },
-    UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-    ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(deleted)',
-    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-    ReturnValues: 'ALL_NEW',
-  }))
-  const updated = Attributes as Room
+  const updated = await updateRoomItem(room.id, changes)
   if (!isPrivate(updated)) {
     await addToDirectory(updated)
-    useServices().roomDirectory.invalidate()
+    useRoomDirectory().invalidate()
   }
   rooms.set(updated.id, updated)
   return updated
@@ -144,18 +119,11 @@ export async function updateRoom(room: Room, changes: RoomChanges): Promise<Room
  * left in place) can never be taken over by a new room of the same name.
  */
 export async function deleteRoom(room: Room): Promise<string[]> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new UpdateCommand({
-    TableName: tables.rooms,
-    Key: { id: room.id },
-    UpdateExpression: 'SET deleted = :true',
-    ConditionExpression: 'attribute_exists(id)',
-    ExpressionAttributeValues: { ':true': true },
-  }))
+  await markRoomDeleted(room.id)
   forgetRoom(room.id)
   if (!isPrivate(room)) {
     await removeFromDirectory(room.id)
-    useServices().roomDirectory.invalidate()
+    useRoomDirectory().invalidate()
   }
   const members = await membersOf(room.id)
   await Promise.all(members.map(username => removeMember(room.id, username)))
@@ -189,11 +157,9 @@ export async function getRoom(id: string): Promise<Room | null> {
 }
 
 async function readRoom(id: string): Promise<Room | null> {
-  const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id } }))
-  if (!Item || Item.deleted) return null
-  rooms.set(id, Item as Room)
-  return Item as Room
+  const room = await getRoomItem(id)
+  if (room) rooms.set(id, room)
+  return room
 }
 
 /** Several rooms by id (those that exist), in the order asked; cached rooms cost no read. */

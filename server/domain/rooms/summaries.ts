@@ -5,6 +5,9 @@ import { getServerConfig } from '../../core/config.ts'
 import type { LatestMessage } from '../messages/latest-messages.ts'
 import { roomsAndMarkers, type Membership } from './memberships.ts'
 import { useServices } from '../../services/services.ts'
+import { useLatestMessages } from '../messages/latest-messages.ts'
+import { useRoomDirectory } from './directory.ts'
+import { useUnreadCounts } from './unread-counts.ts'
 
 /**
  * Rooms one sidebar shows at most. With every read cached per instance, this bounds what one
@@ -53,7 +56,8 @@ export function summarise(room: DirectoryRoom & Partial<Room>, latest: LatestMes
  * preview, its online count and, for an account, what they have not read.
  */
 export async function listRoomSummaries(reader: PublicUser): Promise<RoomSummary[]> {
-  const { latestMessages, presence, roomDirectory, unreadCounts } = useServices()
+  const { presence } = useServices()
+  const [latestMessages, roomDirectory, unreadCounts] = [useLatestMessages(), useRoomDirectory(), useUnreadCounts()]
   const [{ rooms: own, markers, settings }, directory] = await Promise.all([roomsAndMarkers(reader), roomDirectory.page({ limit: SIDEBAR_ROOMS })])
   const listed = new Map(directory.rooms.map(room => [room.id, room]))
   const ids = [...new Set([...own, ...listed.keys()])].slice(0, SIDEBAR_ROOMS)

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { ReadMarkers } from './read-markers.ts'
+import { countUnread, type ReadMarkers } from './read-markers.ts'
 
 /** Counts the messages after `marker` in the room, from storage. */
 type CountUnread = (room: string, marker: string) => Promise<number>
@@ -44,4 +44,12 @@ export class UnreadCounts {
   forgetRoom(room: string): void {
     this.#generations.set(room, (this.#generations.get(room) ?? 0) + 1)
   }
+}
+
+let instance: UnreadCounts | undefined
+
+/** This instance's unread counts by room, marker and newest message (the sidebar's badges). */
+export function useUnreadCounts(): UnreadCounts {
+  instance ??= new UnreadCounts(countUnread)
+  return instance
 }

@@ -1,11 +1,10 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import type { SearchHit, SearchPage } from '#shared/types/search'
 import type { SearchQuery } from '#shared/utils/search-query'
 import { snippetOf, termsOfWord, wordSegments } from '#shared/utils/search-terms'
 import { readableRooms } from '../rooms/access.ts'
 import { getServerConfig } from '../../core/config.ts'
-import { getDatabase } from '../../storage/database.ts'
+import { entryAt, queryEntries, queryEntriesStartingWith, type EntryCursor, type EntryFilter, type EntryRange } from '../../storage/search-table.ts'
 import { UserError } from '../../core/errors.ts'
 import { getMessagesByKeys } from '../messages/messages.ts'
 import { authorTerm, parseEntry, SHARDS, termKey, vocabularyKey } from './indexing.ts'
@@ -25,37 +24,19 @@ class SearchOffError extends UserError {
 /** One way to answer a search: the term entries of its drivers, checked against the rest of the query. */
 interface Plan {
   drivers: string[]
-  filter: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>
+  filter: EntryFilter
 }
 
 /** Exact terms tried as drivers in the first round; the one that proves rarer is read on. */
 const DRIVER_CANDIDATES = 2
 
-function filterFor(query: SearchQuery, driver: string | null): Plan['filter'] {
-  const conditions: string[] = []
-  const values: Record<string, string> = {}
-  const names: Record<string, string> = {}
-  query.terms.filter(t => t !== driver).forEach((t, i) => {
-    conditions.push(`contains(#words, :w${i})`)
-    values[`:w${i}`] = ` ${t} `
-    names['#words'] = 'words'
-  })
-  if (query.prefix) {
-    conditions.push('contains(#words, :prefix)')
-    values[':prefix'] = ` ${query.prefix}`
-    names['#words'] = 'words'
+function filterFor(query: SearchQuery, driver: string | null): EntryFilter {
+  return {
+    words: query.terms.filter(t => t !== driver),
+    prefix: query.prefix,
+    tags: tagsOf(query).filter(t => t !== driver),
+    room: query.in ?? null,
   }
-  tagsOf(query).filter(t => t !== driver).forEach((t, i) => {
-    conditions.push(`contains(#tags, :t${i})`)
-    values[`:t${i}`] = `|${t}|`
-    names['#tags'] = 'tags'
-  })
-  if (query.in) {
-    conditions.push('#room = :room')
-    values[':room'] = query.in
-    names['#room'] = 'room'
-  }
-  return conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values } : {}
 }
 
 function tagsOf(query: SearchQuery): string[] {
@@ -76,20 +57,16 @@ async function plans(query: SearchQuery, expand: (prefix: string) => Promise<str
 const msKey = (ms: number) => String(ms).padStart(13, '0')
 
 /** The entry range: after ≤ time, and before both the date bound and the paging cursor (exclusive). */
-function range(query: SearchQuery, cursor: string | undefined): { condition: string, values: Record<string, string> } {
+function range(query: SearchQuery, cursor: string | undefined): EntryRange {
   const uppers = [cursor, query.before !== undefined ? msKey(query.before) : undefined].filter((v): v is string => v !== undefined)
   const upper = uppers.sort()[0]
   const lower = query.after !== undefined ? msKey(query.after) : undefined
-  // Entries are `<id>#<room>`, never equal to a bare id or time, so BETWEEN excludes the upper bound.
-  if (upper && lower) return { condition: '#entry BETWEEN :lower AND :upper', values: { ':lower': lower, ':upper': upper } }
-  if (upper) return { condition: '#entry < :upper', values: { ':upper': upper } }
-  if (lower) return { condition: '#entry >= :lower', values: { ':lower': lower } }
-  return { condition: '', values: {} }
+  return { ...(upper ? { upper } : {}), ...(lower ? { lower } : {}) }
 }
 
 interface Stream {
   key: string
-  start?: Record<string, unknown>
+  start: EntryCursor
   done: boolean
 }
 
@@ -114,18 +91,11 @@ function highlightsOf(message: ChatMessage, query: SearchQuery): string[] {
 export async function searchMessages(user: PublicUser, query: SearchQuery, page: { limit: number, before?: string }): Promise<SearchPage> {
   if (!getServerConfig().searchIndex) throw new SearchOffError()
   if (query.in && !(await readableRooms(user, [query.in])).length) return { messages: [], next: null }
-  const { doc, tables } = await getDatabase()
   const candidates = (await plans(query, async (prefix) => {
-    const { Items = [] } = await doc.send(new QueryCommand({
-      TableName: tables.search,
-      KeyConditionExpression: '#key = :key AND begins_with(#entry, :prefix)',
-      ExpressionAttributeNames: { '#key': 'key', '#entry': 'entry' },
-      ExpressionAttributeValues: { ':key': vocabularyKey(prefix), ':prefix': prefix },
-      Limit: VOCABULARY_READ,
-    }))
-    return Items.map(i => i.entry as string).sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, MAX_EXPANSIONS)
-  })).map(({ drivers, filter }) => ({ filter, streams: drivers.flatMap(term => Array.from({ length: SHARDS }, (_, shard): Stream => ({ key: termKey(term, shard), done: false }))) }))
-  const { condition, values } = range(query, page.before)
+    const terms = await queryEntriesStartingWith(vocabularyKey(prefix), prefix, VOCABULARY_READ)
+    return terms.sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, MAX_EXPANSIONS)
+  })).map(({ drivers, filter }) => ({ filter, streams: drivers.flatMap(term => Array.from({ length: SHARDS }, (_, shard): Stream => ({ key: termKey(term, shard), start: undefined, done: false }))) }))
+  const entryRange = range(query, page.before)
   // Each round reads twice as far: pages full of unreadable or filtered-out entries cost few rounds.
   let perStream = Math.max(10, Math.ceil(page.limit * 2 / SHARDS) + 2)
   const pool = new Map<string, string>() // entry → room; every entry read matches the whole query
@@ -133,24 +103,14 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
   let active = candidates
   let floor = ''
   /** Entries above the highest position of a stream still going are complete ('' when all are done). */
-  const floorOf = (streams: Stream[]) => streams.filter(s => !s.done).map(s => s.start!.entry as string).sort().at(-1) ?? ''
+  const floorOf = (streams: Stream[]) => streams.filter(s => !s.done).map(s => entryAt(s.start!)).sort().at(-1) ?? ''
 
   for (let round = 0; round < MAX_ROUNDS && active[0]?.streams.some(s => !s.done); round++) {
     await Promise.all(active.flatMap(({ filter, streams }) => streams.filter(s => !s.done).map(async (stream) => {
-      const result = await doc.send(new QueryCommand({
-        TableName: tables.search,
-        KeyConditionExpression: `#key = :key${condition ? ` AND ${condition}` : ''}`,
-        ...filter,
-        ExpressionAttributeNames: { ...filter.ExpressionAttributeNames, '#key': 'key', '#entry': 'entry' },
-        ExpressionAttributeValues: { ...filter.ExpressionAttributeValues, ...values, ':key': stream.key },
-        ProjectionExpression: '#entry',
-        ScanIndexForward: false,
-        Limit: perStream,
-        ExclusiveStartKey: stream.start,
-      }))
-      for (const item of result.Items ?? []) pool.set(item.entry as string, parseEntry(item.entry as string).room)
-      stream.start = result.LastEvaluatedKey
-      stream.done = !result.LastEvaluatedKey
+      const result = await queryEntries(stream.key, { range: entryRange, filter, limit: perStream, start: stream.start })
+      for (const entry of result.entries) pool.set(entry, parseEntry(entry).room)
+      stream.start = result.next
+      stream.done = !result.next
     })))
     // The candidate that got furthest back in time with the same reads is the rarer term: read on with it alone.
     if (active.length > 1) active = [active.reduce((a, b) => floorOf(b.streams) < floorOf(a.streams) ? b : a)]
@@ -170,7 +130,7 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
   const messages = await getMessagesByKeys(taken.map(parseEntry))
   return {
     messages: messages
-      .filter(m => !(m as { deleted?: boolean }).deleted)
+      .filter(m => !m.deleted)
       .map((m): SearchHit => {
         const highlights = highlightsOf(m, query)
         return { ...m, highlights, snippet: snippetOf(m.content.text, highlights) }

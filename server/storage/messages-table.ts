@@ -1,0 +1,271 @@
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
+import type { Attachment, ChatMessage, ReplyQuote } from '#shared/types/chat'
+import { getDatabase, isConditionalCheckFailed } from './database.ts'
+
+/**
+ * The Messages table (`room` + `message`): the one module that reads and writes its items. A
+ * stored message is a ChatMessage without its HTML (rendered when read, never stored) and with its
+ * id as the sort key `message`; reactions are a map of string sets, so concurrent reactions are
+ * single atomic updates.
+ */
+// A type, not an interface: an item must be assignable to the SDK's attribute maps.
+export type MessageItem = {
+  room: string
+  message: string
+  username: string
+  avatar: string
+  time: number
+  content: { text: string }
+  clientId?: string
+  attachments?: Attachment[]
+  editedAt?: number
+  deleted?: true
+  replyTo?: ReplyQuote
+  reactions?: Record<string, Set<string>>
+  mentions?: string[]
+}
+
+/** A message as stored, without the HTML the domain renders for readers. */
+export type StoredMessage = Omit<ChatMessage, 'html'>
+
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions'
+const PROJECTION_NAMES = { '#room': 'room', '#time': 'time' }
+
+/** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
+function reactionsOf(stored: MessageItem['reactions']): Record<string, string[]> | undefined {
+  if (!stored) return undefined
+  const entries = Object.entries(stored)
+    .filter(([, users]) => users instanceof Set && users.size)
+    .map(([emoji, users]) => [emoji, [...users].sort()] as const)
+  return entries.length ? Object.fromEntries(entries) : undefined
+}
+
+/** The item as the app knows it; the one place a Messages item is read field by field. */
+function messageFromItem(record: Record<string, unknown>): StoredMessage {
+  const item = record as unknown as MessageItem
+  const reactions = reactionsOf(item.reactions)
+  return {
+    id: item.message,
+    room: item.room,
+    username: item.username,
+    avatar: item.avatar,
+    time: item.time,
+    content: { text: item.content?.text ?? '' },
+    ...(typeof item.clientId === 'string' ? { clientId: item.clientId } : {}),
+    ...(Array.isArray(item.attachments) ? { attachments: item.attachments } : {}),
+    ...(typeof item.editedAt === 'number' ? { editedAt: item.editedAt } : {}),
+    ...(item.deleted === true ? { deleted: true as const } : {}),
+    ...(item.replyTo ? { replyTo: { id: item.replyTo.id, username: item.replyTo.username, text: item.replyTo.text } } : {}),
+    ...(reactions ? { reactions } : {}),
+    ...(Array.isArray(item.mentions) ? { mentions: item.mentions } : {}),
+  }
+}
+
+/** A message as the table stores it: its id is the sort key; its HTML is rendered when read. */
+export function messageToItem({ id, html: _html, reactions, ...rest }: ChatMessage): MessageItem {
+  return {
+    ...rest,
+    message: id,
+    ...(reactions ? { reactions: Object.fromEntries(Object.entries(reactions).map(([emoji, users]) => [emoji, new Set(users)])) } : {}),
+  }
+}
+
+export async function getMessageItem(room: string, id: string): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.messages, Key: { room, message: id }, ProjectionExpression: PROJECTION, ExpressionAttributeNames: PROJECTION_NAMES }))
+  return Item ? messageFromItem(Item) : null
+}
+
+/**
+ * One page of a room's messages: `before` (or neither) newest first; `after` oldest first from
+ * just after that id. `next` is the last id returned when more may follow.
+ */
+export async function queryMessageItems(room: string, options: { before?: string, after?: string, limit: number }): Promise<{ messages: StoredMessage[], next: string | null }> {
+  const { doc, tables } = await getDatabase()
+  const forward = Boolean(options.after)
+  const cursor = options.after ?? options.before
+  const page = await doc.send(new QueryCommand({
+    TableName: tables.messages,
+    KeyConditionExpression: cursor ? `#room = :room AND message ${forward ? '>' : '<'} :cursor` : '#room = :room',
+    ExpressionAttributeNames: PROJECTION_NAMES,
+    ExpressionAttributeValues: cursor ? { ':room': room, ':cursor': cursor } : { ':room': room },
+    ProjectionExpression: PROJECTION,
+    ScanIndexForward: forward,
+    Limit: options.limit,
+  }))
+  const messages = (page.Items ?? []).map(messageFromItem)
+  // LastEvaluatedKey is only set when more items may follow; the cursor handed out is the last id returned.
+  return { messages, next: page.LastEvaluatedKey && messages.length ? messages.at(-1)!.id : null }
+}
+
+export interface MessageKey { room: string, id: string }
+
+/** Items by key, 100 keys per BatchGetItem; unprocessed keys (throttling) are asked again with back-off. */
+async function batchGet(keys: MessageKey[], projection: string, names: Record<string, string>): Promise<Record<string, unknown>[]> {
+  const { doc, tables } = await getDatabase()
+  const items: Record<string, unknown>[] = []
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100).map(({ room, id }) => ({ room, message: id }))
+    for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+      if (attempt) await new Promise(resolve => setTimeout(resolve, 20 * 2 ** attempt))
+      const result: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [tables.messages]: { Keys: pending, ProjectionExpression: projection, ExpressionAttributeNames: names } } }))
+      items.push(...result.Responses?.[tables.messages] ?? [])
+      pending = result.UnprocessedKeys?.[tables.messages]?.Keys
+    }
+    if (pending?.length) throw new Error('DynamoDB did not return the messages (throttled)')
+  }
+  return items
+}
+
+/** Stored messages by key, in no particular order; those not found are left out. */
+export async function batchGetMessageItems(keys: MessageKey[]): Promise<StoredMessage[]> {
+  return keys.length ? (await batchGet(keys, PROJECTION, PROJECTION_NAMES)).map(messageFromItem) : []
+}
+
+/** Which of these messages are tombstones (those not found are left out). */
+export async function deletedAmong(keys: MessageKey[]): Promise<MessageKey[]> {
+  if (!keys.length) return []
+  const items = await batchGet(keys, '#room, message, deleted', { '#room': 'room' })
+  return items.map(messageFromItem).filter(m => m.deleted).map(m => ({ room: m.room, id: m.id }))
+}
+
+/**
+ * Replaces the text of `author`'s message, if it is not deleted and was sent at or after
+ * `cutoff`: the message as it was before, or null when the condition refused.
+ */
+export async function updateMessageText(room: string, id: string, change: { text: string, editedAt: number, author: string, cutoff: number }): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  try {
+    const { Attributes } = await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room, message: id },
+      UpdateExpression: 'SET content.#text = :text, editedAt = :now',
+      ConditionExpression: 'attribute_exists(message) AND username = :me AND attribute_not_exists(deleted) AND #time >= :cutoff',
+      ExpressionAttributeNames: { '#text': 'text', '#time': 'time' },
+      ExpressionAttributeValues: { ':text': change.text, ':now': change.editedAt, ':me': change.author, ':cutoff': change.cutoff },
+      ReturnValues: 'ALL_OLD',
+    }))
+    return Attributes ? messageFromItem(Attributes) : null
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return null
+    throw error
+  }
+}
+
+/**
+ * Turns a message into a tombstone: no text, quote, reactions or files left on the item. With
+ * `author`, only if they wrote it. The message as it was before, or null when the condition refused.
+ */
+export async function markMessageDeleted(room: string, id: string, author: string | null): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  try {
+    const { Attributes } = await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room, message: id },
+      UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt',
+      ConditionExpression: author ? 'attribute_exists(message) AND username = :me' : 'attribute_exists(message)',
+      ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(author ? { ':me': author } : {}) },
+      ReturnValues: 'ALL_OLD',
+    }))
+    return Attributes ? messageFromItem(Attributes) : null
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return null
+    throw error
+  }
+}
+
+/** DynamoDB refuses `reactions.#e` while the item has no `reactions` map yet. */
+const isMissingMap = (error: unknown) => error instanceof Error && error.name === 'ValidationException' && /document path/i.test(error.message)
+
+/**
+ * Adds `username` to (or takes them from) the set of people who reacted with `emoji`, in place
+ * (`ADD`/`DELETE`), so concurrent reactions each count once. A new emoji is refused once the
+ * message carries `max` distinct ones. The message after the update; null when the condition
+ * refused (no message, a tombstone, or too many emoji) or there was nothing to take back.
+ */
+export async function updateReaction(room: string, id: string, change: { emoji: string, username: string, add: boolean, max: number }): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const { emoji, username, add, max } = change
+  const update = () => doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: add ? 'ADD reactions.#e :me' : 'DELETE reactions.#e :me',
+    ConditionExpression: add
+      ? 'attribute_exists(message) AND attribute_not_exists(deleted) AND (attribute_not_exists(reactions) OR attribute_exists(reactions.#e) OR size(reactions) < :max)'
+      : 'attribute_exists(message) AND attribute_not_exists(deleted)',
+    ExpressionAttributeNames: { '#e': emoji },
+    ExpressionAttributeValues: { ':me': new Set([username]), ...(add ? { ':max': max } : {}) },
+    ReturnValues: 'ALL_NEW',
+  }))
+  try {
+    let after: Record<string, unknown> | undefined
+    try {
+      after = (await update()).Attributes
+    }
+    catch (error) {
+      if (!isMissingMap(error)) throw error
+      if (!add) return null
+      await createReactionMap(room, id)
+      after = (await update()).Attributes
+    }
+    return after ? messageFromItem(after) : null
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return null
+    throw error
+  }
+}
+
+/** Gives the message an empty `reactions` map (once: a concurrent creator wins, and that is fine). */
+async function createReactionMap(room: string, id: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  try {
+    await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room, message: id },
+      UpdateExpression: 'SET reactions = :none',
+      ConditionExpression: 'attribute_exists(message) AND attribute_not_exists(reactions)',
+      ExpressionAttributeValues: { ':none': {} },
+    }))
+  }
+  catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error
+  }
+}
+
+/** Marks attachment `index` (with this id) as thumbnailed; false when the message no longer holds it. */
+export async function markThumbnail(room: string, id: string, index: number, attachmentId: string): Promise<boolean> {
+  const { doc, tables } = await getDatabase()
+  try {
+    await doc.send(new UpdateCommand({
+      TableName: tables.messages,
+      Key: { room, message: id },
+      UpdateExpression: `SET attachments[${index}].thumbnail = :yes`,
+      ConditionExpression: `attachments[${index}].id = :id`,
+      ExpressionAttributeValues: { ':yes': true, ':id': attachmentId },
+    }))
+    return true
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return false
+    throw error
+  }
+}
+
+/** Messages after `marker` that are not deleted, counting at most `cap` items read: one Query. */
+export async function countMessagesAfter(room: string, marker: string, cap: number): Promise<number> {
+  const { doc, tables } = await getDatabase()
+  const { Count } = await doc.send(new QueryCommand({
+    TableName: tables.messages,
+    KeyConditionExpression: '#room = :room AND message > :marker',
+    // Limit counts before the filter: the cap stays a bound on reads.
+    FilterExpression: 'attribute_not_exists(deleted)',
+    ExpressionAttributeNames: { '#room': 'room' },
+    ExpressionAttributeValues: { ':room': room, ':marker': marker },
+    Select: 'COUNT',
+    Limit: cap,
+  }))
+  return Count ?? 0
+}

@@ -1,0 +1,72 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { Room } from '#shared/types/chat'
+import { getDatabase, isConditionalCheckFailed } from './database.ts'
+
+/**
+ * The Rooms table (`id`): every room and DM. A deleted room stays as a tombstone (`deleted`) so
+ * its id is never given out again.
+ */
+export type RoomChanges = Partial<Pick<Room, 'name' | 'topic' | 'archived'>>
+
+function roomFromItem(item: Record<string, unknown>): Room {
+  return {
+    id: String(item.id),
+    name: String(item.name ?? ''),
+    topic: String(item.topic ?? ''),
+    image: String(item.image ?? ''),
+    createdBy: String(item.createdBy ?? ''),
+    createdAt: Number(item.createdAt ?? 0),
+    ...(item.visibility === 'public' || item.visibility === 'private' ? { visibility: item.visibility } : {}),
+    ...(item.kind === 'room' || item.kind === 'dm' ? { kind: item.kind } : {}),
+    // Kept when false: an unarchived room must say so to the tabs that showed it archived.
+    ...(typeof item.archived === 'boolean' ? { archived: item.archived } : {}),
+    ...(Array.isArray(item.members) ? { members: item.members.map(String) } : {}),
+  }
+}
+
+/** Stores a new room; false when the id exists (or existed: tombstones keep it). */
+export async function putRoomIfAbsent(room: Room): Promise<boolean> {
+  const { doc, tables } = await getDatabase()
+  try {
+    await doc.send(new PutCommand({ TableName: tables.rooms, Item: room, ConditionExpression: 'attribute_not_exists(id)' }))
+    return true
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return false
+    throw error
+  }
+}
+
+/** The room, or null when there is none (or it was deleted). */
+export async function getRoomItem(id: string): Promise<Room | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id } }))
+  return Item && !Item.deleted ? roomFromItem(Item) : null
+}
+
+/** Changes an existing, undeleted room's fields; the room as it is now. */
+export async function updateRoomItem(id: string, changes: RoomChanges): Promise<Room> {
+  const entries = Object.entries(changes).filter(([, value]) => value !== undefined)
+  const { doc, tables } = await getDatabase()
+  const { Attributes } = await doc.send(new UpdateCommand({
+    TableName: tables.rooms,
+    Key: { id },
+    UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+    ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(deleted)',
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+    ReturnValues: 'ALL_NEW',
+  }))
+  return roomFromItem(Attributes ?? {})
+}
+
+export async function markRoomDeleted(id: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new UpdateCommand({
+    TableName: tables.rooms,
+    Key: { id },
+    UpdateExpression: 'SET deleted = :true',
+    ConditionExpression: 'attribute_exists(id)',
+    ExpressionAttributeValues: { ':true': true },
+  }))
+}

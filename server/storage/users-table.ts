@@ -1,0 +1,140 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { getDatabase, isConditionalCheckFailed } from './database.ts'
+
+/**
+ * The Users table (`username`): accounts (guests are never stored), their display names, and how
+ * far each has read in each room (`read:<room>`: the newest message id seen there). Accounts from
+ * before the Memberships table keep their joined public rooms in the legacy string set `rooms`.
+ */
+export type UserItem = {
+  username: string
+  passwordHash: string
+  email?: string
+  avatar: string
+  createdAt: number
+  displayName?: string
+  rooms?: Set<string>
+  [marker: `read:${string}`]: string
+}
+
+/** What a reader's sidebar needs of their Users item. */
+export interface ReaderItem {
+  /** Read markers by room. */
+  markers: Record<string, string>
+  /** Public rooms joined before the Memberships table (still read, never added to). */
+  legacyRooms: string[]
+}
+
+const MARKER = 'read:'
+const markerAttribute = (room: string) => `${MARKER}${room}`
+
+/** A new account with its first read markers; false when the username is taken. */
+export async function putNewUser(item: Omit<UserItem, `read:${string}`>, markers: Record<string, string>): Promise<boolean> {
+  const { doc, tables } = await getDatabase()
+  const Item = { ...item, ...Object.fromEntries(Object.entries(markers).map(([room, marker]) => [markerAttribute(room), marker])) }
+  try {
+    await doc.send(new PutCommand({ TableName: tables.users, Item, ConditionExpression: 'attribute_not_exists(username)' }))
+    return true
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return false
+    throw error
+  }
+}
+
+/** An account's sign-in record, or null. */
+export async function getCredentials(username: string): Promise<Pick<UserItem, 'username' | 'avatar' | 'passwordHash'> | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'username, avatar, passwordHash' }))
+  return Item ? { username: String(Item.username), avatar: String(Item.avatar), passwordHash: String(Item.passwordHash) } : null
+}
+
+/** How an account shows to others, or null. */
+export async function getProfileItem(username: string): Promise<{ displayName?: string, avatar: string } | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'displayName, avatar' }))
+  if (!Item) return null
+  return { avatar: String(Item.avatar), ...(typeof Item.displayName === 'string' ? { displayName: Item.displayName } : {}) }
+}
+
+/** A reader's markers and legacy rooms (empty for an account that does not exist). */
+export async function getReaderItem(username: string): Promise<ReaderItem> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username } }))
+  const markers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(Item ?? {})) {
+    if (name.startsWith(MARKER) && typeof value === 'string') markers[name.slice(MARKER.length)] = value
+  }
+  const legacy = Item?.rooms
+  return { markers, legacyRooms: legacy instanceof Set ? [...legacy].map(String) : [] }
+}
+
+/** Sets an existing account's display name; the one it had before, if any. */
+export async function updateDisplayName(username: string, displayName: string): Promise<string | undefined> {
+  const { doc, tables } = await getDatabase()
+  const { Attributes } = await doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: 'SET displayName = :name',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeValues: { ':name': displayName },
+    ReturnValues: 'UPDATED_OLD',
+  }))
+  return typeof Attributes?.displayName === 'string' ? Attributes.displayName : undefined
+}
+
+export async function updatePasswordHash(username: string, passwordHash: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: 'SET passwordHash = :hash',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeValues: { ':hash': passwordHash },
+  }))
+}
+
+/** Moves an account's marker in `room` forward to `message`, never back (a stale tab cannot undo newer reads). */
+export async function advanceReadMarker(username: string, room: string, message: string): Promise<void> {
+  await updateMarker(username, room, message, 'SET #read = :marker', 'attribute_exists(username) AND (attribute_not_exists(#read) OR #read < :marker)')
+}
+
+/** Gives an account a marker in `room` unless it has one already. */
+export async function startReadMarker(username: string, room: string, marker: string): Promise<void> {
+  await updateMarker(username, room, marker, 'SET #read = if_not_exists(#read, :marker)', 'attribute_exists(username)')
+}
+
+async function updateMarker(username: string, room: string, marker: string, update: string, condition: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  try {
+    await doc.send(new UpdateCommand({
+      TableName: tables.users,
+      Key: { username },
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#read': markerAttribute(room) },
+      ExpressionAttributeValues: { ':marker': marker },
+    }))
+  }
+  catch (error) {
+    // No such account (a guest), or the marker is already further on.
+    if (!isConditionalCheckFailed(error)) throw error
+  }
+}
+
+/** Takes `room` out of an account's legacy set of joined rooms. */
+export async function removeLegacyRoom(username: string, room: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  try {
+    await doc.send(new UpdateCommand({
+      TableName: tables.users,
+      Key: { username },
+      UpdateExpression: 'DELETE rooms :room',
+      ConditionExpression: 'attribute_exists(username)',
+      ExpressionAttributeValues: { ':room': new Set([room]) },
+    }))
+  }
+  catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error
+  }
+}
