@@ -1,8 +1,7 @@
 import { readValidatedBody, setResponseStatus } from 'h3'
-import { useNitroApp } from 'nitropack/runtime'
 import { createDmSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../utils/api-handler.ts'
-import { openDirectMessage } from '../domain/rooms/dms.ts'
+import { startDirectMessage } from '../domain/rooms/management.ts'
 import { requireSessionUser } from '../utils/session-cookie.ts'
 import { validator } from '../utils/validation.ts'
 
@@ -10,8 +9,7 @@ import { validator } from '../utils/validation.ts'
 export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
   const { usernames } = await readValidatedBody(event, validator(createDmSchema))
-  const { room, created } = await openDirectMessage(user, usernames)
-  if (created) await useNitroApp().hooks.callHook('chat:members-changed', { room, added: room.members })
+  const { room, created } = await startDirectMessage(user, usernames)
   setResponseStatus(event, created ? 201 : 200)
   return { room }
 })

@@ -13,12 +13,10 @@ import { closeServices, useServices } from '../services/services.ts'
 import { sessionFromRequest } from '../utils/session-cookie.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
-import { relayMessageChanges } from '../socket/message-relay.ts'
-import { relayRoomEvents } from '../socket/room-events.ts'
+import { relayDomainEvents } from '../socket/relays.ts'
 import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
-import { SIGNED_IN, sessionRoom, userRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
-import { useRoomDirectory } from '../domain/rooms/directory.ts'
+import { sessionRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
 import { useSessions } from '../domain/people/sessions.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
@@ -43,7 +41,6 @@ interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (e
 export default defineNitroPlugin((nitro) => {
   const config = getServerConfig()
   const { redis, presence } = useServices()
-  const roomDirectory = useRoomDirectory()
   const sessions = useSessions()
   const engine = new Engine({
     // Ping well inside the load balancer's 60 s idle timeout.
@@ -89,7 +86,6 @@ export default defineNitroPlugin((nitro) => {
       log.warn('socket.peer_relays_lost', { clients: engine.clientsCount })
       closeTransports()
     })
-    io.on('rooms changed', () => roomDirectory.invalidate())
   }
 
   // People of a dead instance drop out of presence by expiry: tell those who see them.
@@ -101,38 +97,7 @@ export default defineNitroPlugin((nitro) => {
   })
 
   const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence) }
-  relayRoomEvents(nitro, io, Boolean(redis))
-  nitro.hooks.hook('chat:room-created', (room) => {
-    // Peers drop their cached directory before their clients hear of the room (same connection, in order).
-    if (redis) io.serverSideEmit('rooms changed')
-    io.to(SIGNED_IN).emit('room created', room)
-  })
-
-  // Thumbnails are made by the instance that stored the message; the adapter relays to every instance.
-  nitro.hooks.hook('chat:attachment-ready', (ready) => {
-    io.to(ready.room).emit('attachment ready', ready)
-  })
-  relayMessageChanges(nitro, io, Boolean(redis))
-
-  // Ended sessions: their sockets close everywhere, and the other instances stop trusting them
-  // (their caches would for a few seconds) before the sign-out answers, so that a replayed
-  // cookie is refused everywhere from then on. The adapter relays both through Redis.
-  nitro.hooks.hook('chat:sessions-revoked', async ({ sessionIds, allOf }) => {
-    if (sessionIds.length) io.in(sessionIds.map(sessionRoom)).disconnectSockets(true)
-    if (allOf) io.in(userRoom(allOf.username)).except(sessionRoom(allOf.except)).disconnectSockets(true)
-    if (!redis || !sessionIds.length) return
-    try {
-      await io.serverSideEmitWithAck('sessions revoked', sessionIds)
-    }
-    catch (error) {
-      // An instance that did not answer (Redis away) stops trusting them when its cache expires.
-      log.warn('session.revocation_unconfirmed', { sessions: sessionIds.length, error })
-    }
-  })
-  io.on('sessions revoked', (sessionIds, done) => {
-    sessions.forget(sessionIds)
-    done(true)
-  })
+  relayDomainEvents(nitro, io, Boolean(redis))
 
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
   io.use((socket, next) => {

@@ -11,7 +11,7 @@ import type { ChatSocket, SocketContext } from './types.ts'
 export function handleConnection(ctx: SocketContext, socket: ChatSocket): void {
   registerAccountHandlers(ctx, socket)
   registerRoomHandlers(ctx, socket)
-  registerMessageHandlers(ctx, socket)
+  registerMessageHandlers(socket)
   registerMessageActionHandlers(socket)
   registerTypingHandlers(socket)
 

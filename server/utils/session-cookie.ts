@@ -1,12 +1,12 @@
 import { ServerResponse, type IncomingMessage } from 'node:http'
 import { clearSession, createEvent, getCookie, unsealSession, updateSession, type H3Event, type SessionConfig } from 'h3'
 import { LRUCache } from 'lru-cache'
-import { useNitroApp } from 'nitropack/runtime'
 import type { PublicUser } from '#shared/types/chat'
 import { getServerConfig } from '../core/config.ts'
 import { UnauthorizedError } from '../core/errors.ts'
 import { isSecureRequest } from '../core/request-info.ts'
 import { useSessions } from '../domain/people/sessions.ts'
+import { announce } from '../domain/events.ts'
 
 /**
  * Sealed (encrypted and signed), HttpOnly cookie sessions holding what displays the user, and a
@@ -105,7 +105,7 @@ export async function requireSessionUser(event: H3Event): Promise<PublicUser> {
 
 /** Tells every instance (through socket.io.ts) that sessions ended: their sockets close. */
 async function announceRevoked(revoked: { sessionIds: string[], allOf?: { username: string, except: string } }): Promise<void> {
-  await useNitroApp().hooks.callHook('chat:sessions-revoked', revoked)
+  await announce('chat:sessions-revoked', revoked)
 }
 
 /** Signs `user` in with a new session (ending the one this browser had, if any). */

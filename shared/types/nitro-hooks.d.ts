@@ -1,14 +1,18 @@
 import type { AttachmentReady, ChatMessage, ReactionChange, Room, RoomSummary } from './chat'
 
-// Server-side only: domain events that HTTP routes raise and the realtime layer relays (Nitro's own hook bus).
+// Server-side only: events the domain raises (server/domain/events.ts) and the realtime layer
+// relays (server/socket/relays.ts), through Nitro's own hook bus.
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
     /** A public room was created: every signed-in sidebar lists it. */
     'chat:room-created': (room: RoomSummary) => void
     /** A thumbnail of a stored message's image exists now: the room's clients swap it in. */
     'chat:attachment-ready': (ready: AttachmentReady) => void
-    /** A message stored through the HTTP API: relayed live to the room (socket sends relay themselves). */
-    'chat:message-sent': (message: ChatMessage) => void
+    /**
+     * A message was stored (or a retried send found it stored): relayed live to the room. `origin`
+     * is the socket it came from, which gets the message as its acknowledgement instead.
+     */
+    'chat:message-sent': (sent: { message: ChatMessage, origin?: string }) => void
     /** A message's text was edited (the message as it is now). */
     'chat:message-updated': (message: ChatMessage) => void
     /** A message became a tombstone. */
@@ -21,6 +25,8 @@ declare module 'nitropack/types' {
      * instance subscribe or unsubscribe at once, and their sidebars are told.
      */
     'chat:members-changed': (change: { room: Room, added?: string[], removed?: string[] }) => void
+    /** Someone read a room up to `message`: their other tabs (not `origin`) clear its badge. */
+    'chat:room-read': (read: { username: string, room: string, message: string, origin?: string }) => void
     /** These people's per-room state (mention counts) changed: every instance forgets its cached copy. */
     'chat:readers-changed': (usernames: string[]) => void
     /**

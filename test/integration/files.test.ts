@@ -4,7 +4,8 @@ import type { AttachmentReady, ChatMessage } from '#shared/types/chat'
 import type { WireMessage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
-import { call, closeAll, connect, waitFor, type TestSocket } from '../support/sockets.ts'
+import { connected } from '../support/people.ts'
+import { call, closeAll, waitFor, type TestSocket } from '../support/sockets.ts'
 import { orientedJpeg, PDF, png, upload } from '../support/uploads.ts'
 
 // Files against the production build, with the embedded S3 server of `npm run db` as the bucket.
@@ -22,15 +23,7 @@ afterAll(async () => {
   await db?.stop()
 })
 
-let counter = 0
-
-async function person(): Promise<{ client: Client, socket: TestSocket }> {
-  const client = new Client(app.url)
-  const response = await client.post('/api/auth/register', { username: `files${Date.now().toString(36)}${counter++}`, password: 'Correct-Horse-9' })
-  expect(response.status).toBe(201)
-  const socket = await connect(app.url, { cookie: client.cookieHeader, origin: app.url })
-  return { client, socket }
-}
+const person = () => connected(app.url)
 
 async function send(socket: TestSocket, room: string, message: string, attachments: string[]): Promise<[string | null, WireMessage]> {
   return call<WireMessage>(socket, 'new message', { room, message, attachments })
@@ -42,7 +35,7 @@ describe('sending files', () => {
     const bob = await person()
     await call(bob.socket, 'join room', 'general')
     const jpeg = await orientedJpeg(800, 600)
-    const id = await upload(alice.client, 'general', { name: 'holiday photo.jpg', type: 'image/jpeg', bytes: jpeg })
+    const id = await upload(alice.http, 'general', { name: 'holiday photo.jpg', type: 'image/jpeg', bytes: jpeg })
     const ready = waitFor<AttachmentReady>(bob.socket, 'attachment ready', 20_000)
     const [err, sent] = await send(alice.socket, 'general', 'Look', [id])
     expect(err).toBeNull()
@@ -50,10 +43,10 @@ describe('sending files', () => {
     expect(sent.attachments).toEqual([{ id, name: 'holiday photo.jpg', size: jpeg.length, type: 'image/jpeg', width: 600, height: 800 }])
     expect(await ready).toEqual({ room: 'general', message: sent.message, attachment: { ...sent.attachments![0], thumbnail: true } })
 
-    const history = await alice.client.get('/api/rooms/general/messages?limit=5')
+    const history = await alice.http.get('/api/rooms/general/messages?limit=5')
     expect(history.json.messages.find((m: ChatMessage) => m.id === sent.message)?.attachments).toEqual([{ ...sent.attachments![0], thumbnail: true }])
 
-    const link = await bob.client.request(`/api/rooms/general/files/${id}/thumbnail`)
+    const link = await bob.http.request(`/api/rooms/general/files/${id}/thumbnail`)
     expect(link.status).toBe(302)
     const thumbnail = Buffer.from(await (await fetch(link.headers.get('location')!)).arrayBuffer())
     const meta = await sharp(thumbnail).metadata()
@@ -62,7 +55,7 @@ describe('sending files', () => {
   })
 
   it('allows an empty caption with files, but not an empty message without any', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     const id = await upload(client, 'general', { name: 'notes.pdf', type: 'application/pdf', bytes: PDF })
     const [err, sent] = await send(socket, 'general', '  ', [id])
     expect(err).toBeNull()
@@ -71,14 +64,14 @@ describe('sending files', () => {
   })
 
   it('refuses a file over MAX_UPLOAD_MB before granting its upload', async () => {
-    const { client } = await person()
+    const { http: client } = await person()
     const response = await client.post('/api/rooms/general/uploads', { name: 'big.bin', size: 1024 * 1024 + 1, type: 'application/octet-stream' })
     expect(response.status).toBe(413)
     expect(response.json.message).toBe('"big.bin" is 1 MB; files may be at most 1 MB')
   })
 
   it('grants each person at most UPLOADS_PER_HOUR uploads an hour, sent or not, with a clear 429', async () => {
-    const [{ client }, other] = await Promise.all([person(), person()])
+    const [{ http: client }, other] = await Promise.all([person(), person()])
     const ask = (who: Client) => who.post('/api/rooms/general/uploads', { name: 'a.txt', size: 10, type: 'text/plain' })
     const granted = await Promise.all(Array.from({ length: 30 }, () => ask(client)))
     expect(granted.map(r => r.status)).toEqual(Array.from({ length: 30 }, () => 201))
@@ -86,11 +79,11 @@ describe('sending files', () => {
     expect(refused.status).toBe(429)
     expect(refused.json.message).toMatch(/^You can upload 30 files an hour. Try again in /)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect((await ask(other.client)).status).toBe(201)
+    expect((await ask(other.http)).status).toBe(201)
   })
 
   it('refuses a file that reached the bucket larger than the limit (the bucket policy is checked again on send)', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     // s3rver does not enforce the POST policy's size range as S3 does: the send check still holds.
     const id = await upload(client, 'general', { name: 'sneaky.bin', type: 'application/octet-stream', bytes: new Uint8Array(1024 * 1024 + 10), declaredSize: 10 })
     const [err] = await send(socket, 'general', 'big', [id])
@@ -105,7 +98,7 @@ describe('sending files', () => {
   })
 
   it('records the type sniffed from the content, not the declared one', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     const id = await upload(client, 'general', { name: 'report', type: 'application/octet-stream', bytes: PDF })
     const [err, sent] = await send(socket, 'general', 'report', [id])
     expect(err).toBeNull()
@@ -113,7 +106,7 @@ describe('sending files', () => {
   })
 
   it('refuses a file declared as an image whose content is not that image, and sends nothing', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     const good = await upload(client, 'general', { name: 'fine.png', type: 'image/png', bytes: await png() })
     const bad = await upload(client, 'general', { name: 'cat.png', type: 'image/png', bytes: new TextEncoder().encode('<html><script>alert(1)</script></html>') })
     const [err] = await send(socket, 'general', 'two', [good, bad])
@@ -127,13 +120,13 @@ describe('sending files', () => {
   it('refuses another person\'s upload, and an upload made for another room', async () => {
     const alice = await person()
     const bob = await person()
-    const id = await upload(alice.client, 'general', { name: 'mine.pdf', type: 'application/pdf', bytes: PDF })
+    const id = await upload(alice.http, 'general', { name: 'mine.pdf', type: 'application/pdf', bytes: PDF })
     expect((await send(bob.socket, 'general', 'stolen', [id]))[0]).toMatch(/was not uploaded/)
     expect((await send(alice.socket, 'fargate', 'elsewhere', [id]))[0]).toMatch(/was not uploaded/)
   })
 
   it('refuses upload requests with a bad name or type, with a clear 400', async () => {
-    const { client } = await person()
+    const { http: client } = await person()
     for (const [body, message] of [
       [{ name: '../etc/passwd', size: 10, type: 'text/plain' }, /slashes/],
       [{ name: 'a.txt', size: 0, type: 'text/plain' }, /empty/],
@@ -148,18 +141,18 @@ describe('sending files', () => {
 
 describe('fetching files', () => {
   it('refuses the unauthenticated (401) and answers 404 for a room the reader cannot see or a file not in that room', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     const id = await upload(client, 'general', { name: 'doc.pdf', type: 'application/pdf', bytes: PDF })
     expect((await send(socket, 'general', 'doc', [id]))[0]).toBeNull()
     expect((await new Client(app.url).get(`/api/rooms/general/files/${id}`)).status).toBe(401)
     const other = await person()
-    expect((await other.client.get(`/api/rooms/no-such-room/files/${id}`)).json.message).toBe('There is no room "no-such-room"')
-    expect((await other.client.get(`/api/rooms/fargate/files/${id}`)).status).toBe(404)
-    expect((await other.client.get(`/api/rooms/general/files/${id}`)).status).toBe(200)
+    expect((await other.http.get(`/api/rooms/no-such-room/files/${id}`)).json.message).toBe('There is no room "no-such-room"')
+    expect((await other.http.get(`/api/rooms/fargate/files/${id}`)).status).toBe(404)
+    expect((await other.http.get(`/api/rooms/general/files/${id}`)).status).toBe(200)
   })
 
   it('serves SVG and HTML as downloads with nosniff, never inline', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     const svg = await upload(client, 'general', { name: 'logo.svg', type: 'image/svg+xml', bytes: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') })
     const html = await upload(client, 'general', { name: 'page.html', type: 'text/html', bytes: new TextEncoder().encode('<!doctype html><script>alert(1)</script>') })
     const [err, sent] = await send(socket, 'general', 'files', [svg, html])
@@ -176,7 +169,7 @@ describe('fetching files', () => {
   })
 
   it('shows allow-listed images inline through a short-lived presigned link', async () => {
-    const { client, socket } = await person()
+    const { http: client, socket } = await person()
     const image = await png()
     const id = await upload(client, 'general', { name: 'chart.png', type: 'image/png', bytes: image })
     expect((await send(socket, 'general', 'chart', [id]))[0]).toBeNull()

@@ -5,7 +5,8 @@ import type { ChatMessage, ReactionChange, RoomSummary } from '#shared/types/cha
 import type { WireChangePage, WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
-import { call, closeAll, collect, connect, waitFor, type TestSocket } from '../support/sockets.ts'
+import { connected as person, uniqueName, type Connected as Person } from '../support/people.ts'
+import { call, closeAll, collect, connect, waitFor } from '../support/sockets.ts'
 
 const ADMIN = `boss${Date.now().toString(36)}`
 let cluster: TwoInstances
@@ -15,28 +16,6 @@ beforeAll(async () => {
 })
 afterEach(() => closeAll())
 afterAll(async () => cluster?.stop())
-
-let n = 0
-const uniqueName = () => `act${Date.now().toString(36)}${n++}`
-
-interface Person {
-  http: Client
-  username: string
-  socket: TestSocket
-}
-
-/** An account (or a guest) signed in over HTTP on `url`, with a socket subscribed to its rooms. */
-async function person(url: string, options: { guest?: boolean, username?: string } = {}): Promise<Person> {
-  const http = new Client(url)
-  const username = options.username ?? uniqueName()
-  const response = options.guest
-    ? await http.post('/api/auth/guest')
-    : await http.post('/api/auth/register', { username, password: 'Correct-Horse-9' })
-  expect(response.status).toBeLessThan(300)
-  const socket = await connect(url, { cookie: http.cookieHeader })
-  await waitFor(socket, 'login')
-  return { http, username: response.json.user.username, socket }
-}
 
 async function send(who: Person, room: string, text: string, replyTo?: string): Promise<WireMessage> {
   const [err, message] = await call<WireMessage>(who.socket, 'new message', { room, message: text, ...(replyTo ? { replyTo } : {}) })

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RoomSummary } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
-import { Client } from '../support/http.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
-import { barrier, call, closeAll, collect, connect, waitFor, type TestSocket } from '../support/sockets.ts'
+import { account, guest, socketOf, uniqueName, type Person } from '../support/people.ts'
+import { barrier, call, closeAll, collect, waitFor, type TestSocket } from '../support/sockets.ts'
 
 let cluster: TwoInstances
 
@@ -13,31 +13,7 @@ beforeAll(async () => {
 afterEach(() => closeAll())
 afterAll(async () => cluster?.stop())
 
-let counter = 0
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${counter++}`
-
-interface Person { username: string, http: Client, url: string }
-
-async function account(url: string, prefix = 'p', displayName?: string): Promise<Person> {
-  const http = new Client(url)
-  const username = unique(prefix)
-  const response = await http.post('/api/auth/register', { username, password: 'Correct-Horse-9', ...(displayName ? { displayName } : {}) })
-  expect(response.status).toBe(201)
-  return { username, http, url }
-}
-
-async function guest(url: string): Promise<Person> {
-  const http = new Client(url)
-  const response = await http.post('/api/auth/guest')
-  return { username: response.json.user.username, http, url }
-}
-
-/** A signed-in socket of `person` on `url` (their own instance unless told), subscribed once 'login' came. */
-async function socketOf(person: Person, url = person.url): Promise<TestSocket> {
-  const socket = await connect(url, { cookie: person.http.cookieHeader })
-  await waitFor(socket, 'login')
-  return socket
-}
+const unique = uniqueName
 
 async function privateRoom(owner: Person, members: Person[]) {
   const id = unique('secret-')
@@ -125,7 +101,7 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
 
 describe('private rooms and DMs, seen by someone outside them', () => {
   it('refuse every path to a private room as if it did not exist, to an account and to a guest', async () => {
-    const [owner, member, outsider, visitor] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem'), account(cluster.b.url, 'out'), guest(cluster.a.url)])
+    const [owner, member, outsider, visitor] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.b.url, { prefix: 'mem' }), account(cluster.b.url, { prefix: 'out' }), guest(cluster.a.url)])
     const room = await privateRoom(owner, [member])
     const memberSocket = await socketOf(member)
     const [err] = await call(memberSocket, 'new message', { room, message: 'private words' })
@@ -136,7 +112,7 @@ describe('private rooms and DMs, seen by someone outside them', () => {
   })
 
   it('refuse every path to a DM as if it did not exist', async () => {
-    const [alice, bob, outsider] = await Promise.all([account(cluster.a.url, 'al'), account(cluster.b.url, 'bo'), account(cluster.b.url, 'out')])
+    const [alice, bob, outsider] = await Promise.all([account(cluster.a.url, { prefix: 'al' }), account(cluster.b.url, { prefix: 'bo' }), account(cluster.b.url, { prefix: 'out' })])
     const room = await dm(alice, [bob])
     const bobSocket = await socketOf(bob)
     expect((await call(bobSocket, 'new message', { room, message: 'just between us' }))[0]).toBeNull()
@@ -144,7 +120,7 @@ describe('private rooms and DMs, seen by someone outside them', () => {
   })
 
   it('let members read and write, and list the room in their sidebar', async () => {
-    const [owner, member] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem')])
+    const [owner, member] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.b.url, { prefix: 'mem' })])
     const room = await privateRoom(owner, [member])
     expect((await member.http.get(`/api/rooms/${room}`)).json.room).toMatchObject({ id: room, visibility: 'private', createdBy: owner.username })
     const listed = (await member.http.get('/api/rooms')).json.rooms.find(r => r.id === room)
@@ -156,7 +132,7 @@ describe('private rooms and DMs, seen by someone outside them', () => {
 
 describe('removing a member', () => {
   it('takes effect at once on all their tabs on both instances', async () => {
-    const [owner, member] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem')])
+    const [owner, member] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.b.url, { prefix: 'mem' })])
     const room = await privateRoom(owner, [member])
     const [onA, onB, ownerSocket] = await Promise.all([socketOf(member, cluster.a.url), socketOf(member, cluster.b.url), socketOf(owner)])
     const removedA = waitFor<{ room: string }>(onA, 'room removed')
@@ -175,7 +151,7 @@ describe('removing a member', () => {
   })
 
   it('lets only the owner remove others, and anyone leave', async () => {
-    const [owner, first, second] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.a.url, 'm'), account(cluster.a.url, 'm')])
+    const [owner, first, second] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.a.url, { prefix: 'm' }), account(cluster.a.url, { prefix: 'm' })])
     const room = await privateRoom(owner, [first, second])
     const refused = await first.http.request(`/api/rooms/${room}/members/${second.username}`, { method: 'DELETE' })
     expect(refused.status).toBe(403)
@@ -185,9 +161,47 @@ describe('removing a member', () => {
   })
 })
 
+describe('writing in a public room', () => {
+  /** A public room of its own owner, which `writer` has never opened; `writer` has a socket on the other instance. */
+  async function unvisitedRoom(writer: Person) {
+    const owner = await account(cluster.a.url, { prefix: 'own' })
+    const created = await owner.http.post('/api/rooms', { name: `Open ${uniqueName()}` })
+    expect(created.status).toBe(201)
+    const socket = await socketOf(writer)
+    return { owner: { ...owner, socket: await socketOf(owner) }, room: created.json.room.id as string, socket }
+  }
+
+  /** What writing left behind: the writer's membership, sidebar and subscription on both instances. */
+  async function stateAfterWriting(writer: Person, room: string, writerSocket: TestSocket, owner: { socket: TestSocket }) {
+    const listed = (await writer.http.get('/api/rooms')).json.rooms.find(r => r.id === room)
+    const otherTab = await socketOf(writer, cluster.a.url)
+    const heard = [waitFor<WireMessage>(writerSocket, 'new message'), waitFor<WireMessage>(otherTab, 'new message')]
+    const [err] = await call(owner.socket, 'new message', { room, message: 'for every member' })
+    expect(err).toBeNull()
+    return { member: listed?.member, heard: (await Promise.all(heard)).map(m => m.content.text) }
+  }
+
+  it('makes the writer a member the same way over HTTP and over a socket', async () => {
+    const [byHttp, bySocket] = await Promise.all([account(cluster.b.url, { prefix: 'http' }), account(cluster.b.url, { prefix: 'sock' })])
+    const first = await unvisitedRoom(byHttp)
+    const addedOverHttp = waitFor<RoomSummary>(first.socket, 'room added')
+    expect((await byHttp.http.post(`/api/rooms/${first.room}/messages`, { text: 'hello over HTTP' })).status).toBe(201)
+    expect(await addedOverHttp).toMatchObject({ id: first.room, member: true })
+
+    const second = await unvisitedRoom(bySocket)
+    const addedOverSocket = waitFor<RoomSummary>(second.socket, 'room added')
+    expect((await call(second.socket, 'new message', { room: second.room, message: 'hello over a socket' }))[0]).toBeNull()
+    expect(await addedOverSocket).toMatchObject({ id: second.room, member: true })
+
+    const expected = { member: true, heard: ['for every member', 'for every member'] }
+    expect(await stateAfterWriting(byHttp, first.room, first.socket, first.owner)).toEqual(expected)
+    expect(await stateAfterWriting(bySocket, second.room, second.socket, second.owner)).toEqual(expected)
+  })
+})
+
 describe('direct messages', () => {
   it('give the same room to the same people, whoever starts it', async () => {
-    const [alice, bob, carol] = await Promise.all([account(cluster.a.url, 'al'), account(cluster.b.url, 'bo'), account(cluster.a.url, 'ca')])
+    const [alice, bob, carol] = await Promise.all([account(cluster.a.url, { prefix: 'al' }), account(cluster.b.url, { prefix: 'bo' }), account(cluster.a.url, { prefix: 'ca' })])
     const first = await alice.http.post('/api/dms', { usernames: [bob.username] })
     expect(first.status).toBe(201)
     expect(first.json.room).toMatchObject({ kind: 'dm', visibility: 'private', members: [alice.username, bob.username].sort() })
@@ -200,7 +214,7 @@ describe('direct messages', () => {
   })
 
   it('tell the other person\'s open tabs on another instance about a new DM', async () => {
-    const [alice, bob] = await Promise.all([account(cluster.a.url, 'al'), account(cluster.b.url, 'bo')])
+    const [alice, bob] = await Promise.all([account(cluster.a.url, { prefix: 'al' }), account(cluster.b.url, { prefix: 'bo' })])
     const bobSocket = await socketOf(bob)
     const added = waitFor<RoomSummary>(bobSocket, 'room added')
     const room = await dm(alice, [bob])
@@ -216,14 +230,14 @@ describe('direct messages', () => {
     [{ usernames: Array.from({ length: 8 }, (_, i) => `someone${i}`) }, 400, /at most 8/],
     [{ usernames: ['nobody-by-this-name'] }, 404, /no account "nobody-by-this-name"/],
   ])('refuse %j with a clear error', async (body, status, message) => {
-    const alice = await account(cluster.a.url, 'al')
+    const alice = await account(cluster.a.url, { prefix: 'al' })
     const response = await alice.http.post('/api/dms', body)
     expect(response.status).toBe(status)
     expect(response.json.message).toMatch(message)
   })
 
   it('are refused to guests', async () => {
-    const [visitor, bob] = await Promise.all([guest(cluster.a.url), account(cluster.a.url, 'bo')])
+    const [visitor, bob] = await Promise.all([guest(cluster.a.url), account(cluster.a.url, { prefix: 'bo' })])
     const response = await visitor.http.post('/api/dms', { usernames: [bob.username] })
     expect(response.status).toBe(403)
     expect(response.json.message).toMatch(/Guests cannot start direct messages/)
@@ -232,7 +246,7 @@ describe('direct messages', () => {
 
 describe('room management', () => {
   it('lets the owner rename, re-topic and archive a room; archived rooms are read-only', async () => {
-    const [owner, member] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem')])
+    const [owner, member] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.b.url, { prefix: 'mem' })])
     const room = await privateRoom(owner, [member])
     expect((await member.http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { name: 'Taken over' } })).status).toBe(403)
     const memberSocket = await socketOf(member)
@@ -249,10 +263,10 @@ describe('room management', () => {
   })
 
   it('deletes a room for good: its id is never given out again', async () => {
-    const owner = await account(cluster.a.url, 'own')
+    const owner = await account(cluster.a.url, { prefix: 'own' })
     const id = unique('gone-')
     expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(201)
-    const other = await account(cluster.b.url, 'other')
+    const other = await account(cluster.b.url, { prefix: 'other' })
     expect((await other.http.request(`/api/rooms/${id}`, { method: 'DELETE' })).status).toBe(403)
     expect((await owner.http.request(`/api/rooms/${id}`, { method: 'DELETE' })).status).toBe(204)
     expect((await other.http.get(`/api/rooms/${id}`)).status).toBe(404)
@@ -261,14 +275,14 @@ describe('room management', () => {
   })
 
   it('refuses room ids kept for direct messages', async () => {
-    const owner = await account(cluster.a.url, 'own')
+    const owner = await account(cluster.a.url, { prefix: 'own' })
     const response = await owner.http.post('/api/rooms', { id: 'dm-squatted', name: 'Squat' })
     expect(response.status).toBe(400)
     expect(response.json.message).toMatch(/kept for direct messages/)
   })
 
   it('lets people join and leave a public room', async () => {
-    const [owner, joiner] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'join')])
+    const [owner, joiner] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.b.url, { prefix: 'join' })])
     const id = unique('open-')
     await owner.http.post('/api/rooms', { id, name: 'Open' })
     expect((await joiner.http.post(`/api/rooms/${id}/members`, { username: joiner.username })).status).toBe(200)
@@ -280,8 +294,8 @@ describe('room management', () => {
 
 describe('people and mentions', () => {
   it('finds people by the start of their username or display name, accents folded', async () => {
-    const person = await account(cluster.a.url, 'zz', 'Zoë Ünal')
-    const searcher = await account(cluster.b.url, 'srch')
+    const person = await account(cluster.a.url, { prefix: 'zz', displayName: 'Zoë Ünal' })
+    const searcher = await account(cluster.b.url, { prefix: 'srch' })
     const found = await searcher.http.get(`/api/users?q=${encodeURIComponent('zoe un')}`)
     expect(found.status).toBe(200)
     expect((found.json as unknown as { users: { username: string, displayName: string }[] }).users).toContainEqual({ username: person.username, displayName: 'Zoë Ünal', avatar: `/api/avatars/${person.username}.svg` })
@@ -295,7 +309,7 @@ describe('people and mentions', () => {
   })
 
   it('counts mentions of members only, in a badge that survives until the room is read', async () => {
-    const [owner, member, outsider] = await Promise.all([account(cluster.a.url, 'own'), account(cluster.b.url, 'mem'), account(cluster.b.url, 'out')])
+    const [owner, member, outsider] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), account(cluster.b.url, { prefix: 'mem' }), account(cluster.b.url, { prefix: 'out' })])
     const room = await privateRoom(owner, [member])
     const ownerSocket = await socketOf(owner)
     const [err, sent] = await call<WireMessage>(ownerSocket, 'new message', { room, message: `hey @${member.username} and @${outsider.username}` })

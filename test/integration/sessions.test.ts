@@ -3,6 +3,7 @@ import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { barrier, call, closeAll, connect, waitFor, type TestSocket } from '../support/sockets.ts'
+import { account } from '../support/people.ts'
 
 // Sessions end on the server, not only in the browser that signed out: two instances sharing
 // Redis and one database, and a third instance alone (no Redis) for the single-server setup.
@@ -28,15 +29,7 @@ afterAll(async () => {
 })
 
 const PASSWORD = 'correct horse battery'
-let counter = 0
-const uniqueName = () => `sess${Date.now().toString(36)}${counter++}`
-
-async function register(url: string): Promise<{ client: Client, username: string }> {
-  const client = new Client(url)
-  const username = uniqueName()
-  expect((await client.post('/api/auth/register', { username, password: PASSWORD })).status).toBe(201)
-  return { client, username }
-}
+const register = (url: string) => account(url, { prefix: 'sess', password: PASSWORD })
 
 async function signIn(url: string, username: string, password = PASSWORD): Promise<Client> {
   const client = new Client(url)
@@ -66,7 +59,7 @@ async function canSend(socket: TestSocket): Promise<boolean> {
 
 describe('signing out', () => {
   it('refuses a cookie captured before sign-out on every instance, and closes its sockets there', async () => {
-    const { client } = await register(a.url)
+    const { http: client } = await register(a.url)
     const captured = client.cookieHeader
     const onB = await signedInSocket(b.url, captured)
     expect(await statusWith(captured, b.url)).toBe(200)
@@ -105,7 +98,7 @@ describe('signing out', () => {
   })
 
   it('works the same on a single instance without Redis', async () => {
-    const { client } = await register(alone.url)
+    const { http: client } = await register(alone.url)
     const captured = client.cookieHeader
     const socket = await signedInSocket(alone.url, captured)
     const closed = closedByServer(socket)
@@ -117,7 +110,7 @@ describe('signing out', () => {
 
 describe('changing the password', () => {
   it('ends every other session on every instance, keeps this one, and only the new password signs in', async () => {
-    const { client: here, username } = await register(a.url)
+    const { http: here, username } = await register(a.url)
     const there = await signIn(b.url, username)
     const hereSocket = await signedInSocket(a.url, here.cookieHeader)
     const thereSocket = await signedInSocket(b.url, there.cookieHeader)
@@ -144,7 +137,7 @@ describe('changing the password', () => {
   })
 
   it('needs the current password, a valid new one, and an account', async () => {
-    const { client, username } = await register(a.url)
+    const { http: client, username } = await register(a.url)
     const wrong = await client.post('/api/auth/password', { currentPassword: 'not the password', newPassword: 'a new long password' })
     expect(wrong.status).toBe(403)
     expect(wrong.json.message).toBe('Your current password is not right')
@@ -162,7 +155,7 @@ describe('changing the password', () => {
 
 describe('signing out of all other sessions', () => {
   it('ends them on every instance and keeps this one', async () => {
-    const { client: here, username } = await register(b.url)
+    const { http: here, username } = await register(b.url)
     const others = [await signIn(a.url, username), await signIn(b.url, username)]
     const otherSockets = await Promise.all([signedInSocket(a.url, others[0]!.cookieHeader), signedInSocket(b.url, others[1]!.cookieHeader)])
     const hereSocket = await signedInSocket(a.url, here.cookieHeader)

@@ -1,10 +1,10 @@
 import sharp from 'sharp'
-import { useNitroApp } from 'nitropack/runtime'
 import type { Attachment, ChatMessage } from '#shared/types/chat'
 import { fileKey } from './attachments.ts'
 import { markThumbnail } from '../../storage/messages-table.ts'
 import { log } from '../../core/logger.ts'
 import { deleteObjects, putObject, readObject } from '../../storage/object-storage.ts'
+import { announce } from '../events.ts'
 
 /** Thumbnails fit this box: twice the list's 320 × 240, for high-density screens. */
 const BOX = { width: 640, height: 480 }
@@ -54,5 +54,5 @@ async function makeThumbnail(message: ChatMessage, attachment: Attachment, index
     await deleteObjects([key])
     return
   }
-  await useNitroApp().hooks.callHook('chat:attachment-ready', { room: message.room, message: message.id, attachment: { ...attachment, thumbnail: true } })
+  await announce('chat:attachment-ready', { room: message.room, message: message.id, attachment: { ...attachment, thumbnail: true } })
 }

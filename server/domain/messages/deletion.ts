@@ -1,4 +1,3 @@
-import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { mayModerate, requireWritableRoom } from '../rooms/access.ts'
 import { deleteAttachments } from '../files/attachments.ts'
@@ -11,6 +10,7 @@ import { unindexMessage } from '../search/indexing.ts'
 import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { useUnreadCounts } from '../rooms/unread-counts.ts'
+import { announce } from '../events.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
 function tombstoneOf(message: ChatMessage): ChatMessage {
@@ -43,7 +43,7 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
   ])
   const tombstone = tombstoneOf(before)
   forgetDeleted(tombstone)
-  await useNitroApp().hooks.callHook('chat:message-deleted', tombstone)
+  await announce('chat:message-deleted', tombstone)
   return tombstone
 }
 

@@ -1,4 +1,3 @@
-import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { requireWritableRoom } from '../rooms/access.ts'
 import { getServerConfig } from '../../core/config.ts'
@@ -12,6 +11,7 @@ import { getMessage, rendered } from './messages.ts'
 import { reindexMessage } from '../search/indexing.ts'
 import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
+import { announce } from '../events.ts'
 
 /**
  * Replaces the text of the caller's own message: one conditional UpdateItem (the author, not
@@ -31,6 +31,6 @@ export async function editMessage(user: PublicUser, room: string, id: string, te
   // The edit is stored; a failed re-index is logged (the hit still opens the message as it is now).
   await reindexMessage(before, edited).catch((error: unknown) => log.error('messages.reindex_failed', { room, message: id, error }))
   useLatestMessages().changed(edited)
-  await useNitroApp().hooks.callHook('chat:message-updated', edited)
+  await announce('chat:message-updated', edited)
   return edited
 }

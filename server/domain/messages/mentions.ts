@@ -1,4 +1,3 @@
-import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser, Room } from '#shared/types/chat'
 import { mentionedNames } from '#shared/utils/people'
 import { getServerConfig } from '../../core/config.ts'
@@ -7,6 +6,7 @@ import { log } from '../../core/logger.ts'
 import { addMention, getMembership, membersOf } from '../rooms/memberships.ts'
 import { getPeople } from '../people/profiles.ts'
 import { useServices } from '../../services/services.ts'
+import { announce } from '../events.ts'
 
 /** Names one message may mention (beyond them, `@` is just text). */
 const MENTIONS_MAX = 20
@@ -52,5 +52,5 @@ export async function noteMentions(room: Room, message: ChatMessage): Promise<vo
     .filter(name => name !== message.username && !name.startsWith('anonymous_'))
   await Promise.all(people.map(name => addMention(room.id, name).catch((error: unknown) => log.warn('mentions.count_failed', { room: room.id, error }))))
   // Their sidebars on other instances read the new counts at once, not when a cache expires.
-  await useNitroApp().hooks.callHook('chat:readers-changed', people)
+  await announce('chat:readers-changed', people)
 }

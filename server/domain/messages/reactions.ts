@@ -1,4 +1,3 @@
-import { useNitroApp } from 'nitropack/runtime'
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { REACTIONS_MAX } from '#shared/schemas/limits'
 import { loadEmojiCatalogue } from '#shared/utils/emoji'
@@ -8,6 +7,7 @@ import { recordChange } from './changes.ts'
 import { updateReaction } from '../../storage/messages-table.ts'
 import { getMessage, rendered } from './messages.ts'
 import { useServices } from '../../services/services.ts'
+import { announce } from '../events.ts'
 
 let known: Promise<Set<string>> | undefined
 
@@ -35,6 +35,6 @@ export async function react(user: PublicUser, room: string, id: string, emoji: s
   if (!message) throw new NotFoundError('There is no such message')
   if (message.deleted) throw new ConflictError('This message was deleted')
   if (!updated && add) throw new ConflictError(`A message can carry at most ${REACTIONS_MAX} different reactions`)
-  await useNitroApp().hooks.callHook('chat:reaction', { room, message: id, emoji, username: user.username, added: add })
+  await announce('chat:reaction', { room, message: id, emoji, username: user.username, added: add })
   return message
 }

@@ -1,7 +1,8 @@
-import { useNitroApp } from 'nitropack/runtime'
 import { requireWritableRoom } from '../rooms/access.ts'
-import type { ChatMessage, PublicUser } from '#shared/types/chat'
+import type { ChatMessage, PublicUser, Room } from '#shared/types/chat'
 import { log } from '../../core/logger.ts'
+import { announce } from '../events.ts'
+import { joinOnVisit } from '../rooms/memberships.ts'
 import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { replyQuote } from './replies.ts'
@@ -22,11 +23,13 @@ export interface SendInput {
 
 /**
  * Checks a message (the room exists, the sender is within their limit) and queues it for writing.
- * Resolves once it is queued, with `stored`, which settles once it is persisted: callers that
- * queue in order are confirmed in order. A retry of a send with the same `clientId` gets the
- * message the first send stored, or writes it under that send's id (never a second message).
+ * Resolves once it is queued, with `stored`, which settles once it is persisted and relayed to the
+ * room (`origin`, the sending socket, excepted): callers that queue in order are confirmed, and
+ * relayed, in order. A retry of a send with the same `clientId` gets the message the first send
+ * stored, or writes it under that send's id (never a second message), and relays it again.
+ * Writing in a room makes an account its member, whichever way the message came.
  */
-export async function queueMessage(user: PublicUser, input: SendInput): Promise<{ stored: Promise<ChatMessage> }> {
+export async function queueMessage(user: PublicUser, input: SendInput, origin?: string): Promise<{ stored: Promise<ChatMessage> }> {
   const room = await requireWritableRoom(user, input.room)
   const { limits, clientIds } = useServices()
   await limits.send(user.username)
@@ -38,7 +41,7 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
     const id = await clientIds.claim(user.username, input.clientId, message.id)
     if (id !== message.id) {
       const earlier = await getMessage(input.room, id)
-      if (earlier) return { stored: Promise.resolve(earlier) }
+      if (earlier) return { stored: delivered(user, room, earlier, origin) }
       // The first send never got stored (or is still on its way): the same id makes both one message.
       message.id = id
       message.time = timeOfMessageId(id)
@@ -53,16 +56,24 @@ export async function queueMessage(user: PublicUser, input: SendInput): Promise<
     useLatestMessages().note(saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
-    return saved
+    return delivered(user, room, saved, origin)
   }) }
 }
 
-/**
- * A send from the HTTP API: stored, then relayed live to the room on every instance through the
- * `chat:message-sent` hook (socket sends relay it from their handler, which knows the sender's socket).
- */
-export async function sendMessage(user: PublicUser, input: SendInput): Promise<ChatMessage> {
-  const message = await (await queueMessage(user, input)).stored
-  await useNitroApp().hooks.callHook('chat:message-sent', message)
+/** A stored message goes live to the room; its sender becomes a member if they were not one. */
+async function delivered(user: PublicUser, room: Room, message: ChatMessage, origin: string | undefined): Promise<ChatMessage> {
+  // Announced before anything is awaited, so one sender's messages are relayed in the order stored.
+  const relayed = announce('chat:message-sent', { message, origin })
+  joinOnVisit(user, room.id)
+    .then(async (joined) => {
+      if (joined) await announce('chat:members-changed', { room, added: [user.username] })
+    })
+    .catch((error: unknown) => log.warn('membership.join_failed', { room: room.id, error }))
+  await relayed
   return message
+}
+
+/** A send from the HTTP API: stored, and relayed live to the room on every instance. */
+export async function sendMessage(user: PublicUser, input: SendInput): Promise<ChatMessage> {
+  return (await queueMessage(user, input)).stored
 }

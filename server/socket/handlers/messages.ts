@@ -1,34 +1,26 @@
 import type { WireMessage } from '#shared/types/socket'
 import { toWire, toWirePage } from '#shared/utils/wire'
 import { PAGE_SIZE_DEFAULT } from '#shared/schemas/limits'
-import { joinOnVisit } from '../../domain/rooms/memberships.ts'
 import { readHistory } from '../../domain/messages/history.ts'
 import { queueMessage } from '../../domain/messages/sending.ts'
 import { on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
-import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
+import type { ChatSocket } from '../types.ts'
 
 const SIGN_IN_TO_SEND = 'Can\'t send a message until you are authenticated'
 
-export function registerMessageHandlers(ctx: SocketContext, socket: ChatSocket): void {
+export function registerMessageHandlers(socket: ChatSocket): void {
   on(socket, 'new message', ({ room, message: text, clientId, attachments, replyTo }) => {
     const user = socket.data.user!
     // One socket's sends pass the checks one after another and are queued for writing in that
     // order; the writer confirms in queue order, so acks and relays keep the sender's order
     // without waiting for one write to finish before the next is queued.
-    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId, attachments, replyTo }))
+    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId, attachments, replyTo }, socket.id))
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored
-      if (!socket.rooms.has(room)) {
-        // Writing in a room makes you a member: all your tabs now receive it.
-        ctx.io.in(userRoom(user.username)).socketsJoin(room)
-        joinOnVisit(user, room).catch(() => { /* retried on the next join */ })
-      }
-      const wire = toWire(message)
-      socket.to(room).emit('new message', wire)
       stopTyping(socket, room)
-      return wire
+      return toWire(message)
     })
   }, { signedIn: SIGN_IN_TO_SEND })
 

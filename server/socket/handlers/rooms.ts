@@ -1,6 +1,4 @@
-import { requireReadableRoom } from '../../domain/rooms/access.ts'
-import { clearMentions, forgetReader, joinOnVisit } from '../../domain/rooms/memberships.ts'
-import { markRead } from '../../domain/rooms/read-markers.ts'
+import { readRoom, visitRoom } from '../../domain/rooms/reading.ts'
 import { listRoomSummaries } from '../../domain/rooms/summaries.ts'
 import { on } from '../handler.ts'
 import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
@@ -14,14 +12,13 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
    */
   on(socket, 'join room', async (value) => {
     const user = socket.data.user!
-    const { id: room } = await requireReadableRoom(user, value)
+    const { id: room } = await visitRoom(user, value)
     const member = { username: user.username, avatar: user.avatar }
     if (socket.data.viewing && socket.data.viewing !== room) await leave(socket.data.viewing)
     const subscribed = !socket.rooms.has(room)
     if (subscribed) {
       ctx.io.in(userRoom(user.username)).socketsJoin(room)
       socket.join(room)
-      await joinOnVisit(user, room)
     }
     if (socket.data.viewing === room) return { ...await ctx.presence.viewers(room), subscribed }
     socket.data.viewing = room
@@ -40,11 +37,5 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
 
   on(socket, 'leave room', leave)
 
-  on(socket, 'mark read', async ({ room, message }) => {
-    const user = socket.data.user!
-    const { id } = await requireReadableRoom(user, room)
-    await Promise.all([markRead(user, id, message), user.guest ? undefined : clearMentions(id, user.username)])
-    forgetReader(user.username)
-    socket.to(userRoom(user.username)).emit('room read', { room, message })
-  }, { signedIn: 'Sign in first' })
+  on(socket, 'mark read', ({ room, message }) => readRoom(socket.data.user!, room, message, socket.id), { signedIn: 'Sign in first' })
 }

@@ -1,5 +1,4 @@
 import { getValidatedRouterParams, setResponseStatus } from 'h3'
-import { useNitroApp } from 'nitropack/runtime'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
 import { removeRoom } from '../../../domain/rooms/management.ts'
@@ -10,8 +9,7 @@ import { validator } from '../../../utils/validation.ts'
 export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
   const { room: id } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
-  const { room, members } = await removeRoom(user, id)
-  await useNitroApp().hooks.callHook('chat:room-changed', { room, deleted: true, members })
+  await removeRoom(user, id)
   setResponseStatus(event, 204)
   return null
 })

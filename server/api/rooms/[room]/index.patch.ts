@@ -1,5 +1,4 @@
 import { getValidatedRouterParams, readValidatedBody } from 'h3'
-import { useNitroApp } from 'nitropack/runtime'
 import { roomParamsSchema, updateRoomSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../utils/api-handler.ts'
 import { changeRoom } from '../../../domain/rooms/management.ts'
@@ -12,6 +11,5 @@ export default defineApiHandler(async (event) => {
   const { room: id } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
   const changes = await readValidatedBody(event, validator(updateRoomSchema))
   const room = await changeRoom(user, id, changes)
-  await useNitroApp().hooks.callHook('chat:room-changed', { room })
   return { room }
 })

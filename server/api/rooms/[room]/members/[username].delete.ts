@@ -1,5 +1,4 @@
 import { getValidatedRouterParams } from 'h3'
-import { useNitroApp } from 'nitropack/runtime'
 import { memberParamsSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
 import { removeRoomMember } from '../../../../domain/rooms/management.ts'
@@ -11,6 +10,5 @@ export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
   const { room: id, username } = await getValidatedRouterParams(event, validator(memberParamsSchema), { decode: true })
   const room = await removeRoomMember(user, id, username)
-  await useNitroApp().hooks.callHook('chat:members-changed', { room, removed: [username] })
   return { room }
 })

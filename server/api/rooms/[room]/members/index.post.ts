@@ -1,5 +1,4 @@
 import { getValidatedRouterParams, readValidatedBody } from 'h3'
-import { useNitroApp } from 'nitropack/runtime'
 import { addMemberSchema } from '#shared/schemas/people'
 import { roomParamsSchema } from '#shared/schemas/rooms'
 import { defineApiHandler } from '../../../../utils/api-handler.ts'
@@ -13,6 +12,5 @@ export default defineApiHandler(async (event) => {
   const { room: id } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
   const { username } = await readValidatedBody(event, validator(addMemberSchema))
   const room = await addRoomMember(user, id, username)
-  await useNitroApp().hooks.callHook('chat:members-changed', { room, added: [username] })
   return { room }
 })

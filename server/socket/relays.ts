@@ -1,0 +1,129 @@
+import type { NitroApp } from 'nitropack/types'
+import { toWire } from '#shared/utils/wire'
+import { log } from '../core/logger.ts'
+import { forgetDeleted } from '../domain/messages/deletion.ts'
+import { useSessions } from '../domain/people/sessions.ts'
+import { useRoomDirectory } from '../domain/rooms/directory.ts'
+import { forgetReader } from '../domain/rooms/memberships.ts'
+import { forgetRoom, isPrivate } from '../domain/rooms/rooms.ts'
+import { summarise } from '../domain/rooms/summaries.ts'
+import { SIGNED_IN, sessionRoom, userRoom, type ChatServer } from './types.ts'
+
+/**
+ * The one place where the domain's events (`chat:*` hooks, server/domain/events.ts) become socket
+ * emits, whichever path caused them: an HTTP route or a socket event. Emits go through the adapter,
+ * so every instance's sockets get them; subscriptions move the same way (`socketsJoin`,
+ * `socketsLeave` on a person's own room reach all their tabs everywhere). The other instances'
+ * caches follow through server-side events before a change is answered.
+ *
+ * Presence ('room members', 'user joined'…) and typing are not domain events: their handlers emit them.
+ */
+export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: boolean): void {
+  const { hooks } = nitro
+
+  hooks.hook('chat:message-sent', ({ message, origin }) => {
+    const sender = origin ? io.sockets.sockets.get(origin) : undefined
+    // Writing in a room subscribes every tab of the writer to it (the original protocol's sockets
+    // may send without joining first).
+    if (sender && !sender.rooms.has(message.room)) io.in(userRoom(message.username)).socketsJoin(message.room)
+    // The sending socket gets the message as its acknowledgement instead.
+    const to = origin ? io.to(message.room).except(origin) : io.to(message.room)
+    to.emit('new message', toWire(message))
+  })
+  hooks.hook('chat:message-updated', (message) => {
+    io.to(message.room).emit('message updated', toWire(message))
+  })
+  hooks.hook('chat:message-deleted', (message) => {
+    // Peers' caches (the room's newest message, its unread counts) follow at once, not at their expiry.
+    if (clustered) io.serverSideEmit('message deleted', message)
+    io.to(message.room).emit('message deleted', { room: message.room, message: message.id })
+  })
+  io.on('message deleted', tombstone => forgetDeleted(tombstone))
+  hooks.hook('chat:reaction', (change) => {
+    io.to(change.room).emit('reaction', change)
+  })
+  // Thumbnails are made by the instance that stored the message.
+  hooks.hook('chat:attachment-ready', (ready) => {
+    io.to(ready.room).emit('attachment ready', ready)
+  })
+
+  hooks.hook('chat:room-read', ({ username, room, message, origin }) => {
+    const tabs = origin ? io.to(userRoom(username)).except(origin) : io.to(userRoom(username))
+    tabs.emit('room read', { room, message })
+  })
+
+  /** Every instance forgets the room and these people's rooms before the change is answered. */
+  async function forgetEverywhere(room: string, readers: string[]) {
+    if (room) forgetRoom(room)
+    for (const username of readers) forgetReader(username)
+    if (!clustered) return
+    try {
+      await io.serverSideEmitWithAck('room changed', { room, readers })
+    }
+    catch (error) {
+      // An instance that did not answer (Redis away) forgets when its caches expire.
+      log.warn('room.change_unconfirmed', { room, error })
+    }
+  }
+  io.on('room changed', ({ room, readers }, done) => {
+    if (room) forgetRoom(room)
+    for (const username of readers) forgetReader(username)
+    done(true)
+  })
+  hooks.hook('chat:readers-changed', async (usernames) => {
+    if (usernames.length) await forgetEverywhere('', usernames)
+  })
+
+  hooks.hook('chat:room-created', (room) => {
+    // Peers drop their cached directory before their clients hear of the room (same connection, in order).
+    if (clustered) io.serverSideEmit('rooms changed')
+    io.to(SIGNED_IN).emit('room created', room)
+  })
+  io.on('rooms changed', () => useRoomDirectory().invalidate())
+
+  hooks.hook('chat:room-changed', async ({ room, deleted, members = [] }) => {
+    await forgetEverywhere(room.id, members)
+    const audience = isPrivate(room) ? [room.id, ...members.map(userRoom)] : [SIGNED_IN]
+    if (deleted) {
+      if (clustered) io.serverSideEmit('rooms changed')
+      io.to(audience).emit('room removed', { room: room.id, deleted: true })
+      io.in(room.id).socketsLeave(room.id)
+    }
+    else {
+      io.to(audience).emit('room updated', room)
+    }
+  })
+
+  hooks.hook('chat:members-changed', async ({ room, added = [], removed = [] }) => {
+    await forgetEverywhere(room.id, [...added, ...removed])
+    for (const username of removed) {
+      io.in(userRoom(username)).socketsLeave(room.id)
+      io.to(userRoom(username)).emit('room removed', { room: room.id })
+    }
+    if (added.length) {
+      const people = added.map(userRoom)
+      io.in(people).socketsJoin(room.id)
+      io.to(people).emit('room added', summarise(room, null, 0, 0, { member: true }))
+    }
+  })
+
+  // Ended sessions: their sockets close everywhere, and the other instances stop trusting them
+  // (their caches would for a few seconds) before the sign-out answers, so that a replayed
+  // cookie is refused everywhere from then on.
+  hooks.hook('chat:sessions-revoked', async ({ sessionIds, allOf }) => {
+    if (sessionIds.length) io.in(sessionIds.map(sessionRoom)).disconnectSockets(true)
+    if (allOf) io.in(userRoom(allOf.username)).except(sessionRoom(allOf.except)).disconnectSockets(true)
+    if (!clustered || !sessionIds.length) return
+    try {
+      await io.serverSideEmitWithAck('sessions revoked', sessionIds)
+    }
+    catch (error) {
+      // An instance that did not answer (Redis away) stops trusting them when its cache expires.
+      log.warn('session.revocation_unconfirmed', { sessions: sessionIds.length, error })
+    }
+  })
+  io.on('sessions revoked', (sessionIds, done) => {
+    useSessions().forget(sessionIds)
+    done(true)
+  })
+}
