@@ -4,7 +4,9 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
-import { NODE, ROOT, log, readLatest } from './lib/common.ts'
+import { log } from './lib/cli.ts'
+import { NODE, ROOT } from '../test/support/processes.ts'
+import { readLatest } from './lib/results.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, minutes: { type: 'string' }, only: { type: 'string' } } })
 const smoke = values.smoke

@@ -6,9 +6,12 @@
 //   node bench/coldstart.ts [--runs 5] [--output DIR] [--smoke]
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { BENCH_ENV, NODE, ROOT, app, args, database, freePort, log, main, median, num, own, report, requireBuild, round } from './lib/common.ts'
+import { args, log, main, num, own } from './lib/cli.ts'
+import { freePort, NODE, ROOT, productionEnv } from '../test/support/processes.ts'
+import { report } from './lib/results.ts'
+import { app, BENCH_ENV, database, requireBuild } from './lib/services.ts'
+import { median, round } from './lib/stats.ts'
 import { guestCookie, seed } from './lib/session.ts'
-import { productionEnv } from '../test/support/processes.ts'
 
 const { smoke, values } = args({ runs: { type: 'string' }, output: { type: 'string' } })
 const runs = num(values.runs, smoke ? 2 : 5)

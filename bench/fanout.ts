@@ -5,7 +5,9 @@
 //   node bench/fanout.ts [--target bare,app,app2] [--clients 50] [--senders 10] [--workers 4]
 //                        [--rate R (one fixed step instead of the ramp)] [--step-seconds 5]
 //                        [--cpu (CPU per message at fixed 50, 100 and 300 msg/s)] [--profile] [--smoke]
-import { args, log, main, num, report, round, sleep, RESULTS_DIR } from './lib/common.ts'
+import { args, log, main, num, sleep } from './lib/cli.ts'
+import { report, RESULTS_DIR } from './lib/results.ts'
+import { round } from './lib/stats.ts'
 import { LoadGenerator, runStep, type StepResult } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 

@@ -4,7 +4,10 @@
 // 5,000 sockets need more file descriptors than some shells allow: the npm script raises
 // `ulimit -n` in its shell first (Node cannot set rlimits itself).
 import { execSync } from 'node:child_process'
-import { args, cpuPercent, log, main, num, openFds, procSample, report, round, sleep, type ProcSample } from './lib/common.ts'
+import { args, log, main, num, sleep } from './lib/cli.ts'
+import { cpuPercent, openFds, procSample, type ProcSample } from './lib/proc.ts'
+import { report } from './lib/results.ts'
+import { round } from './lib/stats.ts'
 import { LoadGenerator } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 

@@ -3,7 +3,9 @@
 // cases (runs of emphasis, brackets, backticks, nested quotes and lists).
 //   node bench/markdown.ts [--runs 200] [--smoke]
 import { registerHooks } from 'node:module'
-import { args, log, main, median, num, report, round, table } from './lib/common.ts'
+import { args, log, main, num } from './lib/cli.ts'
+import { report, table } from './lib/results.ts'
+import { median, round } from './lib/stats.ts'
 
 // The emoji shortcodes module imports its JSON data the way the bundler allows (no import attribute):
 // plain Node needs the attribute, so it is added here.

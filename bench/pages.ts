@@ -5,7 +5,11 @@
 // --profile writes the app's CPU profile under bench/results/profiles/ (summarise with bench/profile-summary.ts);
 // --only KEY[,KEY] measures those endpoints alone (e.g. --only /rooms/general --profile for the page's own profile).
 import { Agent, request } from 'node:http'
-import { RESULTS_DIR, app, args, cpuPercent, database, log, main, num, percentile, procSample, report, requireBuild, round, table } from './lib/common.ts'
+import { args, log, main, num } from './lib/cli.ts'
+import { cpuPercent, procSample } from './lib/proc.ts'
+import { report, RESULTS_DIR, table } from './lib/results.ts'
+import { app, database, requireBuild } from './lib/services.ts'
+import { percentile, round } from './lib/stats.ts'
 import { readerWithSidebar, seed } from './lib/session.ts'
 
 const { smoke, values } = args({

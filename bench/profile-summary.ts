@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { RESULTS_DIR, report, round } from './lib/common.ts'
+import { report, RESULTS_DIR } from './lib/results.ts'
+import { round } from './lib/stats.ts'
 
 interface Node { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, hitCount?: number }
 interface Profile { nodes: Node[], startTime: number, endTime: number, samples: number[], timeDeltas: number[] }

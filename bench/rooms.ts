@@ -7,7 +7,11 @@
 // `npm run bench:profile -- <dir>`).
 import { readFileSync } from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
-import { RESULTS_DIR, app, args, database, log, main, num, percentile, procSample, report, round, table } from './lib/common.ts'
+import { args, log, main, num } from './lib/cli.ts'
+import { procSample } from './lib/proc.ts'
+import { report, RESULTS_DIR, table } from './lib/results.ts'
+import { app, database } from './lib/services.ts'
+import { percentile, round } from './lib/stats.ts'
 
 const { smoke, values } = args({
   rooms: { type: 'string' },

@@ -4,7 +4,10 @@
 //   node bench/soak.ts [--minutes 10] [--rate R] [--target app|app2|bare] [--clients 50] [--senders 10]
 //                      [--workers 4] [--interval-seconds 10] [--smoke]
 import { readdirSync, readFileSync } from 'node:fs'
-import { RESULTS_DIR, args, cpuPercent, log, main, num, procSample, report, round, slope, sleep } from './lib/common.ts'
+import { args, log, main, num, sleep } from './lib/cli.ts'
+import { cpuPercent, procSample } from './lib/proc.ts'
+import { report, RESULTS_DIR } from './lib/results.ts'
+import { round, slope } from './lib/stats.ts'
 import { LoadGenerator, summarise } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 

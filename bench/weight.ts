@@ -7,7 +7,10 @@
 //   node bench/weight.ts [--runs 3] [--messages 50] [--output DIR] [--smoke]
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { chromium, type Browser, type BrowserContext } from '@playwright/test'
-import { app, args, database, log, main, median, num, report, requireBuild, round, table } from './lib/common.ts'
+import { args, log, main, num } from './lib/cli.ts'
+import { report, table } from './lib/results.ts'
+import { app, database, requireBuild } from './lib/services.ts'
+import { median, round } from './lib/stats.ts'
 import { guestCookie, seed } from './lib/session.ts'
 
 const { smoke, values } = args({ runs: { type: 'string' }, messages: { type: 'string' }, output: { type: 'string' } })

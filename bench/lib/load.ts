@@ -1,7 +1,11 @@
 // The parent side of the load generator: forks the worker processes, shares the clients and senders
 // among them, and merges what they report into one fan-out measurement.
 import { fork, type ChildProcess } from 'node:child_process'
-import { ROOT, own, onCleanup, procSample, machineSample, cpuPercent, round, type ProcSample, type Service } from './common.ts'
+import { onCleanup, own } from './cli.ts'
+import { cpuPercent, machineSample, procSample, type ProcSample } from './proc.ts'
+import { ROOT } from '../../test/support/processes.ts'
+import type { Service } from './services.ts'
+import { round } from './stats.ts'
 import type { Snapshot } from './load-worker.ts'
 
 const BUCKET_MS = 0.1

@@ -1,7 +1,8 @@
 // The systems under test: the bare Socket.io reference, the app (one instance), and two app
 // instances sharing one redis-server. Each comes with its own fresh in-memory dynalite process.
 import { mkdirSync } from 'node:fs'
-import { app, bareServer, buildHasSocketServer, database, log, redis, requireBuild, type Service } from './common.ts'
+import { log } from './cli.ts'
+import { app, bareServer, buildHasSocketServer, database, redis, requireBuild, type Service } from './services.ts'
 
 export type TargetKind = 'bare' | 'app' | 'app2'
 export const TARGET_LABELS: Record<TargetKind, string> = {

@@ -14,7 +14,7 @@ export interface Connected extends Person {
   socket: TestSocket
 }
 
-export const PASSWORD = 'Correct-Horse-9'
+const PASSWORD = 'Correct-Horse-9'
 
 let counter = 0
 /** A name no other test of this run uses (usernames, room ids). */

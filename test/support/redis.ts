@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { freePort, waitUntil } from './processes.ts'
 
 export interface RunningRedis {
   port: number
   url: string
+  /** The server's process id (CPU sampling, kill -9, SIGSTOP). */
+  pid: () => number
   stop: () => void
   restart: () => Promise<void>
 }
@@ -35,6 +38,7 @@ export async function startRedis(): Promise<RunningRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pid: () => Number(readFileSync(`/tmp/fargate-chat-redis-${port}.pid`, 'utf8').trim()),
     stop,
     async restart() {
       stop()
