@@ -56,8 +56,19 @@ export async function pingDatabase(): Promise<void> {
 }
 
 /** DynamoDB refused a write because its condition did not hold (the one spelling of this check). */
-export function isConditionalCheckFailed(error: unknown): boolean {
+function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException'
+}
+
+/** A conditional write's answer, or null when its condition did not hold; other failures throw. */
+export async function conditionally<T>(write: Promise<T>): Promise<T | null> {
+  try {
+    return await write
+  }
+  catch (error) {
+    if (isConditionalCheckFailed(error)) return null
+    throw error
+  }
 }
 
 let current: Promise<Database> | undefined

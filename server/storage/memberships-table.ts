@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { NotifyLevel } from '#shared/types/chat'
-import { getDatabase, isConditionalCheckFailed } from './database.ts'
+import { conditionally, getDatabase } from './database.ts'
 import { MEMBERSHIPS_BY_USERNAME } from './tables.ts'
 
 /**
@@ -38,14 +38,7 @@ export async function getMembershipItem(room: string, username: string): Promise
 /** Adds a row unless one exists (an existing row, and the settings on it, stay as they are); true when added. */
 export async function putMembershipIfAbsent(room: string, username: string, joinedAt: number): Promise<boolean> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new PutCommand({ TableName: tables.memberships, Item: { room, username, joinedAt }, ConditionExpression: 'attribute_not_exists(room)' }))
-    return true
-  }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return false
-    throw error
-  }
+  return await conditionally(doc.send(new PutCommand({ TableName: tables.memberships, Item: { room, username, joinedAt }, ConditionExpression: 'attribute_not_exists(room)' }))) !== null
 }
 
 export async function deleteMembership(room: string, username: string): Promise<void> {
@@ -120,16 +113,11 @@ export async function incrementMentions(room: string, username: string, now: num
 /** No unread mentions left on the row (nothing written when there were none). */
 export async function resetMentions(room: string, username: string): Promise<void> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new UpdateCommand({
-      TableName: tables.memberships,
-      Key: { room, username },
-      UpdateExpression: 'SET mentions = :zero',
-      ConditionExpression: 'attribute_exists(room) AND mentions > :zero',
-      ExpressionAttributeValues: { ':zero': 0 },
-    }))
-  }
-  catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error
-  }
+  await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.memberships,
+    Key: { room, username },
+    UpdateExpression: 'SET mentions = :zero',
+    ConditionExpression: 'attribute_exists(room) AND mentions > :zero',
+    ExpressionAttributeValues: { ':zero': 0 },
+  })))
 }

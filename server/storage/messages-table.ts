@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
 import type { Attachment, ChatMessage, ReplyQuote } from '#shared/types/chat'
-import { getDatabase, isConditionalCheckFailed } from './database.ts'
+import { conditionally, getDatabase } from './database.ts'
 
 /**
  * The Messages table (`room` + `message`): the one module that reads and writes its items. A
@@ -135,22 +135,16 @@ export async function deletedAmong(keys: MessageKey[]): Promise<MessageKey[]> {
  */
 export async function updateMessageText(room: string, id: string, change: { text: string, editedAt: number, author: string, cutoff: number }): Promise<StoredMessage | null> {
   const { doc, tables } = await getDatabase()
-  try {
-    const { Attributes } = await doc.send(new UpdateCommand({
-      TableName: tables.messages,
-      Key: { room, message: id },
-      UpdateExpression: 'SET content.#text = :text, editedAt = :now',
-      ConditionExpression: 'attribute_exists(message) AND username = :me AND attribute_not_exists(deleted) AND #time >= :cutoff',
-      ExpressionAttributeNames: { '#text': 'text', '#time': 'time' },
-      ExpressionAttributeValues: { ':text': change.text, ':now': change.editedAt, ':me': change.author, ':cutoff': change.cutoff },
-      ReturnValues: 'ALL_OLD',
-    }))
-    return Attributes ? messageFromItem(Attributes) : null
-  }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return null
-    throw error
-  }
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: 'SET content.#text = :text, editedAt = :now',
+    ConditionExpression: 'attribute_exists(message) AND username = :me AND attribute_not_exists(deleted) AND #time >= :cutoff',
+    ExpressionAttributeNames: { '#text': 'text', '#time': 'time' },
+    ExpressionAttributeValues: { ':text': change.text, ':now': change.editedAt, ':me': change.author, ':cutoff': change.cutoff },
+    ReturnValues: 'ALL_OLD',
+  })))
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
 }
 
 /**
@@ -159,21 +153,15 @@ export async function updateMessageText(room: string, id: string, change: { text
  */
 export async function markMessageDeleted(room: string, id: string, author: string | null): Promise<StoredMessage | null> {
   const { doc, tables } = await getDatabase()
-  try {
-    const { Attributes } = await doc.send(new UpdateCommand({
-      TableName: tables.messages,
-      Key: { room, message: id },
-      UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt',
-      ConditionExpression: author ? 'attribute_exists(message) AND username = :me' : 'attribute_exists(message)',
-      ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(author ? { ':me': author } : {}) },
-      ReturnValues: 'ALL_OLD',
-    }))
-    return Attributes ? messageFromItem(Attributes) : null
-  }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return null
-    throw error
-  }
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt',
+    ConditionExpression: author ? 'attribute_exists(message) AND username = :me' : 'attribute_exists(message)',
+    ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(author ? { ':me': author } : {}) },
+    ReturnValues: 'ALL_OLD',
+  })))
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
 }
 
 /** DynamoDB refuses `reactions.#e` while the item has no `reactions` map yet. */
@@ -199,59 +187,42 @@ export async function updateReaction(room: string, id: string, change: { emoji: 
     ExpressionAttributeValues: { ':me': new Set([username]), ...(add ? { ':max': max } : {}) },
     ReturnValues: 'ALL_NEW',
   }))
-  try {
-    let after: Record<string, unknown> | undefined
-    try {
-      after = (await update()).Attributes
-    }
-    catch (error) {
-      if (!isMissingMap(error)) throw error
-      if (!add) return null
-      await createReactionMap(room, id)
-      after = (await update()).Attributes
-    }
-    return after ? messageFromItem(after) : null
+  let missingMap = false
+  let updated = await conditionally(update().catch((error: unknown) => {
+    if (!isMissingMap(error)) throw error
+    missingMap = true
+    return null
+  }))
+  // Nothing to take back from a message without reactions; one to add needs the map first.
+  if (missingMap && add) {
+    await createReactionMap(room, id)
+    updated = await conditionally(update())
   }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return null
-    throw error
-  }
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
 }
 
 /** Gives the message an empty `reactions` map (once: a concurrent creator wins, and that is fine). */
 async function createReactionMap(room: string, id: string): Promise<void> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new UpdateCommand({
-      TableName: tables.messages,
-      Key: { room, message: id },
-      UpdateExpression: 'SET reactions = :none',
-      ConditionExpression: 'attribute_exists(message) AND attribute_not_exists(reactions)',
-      ExpressionAttributeValues: { ':none': {} },
-    }))
-  }
-  catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error
-  }
+  await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: 'SET reactions = :none',
+    ConditionExpression: 'attribute_exists(message) AND attribute_not_exists(reactions)',
+    ExpressionAttributeValues: { ':none': {} },
+  })))
 }
 
 /** Marks attachment `index` (with this id) as thumbnailed; false when the message no longer holds it. */
 export async function markThumbnail(room: string, id: string, index: number, attachmentId: string): Promise<boolean> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new UpdateCommand({
-      TableName: tables.messages,
-      Key: { room, message: id },
-      UpdateExpression: `SET attachments[${index}].thumbnail = :yes`,
-      ConditionExpression: `attachments[${index}].id = :id`,
-      ExpressionAttributeValues: { ':yes': true, ':id': attachmentId },
-    }))
-    return true
-  }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return false
-    throw error
-  }
+  return await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: `SET attachments[${index}].thumbnail = :yes`,
+    ConditionExpression: `attachments[${index}].id = :id`,
+    ExpressionAttributeValues: { ':yes': true, ':id': attachmentId },
+  }))) !== null
 }
 
 /** Messages after `marker` that are not deleted, counting at most `cap` items read: one Query. */

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { Room } from '#shared/types/chat'
-import { getDatabase, isConditionalCheckFailed } from './database.ts'
+import { conditionally, getDatabase } from './database.ts'
 
 /**
  * The Rooms table (`id`): every room and DM. A deleted room stays as a tombstone (`deleted`) so
@@ -27,14 +27,7 @@ function roomFromItem(item: Record<string, unknown>): Room {
 /** Stores a new room; false when the id exists (or existed: tombstones keep it). */
 export async function putRoomIfAbsent(room: Room): Promise<boolean> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new PutCommand({ TableName: tables.rooms, Item: room, ConditionExpression: 'attribute_not_exists(id)' }))
-    return true
-  }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return false
-    throw error
-  }
+  return await conditionally(doc.send(new PutCommand({ TableName: tables.rooms, Item: room, ConditionExpression: 'attribute_not_exists(id)' }))) !== null
 }
 
 /** The room, or null when there is none (or it was deleted). */

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { getDatabase, isConditionalCheckFailed } from './database.ts'
+import { conditionally, getDatabase } from './database.ts'
 
 /**
  * The Users table (`username`): accounts (guests are never stored), their display names, and how
@@ -32,14 +32,7 @@ const markerAttribute = (room: string) => `${MARKER}${room}`
 export async function putNewUser(item: Omit<UserItem, `read:${string}`>, markers: Record<string, string>): Promise<boolean> {
   const { doc, tables } = await getDatabase()
   const Item = { ...item, ...Object.fromEntries(Object.entries(markers).map(([room, marker]) => [markerAttribute(room), marker])) }
-  try {
-    await doc.send(new PutCommand({ TableName: tables.users, Item, ConditionExpression: 'attribute_not_exists(username)' }))
-    return true
-  }
-  catch (error) {
-    if (isConditionalCheckFailed(error)) return false
-    throw error
-  }
+  return await conditionally(doc.send(new PutCommand({ TableName: tables.users, Item, ConditionExpression: 'attribute_not_exists(username)' }))) !== null
 }
 
 /** An account's sign-in record, or null. */
@@ -106,35 +99,25 @@ export async function startReadMarker(username: string, room: string, marker: st
 
 async function updateMarker(username: string, room: string, marker: string, update: string, condition: string): Promise<void> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new UpdateCommand({
-      TableName: tables.users,
-      Key: { username },
-      UpdateExpression: update,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: { '#read': markerAttribute(room) },
-      ExpressionAttributeValues: { ':marker': marker },
-    }))
-  }
-  catch (error) {
-    // No such account (a guest), or the marker is already further on.
-    if (!isConditionalCheckFailed(error)) throw error
-  }
+  // Refused when there is no such account (a guest), or the marker is already further on.
+  await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: update,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: { '#read': markerAttribute(room) },
+    ExpressionAttributeValues: { ':marker': marker },
+  })))
 }
 
 /** Takes `room` out of an account's legacy set of joined rooms. */
 export async function removeLegacyRoom(username: string, room: string): Promise<void> {
   const { doc, tables } = await getDatabase()
-  try {
-    await doc.send(new UpdateCommand({
-      TableName: tables.users,
-      Key: { username },
-      UpdateExpression: 'DELETE rooms :room',
-      ConditionExpression: 'attribute_exists(username)',
-      ExpressionAttributeValues: { ':room': new Set([room]) },
-    }))
-  }
-  catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error
-  }
+  await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: 'DELETE rooms :room',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeValues: { ':room': new Set([room]) },
+  })))
 }

@@ -1,25 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startOneInstance, type OneInstance } from '../support/cluster.ts'
 
-let db: Awaited<ReturnType<typeof startDatabase>>
-let app: Awaited<ReturnType<typeof startApp>>
+let instance: OneInstance
 
 beforeAll(async () => {
-  db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint, env: { LOGIN_FAILURES_PER_USER: '3', LOGIN_FAILURES_PER_ADDRESS: '8', LOGIN_WINDOW_SECONDS: '60' } })
+  instance = await startOneInstance({ env: { LOGIN_FAILURES_PER_USER: '3', LOGIN_FAILURES_PER_ADDRESS: '8', LOGIN_WINDOW_SECONDS: '60' } })
 })
-
 afterAll(async () => {
-  await app?.stop()
-  await db?.stop()
+  await instance?.stop()
 })
 
 let counter = 0
 const uniqueName = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${counter++}`
 
 async function registered(name = uniqueName()) {
-  const client = new Client(app.url)
+  const client = new Client(instance.app.url)
   const response = await client.post('/api/auth/register', { username: name, password: 'Correct-Horse-9' })
   expect(response.status).toBe(201)
   return client
@@ -27,7 +23,7 @@ async function registered(name = uniqueName()) {
 
 describe('health and readiness', () => {
   it('reports the process alive and DynamoDB reachable', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     expect((await client.get('/api/health')).json.status).toBe('ok')
     const ready = await client.get('/api/ready')
     expect(ready.status).toBe(200)
@@ -37,7 +33,7 @@ describe('health and readiness', () => {
 
 describe('registration', () => {
   it('creates an account, stores the name in lower case and signs the person in', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     const name = uniqueName('Mixed')
     const response = await client.post('/api/auth/register', { username: name, password: 'Pass Word With Case', email: 'a@example.com' })
     expect(response.status).toBe(201)
@@ -51,14 +47,14 @@ describe('registration', () => {
 
   it('keeps the password exactly as typed (case matters)', async () => {
     const name = uniqueName()
-    await new Client(app.url).post('/api/auth/register', { username: name, password: 'CaseSensitive1' })
-    expect((await new Client(app.url).post('/api/auth/login', { username: name, password: 'casesensitive1' })).status).toBe(401)
-    expect((await new Client(app.url).post('/api/auth/login', { username: name.toUpperCase(), password: 'CaseSensitive1' })).status).toBe(200)
+    await new Client(instance.app.url).post('/api/auth/register', { username: name, password: 'CaseSensitive1' })
+    expect((await new Client(instance.app.url).post('/api/auth/login', { username: name, password: 'casesensitive1' })).status).toBe(401)
+    expect((await new Client(instance.app.url).post('/api/auth/login', { username: name.toUpperCase(), password: 'CaseSensitive1' })).status).toBe(200)
   })
 
   it('lets exactly one of two racing sign-ups of one name succeed', async () => {
     const name = uniqueName()
-    const attempts = await Promise.all(Array.from({ length: 6 }, () => new Client(app.url).post('/api/auth/register', { username: name, password: 'Racing-Pass-1' })))
+    const attempts = await Promise.all(Array.from({ length: 6 }, () => new Client(instance.app.url).post('/api/auth/register', { username: name, password: 'Racing-Pass-1' })))
     const statuses = attempts.map(a => a.status).sort()
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409])
     expect(attempts.find(a => a.status === 409)!.json.message).toMatch(/already taken/)
@@ -76,14 +72,14 @@ describe('registration', () => {
     [{ username: 'anonymous_abcdef', password: 'long-enough' }, /guests/],
     [['an', 'array'], /expected object/i],
   ])('rejects %j with a clear 400', async (body, message) => {
-    const response = await new Client(app.url).post('/api/auth/register', body)
+    const response = await new Client(instance.app.url).post('/api/auth/register', body)
     expect(response.status).toBe(400)
     expect(response.json.message).toMatch(message)
     expect(response.text).not.toMatch(/at .*\.mjs/) // never a stack trace
   })
 
   it('rejects bodies that are not JSON, too large, or sent without a length', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     expect((await client.request('/api/auth/register', { rawBody: '{"username":', headers: { 'content-type': 'application/json' } })).status).toBe(400)
     const huge = await client.post('/api/auth/register', { username: 'big_body', password: 'x'.repeat(20_000) })
     expect(huge.status).toBe(413)
@@ -95,7 +91,7 @@ describe('sign-in, guests and sign-out', () => {
   it('signs in with the right password and out again', async () => {
     const name = uniqueName()
     await registered(name)
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     const login = await client.post('/api/auth/login', { username: name, password: 'Correct-Horse-9' })
     expect(login.status).toBe(200)
     expect(login.json.user.username).toBe(name)
@@ -107,8 +103,8 @@ describe('sign-in, guests and sign-out', () => {
   it('refuses wrong passwords and unknown users with the same message', async () => {
     const name = uniqueName()
     await registered(name)
-    const wrong = await new Client(app.url).post('/api/auth/login', { username: name, password: 'nope-nope' })
-    const unknown = await new Client(app.url).post('/api/auth/login', { username: uniqueName('ghost'), password: 'nope-nope' })
+    const wrong = await new Client(instance.app.url).post('/api/auth/login', { username: name, password: 'nope-nope' })
+    const unknown = await new Client(instance.app.url).post('/api/auth/login', { username: uniqueName('ghost'), password: 'nope-nope' })
     expect([wrong.status, unknown.status]).toEqual([401, 401])
     expect(wrong.json.message).toBe('No matching account found')
     expect(unknown.json.message).toBe('No matching account found')
@@ -117,7 +113,7 @@ describe('sign-in, guests and sign-out', () => {
   it('limits failed sign-ins per username with 429 and Retry-After, without locking out others', async () => {
     const name = uniqueName()
     await registered(name)
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     for (let i = 0; i < 3; i++) expect((await client.post('/api/auth/login', { username: name, password: 'bad-guess' })).status).toBe(401)
     const limited = await client.post('/api/auth/login', { username: name, password: 'Correct-Horse-9' })
     expect(limited.status).toBe(429)
@@ -131,7 +127,7 @@ describe('sign-in, guests and sign-out', () => {
   it('limits failed sign-ins per client address across usernames', async () => {
     // A dedicated address via X-Forwarded-For is ignored (TRUST_PROXY is off), so this uses the
     // loopback address shared by the tests in this file: count what is left of its allowance.
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     let status = 401
     for (let i = 0; i < 12 && status === 401; i++) {
       status = (await client.post('/api/auth/login', { username: uniqueName('nobody'), password: 'bad-guess' })).status
@@ -140,7 +136,7 @@ describe('sign-in, guests and sign-out', () => {
   })
 
   it('continues as a guest named anonymous_<20 hex>', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     const response = await client.post('/api/auth/guest')
     expect(response.status).toBe(201)
     expect(response.json.user.username).toMatch(/^anonymous_[0-9a-f]{20}$/)
@@ -156,7 +152,7 @@ describe('sign-in, guests and sign-out', () => {
   })
 
   it('refuses state-changing requests from another origin', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     const evil = await client.post('/api/auth/guest', undefined, { origin: 'https://evil.example' })
     expect(evil.status).toBe(403)
     const crossSite = await client.request('/api/auth/guest', { method: 'POST', headers: { 'origin': '', 'sec-fetch-site': 'cross-site' } })
@@ -187,7 +183,7 @@ describe('rooms', () => {
   })
 
   it('refuses to let a guest create a room, saying why', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     await client.post('/api/auth/guest')
     const refused = await client.post('/api/rooms', { name: `Guest room ${uniqueName()}` })
     expect(refused.status).toBe(403)
@@ -231,7 +227,7 @@ describe('rooms', () => {
     expect(ids).toEqual([...ids].sort())
     expect(ids).toEqual(expect.arrayContaining(['general', 'fargate', 'lambda', 'ecs', `${base}-0`, `${base}-1`, `${base}-2`]))
     expect((await client.get('/api/room-directory?limit=1000')).status).toBe(400)
-    expect((await new Client(app.url).get('/api/room-directory')).status).toBe(401)
+    expect((await new Client(instance.app.url).get('/api/room-directory')).status).toBe(401)
 
     const later = `${base}-later`
     expect((await client.post('/api/rooms', { id: later, name: 'Later' })).status).toBe(201)
@@ -251,7 +247,7 @@ describe('rooms', () => {
   })
 
   it('requires a session', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     expect((await client.get('/api/rooms')).status).toBe(401)
     expect((await client.post('/api/rooms', { name: 'x' })).status).toBe(401)
     expect((await client.get('/api/rooms/general/messages')).status).toBe(401)
@@ -275,9 +271,9 @@ describe('message history', () => {
 
 describe('avatars', () => {
   it('serves an initials SVG from the app itself', async () => {
-    const response = await fetch(`${app.url}/api/avatars/alice.svg`)
+    const response = await fetch(`${instance.app.url}/api/avatars/alice.svg`)
     expect(response.headers.get('content-type')).toMatch(/image\/svg\+xml/)
     expect(await response.text()).toContain('>AL</text>')
-    expect((await fetch(`${app.url}/api/avatars/%3Cscript%3E.svg`)).status).toBe(400)
+    expect((await fetch(`${instance.app.url}/api/avatars/%3Cscript%3E.svg`)).status).toBe(400)
   })
 })

@@ -3,27 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AttachmentReady, ChatMessage } from '#shared/types/chat'
 import type { WireMessage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
 import { connected } from '../support/people.ts'
 import { call, closeAll, waitFor, type TestSocket } from '../support/sockets.ts'
 import { orientedJpeg, PDF, png, upload } from '../support/uploads.ts'
+import { startOneInstance, type OneInstance } from '../support/cluster.ts'
 
 // Files against the production build, with the embedded S3 server of `npm run db` as the bucket.
-let db: Awaited<ReturnType<typeof startDatabase>>
-let app: Awaited<ReturnType<typeof startApp>>
+let instance: OneInstance
 
 beforeAll(async () => {
-  db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint, s3Endpoint: db.s3Endpoint, env: { MAX_UPLOAD_MB: '1', MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000', UPLOADS_PER_HOUR: '30' } })
+  instance = await startOneInstance({ env: { MAX_UPLOAD_MB: '1', MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000', UPLOADS_PER_HOUR: '30' }, bucket: true })
 }, 60_000)
-
 afterAll(async () => {
   closeAll()
-  await app?.stop()
-  await db?.stop()
+  await instance?.stop()
 })
 
-const person = () => connected(app.url)
+const person = () => connected(instance.app.url)
 
 async function send(socket: TestSocket, room: string, message: string, attachments: string[]): Promise<[string | null, WireMessage]> {
   return call<WireMessage>(socket, 'new message', { room, message, attachments })
@@ -144,7 +140,7 @@ describe('fetching files', () => {
     const { http: client, socket } = await person()
     const id = await upload(client, 'general', { name: 'doc.pdf', type: 'application/pdf', bytes: PDF })
     expect((await send(socket, 'general', 'doc', [id]))[0]).toBeNull()
-    expect((await new Client(app.url).get(`/api/rooms/general/files/${id}`)).status).toBe(401)
+    expect((await new Client(instance.app.url).get(`/api/rooms/general/files/${id}`)).status).toBe(401)
     const other = await person()
     expect((await other.http.get(`/api/rooms/no-such-room/files/${id}`)).json.message).toBe('There is no room "no-such-room"')
     expect((await other.http.get(`/api/rooms/fargate/files/${id}`)).status).toBe(404)
@@ -176,7 +172,7 @@ describe('fetching files', () => {
     const response = await client.get(`/api/rooms/general/files/${id}`)
     expect(response.status).toBe(302)
     const location = new URL(response.headers.get('location')!)
-    expect(location.origin).toBe(db.s3Endpoint)
+    expect(location.origin).toBe(instance.db.s3Endpoint)
     expect(location.searchParams.get('X-Amz-Expires')).toBe('300')
     expect(response.headers.get('cache-control')).toBe('private, max-age=240')
     const file = await fetch(location)

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startOneInstance, type OneInstance } from '../support/cluster.ts'
 
 // Security headers on the production build (nuxt-security plus our own HSTS rule). The app trusts
 // the proxy here so that one server answers both as if reached over HTTP and over HTTPS.
-let db: Awaited<ReturnType<typeof startDatabase>>
-let app: Awaited<ReturnType<typeof startApp>>
+let instance: OneInstance
 
 beforeAll(async () => {
-  db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'true' } })
+  instance = await startOneInstance({ env: { TRUST_PROXY: 'true' } })
 })
 afterAll(async () => {
-  await app?.stop()
-  await db?.stop()
+  await instance?.stop()
 })
 
 /** The directives of a Content-Security-Policy header, by name. */
@@ -25,7 +22,7 @@ function directives(csp: string): Map<string, string[]> {
 }
 
 async function page(path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${app.url}${path}`, { headers: { accept: 'text/html', ...headers }, redirect: 'manual' })
+  const response = await fetch(`${instance.app.url}${path}`, { headers: { accept: 'text/html', ...headers }, redirect: 'manual' })
   return { status: response.status, headers: response.headers, html: await response.text() }
 }
 
@@ -74,9 +71,9 @@ describe('an HTML page', () => {
   })
 
   it('carries the same headers on a page of a room that does not exist', async () => {
-    const client = new Client(app.url)
+    const client = new Client(instance.app.url)
     await client.post('/api/auth/guest')
-    const response = await fetch(`${app.url}/rooms/no-such-room-here`, { headers: { accept: 'text/html', cookie: client.cookieHeader } })
+    const response = await fetch(`${instance.app.url}/rooms/no-such-room-here`, { headers: { accept: 'text/html', cookie: client.cookieHeader } })
     expect(await response.text()).toMatch(/<html/)
     expect(response.headers.get('content-security-policy')).toMatch(/script-src [^;]*'nonce-/)
     expect(response.headers.get('x-frame-options')).toBe('DENY')
@@ -86,23 +83,23 @@ describe('an HTML page', () => {
 
 describe('API responses', () => {
   it('say nosniff and nothing about the server, and the avatar keeps its own strict policy', async () => {
-    const health = await fetch(`${app.url}/api/health`)
+    const health = await fetch(`${instance.app.url}/api/health`)
     expect(health.headers.get('x-content-type-options')).toBe('nosniff')
     expect(health.headers.get('x-powered-by')).toBeNull()
-    const avatar = await fetch(`${app.url}/api/avatars/alice.svg`)
+    const avatar = await fetch(`${instance.app.url}/api/avatars/alice.svg`)
     expect(avatar.status).toBe(200)
     expect(avatar.headers.get('content-security-policy')).toBe('default-src \'none\'; style-src \'unsafe-inline\'')
   })
 
   it('are not limited, size-checked or CORS-answered by the security module (the app does its own)', async () => {
     // nuxt-security's rate limiter would refuse the 151st request in 5 minutes from one address.
-    const statuses = await Promise.all(Array.from({ length: 160 }, () => fetch(`${app.url}/api/health`).then(r => r.status)))
+    const statuses = await Promise.all(Array.from({ length: 160 }, () => fetch(`${instance.app.url}/api/health`).then(r => r.status)))
     expect(new Set(statuses)).toEqual(new Set([200]))
     // Its CORS handler would answer preflights for the dev server's origin; the app answers none.
-    const preflight = await fetch(`${app.url}/api/auth/login`, { method: 'OPTIONS', headers: { 'origin': 'https://evil.example', 'access-control-request-method': 'POST' } })
+    const preflight = await fetch(`${instance.app.url}/api/auth/login`, { method: 'OPTIONS', headers: { 'origin': 'https://evil.example', 'access-control-request-method': 'POST' } })
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
     // Its XSS validator would refuse this query with 400; the app validates and renders text itself.
-    const query = await fetch(`${app.url}/api/health?q=${encodeURIComponent('<script>alert(1)</script>')}`)
+    const query = await fetch(`${instance.app.url}/api/health?q=${encodeURIComponent('<script>alert(1)</script>')}`)
     expect(query.status).toBe(200)
   })
 })

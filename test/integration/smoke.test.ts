@@ -1,20 +1,18 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, NODE, ROOT, startApp, startDatabase } from '../support/processes.ts'
+import { freePort, NODE, ROOT } from '../support/processes.ts'
+import { startOneInstance, type OneInstance } from '../support/cluster.ts'
 
 // The post-deployment smoke test of the release pipeline, run here against the production build so
 // that the script the pipeline relies on is known to pass on a working app and fail on a broken one.
-let db: Awaited<ReturnType<typeof startDatabase>>
-let app: Awaited<ReturnType<typeof startApp>>
+let instance: OneInstance
 
 beforeAll(async () => {
-  db = await startDatabase()
-  app = await startApp({ dynamodbEndpoint: db.endpoint })
+  instance = await startOneInstance()
 })
 afterAll(async () => {
-  await app?.stop()
-  await db?.stop()
+  await instance?.stop()
 })
 
 /** `npm run smoke -- …` as the pipeline runs it: its exit code and everything it printed. */
@@ -29,7 +27,7 @@ async function smoke(...args: string[]): Promise<{ code: number | null, output: 
 
 describe('the smoke test script', () => {
   it('passes against the running production build: health, two guests, a relayed message, history', async () => {
-    const { code, output } = await smoke('--url', app.url, '--timeout', '20')
+    const { code, output } = await smoke('--url', instance.app.url, '--timeout', '20')
     expect(output).toContain('ok   health')
     expect(output).toContain('ok   a message in #general reaches the other guest')
     expect(output).toContain('ok   #general\'s history holds it')
@@ -46,7 +44,7 @@ describe('the smoke test script', () => {
   })
 
   it('fails when a room does not exist, at the message step', async () => {
-    const { code, output } = await smoke('--url', app.url, '--timeout', '20', '--room', 'no-such-room')
+    const { code, output } = await smoke('--url', instance.app.url, '--timeout', '20', '--room', 'no-such-room')
     expect(code).toBe(1)
     expect(output).toContain('FAILED')
     expect(output).toContain('a message in #no-such-room reaches the other guest: sending was refused')

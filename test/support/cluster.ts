@@ -33,3 +33,19 @@ export async function startTwoInstances({ env = {}, bucket = false, outputDir, s
 }
 
 export type TwoInstances = Awaited<ReturnType<typeof startTwoInstances>>
+
+/** One production server with a database of its own (and the local bucket server when asked). */
+export async function startOneInstance({ env = {}, bucket = false }: Pick<ClusterOptions, 'env' | 'bucket'> = {}) {
+  const db = await startDatabase()
+  const app = await startApp({ dynamodbEndpoint: db.endpoint, env, ...(bucket ? { s3Endpoint: db.s3Endpoint } : {}) })
+  return {
+    db,
+    app,
+    async stop() {
+      await app.stop()
+      await db.stop()
+    },
+  }
+}
+
+export type OneInstance = Awaited<ReturnType<typeof startOneInstance>>
