@@ -1,7 +1,7 @@
 import { parse } from 'yaml'
 import { describe, expect, test } from 'vitest'
-import { failedRules, loadTemplate, readText, type JsonObject, type Template } from './cloudformation.ts'
-import { pipelineActions } from './stacks.ts'
+import { evaluateCondition, failedRules, loadTemplate, parameterDefaults, readText, type JsonObject, type Template } from './cloudformation.ts'
+import { deployActions, pipelineActions } from './stacks.ts'
 import { asObject } from './resolve.ts'
 
 const pipeline = loadTemplate('infra/pipeline.yml')
@@ -165,8 +165,27 @@ describe('the network', () => {
     expect(endpoints.sort()).toEqual([['dynamodb', 'Gateway'], ['ecr.api', 'Interface'], ['ecr.dkr', 'Interface'], ['logs', 'Interface'], ['s3', 'Gateway'], ['secretsmanager', 'Interface']])
   })
 
-  test('offers one NAT gateway per zone', () => {
-    expect(cluster.Parameters!.HighlyAvailableNat!.AllowedValues).toEqual(['true', 'false'])
-    expect(ofType(cluster, 'AWS::EC2::NatGateway')).toHaveLength(2)
+  /** The resources of a type the cluster stack creates for given parameters. */
+  const created = (type: string, parameters: Record<string, string>) => Object.values(cluster.Resources)
+    .filter(r => r.Type === type && (!r.Condition || evaluateCondition(cluster, r.Condition, { ...parameterDefaults(cluster), ...parameters })))
+
+  test('offers none, one or two NAT gateways and the interface endpoints as options, and by default pays for neither', () => {
+    expect(cluster.Parameters!.NatGateways!.AllowedValues).toEqual(['0', '1', '2'])
+    expect([cluster.Parameters!.NatGateways!.Default, cluster.Parameters!.InterfaceEndpoints!.Default]).toEqual(['0', 'false'])
+    for (const nat of ['0', '1', '2']) {
+      expect(created('AWS::EC2::NatGateway', { NatGateways: nat }), `NatGateways ${nat}`).toHaveLength(Number(nat))
+      expect(created('AWS::EC2::EIP', { NatGateways: nat })).toHaveLength(Number(nat))
+    }
+    const interfaces = (value: string) => created('AWS::EC2::VPCEndpoint', { InterfaceEndpoints: value }).filter(e => e.Properties!.VpcEndpointType === 'Interface')
+    expect([interfaces('false').length, interfaces('true').length]).toEqual([0, 4])
+  })
+
+  test('the pipeline passes the NAT, endpoint, firewall and domain options to the cluster stack', () => {
+    const deploy = deployActions(pipeline).find(a => a.file === 'infra/cluster.yml')!
+    for (const name of ['NatGateways', 'InterfaceEndpoints', 'WebApplicationFirewall', 'HostedZoneId', 'DomainName', 'CertificateArn']) {
+      expect(pipeline.Parameters![name], name).toBeDefined()
+      expect(deploy.overrides[name], name).toBe(String(pipeline.Parameters![name]!.Default ?? ''))
+      expect(pipeline.Parameters![name]!.Default, name).toEqual(cluster.Parameters![name]!.Default)
+    }
   })
 })
