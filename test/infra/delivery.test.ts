@@ -112,7 +112,7 @@ describe('the pipeline', () => {
     const source = actions.find(a => a.stage === 0)!
     expect(source.provider).toBe('CodeStarSourceConnection')
     expect(source.configuration.ConnectionArn).toEqual({ Ref: 'ConnectionArn' })
-    const statements = resourcesOfType(pipeline, 'AWS::IAM::Role').flatMap(r => (r.Properties!.Policies as JsonObject[]))
+    const statements = resourcesOfType(pipeline, 'AWS::IAM::Role').flatMap(r => (r.Properties!.Policies ?? []) as JsonObject[])
       .flatMap(p => asObject(p.PolicyDocument).Statement as JsonObject[])
     const use = statements.find(s => JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'ConnectionArn' }))
     expect([use?.Action].flat()).toEqual(expect.arrayContaining(['codeconnections:UseConnection', 'codestar-connections:UseConnection']))
