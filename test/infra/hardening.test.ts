@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { isObject, loadTemplate, type Json, type JsonObject, type Template } from './cloudformation.ts'
+import { isObject, loadTemplate, readText, type Json, type JsonObject, type Template } from './cloudformation.ts'
 import { deployActions, deployedStacks } from './stacks.ts'
 import { asObject } from './resolve.ts'
 import { actionsOf, allows, roleStatements, statementsOf, type Statement } from './iam.ts'
@@ -145,6 +145,20 @@ describe('the task', () => {
     const volumes = (taskDefinition.Volumes as JsonObject[]).map(v => v.Name)
     expect(container.MountPoints).toEqual([{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }])
     expect(volumes).toEqual(['tmp'])
+  })
+
+  test('can write its temporary directory as the unprivileged user: the image declares it a world-writable VOLUME', () => {
+    // Fargate's bind mount is root-owned 0755 unless the image declares the path as a VOLUME, whose
+    // permissions it copies; uid 1000 could not write /tmp otherwise.
+    const runtime = readText('Dockerfile').split(/^FROM /m).at(-1)!
+    const writable = (container.MountPoints as JsonObject[]).filter(m => m.ReadOnly === false).map(m => m.ContainerPath as string)
+    expect(writable).toEqual(['/tmp'])
+    for (const path of writable) {
+      expect(runtime).toMatch(new RegExp(`^VOLUME \\["${path}"\\]$`, 'm'))
+      expect(runtime).toMatch(new RegExp(`chmod 1777 ${path}\\b`))
+      // Declared and opened up before the switch to the unprivileged user.
+      expect(runtime.indexOf('VOLUME')).toBeLessThan(runtime.indexOf('USER node'))
+    }
   })
 
   test('reads every secret through an execution role allowed exactly those secrets', () => {
