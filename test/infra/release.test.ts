@@ -23,7 +23,7 @@ function pulledImages(dockerfile: string, spec: typeof buildspec, codebuildImage
   const args = Object.fromEntries([...dockerfile.matchAll(/^ARG (\w+)=(\S+)/gm)].map(m => [m[1]!, m[2]!]))
   const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map(m => m[1]!.replace(/\$\{?(\w+)\}?/g, (_, n: string) => args[n] ?? ''))
   const variables = spec.env.variables
-  const run = joined(Object.values(spec.phases).flatMap(p => p.commands)).flatMap(c => [...c.matchAll(/docker (?:run|pull)\b.*?\s("?\$?\{?[\w./:-]+\}?"?)(?:\s+(?:bash|sh)\b|\s*$)/gm)].map(m => m[1]!.replaceAll('"', '')))
+  const run = joined(Object.values(spec.phases).flatMap(p => p.commands)).flatMap(c => [...c.matchAll(/docker (?:run|pull)\b.*?\s("?\$?\{?[\w./:-]+\}?"?)(?:\s+(?:bash|sh|node)\b|\s*$)/gm)].map(m => m[1]!.replaceAll('"', '')))
     .map(image => image.replace(/^\$\{?(\w+)\}?$/, (_, n: string) => variables[n] ?? image))
   return [...froms, ...run, ...codebuildImages]
 }
@@ -72,15 +72,15 @@ describe('images', () => {
     expect(login).toBeLessThan(firstPull)
   })
 
-  test('are immutable once pushed, and a HIGH or CRITICAL scan finding holds the release', () => {
+  test('are immutable once pushed, and a HIGH or CRITICAL scan finding the allow-list does not accept holds the release', () => {
     const repository = ofType(pipeline, 'AWS::ECR::Repository')[0]!.Properties!
     expect(repository.ImageTagMutability).toBe('IMMUTABLE')
     expect(buildspec.env.variables.BLOCKING_SEVERITIES!.split(' ').sort()).toEqual(['CRITICAL', 'HIGH'])
     const index = (pattern: RegExp) => commands.findIndex(c => pattern.test(c))
     const push = index(/docker push/)
     const wait = index(/aws ecr wait image-scan-complete/)
-    const findings = index(/aws ecr describe-image-scan-findings .*findingSeverityCounts/)
-    const gate = index(/if \[ "\$BLOCKING" -gt 0 \]; then .*exit 1; fi/)
+    const findings = index(/aws ecr describe-image-scan-findings .*--output json > scan-findings\.json$/)
+    const gate = index(/"\$TEST_IMAGE" node scripts\/scan-gate\.ts --findings scan-findings\.json --allowlist infra\/scan-allowlist\.json --severities "\$BLOCKING_SEVERITIES"$/)
     const record = index(/> image\.json$/)
     expect([push, wait, findings, gate, record].every(i => i >= 0)).toBe(true)
     expect([push, wait, findings, gate, record]).toEqual([...[push, wait, findings, gate, record]].sort((a, b) => a - b))
