@@ -138,12 +138,23 @@ describe('the release stage', () => {
     expect(cluster.Outputs![output!]).toBeDefined()
   })
 
-  test('the smoke project runs the repository\'s npm run smoke with that URL, bounded in time', () => {
+  test('the smoke project runs the repository\'s npm run smoke with that URL as the smoke account, bounded in time', () => {
     const project = pipeline.Resources[String(smoke.configuration.ProjectName && (smoke.configuration.ProjectName as { Ref: string }).Ref)]!
     const spec = parse(asObject(project.Properties!.Source).BuildSpec as string) as { phases: Record<string, { commands: string[] }> }
-    expect(Object.values(spec.phases).flatMap(p => p.commands)).toContain('npm run smoke -- --url "$SERVICE_URL" --timeout 180')
+    expect(Object.values(spec.phases).flatMap(p => p.commands)).toContain('npm run smoke -- --url "$SERVICE_URL" --timeout 300 --account')
     expect(project.Properties!.TimeoutInMinutes).toBeLessThanOrEqual(15)
     expect((JSON.parse(readText('package.json')) as { scripts: Record<string, string> }).scripts.smoke).toBe('node scripts/smoke.ts')
+    expect(readText('scripts/smoke.ts')).toContain('process.env.SMOKE_PASSWORD')
+  })
+
+  test('the smoke account\'s password is a generated secret only the smoke project reads', () => {
+    const project = pipeline.Resources.SmokeProject!.Properties!
+    const variables = asObject(project.Environment).EnvironmentVariables as JsonObject[]
+    expect(variables).toEqual([{ Name: 'SMOKE_PASSWORD', Type: 'SECRETS_MANAGER', Value: { Ref: 'SmokeAccountSecret' } }])
+    expect(asObject(pipeline.Resources.SmokeAccountSecret!.Properties!.GenerateSecretString).PasswordLength).toBeGreaterThanOrEqual(32)
+    const readers = Object.entries(pipeline.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .filter(([, r]) => JSON.stringify(r.Properties!.Policies ?? []).includes('"Ref":"SmokeAccountSecret"')).map(([id]) => id)
+    expect(readers).toEqual(['SmokeRole'])
   })
 })
 
