@@ -12,6 +12,8 @@
 # 4. CloudFront sends the new value; the script waits until the distribution is deployed everywhere.
 # 5. The listener rule accepts the new value only. The transition is enabled again.
 # Requests keep flowing throughout: at every step the value CloudFront sends is one the rule takes.
+# The old value is read from CloudFront's own configuration once it is fully deployed, not from the
+# secret, so a run that stopped half-way can simply be run again.
 set -euo pipefail
 
 PREFIX=fargate-chat
@@ -32,7 +34,6 @@ DISTRIBUTION=$(aws cloudformation describe-stacks --stack-name "$CLUSTER_STACK" 
   --query "Stacks[0].Outputs[?OutputKey=='DistributionId'].OutputValue" --output text)
 RULE=$(aws cloudformation describe-stack-resource --stack-name "$SERVICE_STACK" --logical-resource-id ListenerRule \
   --query 'StackResourceDetail.PhysicalResourceId' --output text)
-OLD=$(aws secretsmanager get-secret-value --secret-id "$SECRET_ID" --query SecretString --output text)
 NEW=$(aws secretsmanager get-random-password --password-length 48 --exclude-punctuation --query RandomPassword --output text)
 
 # The rule's conditions, replaced whole by modify-rule: its path pattern and the header values given.
@@ -45,6 +46,12 @@ aws codepipeline disable-stage-transition --pipeline-name "$PREFIX" --stage-name
   --reason "rotating the origin secret (scripts/aws/rotate-origin-secret.sh)"
 trap 'aws codepipeline enable-stage-transition --pipeline-name "$PREFIX" --stage-name Release --transition-type Inbound; rm -rf "$WORK"' EXIT
 
+echo "0/4 waiting until the distribution is deployed everywhere, to read the value it sends"
+aws cloudfront wait distribution-deployed --id "$DISTRIBUTION"
+aws cloudfront get-distribution-config --id "$DISTRIBUTION" > "$WORK/current.json"
+OLD=$(jq -r --arg header "$HEADER" '[.DistributionConfig.Origins.Items[].CustomHeaders.Items[]? | select(.HeaderName == $header) | .HeaderValue][0] // empty' "$WORK/current.json")
+[ -n "$OLD" ] || { echo "the distribution sends no $HEADER header" >&2; exit 1; }
+
 echo "1/4 the load balancer accepts the old and the new value"
 aws elbv2 modify-rule --rule-arn "$RULE" --conditions "$(conditions "$OLD" "$NEW")" > /dev/null
 
@@ -52,7 +59,6 @@ echo "2/4 the secret holds the new value"
 aws secretsmanager put-secret-value --secret-id "$SECRET_ID" --secret-string "$NEW" > /dev/null
 
 echo "3/4 CloudFront sends the new value (waiting for the distribution to deploy, usually minutes)"
-aws cloudfront get-distribution-config --id "$DISTRIBUTION" > "$WORK/current.json"
 ETAG=$(jq -r .ETag "$WORK/current.json")
 jq --arg header "$HEADER" --arg value "$NEW" \
   '.DistributionConfig | .Origins.Items |= map(if .CustomHeaders.Items then .CustomHeaders.Items |= map(if .HeaderName == $header then .HeaderValue = $value else . end) else . end)' \
