@@ -19,8 +19,6 @@ const TARGET = join(ROOT, 'test/infra/registry-schemas')
 const REPOSITORY = 'pulumi/pulumi-aws-native'
 const FOLDER = 'aws-cloudformation-schema'
 
-const { values } = parseArgs({ options: { 'git-dir': { type: 'string' }, 'ref': { type: 'string' } } })
-
 /** Resource types of every template under infra/ (`Type: AWS::…` lines; the templates are YAML we write). */
 export function resourceTypes(): string[] {
   const infra = join(ROOT, 'infra')
@@ -55,6 +53,8 @@ async function fromGitHub(ref: string): Promise<{ read: (file: string) => Promis
 }
 
 async function main(): Promise<void> {
+  // Read here, not at import: the test imports this module under the test runner's own arguments.
+  const { values } = parseArgs({ options: { 'git-dir': { type: 'string' }, 'ref': { type: 'string' } } })
   const types = resourceTypes()
   const source = values['git-dir'] ? fromGit(values['git-dir'], values.ref ?? 'HEAD') : await fromGitHub(values.ref ?? 'main')
   mkdirSync(TARGET, { recursive: true })
