@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { METRICS, METRICS_DIMENSION, METRICS_NAMESPACE, type MetricName } from '../../server/core/metrics.ts'
-import { evaluate, intrinsic, loadTemplate, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
+import { evaluate, intrinsic, isObject, loadTemplate, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
 import { deployActions, deployedStacks } from './stacks.ts'
 import { asObject, resolveResource } from './resolve.ts'
 
@@ -214,6 +214,52 @@ describe('the dashboard', () => {
     // Every metric the app emits is on it.
     const named = new Set([...body.matchAll(/"(\w+)"/g)].map(m => m[1]!))
     for (const name of Object.keys(METRICS)) expect(named, name).toContain(name)
+  })
+
+  /**
+   * A widget's metric rows as CloudWatch reads them: "." repeats the element at the same place in the
+   * row before, a leading "..." repeats the whole row before (then only an options object may
+   * follow); an expression row is an options object alone. Throws on a row CloudWatch would refuse.
+   */
+  function expandRows(rows: Json[][]): { namespace: string, name: string, dimensions: string[] }[] {
+    const expanded: Json[][] = []
+    for (const [i, row] of rows.entries()) {
+      const options = isObject(row.at(-1)) ? 1 : 0
+      const plain = row.slice(0, row.length - options)
+      const previous = expanded.at(-1)
+      if (plain[0] === '...') {
+        if (plain.length !== 1 || !previous) throw new Error(`row ${i}: "..." must stand alone after a row`)
+        expanded.push(previous)
+        continue
+      }
+      if (plain.length === 0) { expanded.push([]); continue }
+      expanded.push(plain.map((value, at) => {
+        if (value !== '.') return value
+        if (previous?.[at] === undefined) throw new Error(`row ${i}: "." at ${at} has nothing above it`)
+        return previous[at]!
+      }))
+    }
+    return expanded.filter(row => row.length).map((row, i) => {
+      if (row.length < 2 || row.length % 2 !== 0 || row.some(v => typeof v !== 'string')) throw new Error(`row ${i}: not namespace, metric and dimension pairs: ${JSON.stringify(row)}`)
+      const [namespace, name, ...rest] = row as string[]
+      return { namespace: namespace!, name: name!, dimensions: rest.filter((_, at) => at % 2 === 0) }
+    })
+  }
+
+  test('graphs every metric by a dimension set it exists under, in rows CloudWatch accepts', () => {
+    const filled = body.replace(/\$\{([^}]+)\}/g, 'x')
+    const widgets = (JSON.parse(filled) as { widgets: { properties: JsonObject }[] }).widgets
+    const metrics = widgets.flatMap(w => expandRows((w.properties.metrics ?? []) as Json[][]))
+    expect(metrics.length).toBeGreaterThan(15)
+    for (const metric of metrics) {
+      if (metric.namespace === METRICS_NAMESPACE) {
+        expect(Object.keys(METRICS), metric.name).toContain(metric.name)
+        expect(metric.dimensions, metric.name).toEqual([METRICS_DIMENSION])
+      }
+      else expect(AWS_DIMENSIONS[metric.namespace]?.sets, `${metric.namespace} ${metric.name}`).toContainEqual(metric.dimensions)
+    }
+    expect(() => expandRows([['...', 'x']])).toThrow('"..." must stand alone')
+    expect(() => expandRows([['AWS/ECS', 'CPUUtilization', 'ClusterName']])).toThrow('not namespace, metric and dimension pairs')
   })
 
   test('names the service\'s log group for its log widget', () => {
