@@ -20,6 +20,12 @@ WORKDIR /app
 # Only the build output; it bundles or traces every runtime dependency (the dev-only dynalite and
 # its native LevelDB are never loaded in production). Owned by root: the app cannot change its code.
 COPY --from=build /app/.output ./.output
+# The one writable place: the task mounts task storage at /tmp over a read-only root file system.
+# Fargate creates that bind mount root-owned 0755 (not writable by uid 1000) unless the image
+# declares the path as a VOLUME, whose permissions it then copies (ECS docs, "Use bind mounts"):
+# so /tmp is world-writable with the sticky bit here, and declared.
+RUN mkdir -p /tmp && chmod 1777 /tmp
+VOLUME ["/tmp"]
 # The unprivileged user of the official Node images (uid 1000).
 USER node
 EXPOSE 3000

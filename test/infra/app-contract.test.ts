@@ -2,16 +2,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { CONFIG_VARIABLES, DEFAULT_PORT, loadConfig, REQUIRED_IN_PRODUCTION } from '../../server/core/config.ts'
+import { METRICS_ENV } from '../../server/core/metrics.ts'
 import { TABLE_DEFINITIONS, TABLE_ENV_VARS, type TableDefinition, type TableKind } from '../../server/storage/tables.ts'
-import { ROOT, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
-import { deployedStacks } from './stacks.ts'
+import { ROOT, evaluateCondition, loadTemplate, readText, type DeployedStack, type Json, type JsonObject } from './cloudformation.ts'
+import { deployActions, deployedStacks } from './stacks.ts'
 import { asObject, resolveResource, resolveValue } from './resolve.ts'
 
 // ---------------------------------------------------------------- what the app declares
 
-/** What server/core/config.ts requires in production and reads at all. */
+/** What server/core/config.ts requires in production and reads at all (with the metrics recorder's own variables). */
 function configSource() {
-  return { required: [...REQUIRED_IN_PRODUCTION], read: [...CONFIG_VARIABLES], defaultPort: DEFAULT_PORT }
+  return { required: [...REQUIRED_IN_PRODUCTION], read: [...CONFIG_VARIABLES, ...Object.values(METRICS_ENV)], defaultPort: DEFAULT_PORT }
 }
 
 // ---------------------------------------------------------------- what the infrastructure does
@@ -318,10 +319,26 @@ describe('deployments and shutdown', () => {
     expect([deployment.MinimumHealthyPercent, deployment.MaximumPercent]).toEqual([100, 200])
   })
 
-  test('run tasks in private subnets without public addresses', () => {
+  test('run tasks where the cluster stack says, with a public address only in the network without NAT or interface endpoints', () => {
     const network = asObject(asObject(ecsService.Properties!.NetworkConfiguration).AwsvpcConfiguration)
-    expect(network.AssignPublicIp).toBe('DISABLED')
-    expect(JSON.stringify(network.Subnets)).toContain('-PrivateSubnets')
+    expect(network.AssignPublicIp).toEqual({ Ref: 'AssignPublicIp' })
+    expect(network.Subnets).toEqual({ Ref: 'TaskSubnets' })
+    const deploy = deployActions(loadTemplate('infra/pipeline.yml')).find(a => a.file === 'infra/chat-service.yml')!
+    expect(deploy.overrides).toMatchObject({ TaskSubnets: '#{ClusterStack.TaskSubnets}', AssignPublicIp: '#{ClusterStack.TaskPublicIp}' })
+    const outputs = cluster.template.Outputs!
+    const branches = (value: Json) => asObject(value)['Fn::If'] as [string, Json, Json]
+    const [subnetsCondition, publicSubnets, privateSubnets] = branches(outputs.TaskSubnets!.Value)
+    const [ipCondition, enabled, disabled] = branches(outputs.TaskPublicIp!.Value)
+    expect([subnetsCondition, ipCondition]).toEqual(['PublicTasks', 'PublicTasks'])
+    expect([enabled, disabled]).toEqual(['ENABLED', 'DISABLED'])
+    expect(JSON.stringify(publicSubnets)).toContain('PublicSubnet1')
+    expect(JSON.stringify(privateSubnets)).toContain('PrivateSubnet1')
+    const publicTasks = (nat: string, endpoints: string) => evaluateCondition(cluster.template, 'PublicTasks', { ...cluster.context.parameters, NatGateways: nat, InterfaceEndpoints: endpoints })
+    expect([publicTasks('0', 'false'), publicTasks('1', 'false'), publicTasks('2', 'false'), publicTasks('0', 'true'), publicTasks('1', 'true')]).toEqual([true, false, false, false, false])
+    // Whatever the subnet, only the load balancer reaches a task, and only on the app port.
+    const ingress = cluster.template.Resources.TaskSecurityGroup!.Properties!.SecurityGroupIngress as JsonObject[]
+    expect(ingress).toEqual([expect.objectContaining({ SourceSecurityGroupId: { Ref: 'LoadBalancerSecurityGroup' } })])
+    expect(JSON.stringify(cluster.template.Resources.TaskSecurityGroup)).not.toContain('0.0.0.0/0')
   })
 
   test('give the server time to shut down: stop timeout above Nitro\'s 30 s, within Fargate\'s 120 s; short deregistration', () => {

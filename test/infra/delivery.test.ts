@@ -112,7 +112,7 @@ describe('the pipeline', () => {
     const source = actions.find(a => a.stage === 0)!
     expect(source.provider).toBe('CodeStarSourceConnection')
     expect(source.configuration.ConnectionArn).toEqual({ Ref: 'ConnectionArn' })
-    const statements = resourcesOfType(pipeline, 'AWS::IAM::Role').flatMap(r => (r.Properties!.Policies as JsonObject[]))
+    const statements = resourcesOfType(pipeline, 'AWS::IAM::Role').flatMap(r => (r.Properties!.Policies ?? []) as JsonObject[])
       .flatMap(p => asObject(p.PolicyDocument).Statement as JsonObject[])
     const use = statements.find(s => JSON.stringify(s.Resource) === JSON.stringify({ Ref: 'ConnectionArn' }))
     expect([use?.Action].flat()).toEqual(expect.arrayContaining(['codeconnections:UseConnection', 'codestar-connections:UseConnection']))
@@ -130,10 +130,12 @@ describe('the pipeline', () => {
     }
     expect(runOrder(buildAction.name)).toBe(runOrder(resources.name))
     expect(service.stage).toBeGreaterThan(resources.stage)
-    expect(deploys.map(d => d.file).sort()).toEqual(['infra/chat-service.yml', 'infra/cluster.yml', 'infra/resources.yml'])
+    // The alarms and dashboard come last: they watch what the stages before deployed.
+    expect(deployOf('infra/monitoring.yml').stage).toBeGreaterThan(service.stage)
+    expect(deploys.map(d => d.file).sort()).toEqual(['infra/chat-service.yml', 'infra/cluster.yml', 'infra/monitoring.yml', 'infra/resources.yml'])
   })
 
-  test.each(['infra/cluster.yml', 'infra/resources.yml', 'infra/chat-service.yml'])('passes %s exactly the parameters it declares, and all it needs', (file) => {
+  test.each(['infra/cluster.yml', 'infra/resources.yml', 'infra/chat-service.yml', 'infra/monitoring.yml'])('passes %s exactly the parameters it declares, and all it needs', (file) => {
     const action = deployOf(file)
     expect(checkOverrides(action, loadTemplate(file))).toEqual([])
     expect(existsSync(join(ROOT, action.file))).toBe(true)
@@ -144,7 +146,7 @@ describe('the pipeline', () => {
 
   test('an unknown parameter and a missing required one are caught', () => {
     const template = loadTemplate('infra/chat-service.yml')
-    expect(checkOverrides({ name: 'X', overrides: { ClusterStackName: 'a', ImageURI: 'b', PermissionsBoundaryArn: 'c' } }, template)).toEqual([
+    expect(checkOverrides({ name: 'X', overrides: { ClusterStackName: 'a', ImageURI: 'b', PermissionsBoundaryArn: 'c', TaskSubnets: 'd', AssignPublicIp: 'e' } }, template)).toEqual([
       'X: passes ImageURI, which the template does not have',
       'X: does not pass ImageUri, which has no default',
     ])

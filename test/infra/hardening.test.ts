@@ -1,14 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { isObject, loadTemplate, type Json, type JsonObject, type Template } from './cloudformation.ts'
+import { isObject, loadTemplate, readText, type Json, type JsonObject, type Template } from './cloudformation.ts'
 import { deployActions, deployedStacks } from './stacks.ts'
 import { asObject } from './resolve.ts'
+import { actionsOf, allows, roleStatements, statementsOf, type Statement } from './iam.ts'
 
 const stacks = deployedStacks()
 const appTemplates = stacks.map(s => [s.file, s.template] as const)
 const templateOf = (file: string) => stacks.find(s => s.file === file)!.template
 const pipeline = loadTemplate('infra/pipeline.yml')
-const statementsOf = (policyDocument: Json | undefined) => [asObject(policyDocument).Statement].flat() as JsonObject[]
-const actionsOf = (statement: JsonObject) => [statement.Action].flat() as string[]
 
 // ---------------------------------------------------------------- checkers
 
@@ -39,7 +38,7 @@ const BOUNDED_IAM_ACTIONS = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachR
  * The deploy role: no service-wide wildcard on '*', and every action that creates a role or gives
  * one permissions only under the condition that the role carries the app boundary.
  */
-function checkDeployPolicy(statements: JsonObject[], boundary: Json): string[] {
+function checkDeployPolicy(statements: Statement[], boundary: Json): string[] {
   const problems: string[] = []
   for (const statement of statements.filter(s => s.Effect === 'Allow')) {
     const resources = [statement.Resource].flat()
@@ -52,12 +51,6 @@ function checkDeployPolicy(statements: JsonObject[], boundary: Json): string[] {
     }
   }
   return problems
-}
-
-/** Allowed actions of a policy document, matching IAM's `*` wildcards. */
-function allows(statements: JsonObject[], action: string): boolean {
-  return statements.filter(s => s.Effect === 'Allow').flatMap(actionsOf)
-    .some(pattern => new RegExp(`^${pattern.replaceAll('*', '.*')}$`).test(action))
 }
 
 // ---------------------------------------------------------------- the checks
@@ -98,8 +91,7 @@ describe('a failed first deployment', () => {
 
 describe('least privilege', () => {
   const boundary = pipeline.Resources.AppRoleBoundary!
-  const deployRole = pipeline.Resources.DeployRole!
-  const deployStatements = (deployRole.Properties!.Policies as JsonObject[]).flatMap(p => statementsOf(p.PolicyDocument))
+  const deployStatements = roleStatements(pipeline, 'DeployRole')
 
   test.each(appTemplates)('%s: every role it creates carries the app permissions boundary', (_file, template) => {
     expect(checkBoundaries(template)).toEqual([])
@@ -120,7 +112,7 @@ describe('least privilege', () => {
   })
 
   test('a wildcard service, a role created without the boundary condition, and a role without a boundary are caught', () => {
-    const broken: JsonObject[] = [
+    const broken: Statement[] = [
       { Sid: 'Wide', Effect: 'Allow', Action: ['ec2:*', 'ecs:CreateService'], Resource: '*' },
       { Sid: 'Roles', Effect: 'Allow', Action: ['iam:CreateRole', 'iam:AttachRolePolicy'], Resource: 'arn:aws:iam::1:role/x-*' },
     ]
@@ -153,6 +145,20 @@ describe('the task', () => {
     const volumes = (taskDefinition.Volumes as JsonObject[]).map(v => v.Name)
     expect(container.MountPoints).toEqual([{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }])
     expect(volumes).toEqual(['tmp'])
+  })
+
+  test('can write its temporary directory as the unprivileged user: the image declares it a world-writable VOLUME', () => {
+    // Fargate's bind mount is root-owned 0755 unless the image declares the path as a VOLUME, whose
+    // permissions it copies; uid 1000 could not write /tmp otherwise.
+    const runtime = readText('Dockerfile').split(/^FROM /m).at(-1)!
+    const writable = (container.MountPoints as JsonObject[]).filter(m => m.ReadOnly === false).map(m => m.ContainerPath as string)
+    expect(writable).toEqual(['/tmp'])
+    for (const path of writable) {
+      expect(runtime).toMatch(new RegExp(`^VOLUME \\["${path}"\\]$`, 'm'))
+      expect(runtime).toMatch(new RegExp(`chmod 1777 ${path}\\b`))
+      // Declared and opened up before the switch to the unprivileged user.
+      expect(runtime.indexOf('VOLUME')).toBeLessThan(runtime.indexOf('USER node'))
+    }
   })
 
   test('reads every secret through an execution role allowed exactly those secrets', () => {

@@ -1,7 +1,7 @@
 import { parse } from 'yaml'
 import { describe, expect, test } from 'vitest'
-import { failedRules, loadTemplate, readText, type JsonObject, type Template } from './cloudformation.ts'
-import { pipelineActions } from './stacks.ts'
+import { evaluateCondition, failedRules, loadTemplate, parameterDefaults, readText, type JsonObject, type Template } from './cloudformation.ts'
+import { deployActions, pipelineActions } from './stacks.ts'
 import { asObject } from './resolve.ts'
 
 const pipeline = loadTemplate('infra/pipeline.yml')
@@ -23,7 +23,7 @@ function pulledImages(dockerfile: string, spec: typeof buildspec, codebuildImage
   const args = Object.fromEntries([...dockerfile.matchAll(/^ARG (\w+)=(\S+)/gm)].map(m => [m[1]!, m[2]!]))
   const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map(m => m[1]!.replace(/\$\{?(\w+)\}?/g, (_, n: string) => args[n] ?? ''))
   const variables = spec.env.variables
-  const run = joined(Object.values(spec.phases).flatMap(p => p.commands)).flatMap(c => [...c.matchAll(/docker (?:run|pull)\b.*?\s("?\$?\{?[\w./:-]+\}?"?)(?:\s+(?:bash|sh)\b|\s*$)/gm)].map(m => m[1]!.replaceAll('"', '')))
+  const run = joined(Object.values(spec.phases).flatMap(p => p.commands)).flatMap(c => [...c.matchAll(/docker (?:run|pull)\b.*?\s("?\$?\{?[\w./:-]+\}?"?)(?:\s+(?:bash|sh|node)\b|\s*$)/gm)].map(m => m[1]!.replaceAll('"', '')))
     .map(image => image.replace(/^\$\{?(\w+)\}?$/, (_, n: string) => variables[n] ?? image))
   return [...froms, ...run, ...codebuildImages]
 }
@@ -72,15 +72,15 @@ describe('images', () => {
     expect(login).toBeLessThan(firstPull)
   })
 
-  test('are immutable once pushed, and a HIGH or CRITICAL scan finding holds the release', () => {
+  test('are immutable once pushed, and a HIGH or CRITICAL scan finding the allow-list does not accept holds the release', () => {
     const repository = ofType(pipeline, 'AWS::ECR::Repository')[0]!.Properties!
     expect(repository.ImageTagMutability).toBe('IMMUTABLE')
     expect(buildspec.env.variables.BLOCKING_SEVERITIES!.split(' ').sort()).toEqual(['CRITICAL', 'HIGH'])
     const index = (pattern: RegExp) => commands.findIndex(c => pattern.test(c))
     const push = index(/docker push/)
     const wait = index(/aws ecr wait image-scan-complete/)
-    const findings = index(/aws ecr describe-image-scan-findings .*findingSeverityCounts/)
-    const gate = index(/if \[ "\$BLOCKING" -gt 0 \]; then .*exit 1; fi/)
+    const findings = index(/aws ecr describe-image-scan-findings .*--output json > scan-findings\.json$/)
+    const gate = index(/"\$TEST_IMAGE" node scripts\/scan-gate\.ts --findings scan-findings\.json --allowlist infra\/scan-allowlist\.json --severities "\$BLOCKING_SEVERITIES"$/)
     const record = index(/> image\.json$/)
     expect([push, wait, findings, gate, record].every(i => i >= 0)).toBe(true)
     expect([push, wait, findings, gate, record]).toEqual([...[push, wait, findings, gate, record]].sort((a, b) => a - b))
@@ -138,12 +138,23 @@ describe('the release stage', () => {
     expect(cluster.Outputs![output!]).toBeDefined()
   })
 
-  test('the smoke project runs the repository\'s npm run smoke with that URL, bounded in time', () => {
+  test('the smoke project runs the repository\'s npm run smoke with that URL as the smoke account, bounded in time', () => {
     const project = pipeline.Resources[String(smoke.configuration.ProjectName && (smoke.configuration.ProjectName as { Ref: string }).Ref)]!
     const spec = parse(asObject(project.Properties!.Source).BuildSpec as string) as { phases: Record<string, { commands: string[] }> }
-    expect(Object.values(spec.phases).flatMap(p => p.commands)).toContain('npm run smoke -- --url "$SERVICE_URL" --timeout 180')
+    expect(Object.values(spec.phases).flatMap(p => p.commands)).toContain('npm run smoke -- --url "$SERVICE_URL" --timeout 300 --account')
     expect(project.Properties!.TimeoutInMinutes).toBeLessThanOrEqual(15)
     expect((JSON.parse(readText('package.json')) as { scripts: Record<string, string> }).scripts.smoke).toBe('node scripts/smoke.ts')
+    expect(readText('scripts/smoke.ts')).toContain('process.env.SMOKE_PASSWORD')
+  })
+
+  test('the smoke account\'s password is a generated secret only the smoke project reads', () => {
+    const project = pipeline.Resources.SmokeProject!.Properties!
+    const variables = asObject(project.Environment).EnvironmentVariables as JsonObject[]
+    expect(variables).toEqual([{ Name: 'SMOKE_PASSWORD', Type: 'SECRETS_MANAGER', Value: { Ref: 'SmokeAccountSecret' } }])
+    expect(asObject(pipeline.Resources.SmokeAccountSecret!.Properties!.GenerateSecretString).PasswordLength).toBeGreaterThanOrEqual(32)
+    const readers = Object.entries(pipeline.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .filter(([, r]) => JSON.stringify(r.Properties!.Policies ?? []).includes('"Ref":"SmokeAccountSecret"')).map(([id]) => id)
+    expect(readers).toEqual(['SmokeRole'])
   })
 })
 
@@ -165,8 +176,27 @@ describe('the network', () => {
     expect(endpoints.sort()).toEqual([['dynamodb', 'Gateway'], ['ecr.api', 'Interface'], ['ecr.dkr', 'Interface'], ['logs', 'Interface'], ['s3', 'Gateway'], ['secretsmanager', 'Interface']])
   })
 
-  test('offers one NAT gateway per zone', () => {
-    expect(cluster.Parameters!.HighlyAvailableNat!.AllowedValues).toEqual(['true', 'false'])
-    expect(ofType(cluster, 'AWS::EC2::NatGateway')).toHaveLength(2)
+  /** The resources of a type the cluster stack creates for given parameters. */
+  const created = (type: string, parameters: Record<string, string>) => Object.values(cluster.Resources)
+    .filter(r => r.Type === type && (!r.Condition || evaluateCondition(cluster, r.Condition, { ...parameterDefaults(cluster), ...parameters })))
+
+  test('offers none, one or two NAT gateways and the interface endpoints as options, and by default pays for neither', () => {
+    expect(cluster.Parameters!.NatGateways!.AllowedValues).toEqual(['0', '1', '2'])
+    expect([cluster.Parameters!.NatGateways!.Default, cluster.Parameters!.InterfaceEndpoints!.Default]).toEqual(['0', 'false'])
+    for (const nat of ['0', '1', '2']) {
+      expect(created('AWS::EC2::NatGateway', { NatGateways: nat }), `NatGateways ${nat}`).toHaveLength(Number(nat))
+      expect(created('AWS::EC2::EIP', { NatGateways: nat })).toHaveLength(Number(nat))
+    }
+    const interfaces = (value: string) => created('AWS::EC2::VPCEndpoint', { InterfaceEndpoints: value }).filter(e => e.Properties!.VpcEndpointType === 'Interface')
+    expect([interfaces('false').length, interfaces('true').length]).toEqual([0, 4])
+  })
+
+  test('the pipeline passes the NAT, endpoint, firewall and domain options to the cluster stack', () => {
+    const deploy = deployActions(pipeline).find(a => a.file === 'infra/cluster.yml')!
+    for (const name of ['NatGateways', 'InterfaceEndpoints', 'WebApplicationFirewall', 'HostedZoneId', 'DomainName', 'CertificateArn']) {
+      expect(pipeline.Parameters![name], name).toBeDefined()
+      expect(deploy.overrides[name], name).toBe(String(pipeline.Parameters![name]!.Default ?? ''))
+      expect(pipeline.Parameters![name]!.Default, name).toEqual(cluster.Parameters![name]!.Default)
+    }
   })
 })

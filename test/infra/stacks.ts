@@ -4,7 +4,7 @@
  */
 import { evaluate, intrinsic, loadTemplate, parameterDefaults, type Json, type JsonObject, type StackContext, type DeployedStack, type Template } from './cloudformation.ts'
 
-export const TEMPLATE_FILES = ['infra/cluster.yml', 'infra/resources.yml', 'infra/chat-service.yml', 'infra/pipeline.yml']
+export const TEMPLATE_FILES = ['infra/cluster.yml', 'infra/resources.yml', 'infra/chat-service.yml', 'infra/monitoring.yml', 'infra/pipeline.yml']
 
 const PIPELINE_CONTEXT: StackContext = {
   stackName: 'fargate-chat-pipeline',
