@@ -18,6 +18,7 @@ import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
 import { sessionRoom, type ChatServer, type SocketContext } from '../socket/types.ts'
 import { useSessions } from '../domain/people/sessions.ts'
+import { flushMetrics, metrics } from '../core/metrics.ts'
 
 /** Messages are at most 2,000 characters; a frame much larger than that is abuse. */
 const MAX_FRAME_BYTES = 16 * 1024
@@ -52,6 +53,7 @@ export default defineNitroPlugin((nitro) => {
   const internals = engine as unknown as EngineInternals
   const io: ChatServer = new Server({ serveClient: false })
   io.bind(engine)
+  metrics.gauge('ConnectedSockets', () => engine.clientsCount)
 
   /**
    * Closes every client's transport (not a Socket.io disconnect, which clients take as final):
@@ -78,6 +80,7 @@ export default defineNitroPlugin((nitro) => {
     // clients are served directly) and count them, so the other instances hear of it later.
     const publish = redis.publish.publish.bind(redis.publish)
     redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(() => {
+      metrics.count('RelayLosses')
       dropped()
       return 0
     })) as typeof publish
@@ -182,6 +185,7 @@ export default defineNitroPlugin((nitro) => {
     await drain()
     await new Promise<void>(resolve => io.close(() => resolve()))
     await closeServices()
+    flushMetrics()
     log.info('socket.closed')
   })
   log.info('socket.ready', { redis: Boolean(redis) })

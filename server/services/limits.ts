@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { AppConfig } from '../core/config.ts'
 import { TooManyRequestsError } from '../core/errors.ts'
+import { metrics } from '../core/metrics.ts'
 
 /**
  * Every abuse limit of the app, built once by services.ts. With Redis they hold across
@@ -28,6 +29,12 @@ export interface Limiters {
 interface RefundableLimit {
   take: (key: string) => Promise<void>
   refund: (key: string) => Promise<void>
+}
+
+/** A limit refused someone: counted for the operators (a burst of refusals is an attack or a bug). */
+function refusal(what: string, retryAfterSeconds: number): TooManyRequestsError {
+  metrics.count('RateLimitRefusals')
+  return new TooManyRequestsError(what, retryAfterSeconds)
 }
 
 type LimiterOptions = { keyPrefix: string, points: number, duration: number }
@@ -101,7 +108,7 @@ export class SignInLimiter {
         wait = Math.min(this.#window, 60 * 2 ** (strike.consumedPoints - 1))
         await this.#user.block(username, wait)
       }
-      throw new TooManyRequestsError('Too many sign-in attempts.', wait)
+      throw refusal('Too many sign-in attempts.', wait)
     }
   }
 
@@ -128,7 +135,7 @@ function sendLimiter(redis: Redis | null, burst: number, perSecond: number): (us
     : main
   return async (username) => {
     const refused = await take(limited, username)
-    if (refused) throw new TooManyRequestsError('You are sending messages too fast.', seconds(refused))
+    if (refused) throw refusal('You are sending messages too fast.', seconds(refused))
   }
 }
 
@@ -137,7 +144,7 @@ function hourly(redis: Redis | null, keyPrefix: string, points: number, what: st
   const from = limiter(redis, { keyPrefix, points, duration: 3600 })
   return async (key) => {
     const refused = await take(from, key)
-    if (refused) throw new TooManyRequestsError(what, seconds(refused))
+    if (refused) throw refusal(what, seconds(refused))
   }
 }
 
@@ -146,7 +153,7 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
   return {
     async take(username) {
       const refused = await take(perUser, username)
-      if (refused) throw new TooManyRequestsError(`You can create ${perHour} ${perHour === 1 ? 'room' : 'rooms'} an hour.`, seconds(refused))
+      if (refused) throw refusal(`You can create ${perHour} ${perHour === 1 ? 'room' : 'rooms'} an hour.`, seconds(refused))
     },
     async refund(username) {
       await perUser.reward(username)

@@ -2,10 +2,13 @@ import type { MessagePage, MessageWindow, PublicUser } from '#shared/types/chat'
 import { requireReadableRoom } from '../rooms/access.ts'
 import { messagesAround } from './message-window.ts'
 import { listMessages } from './messages.ts'
+import { metrics } from '../../core/metrics.ts'
 
 /** A page of a room's history for someone who may read it (newest first; oldest first with `after`). */
 export async function readHistory(reader: PublicUser, room: string, query: { before?: string, after?: string, limit: number }): Promise<MessagePage> {
   const { id } = await requireReadableRoom(reader, room)
+  // A page after a known message is a tab catching up (after a reconnect, or a subscribing join).
+  if (query.after) metrics.count('CatchUpsServed')
   return listMessages(id, query)
 }
 

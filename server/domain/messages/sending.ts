@@ -10,6 +10,7 @@ import { useServices } from '../../services/services.ts'
 import { storeAttachments } from '../files/attachments.ts'
 import { scheduleThumbnails } from '../files/thumbnails.ts'
 import { useLatestMessages } from './latest-messages.ts'
+import { metrics } from '../../core/metrics.ts'
 
 export interface SendInput {
   room: string
@@ -30,6 +31,7 @@ export interface SendInput {
  * Writing in a room makes an account its member, whichever way the message came.
  */
 export async function queueMessage(user: PublicUser, input: SendInput, origin?: string): Promise<{ stored: Promise<ChatMessage> }> {
+  const arrived = performance.now()
   const room = await requireWritableRoom(user, input.room)
   const { limits, clientIds } = useServices()
   await limits.send(user.username)
@@ -52,11 +54,14 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
   // retry of this send finds them already moved.
   if (input.attachments?.length) message.attachments = await storeAttachments(user, input.room, input.attachments, message.id)
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
-  return { stored: saveMessage(message).then((saved) => {
+  return { stored: saveMessage(message).then(async (saved) => {
+    metrics.count('MessagesStored')
     useLatestMessages().note(saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
-    return delivered(user, room, saved, origin)
+    await delivered(user, room, saved, origin)
+    metrics.timing('DeliveryLatency', performance.now() - arrived)
+    return saved
   }) }
 }
 

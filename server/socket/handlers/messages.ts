@@ -6,11 +6,13 @@ import { queueMessage } from '../../domain/messages/sending.ts'
 import { on } from '../handler.ts'
 import { stopTyping } from './typing.ts'
 import type { ChatSocket } from '../types.ts'
+import { metrics } from '../../core/metrics.ts'
 
 const SIGN_IN_TO_SEND = 'Can\'t send a message until you are authenticated'
 
 export function registerMessageHandlers(socket: ChatSocket): void {
   on(socket, 'new message', ({ room, message: text, clientId, attachments, replyTo }) => {
+    const received = performance.now()
     const user = socket.data.user!
     // One socket's sends pass the checks one after another and are queued for writing in that
     // order; the writer confirms in queue order, so acks and relays keep the sender's order
@@ -20,6 +22,7 @@ export function registerMessageHandlers(socket: ChatSocket): void {
     return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored
       stopTyping(socket, room)
+      metrics.timing('AckLatency', performance.now() - received)
       return toWire(message)
     })
   }, { signedIn: SIGN_IN_TO_SEND })
