@@ -78,8 +78,3 @@ export function useMessageSearch() {
 
   return { text, hits, next, loading, error, searched, more, clear }
 }
-
-/** Where a hit opens: its room, scrolled to the message (the permalink the room page understands). */
-export function hitLink(hit: Pick<SearchHit, 'room' | 'id'>): string {
-  return `/rooms/${hit.room}?m=${encodeURIComponent(hit.id)}`
-}

@@ -1,16 +1,9 @@
 import { defineStore, skipHydrate } from 'pinia'
 import { useLocalStorage } from '@vueuse/core'
-import type { ChatMessage, NotifyLevel, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage } from '#shared/types/chat'
 import { messageText } from '#shared/utils/message-html'
-import { mentionsMe } from './rooms'
 
 type Permission = NotificationPermission | 'unsupported'
-
-/** When a room notifies by default: every message of a DM, mentions elsewhere. */
-export function notifyLevel(room: Pick<RoomSummary, 'kind' | 'notify' | 'muted'>): NotifyLevel {
-  if (room.muted) return 'nothing'
-  return room.notify ?? (room.kind === 'dm' ? 'all' : 'mentions')
-}
 
 /**
  * Browser notifications: asked for only with an explicit button (never on load), shown only

@@ -15,11 +15,6 @@ function summaryOf(room: Room): RoomSummary {
 /** Room names sort naturally: "room 2" before "room 10". */
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }).compare
 
-/** Whether a message names the reader (`@them`, or `@room`). */
-export function mentionsMe(message: ChatMessage, me: string | undefined): boolean {
-  return Boolean(me && message.mentions?.some(name => name === me || name === 'room'))
-}
-
 /** The sidebar: every room, which one is open, and unread counts of the others. */
 export const useRoomsStore = defineStore('rooms', () => {
   const api = useApi()
