@@ -25,7 +25,7 @@ export function useMessageSearch() {
     loading.value = true
     error.value = ''
     try {
-      const page = await api<SearchPage>('/api/search', { query: { q, ...(before ? { before } : {}) } })
+      const page = await api('/api/search', { query: { q, ...(before ? { before } : {}) } })
       return ticket === latest ? page : null
     }
     catch (e) {

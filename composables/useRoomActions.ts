@@ -1,4 +1,4 @@
-import type { NotifyLevel, Room } from '#shared/types/chat'
+import type { NotifyLevel } from '#shared/types/chat'
 import type { UpdateRoomInput } from '#shared/schemas/rooms'
 
 /**
@@ -12,7 +12,7 @@ export function useRoomActions() {
 
   return {
     async change(id: string, changes: UpdateRoomInput) {
-      const { room } = await api<{ room: Room }>(`/api/rooms/${id}`, { method: 'PATCH', body: changes })
+      const { room } = await api(`/api/rooms/${id}`, { method: 'PATCH', body: changes })
       rooms.updated(room)
       return room
     },
@@ -36,7 +36,7 @@ export function useRoomActions() {
       await api(`/api/rooms/${id}/members/${encodeURIComponent(username)}`, { method: 'DELETE' })
     },
     async members(id: string) {
-      return (await api<{ members: { username: string, displayName: string, avatar: string }[] }>(`/api/rooms/${id}/members`)).members
+      return (await api(`/api/rooms/${id}/members`)).members
     },
     async settings(id: string, settings: { muted?: boolean, notify?: NotifyLevel }) {
       await api(`/api/rooms/${id}/settings`, { method: 'PATCH', body: settings })
@@ -44,7 +44,7 @@ export function useRoomActions() {
     },
     /** The DM with these people (the same one every time): its address. */
     async openDm(usernames: string[]) {
-      const { room } = await api<{ room: Room }>('/api/dms', { method: 'POST', body: { usernames } })
+      const { room } = await api('/api/dms', { method: 'POST', body: { usernames } })
       if (!rooms.byId(room.id)) rooms.added({ id: room.id, name: room.name, topic: room.topic, image: room.image, preview: '', status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0, kind: 'dm', visibility: 'private', members: room.members, member: true })
       return `/rooms/${room.id}`
     },

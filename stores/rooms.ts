@@ -136,7 +136,7 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
 
   async function create(input: CreateRoomInput): Promise<Room> {
-    const { room } = await api<{ room: Room }>('/api/rooms', { method: 'POST', body: input })
+    const { room } = await api('/api/rooms', { method: 'POST', body: input })
     upsert(summaryOf(room))
     return room
   }
