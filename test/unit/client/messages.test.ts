@@ -86,19 +86,6 @@ describe('the messages store', () => {
     expect(messages.history.general!.hasNewer).toBeUndefined()
   })
 
-  it('goes back to the present when sending while reading old messages', async () => {
-    const messages = useMessagesStore()
-    await messages.loadAround('general', stored[0]!.id)
-    const saved = message('general', 'ann', 'Back to now')
-    chat.current.sendMessage.mockImplementation(async () => {
-      stored.push(saved)
-      return saved
-    })
-    await messages.send('general', 'Back to now')
-    expect(messages.history.general!.hasNewer).toBeUndefined()
-    expect(messages.messagesOf('general').slice(-2)).toEqual([stored[59], saved])
-  })
-
   it('adds a live message once, in id order, and counts it unread elsewhere', async () => {
     const messages = useMessagesStore()
     const rooms = useRoomsStore()
@@ -147,73 +134,6 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general')).toHaveLength(50)
   })
 
-  it('shows a message as sending, then replaces it with the stored one from the acknowledgement', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    const saved = message('general', 'ann', 'Hello')
-    chat.current.sendMessage.mockResolvedValue(saved)
-    const sending = messages.send('general', 'Hello')
-    expect(messages.pendingOf('general').map(p => [p.text, p.status])).toEqual([['Hello', 'sending']])
-    await sending
-    expect(messages.pendingOf('general')).toEqual([])
-    expect(messages.messagesOf('general').at(-1)).toEqual(saved)
-    const [room, text, clientId] = chat.current.sendMessage.mock.calls[0]!
-    expect([room, text]).toEqual(['general', 'Hello'])
-    expect(clientId).toMatch(/^[0-9a-f-]{36}$/)
-  })
-
-  it('keeps a refused message with its reason, retries it and discards it on request', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockRejectedValueOnce(new Error('Slow down'))
-    await messages.send('general', 'Too fast')
-    const [failed] = messages.pendingOf('general')
-    expect(failed).toMatchObject({ text: 'Too fast', status: 'failed', error: 'Slow down' })
-    chat.current.sendMessage.mockRejectedValueOnce(new Error('Still too fast'))
-    await messages.retry('general', failed!.id)
-    expect(messages.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Still too fast' })
-    messages.discard('general', failed!.id)
-    expect(messages.pendingOf('general')).toEqual([])
-  })
-
-  it('marks unanswered sends as failed when the connection drops, and settles them if catching up finds them stored', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockReturnValue(new Promise(() => undefined))
-    void messages.send('general', 'In flight')
-    messages.failInFlight('Connection lost')
-    const [failed] = messages.pendingOf('general')
-    expect(failed).toMatchObject({ status: 'failed', error: 'Connection lost' })
-    stored.push({ ...message('general', 'ann', 'In flight'), clientId: failed!.id })
-    await messages.catchUp('general')
-    expect(messages.pendingOf('general')).toEqual([])
-  })
-
-  it('catches up before offering a retry when the server did not answer in time, and settles a send it finds stored', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockImplementationOnce(async (room, text, clientId) => {
-      stored.push({ ...message(room, 'ann', text), clientId })
-      throw new AckTimeoutError()
-    })
-    await messages.send('general', 'Slow server')
-    expect(messages.pendingOf('general')).toEqual([])
-    expect(messages.messagesOf('general').at(-1)!.content.text).toBe('Slow server')
-  })
-
-  it('offers a retry with the same clientId when catching up does not find the send', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockRejectedValueOnce(new AckTimeoutError())
-    await messages.send('general', 'Lost')
-    const [failed] = messages.pendingOf('general')
-    expect(failed).toMatchObject({ status: 'failed', error: 'No answer from the server' })
-    chat.current.sendMessage.mockResolvedValueOnce({ ...message('general', 'ann', 'Lost'), clientId: failed!.id })
-    await messages.retry('general', failed!.id)
-    expect(chat.current.sendMessage.mock.calls.map(call => call[2])).toEqual([failed!.id, failed!.id])
-    expect(messages.pendingOf('general')).toEqual([])
-  })
-
   it('drops the oldest messages of a long-open room beyond the limit kept', async () => {
     const messages = useMessagesStore()
     await messages.loadLatest('general')
@@ -228,23 +148,114 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general').at(-1)!.content.text).toBe('One more')
     expect(messages.history.general!.hasOlder).toBe(true)
   })
+})
 
+describe('the outbox', () => {
+  it('goes back to the present when sending while reading old messages', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadAround('general', stored[0]!.id)
+    const saved = message('general', 'ann', 'Back to now')
+    chat.current.sendMessage.mockImplementation(async () => {
+      stored.push(saved)
+      return saved
+    })
+    await outbox.send('general', 'Back to now')
+    expect(messages.history.general!.hasNewer).toBeUndefined()
+    expect(messages.messagesOf('general').slice(-2)).toEqual([stored[59], saved])
+  })
+
+  it('shows a message as sending, then replaces it with the stored one from the acknowledgement', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    const saved = message('general', 'ann', 'Hello')
+    chat.current.sendMessage.mockResolvedValue(saved)
+    const sending = outbox.send('general', 'Hello')
+    expect(outbox.pendingOf('general').map(p => [p.text, p.status])).toEqual([['Hello', 'sending']])
+    await sending
+    expect(outbox.pendingOf('general')).toEqual([])
+    expect(messages.messagesOf('general').at(-1)).toEqual(saved)
+    const [room, text, clientId] = chat.current.sendMessage.mock.calls[0]!
+    expect([room, text]).toEqual(['general', 'Hello'])
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('keeps a refused message with its reason, retries it and discards it on request', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockRejectedValueOnce(new Error('Slow down'))
+    await outbox.send('general', 'Too fast')
+    const [failed] = outbox.pendingOf('general')
+    expect(failed).toMatchObject({ text: 'Too fast', status: 'failed', error: 'Slow down' })
+    chat.current.sendMessage.mockRejectedValueOnce(new Error('Still too fast'))
+    await outbox.retry('general', failed!.id)
+    expect(outbox.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Still too fast' })
+    outbox.discard('general', failed!.id)
+    expect(outbox.pendingOf('general')).toEqual([])
+  })
+
+  it('marks unanswered sends as failed when the connection drops, and settles them if catching up finds them stored', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockReturnValue(new Promise(() => undefined))
+    void outbox.send('general', 'In flight')
+    outbox.failInFlight('Connection lost')
+    const [failed] = outbox.pendingOf('general')
+    expect(failed).toMatchObject({ status: 'failed', error: 'Connection lost' })
+    stored.push({ ...message('general', 'ann', 'In flight'), clientId: failed!.id })
+    await messages.catchUp('general')
+    expect(outbox.pendingOf('general')).toEqual([])
+  })
+
+  it('catches up before offering a retry when the server did not answer in time, and settles a send it finds stored', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockImplementationOnce(async (room, text, clientId) => {
+      stored.push({ ...message(room, 'ann', text), clientId })
+      throw new AckTimeoutError()
+    })
+    await outbox.send('general', 'Slow server')
+    expect(outbox.pendingOf('general')).toEqual([])
+    expect(messages.messagesOf('general').at(-1)!.content.text).toBe('Slow server')
+  })
+
+  it('offers a retry with the same clientId when catching up does not find the send', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockRejectedValueOnce(new AckTimeoutError())
+    await outbox.send('general', 'Lost')
+    const [failed] = outbox.pendingOf('general')
+    expect(failed).toMatchObject({ status: 'failed', error: 'No answer from the server' })
+    chat.current.sendMessage.mockResolvedValueOnce({ ...message('general', 'ann', 'Lost'), clientId: failed!.id })
+    await outbox.retry('general', failed!.id)
+    expect(chat.current.sendMessage.mock.calls.map(call => call[2])).toEqual([failed!.id, failed!.id])
+    expect(outbox.pendingOf('general')).toEqual([])
+  })
+})
+
+describe('read markers', () => {
   it('tells the server the newest message read in the open room, once per message, never for guests', async () => {
     const messages = useMessagesStore()
     const rooms = useRoomsStore()
     const connection = useConnectionStore()
+    const markers = useReadMarkersStore()
     await messages.loadLatest('general')
     rooms.enter('general')
     connection.opened()
     const newest = messages.messagesOf('general').at(-1)!.id
-    messages.markRead(true)
-    messages.markRead(true)
+    markers.markRead(true)
+    markers.markRead(true)
     expect(chat.current.markRead.mock.calls).toEqual([['general', newest]])
     messages.receive(message('general', 'bob', 'Newer'))
-    messages.markRead(false)
+    markers.markRead(false)
     expect(chat.current.markRead).toHaveBeenCalledTimes(1)
     useSessionStore().user = { username: 'anonymous_abc123', avatar: '', guest: true }
-    messages.markRead(true)
+    markers.markRead(true)
     expect(chat.current.markRead).toHaveBeenCalledTimes(1)
   })
 })
