@@ -4,12 +4,14 @@ import { fromWire } from '#shared/utils/wire'
 
 /** Older pages loaded at most while looking for the original of a reply. */
 const JUMP_PAGES = 20
+/** A reply quotes this much of its original (the server keeps the same). */
+const QUOTE_MAX = 140
 
 /**
  * Acting on stored messages (edit, delete, react, reply), the changes others make relayed live,
  * and catching up on changes after a reconnect. Messages live in the messages store, which
  * applies every change here: each is the server's version of the message, so applying one twice
- * is harmless.
+ * is harmless. What the composer is doing (replying to, editing) is kept here, per room.
  */
 export const useMessageActionsStore = defineStore('message-actions', () => {
   const chat = useChatSocket()
@@ -22,6 +24,29 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   const editing = ref<Record<string, string | null>>({})
   /** The message to scroll to and highlight (a reply's original). */
   const highlighted = ref<{ room: string, id: string, at: number } | null>(null)
+
+  /** The composer answers `message` (an edit in progress there ends). */
+  function startReply(message: ChatMessage) {
+    editing.value[message.room] = null
+    replyingTo.value[message.room] = { id: message.id, username: message.username, text: message.content.text.slice(0, QUOTE_MAX) }
+  }
+
+  /** The composer edits message `id` (a reply in progress there ends). */
+  function startEditing(room: string, id: string) {
+    replyingTo.value[room] = null
+    editing.value[room] = id
+  }
+
+  /** The reply was sent: the composer answers nothing any more. */
+  function clearReply(room: string) {
+    replyingTo.value[room] = null
+  }
+
+  /** Neither a reply nor an edit any more (Escape, or the composer's ✕). */
+  function cancel(room: string) {
+    replyingTo.value[room] = null
+    editing.value[room] = null
+  }
 
   /** A message as it is now (edited, deleted or reacted to), from an answer or a relay. */
   function update(message: ChatMessage) {
@@ -39,8 +64,10 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
     if (message) update(withReaction(message, change))
   }
 
-  async function edit(room: string, id: string, text: string) {
+  /** Saves the edit; the composer stops editing once the server has it. */
+  async function saveEdit(room: string, id: string, text: string) {
     update(await chat.editMessage(room, id, text))
+    editing.value[room] = null
   }
 
   async function remove(room: string, id: string) {
@@ -90,5 +117,5 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
     await Promise.all(Object.keys(messages.history).map(room => catchUp(room).catch(() => undefined)))
   }
 
-  return { replyingTo, editing, highlighted, update, deleted, reacted, edit, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
+  return { replyingTo, editing, highlighted, startReply, startEditing, clearReply, cancel, update, deleted, reacted, saveEdit, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
 })

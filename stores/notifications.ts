@@ -19,6 +19,11 @@ export const useNotificationsStore = defineStore('notifications', () => {
 
   if (import.meta.client) permission.value = 'Notification' in window ? Notification.permission : 'unsupported'
 
+  /** A short sound with each notification, or none (remembered by this browser). */
+  function setSound(on: boolean) {
+    sound.value = on
+  }
+
   async function enable() {
     if (!import.meta.client || !('Notification' in window)) return
     permission.value = await Notification.requestPermission()
@@ -63,5 +68,5 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   // Both belong to this browser, never to the server-rendered state.
-  return { permission: skipHydrate(permission), sound: skipHydrate(sound), enable, consider }
+  return { permission: skipHydrate(permission), sound: skipHydrate(sound), setSound, enable, consider }
 })
