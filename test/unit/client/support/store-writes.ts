@@ -97,7 +97,10 @@ export function findStoreWrites(code: string, { scope = new Map(), template = fa
       return reachOfExpression(node.left) ?? reachOfExpression(node.right)
     }
     const path = pathOf(node)
-    return path && reachOf(path.root) ? 'held' : undefined
+    if (!path) return undefined
+    const reach = reachOf(path.root)
+    // Another name for the store itself (or its refs) is the store; anything read from it is held state.
+    return reach && path.steps.length ? 'held' : reach
   }
 
   function returnsStoreState(node: ts.Expression): boolean {
