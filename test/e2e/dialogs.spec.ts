@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { expect, messageList, register, send, test } from './fixtures.ts'
+import { createRoom, expect, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
 
 /** Opens a dialog from the keyboard, checks where focus lands, closes it with Escape and checks that focus came back. */
 async function opensAndGivesFocusBack(page: Page, opener: Locator, open: () => Promise<void>, dialog: Locator, first: Locator, name?: string) {
@@ -14,7 +14,11 @@ async function opensAndGivesFocusBack(page: Page, opener: Locator, open: () => P
 }
 
 test('every dialog focuses its first field (not Close), closes on Escape and gives focus back to what opened it', async ({ browser, app }) => {
-  const { page, context, username } = await register(browser, app.url)
+  // A room of its own: the message deleted below must not show in other tests' rooms.
+  const owner = await scriptUser(app.url)
+  const room = await createRoom(owner.client, unique('dialogs'))
+  owner.socket.disconnect()
+  const { page, context, username } = await register(browser, app.url, `/rooms/${room}`)
   const enter = () => page.keyboard.press('Enter')
 
   const newRoom = page.getByRole('dialog', { name: 'New room' })
