@@ -54,7 +54,7 @@ export function useFileUploads(room: MaybeRefOrGetter<string>) {
     controllers.set(draft.key, controller)
     const live = () => files.value.find(f => f.key === draft.key)
     try {
-      const grant = await api<UploadGrant>(`/api/rooms/${toValue(room)}/uploads`, { method: 'POST', body: { name: file.name || 'file', size: file.size, type: file.type }, signal: controller.signal })
+      const grant = await api(`/api/rooms/${toValue(room)}/uploads`, { method: 'POST', body: { name: file.name || 'file', size: file.size, type: file.type }, signal: controller.signal })
       await postToBucket(grant, file, (fraction) => {
         const item = live()
         if (item) item.progress = fraction

@@ -25,7 +25,7 @@ export function useMessageSearch() {
     loading.value = true
     error.value = ''
     try {
-      const page = await api<SearchPage>('/api/search', { query: { q, ...(before ? { before } : {}) } })
+      const page = await api('/api/search', { query: { q, ...(before ? { before } : {}) } })
       return ticket === latest ? page : null
     }
     catch (e) {
@@ -77,9 +77,4 @@ export function useMessageSearch() {
   }
 
   return { text, hits, next, loading, error, searched, more, clear }
-}
-
-/** Where a hit opens: its room, scrolled to the message (the permalink the room page understands). */
-export function hitLink(hit: Pick<SearchHit, 'room' | 'id'>): string {
-  return `/rooms/${hit.room}?m=${encodeURIComponent(hit.id)}`
 }

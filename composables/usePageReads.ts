@@ -1,5 +1,18 @@
-import type { MessagePage, MessageWindow, Person, PublicUser, RoomSummary } from '#shared/types/chat'
+import type { MessagePage, MessageWindow } from '#shared/types/chat'
 import type { PageReads } from '#shared/types/page-reads'
+
+/**
+ * The messages route answers a window when asked `?around=`, else a page; its type is the union of
+ * both. What was asked decides which one came: these say so, and fail loudly should it not be.
+ */
+function asPage(answer: MessagePage | MessageWindow): MessagePage {
+  if ('next' in answer) return answer
+  throw new Error('Expected a page of messages')
+}
+function asWindow(answer: MessagePage | MessageWindow): MessageWindow {
+  if ('hasNewer' in answer) return answer
+  throw new Error('Expected the messages around one message')
+}
 
 /**
  * The reads pages render from: in process while the server renders (set on the request by
@@ -13,10 +26,10 @@ export function usePageReads(): PageReads {
   }
   const api = useApi()
   return {
-    me: () => api<{ user: PublicUser | null, admin?: true }>('/api/auth/me'),
-    rooms: () => api<{ rooms: RoomSummary[] }>('/api/rooms'),
-    history: (room, query) => api<MessagePage>(`/api/rooms/${room}/messages`, { query }),
-    around: (room, id, limit) => api<MessageWindow>(`/api/rooms/${room}/messages`, { query: { around: id, limit } }),
-    people: names => api<{ users: Person[] }>('/api/users', { query: { names: names.join(',') } }),
+    me: () => api('/api/auth/me'),
+    rooms: () => api('/api/rooms'),
+    history: async (room, query) => asPage(await api(`/api/rooms/${room}/messages`, { query })),
+    around: async (room, id, limit) => asWindow(await api(`/api/rooms/${room}/messages`, { query: { around: id, limit } })),
+    people: names => api('/api/users', { query: { names: names.join(',') } }),
   }
 }

@@ -12,6 +12,7 @@ export default defineNuxtPlugin({
     const connection = useConnectionStore()
     const rooms = useRoomsStore()
     const messages = useMessagesStore()
+    const outbox = useOutboxStore()
     const presence = usePresenceStore()
     const actions = useMessageActionsStore()
     const notifications = useNotificationsStore()
@@ -25,7 +26,7 @@ export default defineNuxtPlugin({
     })
     socket.on('disconnect', (reason) => {
       connection.closed(reason)
-      messages.failInFlight('Connection lost')
+      outbox.failInFlight('Connection lost')
       presence.clearTyping()
     })
     socket.on('connect_error', () => connection.closed())

@@ -4,11 +4,14 @@ import { fromWire } from '#shared/utils/wire'
 
 /** Older pages loaded at most while looking for the original of a reply. */
 const JUMP_PAGES = 20
+/** A reply quotes this much of its original (the server keeps the same). */
+const QUOTE_MAX = 140
 
 /**
  * Acting on stored messages (edit, delete, react, reply), the changes others make relayed live,
- * and catching up on changes after a reconnect. Messages live in the messages store; every change
- * here replaces a held message with the server's version of it, so applying one twice is harmless.
+ * and catching up on changes after a reconnect. Messages live in the messages store, which
+ * applies every change here: each is the server's version of the message, so applying one twice
+ * is harmless. What the composer is doing (replying to, editing) is kept here, per room.
  */
 export const useMessageActionsStore = defineStore('message-actions', () => {
   const chat = useChatSocket()
@@ -22,43 +25,49 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   /** The message to scroll to and highlight (a reply's original). */
   const highlighted = ref<{ room: string, id: string, at: number } | null>(null)
 
-  function held(room: string, id: string): ChatMessage | undefined {
-    const list = messages.messagesOf(room)
-    const index = findMessageIndex(list, id)
-    return index >= 0 ? list[index] : undefined
+  /** The composer answers `message` (an edit in progress there ends). */
+  function startReply(message: ChatMessage) {
+    editing.value[message.room] = null
+    replyingTo.value[message.room] = { id: message.id, username: message.username, text: message.content.text.slice(0, QUOTE_MAX) }
   }
 
-  /** A held message as it is now (edited, deleted or reacted to); one not held is left alone. */
+  /** The composer edits message `id` (a reply in progress there ends). */
+  function startEditing(room: string, id: string) {
+    replyingTo.value[room] = null
+    editing.value[room] = id
+  }
+
+  /** The reply was sent: the composer answers nothing any more. */
+  function clearReply(room: string) {
+    replyingTo.value[room] = null
+  }
+
+  /** Neither a reply nor an edit any more (Escape, or the composer's ✕). */
+  function cancel(room: string) {
+    replyingTo.value[room] = null
+    editing.value[room] = null
+  }
+
+  /** A message as it is now (edited, deleted or reacted to), from an answer or a relay. */
   function update(message: ChatMessage) {
-    if (message.deleted) dropQuotesOf(message.room, message.id)
-    const list = messages.history[message.room]?.messages
-    const index = list ? findMessageIndex(list, message.id) : -1
-    if (!list || index < 0) return
-    const clientId = list[index]!.clientId
-    list[index] = { ...message, ...(clientId ? { clientId } : {}) }
-  }
-
-  /** Replies held here lose the words of a deleted original (held or not), as the server shows them after a reload. */
-  function dropQuotesOf(room: string, id: string) {
-    const list = messages.history[room]?.messages
-    list?.forEach((reply, i) => {
-      if (reply.replyTo?.id === id && !reply.replyTo.deleted) list[i] = { ...reply, replyTo: { id, username: reply.replyTo.username, text: '', deleted: true } }
-    })
+    messages.apply(message)
   }
 
   function deleted(room: string, id: string) {
-    const message = held(room, id)
+    const message = messages.find(room, id)
     if (message) update({ id, room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true })
-    else dropQuotesOf(room, id)
+    else messages.dropQuotesOf(room, id)
   }
 
   function reacted(change: ReactionChange) {
-    const message = held(change.room, change.message)
-    if (message) applyReaction(message, change)
+    const message = messages.find(change.room, change.message)
+    if (message) update(withReaction(message, change))
   }
 
-  async function edit(room: string, id: string, text: string) {
+  /** Saves the edit; the composer stops editing once the server has it. */
+  async function saveEdit(room: string, id: string, text: string) {
     update(await chat.editMessage(room, id, text))
+    editing.value[room] = null
   }
 
   async function remove(room: string, id: string) {
@@ -68,7 +77,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   /** Adds the reader's reaction, or takes it back when they already reacted with that emoji. */
   async function toggleReaction(room: string, id: string, emoji: string) {
     const me = session.user?.username
-    const mine = Boolean(me && held(room, id)?.reactions?.[emoji]?.includes(me))
+    const mine = Boolean(me && messages.find(room, id)?.reactions?.[emoji]?.includes(me))
     update(await chat.react(room, id, emoji, !mine))
   }
 
@@ -80,19 +89,18 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
 
   /** Loads older pages until message `id` is held (or the beginning is reached), then highlights it. */
   async function jumpTo(room: string, id: string): Promise<boolean> {
-    for (let page = 0; !held(room, id) && messages.history[room]?.hasOlder && page < JUMP_PAGES; page++) {
+    for (let page = 0; !messages.find(room, id) && messages.history[room]?.hasOlder && page < JUMP_PAGES; page++) {
       if (!await messages.loadOlder(room)) break
     }
-    if (!held(room, id)) return false
+    if (!messages.find(room, id)) return false
     highlighted.value = { room, id, at: Date.now() }
     return true
   }
 
   /** Edits, deletions and reactions since the room was last in sync, each message as it is now. */
   async function catchUp(room: string) {
-    const entry = messages.history[room]
-    if (!entry) return
-    const since = entry.syncedAt
+    const since = messages.history[room]?.syncedAt
+    if (since === undefined) return
     let after: string | undefined
     let until: number
     do {
@@ -101,7 +109,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
       until = page.until
       after = page.next ?? undefined
     } while (after)
-    entry.syncedAt = until
+    messages.markSynced(room, since, until)
   }
 
   /** After (re)connecting: every room held. */
@@ -109,5 +117,5 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
     await Promise.all(Object.keys(messages.history).map(room => catchUp(room).catch(() => undefined)))
   }
 
-  return { replyingTo, editing, highlighted, update, deleted, reacted, edit, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
+  return { replyingTo, editing, highlighted, startReply, startEditing, clearReply, cancel, update, deleted, reacted, saveEdit, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
 })

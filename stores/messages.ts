@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
-import { useDocumentVisibility } from '@vueuse/core'
 import type { FetchError } from 'ofetch'
-import type { AttachmentReady, ChatMessage, MessagePage, ReplyQuote } from '#shared/types/chat'
+import type { AttachmentReady, ChatMessage, MessagePage } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 
 /** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
@@ -18,37 +17,21 @@ export interface RoomHistory {
   hasNewer?: boolean
 }
 
-/** A message typed here that the server has not stored yet (or refused). Its text is never lost. */
-export interface PendingMessage {
-  /** Also the send's `clientId`: the server stores a retried send once, and catching up recognises it. */
-  id: string
-  room: string
-  text: string
-  time: number
-  status: 'sending' | 'failed'
-  error: string | null
-  /** Upload ids of files already stored in the bucket, sent with the text. */
-  attachments?: string[]
-  /** The message this one answers (shown while sending; the server quotes the stored original). */
-  replyTo?: ReplyQuote
-}
-
 /** Beyond this many messages held for a room, the oldest are dropped while the reader is at the bottom. */
 export const KEEP_MESSAGES = 300
 
 /**
- * Messages per room. Ids sort by time, so each room's list is kept sorted by id and every
- * insertion is de-duplicated by id, whichever way a message arrives (history, live, ack, catch-up).
+ * Stored messages per room: history, paging and the live messages. Ids sort by time, so each
+ * room's list is kept sorted by id and every insertion is de-duplicated by id, whichever way a
+ * message arrives (history, live, ack, catch-up). Sends on their way are the outbox's; edits,
+ * deletions and reactions come from the message actions, through `apply`.
  */
 export const useMessagesStore = defineStore('messages', () => {
   const reads = usePageReads()
-  const chat = useChatSocket()
   const session = useSessionStore()
   const rooms = useRoomsStore()
-  const connection = useConnectionStore()
 
   const history = ref<Record<string, RoomHistory>>({})
-  const pending = ref<Record<string, PendingMessage[]>>({})
   const loadingOlder = ref<Record<string, boolean>>({})
   const loadingNewer = ref<Record<string, boolean>>({})
 
@@ -56,8 +39,11 @@ export const useMessagesStore = defineStore('messages', () => {
     return history.value[room]?.messages ?? []
   }
 
-  function pendingOf(room: string): PendingMessage[] {
-    return pending.value[room] ?? []
+  /** Message `id` of a room, if held. */
+  function find(room: string, id: string): ChatMessage | undefined {
+    const list = messagesOf(room)
+    const index = findMessageIndex(list, id)
+    return index >= 0 ? list[index] : undefined
   }
 
   function isMine(message: ChatMessage): boolean {
@@ -71,17 +57,6 @@ export const useMessagesStore = defineStore('messages', () => {
     const index = findMessageIndex(entry.messages, message.id)
     if (index >= 0) return false
     entry.messages.splice(-(index + 1), 0, message)
-    // A send that failed on our side but was stored after all (seen when catching up) is settled.
-    if (isMine(message) && message.clientId) settle(message.room, message.clientId)
-    return true
-  }
-
-  /** Removes a pending send; false when it was no longer pending. */
-  function settle(room: string, id: string): boolean {
-    const list = pending.value[room]
-    const index = list?.findIndex(p => p.id === id) ?? -1
-    if (!list || index < 0) return false
-    list.splice(index, 1)
     return true
   }
 
@@ -148,6 +123,12 @@ export const useMessagesStore = defineStore('messages', () => {
     }
   }
 
+  /** A send of this page was stored (its acknowledgement): held at once, and the sidebar's preview follows. */
+  function sent(message: ChatMessage) {
+    insert(message)
+    rooms.noteMessage(message, { mine: true, hidden: false })
+  }
+
   /** Back to the latest page (sending while reading old messages): the held window is replaced. */
   async function jumpToLatest(room: string) {
     const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
@@ -200,47 +181,6 @@ export const useMessagesStore = defineStore('messages', () => {
     await Promise.all(Object.keys(history.value).map(room => catchUp(room).catch(() => undefined)))
   }
 
-  async function deliver(item: PendingMessage) {
-    item.status = 'sending'
-    item.error = null
-    try {
-      const stored = await chat.sendMessage(item.room, item.text, item.id, { attachments: item.attachments, replyTo: item.replyTo?.id })
-      settle(item.room, item.id)
-      insert(stored)
-      rooms.noteMessage(stored, { mine: true, hidden: false })
-    }
-    catch (error) {
-      // No answer is not a refusal: it may have been stored. Catching up settles it if so, before
-      // a retry is offered (and a retry with the same id would be stored once anyway).
-      if (error instanceof AckTimeoutError) await catchUp(item.room).catch(() => undefined)
-      const live = pendingOf(item.room).find(p => p.id === item.id)
-      if (live) {
-        live.status = 'failed'
-        live.error = (error as Error).message
-      }
-    }
-  }
-
-  /** Shows the message at once as "sending", then replaces it with the stored one from the ack. */
-  async function send(room: string, text: string, options: { attachments?: string[], replyTo?: ReplyQuote } = {}) {
-    const { attachments, replyTo } = options
-    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'sending', error: null, ...(attachments?.length ? { attachments } : {}), ...(replyTo ? { replyTo } : {}) }
-    ;(pending.value[room] ??= []).push(item)
-    const live = pending.value[room]!.at(-1)!
-    // Sending while reading old messages goes back to the present, where the message will show.
-    if (history.value[room]?.hasNewer) await jumpToLatest(room).catch(() => undefined)
-    return deliver(live)
-  }
-
-  function retry(room: string, id: string) {
-    const item = pendingOf(room).find(p => p.id === id)
-    if (item && item.status === 'failed') return deliver(item)
-  }
-
-  function discard(room: string, id: string) {
-    settle(room, id)
-  }
-
   /** A thumbnail of an image in a held message is ready: the list swaps it in for the original. */
   function attachmentReady({ room, message, attachment }: AttachmentReady) {
     const messages = history.value[room]?.messages
@@ -248,18 +188,6 @@ export const useMessagesStore = defineStore('messages', () => {
     if (!messages || index < 0) return
     const held = messages[index]!
     held.attachments = held.attachments?.map(a => (a.id === attachment.id ? attachment : a))
-  }
-
-  /** The connection dropped: an unanswered send may or may not be stored; catching up will tell. */
-  function failInFlight(reason: string) {
-    for (const list of Object.values(pending.value)) {
-      for (const item of list) {
-        if (item.status === 'sending') {
-          item.status = 'failed'
-          item.error = reason
-        }
-      }
-    }
   }
 
   /** Keeps long-open busy rooms light: drop the oldest messages beyond KEEP_MESSAGES. */
@@ -270,38 +198,44 @@ export const useMessagesStore = defineStore('messages', () => {
     entry.hasOlder = true
   }
 
-  function reset() {
-    history.value = {}
-    pending.value = {}
-    loadingOlder.value = {}
-    loadingNewer.value = {}
-    markedRead = {}
+  /**
+   * A held message as it is now (edited, deleted or reacted to): the server's version replaces
+   * the held one, so applying a change twice is harmless. One not held is left alone, but a
+   * deletion still takes the original's words out of the replies held.
+   */
+  function apply(message: ChatMessage) {
+    if (message.deleted) dropQuotesOf(message.room, message.id)
+    const list = history.value[message.room]?.messages
+    const index = list ? findMessageIndex(list, message.id) : -1
+    if (!list || index < 0) return
+    const clientId = list[index]!.clientId
+    list[index] = { ...message, ...(clientId ? { clientId } : {}) }
   }
 
-  /** The newest message id told to the server as read, per room. */
-  let markedRead: Record<string, string> = {}
+  /** Replies held here lose the words of a deleted original (held or not), as the server shows them after a reload. */
+  function dropQuotesOf(room: string, id: string) {
+    const list = history.value[room]?.messages
+    list?.forEach((reply, i) => {
+      if (reply.replyTo?.id === id && !reply.replyTo.deleted) list[i] = { ...reply, replyTo: { id, username: reply.replyTo.username, text: '', deleted: true } }
+    })
+  }
 
   /**
-   * Read markers (kept on the server for accounts): the newest message of the open room counts as
-   * read while the page is visible and connected.
+   * Changes up to `until` are applied to a room whose changes were applied up to `from`. A history
+   * read again meanwhile (back to the latest, a linked message) has its own, newer sync time.
    */
-  function markRead(visible: boolean) {
-    const room = rooms.currentId
-    if (!room || !visible || !connection.connected || !session.user || session.user.guest) return
-    const newest = messagesOf(room).at(-1)?.id
-    if (!newest || newest <= (markedRead[room] ?? '')) return
-    markedRead[room] = newest
-    chat.markRead(room, newest)
+  function markSynced(room: string, from: number, until: number) {
+    const entry = history.value[room]
+    if (entry?.syncedAt === from) entry.syncedAt = until
   }
 
-  if (import.meta.client) {
-    const visibility = useDocumentVisibility()
-    watch(
-      () => [rooms.currentId, rooms.currentId ? messagesOf(rooms.currentId).at(-1)?.id : null, connection.connected, visibility.value] as const,
-      () => markRead(visibility.value === 'visible'),
-    )
+  function reset() {
+    history.value = {}
+    loadingOlder.value = {}
+    loadingNewer.value = {}
   }
+
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { history, pending, loadingOlder, loadingNewer, messagesOf, pendingOf, receive, loadLatest, loadAround, loadOlder, loadNewer, catchUp, catchUpAll, send, retry, discard, attachmentReady, failInFlight, trim, markRead, reset }
+  return { history, loadingOlder, loadingNewer, messagesOf, find, receive, sent, loadLatest, loadAround, loadOlder, loadNewer, jumpToLatest, catchUp, catchUpAll, attachmentReady, trim, apply, dropQuotesOf, markSynced, reset }
 })

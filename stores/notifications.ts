@@ -1,16 +1,9 @@
 import { defineStore, skipHydrate } from 'pinia'
 import { useLocalStorage } from '@vueuse/core'
-import type { ChatMessage, NotifyLevel, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage } from '#shared/types/chat'
 import { messageText } from '#shared/utils/message-html'
-import { mentionsMe } from './rooms'
 
 type Permission = NotificationPermission | 'unsupported'
-
-/** When a room notifies by default: every message of a DM, mentions elsewhere. */
-export function notifyLevel(room: Pick<RoomSummary, 'kind' | 'notify' | 'muted'>): NotifyLevel {
-  if (room.muted) return 'nothing'
-  return room.notify ?? (room.kind === 'dm' ? 'all' : 'mentions')
-}
 
 /**
  * Browser notifications: asked for only with an explicit button (never on load), shown only
@@ -25,6 +18,11 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const sound = useLocalStorage('notify-sound', false)
 
   if (import.meta.client) permission.value = 'Notification' in window ? Notification.permission : 'unsupported'
+
+  /** A short sound with each notification, or none (remembered by this browser). */
+  function setSound(on: boolean) {
+    sound.value = on
+  }
 
   async function enable() {
     if (!import.meta.client || !('Notification' in window)) return
@@ -70,5 +68,5 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   // Both belong to this browser, never to the server-rendered state.
-  return { permission: skipHydrate(permission), sound: skipHydrate(sound), enable, consider }
+  return { permission: skipHydrate(permission), sound: skipHydrate(sound), setSound, enable, consider }
 })

@@ -53,7 +53,7 @@ export const usePeopleStore = defineStore('people', () => {
 
   /** People whose username or display name starts with `q`. */
   async function search(q: string): Promise<Person[]> {
-    const { users } = await api<{ users: Person[] }>('/api/users', { query: { q } })
+    const { users } = await api('/api/users', { query: { q } })
     for (const person of users) known.value[person.username] = person
     return users
   }

@@ -1,30 +1,39 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
-import type { ChatMessage, NotifyLevel, Room, RoomSummary } from '#shared/types/chat'
-import type { CreateRoomInput } from '#shared/schemas/rooms'
+import type { ChatMessage, NotifyLevel, Person, Room, RoomSummary } from '#shared/types/chat'
+import type { CreateRoomInput, UpdateRoomInput } from '#shared/schemas/rooms'
 import { ROOM_ID_PATTERN } from '#shared/schemas/limits'
 import { messagePreview } from '#shared/utils/preview'
 
 export const LAST_ROOM_COOKIE = 'last-room'
 export const DEFAULT_ROOM = 'general'
 
+/** A room this page created or opened, as the sidebar lists it until the server's list says more. */
 function summaryOf(room: Room): RoomSummary {
-  return { id: room.id, name: room.name, topic: room.topic, image: room.image, preview: room.topic, status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0, member: true, createdBy: room.createdBy, ...(room.visibility ? { visibility: room.visibility } : {}) }
+  return {
+    id: room.id, name: room.name, topic: room.topic, image: room.image,
+    // A new DM has nothing to preview yet; a new room shows its topic.
+    preview: room.kind === 'dm' ? '' : room.topic,
+    status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0, member: true, createdBy: room.createdBy,
+    ...(room.visibility ? { visibility: room.visibility } : {}),
+    ...(room.kind ? { kind: room.kind } : {}),
+    ...(room.members ? { members: room.members } : {}),
+  }
 }
 
 /** Room names sort naturally: "room 2" before "room 10". */
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }).compare
 
-/** Whether a message names the reader (`@them`, or `@room`). */
-export function mentionsMe(message: ChatMessage, me: string | undefined): boolean {
-  return Boolean(me && message.mentions?.some(name => name === me || name === 'room'))
-}
-
-/** The sidebar: every room, which one is open, and unread counts of the others. */
+/**
+ * The sidebar: every room, which one is open, and unread counts of the others. Also every room
+ * call (HTTP, so each has the route's checks), applied here at once; the server tells the other
+ * tabs and people through the socket.
+ */
 export const useRoomsStore = defineStore('rooms', () => {
   const api = useApi()
   const reads = usePageReads()
   const session = useSessionStore()
+  const people = usePeopleStore()
   const list = ref<RoomSummary[]>([])
   const loaded = ref(false)
   const currentId = ref<string | null>(null)
@@ -94,12 +103,11 @@ export const useRoomsStore = defineStore('rooms', () => {
     else list.value = list.value.filter(r => r.id !== id)
   }
 
-  /** The reader's own settings for a room changed (here or in another tab). */
-  function settingsChanged(id: string, settings: { muted?: boolean, notify?: NotifyLevel }) {
-    const known = byId(id)
-    if (!known) return
-    if (settings.muted !== undefined) known.muted = settings.muted
-    if (settings.notify !== undefined) known.notify = settings.notify
+  /** What to call a room: a DM by its other people's names, a room by its #id. */
+  function titleOf(room: Pick<RoomSummary, 'id' | 'kind' | 'members'>): string {
+    if (room.kind !== 'dm') return `#${room.id}`
+    const others = (room.members ?? []).filter(name => name !== session.user?.username)
+    return others.map(name => people.nameOf(name)).join(', ') || 'Just you'
   }
 
   /** The room now on screen: clears its unread count and remembers it for `/`. */
@@ -141,9 +149,54 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
 
   async function create(input: CreateRoomInput): Promise<Room> {
-    const { room } = await api<{ room: Room }>('/api/rooms', { method: 'POST', body: input })
-    upsert(summaryOf(room))
+    const { room } = await api('/api/rooms', { method: 'POST', body: input })
+    added(summaryOf(room))
     return room
+  }
+
+  /** The DM with these people (the same one every time): its address. */
+  async function openDm(usernames: string[]): Promise<string> {
+    const { room } = await api('/api/dms', { method: 'POST', body: { usernames } })
+    if (!byId(room.id)) added(summaryOf(room))
+    return `/rooms/${room.id}`
+  }
+
+  /** Renames, re-topics, archives or unarchives (the owner and admins). */
+  async function change(id: string, changes: UpdateRoomInput): Promise<void> {
+    updated((await api(`/api/rooms/${id}`, { method: 'PATCH', body: changes })).room)
+  }
+
+  /** Deletes the room for everyone (the owner and admins). */
+  async function remove(id: string): Promise<void> {
+    await api(`/api/rooms/${id}`, { method: 'DELETE' })
+    removed(id, true)
+  }
+
+  async function leaveRoom(id: string): Promise<void> {
+    await api(`/api/rooms/${encodeURIComponent(id)}/members/${encodeURIComponent(session.user!.username)}`, { method: 'DELETE' })
+    removed(id)
+  }
+
+  async function invite(id: string, username: string): Promise<void> {
+    await api(`/api/rooms/${id}/members`, { method: 'POST', body: { username } })
+  }
+
+  async function removeMember(id: string, username: string): Promise<void> {
+    await api(`/api/rooms/${id}/members/${encodeURIComponent(username)}`, { method: 'DELETE' })
+  }
+
+  /** The room's members, for its member list and `@` suggestions (not kept: they change as people come and go). */
+  async function members(id: string): Promise<Person[]> {
+    return (await api(`/api/rooms/${id}/members`)).members
+  }
+
+  /** The reader's own settings for a room: muted, and what it notifies of. */
+  async function saveSettings(id: string, settings: { muted?: boolean, notify?: NotifyLevel }): Promise<void> {
+    await api(`/api/rooms/${id}/settings`, { method: 'PATCH', body: settings })
+    const known = byId(id)
+    if (!known) return
+    if (settings.muted !== undefined) known.muted = settings.muted
+    if (settings.notify !== undefined) known.notify = settings.notify
   }
 
   function reset() {
@@ -162,5 +215,5 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { list, loaded, currentId, unread, mentions, unseenHere, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, load, refresh, upsert, added, updated, removed, settingsChanged, enter, leave, noteMessage, markSeen, clearUnread, create, reset }
+  return { list, loaded, currentId, unread, mentions, unseenHere, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, load, refresh, upsert, added, updated, removed, enter, leave, noteMessage, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, reset }
 })

@@ -34,15 +34,15 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function register(input: RegisterInput) {
-    signedIn(await api<{ user: PublicUser, admin?: true }>('/api/auth/register', { method: 'POST', body: input }))
+    signedIn(await api('/api/auth/register', { method: 'POST', body: input }))
   }
 
   async function login(input: LoginInput) {
-    signedIn(await api<{ user: PublicUser, admin?: true }>('/api/auth/login', { method: 'POST', body: input }))
+    signedIn(await api('/api/auth/login', { method: 'POST', body: input }))
   }
 
   async function continueAsGuest() {
-    signedIn(await api<{ user: PublicUser }>('/api/auth/guest', { method: 'POST' }))
+    signedIn(await api('/api/auth/guest', { method: 'POST' }))
   }
 
   async function logout() {

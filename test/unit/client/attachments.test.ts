@@ -36,7 +36,7 @@ describe('attachments in the messages store', () => {
     const messages = useMessagesStore()
     await messages.loadLatest('general')
     const send = vi.spyOn(chat.current, 'sendMessage')
-    await messages.send('general', '', { attachments: ['b'.repeat(32)] })
+    await useOutboxStore().send('general', '', { attachments: ['b'.repeat(32)] })
     expect(send).toHaveBeenCalledWith('general', '', expect.any(String), expect.objectContaining({ attachments: ['b'.repeat(32)] }))
   })
 })

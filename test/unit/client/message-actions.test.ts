@@ -75,6 +75,25 @@ describe('the message actions store', () => {
     expect(messages.messagesOf('actions').at(-1)!.reactions).toBeUndefined()
   })
 
+  it('keeps what the composer does per room: a reply ends an edit and the other way round, and a saved edit ends editing', async () => {
+    const messages = useMessagesStore()
+    const actions = useMessageActionsStore()
+    await messages.loadLatest('actions')
+    const [theirs, mine] = messages.messagesOf('actions').slice(-2)
+    actions.startEditing('actions', mine!.id)
+    actions.startReply(theirs!)
+    expect([actions.editing.actions, actions.replyingTo.actions]).toEqual([null, { id: theirs!.id, username: 'bob', text: theirs!.content.text }])
+    actions.startEditing('actions', mine!.id)
+    expect([actions.editing.actions, actions.replyingTo.actions]).toEqual([mine!.id, null])
+    chat.current.editMessage.mockResolvedValueOnce({ ...mine!, content: { text: 'fixed' }, editedAt: 2 })
+    await actions.saveEdit('actions', mine!.id, 'fixed')
+    expect(actions.editing.actions).toBeNull()
+    expect(messages.find('actions', mine!.id)!.content.text).toBe('fixed')
+    actions.startReply(theirs!)
+    actions.cancel('actions')
+    expect([actions.editing.actions, actions.replyingTo.actions]).toEqual([null, null])
+  })
+
   it('finds the reader\'s last message to edit with ↑, skipping deleted ones', async () => {
     const messages = useMessagesStore()
     const actions = useMessageActionsStore()

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { mockNuxtImport, registerEndpoint } from '@nuxt/test-utils/runtime'
+import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import { createError } from 'h3'
 import type { ChatMessage } from '#shared/types/chat'
 import { createFakeChatSocket, message } from './fake-chat-socket'
+import { serveHistory } from './history-endpoint'
 
 const { chat } = await vi.hoisted(async () => {
   const { createFakeChatSocket } = await import('./fake-chat-socket')
@@ -11,29 +11,9 @@ const { chat } = await vi.hoisted(async () => {
 })
 mockNuxtImport('useChatSocket', () => () => chat.current)
 
-/** The room's stored history, oldest first; the endpoint pages it like the server does. */
+/** The room's stored history, oldest first. */
 let stored: ChatMessage[] = []
-registerEndpoint('/api/rooms/general/messages', (event) => {
-  const query = new URL(event.node.req.url!, 'http://x').searchParams
-  const limit = Number(query.get('limit'))
-  const after = query.get('after')
-  const before = query.get('before')
-  const around = query.get('around')
-  if (around) {
-    const at = stored.findIndex(m => m.id === around)
-    if (at < 0) throw createError({ statusCode: 404, message: 'There is no message' })
-    const from = Math.max(0, at - Math.floor((limit - 1) / 2))
-    const to = Math.min(stored.length, at + 1 + (limit - 1 - Math.floor((limit - 1) / 2)))
-    return { messages: stored.slice(from, to), hasOlder: from > 0, hasNewer: to < stored.length }
-  }
-  if (after) {
-    const page = stored.filter(m => m.id > after).slice(0, limit)
-    return { messages: page, next: stored.filter(m => m.id > after).length > limit ? page.at(-1)!.id : null }
-  }
-  const older = stored.filter(m => !before || m.id < before).reverse()
-  const page = older.slice(0, limit)
-  return { messages: page, next: older.length > limit ? page.at(-1)!.id : null }
-})
+serveHistory('general', () => stored)
 
 beforeEach(() => {
   chat.current = createFakeChatSocket()
@@ -86,19 +66,6 @@ describe('the messages store', () => {
     expect(messages.history.general!.hasNewer).toBeUndefined()
   })
 
-  it('goes back to the present when sending while reading old messages', async () => {
-    const messages = useMessagesStore()
-    await messages.loadAround('general', stored[0]!.id)
-    const saved = message('general', 'ann', 'Back to now')
-    chat.current.sendMessage.mockImplementation(async () => {
-      stored.push(saved)
-      return saved
-    })
-    await messages.send('general', 'Back to now')
-    expect(messages.history.general!.hasNewer).toBeUndefined()
-    expect(messages.messagesOf('general').slice(-2)).toEqual([stored[59], saved])
-  })
-
   it('adds a live message once, in id order, and counts it unread elsewhere', async () => {
     const messages = useMessagesStore()
     const rooms = useRoomsStore()
@@ -147,73 +114,6 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general')).toHaveLength(50)
   })
 
-  it('shows a message as sending, then replaces it with the stored one from the acknowledgement', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    const saved = message('general', 'ann', 'Hello')
-    chat.current.sendMessage.mockResolvedValue(saved)
-    const sending = messages.send('general', 'Hello')
-    expect(messages.pendingOf('general').map(p => [p.text, p.status])).toEqual([['Hello', 'sending']])
-    await sending
-    expect(messages.pendingOf('general')).toEqual([])
-    expect(messages.messagesOf('general').at(-1)).toEqual(saved)
-    const [room, text, clientId] = chat.current.sendMessage.mock.calls[0]!
-    expect([room, text]).toEqual(['general', 'Hello'])
-    expect(clientId).toMatch(/^[0-9a-f-]{36}$/)
-  })
-
-  it('keeps a refused message with its reason, retries it and discards it on request', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockRejectedValueOnce(new Error('Slow down'))
-    await messages.send('general', 'Too fast')
-    const [failed] = messages.pendingOf('general')
-    expect(failed).toMatchObject({ text: 'Too fast', status: 'failed', error: 'Slow down' })
-    chat.current.sendMessage.mockRejectedValueOnce(new Error('Still too fast'))
-    await messages.retry('general', failed!.id)
-    expect(messages.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Still too fast' })
-    messages.discard('general', failed!.id)
-    expect(messages.pendingOf('general')).toEqual([])
-  })
-
-  it('marks unanswered sends as failed when the connection drops, and settles them if catching up finds them stored', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockReturnValue(new Promise(() => undefined))
-    void messages.send('general', 'In flight')
-    messages.failInFlight('Connection lost')
-    const [failed] = messages.pendingOf('general')
-    expect(failed).toMatchObject({ status: 'failed', error: 'Connection lost' })
-    stored.push({ ...message('general', 'ann', 'In flight'), clientId: failed!.id })
-    await messages.catchUp('general')
-    expect(messages.pendingOf('general')).toEqual([])
-  })
-
-  it('catches up before offering a retry when the server did not answer in time, and settles a send it finds stored', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockImplementationOnce(async (room, text, clientId) => {
-      stored.push({ ...message(room, 'ann', text), clientId })
-      throw new AckTimeoutError()
-    })
-    await messages.send('general', 'Slow server')
-    expect(messages.pendingOf('general')).toEqual([])
-    expect(messages.messagesOf('general').at(-1)!.content.text).toBe('Slow server')
-  })
-
-  it('offers a retry with the same clientId when catching up does not find the send', async () => {
-    const messages = useMessagesStore()
-    await messages.loadLatest('general')
-    chat.current.sendMessage.mockRejectedValueOnce(new AckTimeoutError())
-    await messages.send('general', 'Lost')
-    const [failed] = messages.pendingOf('general')
-    expect(failed).toMatchObject({ status: 'failed', error: 'No answer from the server' })
-    chat.current.sendMessage.mockResolvedValueOnce({ ...message('general', 'ann', 'Lost'), clientId: failed!.id })
-    await messages.retry('general', failed!.id)
-    expect(chat.current.sendMessage.mock.calls.map(call => call[2])).toEqual([failed!.id, failed!.id])
-    expect(messages.pendingOf('general')).toEqual([])
-  })
-
   it('drops the oldest messages of a long-open room beyond the limit kept', async () => {
     const messages = useMessagesStore()
     await messages.loadLatest('general')
@@ -227,24 +127,5 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general')[0]!.content.text).toBe('More 1')
     expect(messages.messagesOf('general').at(-1)!.content.text).toBe('One more')
     expect(messages.history.general!.hasOlder).toBe(true)
-  })
-
-  it('tells the server the newest message read in the open room, once per message, never for guests', async () => {
-    const messages = useMessagesStore()
-    const rooms = useRoomsStore()
-    const connection = useConnectionStore()
-    await messages.loadLatest('general')
-    rooms.enter('general')
-    connection.opened()
-    const newest = messages.messagesOf('general').at(-1)!.id
-    messages.markRead(true)
-    messages.markRead(true)
-    expect(chat.current.markRead.mock.calls).toEqual([['general', newest]])
-    messages.receive(message('general', 'bob', 'Newer'))
-    messages.markRead(false)
-    expect(chat.current.markRead).toHaveBeenCalledTimes(1)
-    useSessionStore().user = { username: 'anonymous_abc123', avatar: '', guest: true }
-    messages.markRead(true)
-    expect(chat.current.markRead).toHaveBeenCalledTimes(1)
   })
 })

@@ -20,6 +20,13 @@ registerEndpoint('/api/rooms', {
   handler: () => ({ room: { id: 'fresh', name: 'Fresh', topic: 'New here', image: '/i/fresh.svg', createdBy: 'ann', createdAt: 1 } }),
 })
 
+registerEndpoint('/api/dms', {
+  method: 'POST',
+  handler: () => ({ room: { id: 'dm-1', name: 'ann, bob', topic: '', image: '/i/dm.svg', createdBy: 'ann', createdAt: 1, kind: 'dm', visibility: 'private', members: ['ann', 'bob'] } }),
+})
+registerEndpoint('/api/rooms/lambda/settings', { method: 'PATCH', handler: () => ({ settings: { muted: true } }) })
+registerEndpoint('/api/rooms/lambda/members/ann', { method: 'DELETE', handler: () => ({ room: { id: 'lambda' } }) })
+
 beforeEach(() => {
   setActivePinia(createPinia())
   listCalls = 0
@@ -97,6 +104,26 @@ describe('the rooms store', () => {
     const room = await rooms.create({ name: 'Fresh', topic: 'New here' })
     expect(room.id).toBe('fresh')
     expect(rooms.byId('fresh')).toMatchObject({ id: 'fresh', name: 'Fresh', preview: 'New here', unread: 0 })
+  })
+
+  it('opens a DM, lists it once under the names of the other people, and keeps what it knew of it', async () => {
+    const rooms = useRoomsStore()
+    expect(await rooms.openDm(['bob'])).toBe('/rooms/dm-1')
+    expect(rooms.directMessages.map(r => [r.id, r.preview, r.member])).toEqual([['dm-1', '', true]])
+    expect(rooms.titleOf(rooms.byId('dm-1')!)).toBe('bob')
+    rooms.noteMessage(message('dm-1', 'bob', 'Hi'), { mine: false, hidden: false })
+    await rooms.openDm(['bob'])
+    expect(rooms.directMessages.map(r => r.preview)).toEqual(['bob: Hi'])
+  })
+
+  it('applies the reader\'s own settings and leaving once the server has them', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    await rooms.saveSettings('lambda', { muted: true })
+    expect(rooms.byId('lambda')!.muted).toBe(true)
+    await rooms.leaveRoom('lambda')
+    // A public room left stays listed among the others.
+    expect(rooms.byId('lambda')!.member).toBe(false)
   })
 
   it('starts empty when another account signs in on the page', async () => {

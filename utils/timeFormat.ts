@@ -1,15 +1,11 @@
-/** The browser stores its time zone here once, so that server-rendered pages show the reader's times. */
-const TIME_ZONE_COOKIE = 'time-zone'
-
 /** Where and how times are shown. The same on the server and while hydrating, so nothing flips. */
 export interface TimeSettings {
   timeZone: string
   locale: string
 }
 
-const ONE_YEAR_S = 60 * 60 * 24 * 365
-
-function validTimeZone(zone: string | null | undefined): string | null {
+/** The zone as Intl names it, or null for one it does not know. */
+export function validTimeZone(zone: string | null | undefined): string | null {
   if (!zone) return null
   try {
     return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone
@@ -19,7 +15,8 @@ function validTimeZone(zone: string | null | undefined): string | null {
   }
 }
 
-function validLocale(tag: string | null | undefined): string | null {
+/** The locale as Intl supports it, or null. */
+export function validLocale(tag: string | null | undefined): string | null {
   if (!tag) return null
   try {
     return Intl.DateTimeFormat.supportedLocalesOf(tag)[0] ?? null
@@ -32,24 +29,6 @@ function validLocale(tag: string | null | undefined): string | null {
 /** The first language of an Accept-Language header, e.g. `en-GB` from `en-GB,en;q=0.9`. */
 export function firstLanguage(header: string | undefined): string | null {
   return validLocale(header?.split(',')[0]?.split(';')[0]?.trim())
-}
-
-export function useTimeZoneCookie() {
-  return useCookie<string | null>(TIME_ZONE_COOKIE, { maxAge: ONE_YEAR_S, sameSite: 'lax', path: '/' })
-}
-
-/**
- * The reader's time zone (from the cookie the browser set on an earlier visit, else UTC) and
- * locale (from Accept-Language), decided during SSR and hydrated as state. The client plugin
- * corrects both to the browser's own once hydration is over (the first visit, a travel).
- */
-export function useTimeSettings() {
-  const cookie = useTimeZoneCookie()
-  const headers = import.meta.server ? useRequestHeaders(['accept-language']) : {}
-  return useState<TimeSettings>('time-settings', () => ({
-    timeZone: validTimeZone(cookie.value) ?? 'UTC',
-    locale: (import.meta.server ? firstLanguage(headers['accept-language']) : validLocale(navigator.language)) ?? 'en',
-  }))
 }
 
 /** What the browser says, to compare with what the page was rendered with. */

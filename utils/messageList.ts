@@ -15,10 +15,11 @@ export function findMessageIndex(messages: readonly ChatMessage[], id: string): 
 }
 
 /**
- * A reaction relayed live, applied to the message in place. Adding and taking back are set
- * operations, so a relay that arrives twice, or after the ack that already carried it, changes nothing.
+ * The message with a relayed reaction applied (a copy: the held message is the messages store's
+ * to replace). Adding and taking back are set operations, so a relay that arrives twice, or after
+ * the ack that already carried it, changes nothing.
  */
-export function applyReaction(message: ChatMessage, change: Pick<ReactionChange, 'emoji' | 'username' | 'added'>): void {
+export function withReaction(message: ChatMessage, change: Pick<ReactionChange, 'emoji' | 'username' | 'added'>): ChatMessage {
   const users = new Set(message.reactions?.[change.emoji] ?? [])
   if (change.added) users.add(change.username)
   else users.delete(change.username)
@@ -28,6 +29,7 @@ export function applyReaction(message: ChatMessage, change: Pick<ReactionChange,
   const reactions = Object.fromEntries(entries
     .map(([emoji, list]) => [emoji, emoji === change.emoji ? [...users].sort() : list] as const)
     .filter(([, list]) => list.length))
-  if (Object.keys(reactions).length) message.reactions = reactions
-  else delete message.reactions
+  const next: ChatMessage = { ...message, reactions }
+  if (!Object.keys(reactions).length) delete next.reactions
+  return next
 }

@@ -26,8 +26,3 @@ export async function copyText(text: string): Promise<boolean> {
     }
   }
 }
-
-/** The address of one message: `/rooms/<room>?m=<id>` on this site. */
-export function messageLink(room: string, id: string): string {
-  return new URL(`/rooms/${room}?m=${id}`, window.location.origin).href
-}

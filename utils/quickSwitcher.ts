@@ -11,9 +11,10 @@ export interface SwitcherItem {
 }
 
 /**
- * Something the switcher lists matches from. Rooms come from the sidebar's store; people can be
- * added as one more source calling `GET /api/users?q=` (the people feature's route) and mapping
- * each user to `{ kind: 'person', key: name, label: name, detail: 'Direct message', to: <DM> }`.
+ * Something the switcher lists matches from. Rooms come from the sidebar's store (through
+ * `matchRooms`); people can be added as one more source calling `GET /api/users?q=` (the people
+ * feature's route) and mapping each user to
+ * `{ kind: 'person', key: name, label: name, detail: 'Direct message', to: <DM> }`.
  */
 export type SwitcherSource = (query: string) => SwitcherItem[] | Promise<SwitcherItem[]>
 
@@ -30,10 +31,4 @@ export function matchRooms(rooms: Pick<RoomSummary, 'id' | 'name' | 'topic'>[], 
   })
   scored.sort((a, b) => a.score - b.score || a.room.id.localeCompare(b.room.id))
   return scored.slice(0, MAX_ITEMS).map(({ room }) => ({ kind: 'room', key: `room:${room.id}`, label: `#${room.id}`, detail: room.name.toLowerCase() === room.id ? room.topic : room.name, to: `/rooms/${room.id}` }))
-}
-
-/** The sources the switcher asks, in order; their matches are listed one after the other. */
-export function useSwitcherSources(): SwitcherSource[] {
-  const rooms = useRoomsStore()
-  return [query => matchRooms(rooms.list, query)]
 }

@@ -1,0 +1,111 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import type { ChatMessage } from '#shared/types/chat'
+import { createFakeChatSocket, message } from './fake-chat-socket'
+import { serveHistory } from './history-endpoint'
+
+const { chat } = await vi.hoisted(async () => {
+  const { createFakeChatSocket } = await import('./fake-chat-socket')
+  return { chat: { current: createFakeChatSocket() } }
+})
+mockNuxtImport('useChatSocket', () => () => chat.current)
+
+/** The room's stored history, oldest first. */
+let stored: ChatMessage[] = []
+serveHistory('general', () => stored)
+
+beforeEach(() => {
+  chat.current = createFakeChatSocket()
+  setActivePinia(createPinia())
+  useSessionStore().user = { username: 'ann', avatar: '/a/ann.svg', guest: false }
+  stored = Array.from({ length: 60 }, (_, i) => message('general', 'bob', `Old ${i + 1}`))
+})
+
+describe('the outbox', () => {
+  it('goes back to the present when sending while reading old messages', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadAround('general', stored[0]!.id)
+    const saved = message('general', 'ann', 'Back to now')
+    chat.current.sendMessage.mockImplementation(async () => {
+      stored.push(saved)
+      return saved
+    })
+    await outbox.send('general', 'Back to now')
+    expect(messages.history.general!.hasNewer).toBeUndefined()
+    expect(messages.messagesOf('general').slice(-2)).toEqual([stored[59], saved])
+  })
+
+  it('shows a message as sending, then replaces it with the stored one from the acknowledgement', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    const saved = message('general', 'ann', 'Hello')
+    chat.current.sendMessage.mockResolvedValue(saved)
+    const sending = outbox.send('general', 'Hello')
+    expect(outbox.pendingOf('general').map(p => [p.text, p.status])).toEqual([['Hello', 'sending']])
+    await sending
+    expect(outbox.pendingOf('general')).toEqual([])
+    expect(messages.messagesOf('general').at(-1)).toEqual(saved)
+    const [room, text, clientId] = chat.current.sendMessage.mock.calls[0]!
+    expect([room, text]).toEqual(['general', 'Hello'])
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('keeps a refused message with its reason, retries it and discards it on request', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockRejectedValueOnce(new Error('Slow down'))
+    await outbox.send('general', 'Too fast')
+    const [failed] = outbox.pendingOf('general')
+    expect(failed).toMatchObject({ text: 'Too fast', status: 'failed', error: 'Slow down' })
+    chat.current.sendMessage.mockRejectedValueOnce(new Error('Still too fast'))
+    await outbox.retry('general', failed!.id)
+    expect(outbox.pendingOf('general')[0]).toMatchObject({ status: 'failed', error: 'Still too fast' })
+    outbox.discard('general', failed!.id)
+    expect(outbox.pendingOf('general')).toEqual([])
+  })
+
+  it('marks unanswered sends as failed when the connection drops, and settles them if catching up finds them stored', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockReturnValue(new Promise(() => undefined))
+    void outbox.send('general', 'In flight')
+    outbox.failInFlight('Connection lost')
+    const [failed] = outbox.pendingOf('general')
+    expect(failed).toMatchObject({ status: 'failed', error: 'Connection lost' })
+    stored.push({ ...message('general', 'ann', 'In flight'), clientId: failed!.id })
+    await messages.catchUp('general')
+    expect(outbox.pendingOf('general')).toEqual([])
+  })
+
+  it('catches up before offering a retry when the server did not answer in time, and settles a send it finds stored', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockImplementationOnce(async (room, text, clientId) => {
+      stored.push({ ...message(room, 'ann', text), clientId })
+      throw new AckTimeoutError()
+    })
+    await outbox.send('general', 'Slow server')
+    expect(outbox.pendingOf('general')).toEqual([])
+    expect(messages.messagesOf('general').at(-1)!.content.text).toBe('Slow server')
+  })
+
+  it('offers a retry with the same clientId when catching up does not find the send', async () => {
+    const messages = useMessagesStore()
+    const outbox = useOutboxStore()
+    await messages.loadLatest('general')
+    chat.current.sendMessage.mockRejectedValueOnce(new AckTimeoutError())
+    await outbox.send('general', 'Lost')
+    const [failed] = outbox.pendingOf('general')
+    expect(failed).toMatchObject({ status: 'failed', error: 'No answer from the server' })
+    chat.current.sendMessage.mockResolvedValueOnce({ ...message('general', 'ann', 'Lost'), clientId: failed!.id })
+    await outbox.retry('general', failed!.id)
+    expect(chat.current.sendMessage.mock.calls.map(call => call[2])).toEqual([failed!.id, failed!.id])
+    expect(outbox.pendingOf('general')).toEqual([])
+  })
+})
