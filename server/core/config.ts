@@ -53,6 +53,11 @@ export interface AppConfig {
     roomsPerHour: number
     /** Upload grants one user may ask for per hour (each file is one, sent or not). */
     uploadsPerHour: number
+    /**
+     * DynamoDB write units a second that one room's messages may take (sends and edits, by item
+     * size): below the 1,000 a partition takes, since the Messages table's partition is the room.
+     */
+    roomWriteUnitsPerSecond: number
   }
 }
 
@@ -104,6 +109,7 @@ const envSchema = z.object({
   GUESTS_PER_HOUR: positiveInt.default(60),
   ROOMS_PER_HOUR: positiveInt.default(5),
   UPLOADS_PER_HOUR: positiveInt.default(200),
+  ROOM_WRITE_UNITS_PER_SECOND: positiveInt.default(800),
 })
 
 /** Every variable the server reads (the infrastructure tests check the task sets only these). */
@@ -168,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       guestsPerHour: e.GUESTS_PER_HOUR,
       roomsPerHour: e.ROOMS_PER_HOUR,
       uploadsPerHour: e.UPLOADS_PER_HOUR,
+      roomWriteUnitsPerSecond: e.ROOM_WRITE_UNITS_PER_SECOND,
     },
   }
 }
