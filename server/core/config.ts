@@ -16,6 +16,12 @@ export interface AppConfig {
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
   redisUrl: string | undefined
+  /**
+   * How instances relay through Redis: 'sharded' (Redis 7 sharded pub/sub, one channel per room,
+   * so an instance receives only the rooms its sockets are in) or 'classic' (one channel that every
+   * instance reads, for Redis servers without sharded pub/sub).
+   */
+  redisAdapter: 'sharded' | 'classic'
   /** Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally when unset outside production), the size limit. */
   uploads: { bucket: string, endpoint: string | undefined, maxBytes: number }
   sessionPassword: string
@@ -47,6 +53,11 @@ export interface AppConfig {
     roomsPerHour: number
     /** Upload grants one user may ask for per hour (each file is one, sent or not). */
     uploadsPerHour: number
+    /**
+     * DynamoDB write units a second that one room's messages may take (sends and edits, by item
+     * size): below the 1,000 a partition takes, since the Messages table's partition is the room.
+     */
+    roomWriteUnitsPerSecond: number
   }
 }
 
@@ -75,6 +86,7 @@ const envSchema = z.object({
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
   MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_ADAPTER: z.enum(['sharded', 'classic'], 'must be sharded or classic').default('sharded'),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.max(365).default(30),
   // true: a load balancer (X-Forwarded-For/-Proto); cloudfront: CloudFront, then the load balancer.
@@ -97,6 +109,7 @@ const envSchema = z.object({
   GUESTS_PER_HOUR: positiveInt.default(60),
   ROOMS_PER_HOUR: positiveInt.default(5),
   UPLOADS_PER_HOUR: positiveInt.default(200),
+  ROOM_WRITE_UNITS_PER_SECOND: positiveInt.default(800),
 })
 
 /** Every variable the server reads (the infrastructure tests check the task sets only these). */
@@ -139,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, memberships: e.MEMBERSHIP_TABLE, people: e.PEOPLE_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
+    redisAdapter: e.REDIS_ADAPTER,
     uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
@@ -160,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       guestsPerHour: e.GUESTS_PER_HOUR,
       roomsPerHour: e.ROOMS_PER_HOUR,
       uploadsPerHour: e.UPLOADS_PER_HOUR,
+      roomWriteUnitsPerSecond: e.ROOM_WRITE_UNITS_PER_SECOND,
     },
   }
 }

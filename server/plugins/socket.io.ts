@@ -3,7 +3,7 @@ import { defineEventHandler } from 'h3'
 import { defineNitroPlugin } from 'nitropack/runtime'
 import { Server as Engine } from 'engine.io'
 import { Server } from 'socket.io'
-import { createAdapter } from '@socket.io/redis-adapter'
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter'
 import { getServerConfig } from '../core/config.ts'
 import { log } from '../core/logger.ts'
 import { drainMessageWrites } from '../domain/messages/messages.ts'
@@ -78,13 +78,25 @@ export default defineNitroPlugin((nitro) => {
     })
     // The adapter publishes without awaiting: while Redis is down, drop those relays (local
     // clients are served directly) and count them, so the other instances hear of it later.
-    const publish = redis.publish.publish.bind(redis.publish)
-    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(() => {
+    const lost = () => {
       metrics.count('RelayLosses')
       dropped()
       return 0
-    })) as typeof publish
-    io.adapter(createAdapter(redis.publish, redis.subscribe, { key: 'fc:socket.io' }))
+    }
+    const publish = redis.publish.publish.bind(redis.publish)
+    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(lost)) as typeof publish
+    // The sharded adapter awaits its publish before it delivers to this instance's own sockets: answer
+    // at once, so local clients never wait on Redis (a frozen Redis would hold them indefinitely).
+    const spublish = redis.publish.spublish.bind(redis.publish)
+    redis.publish.spublish = ((channel: string, message: string) => {
+      spublish(channel, message).catch(lost)
+      return Promise.resolve(0)
+    }) as typeof spublish
+    // Sharded: a channel per room (subscriptionMode 'dynamic'), subscribed while this instance has a
+    // socket in the room, so it never decodes other rooms' traffic (docs/capacity.md).
+    io.adapter(config.redisAdapter === 'sharded'
+      ? createShardedAdapter(redis.publish, redis.subscribe, { channelPrefix: 'fc:socket.io', subscriptionMode: 'dynamic' })
+      : createAdapter(redis.publish, redis.subscribe, { key: 'fc:socket.io' }))
     io.on('relays lost', () => {
       log.warn('socket.peer_relays_lost', { clients: engine.clientsCount })
       closeTransports()
@@ -188,5 +200,5 @@ export default defineNitroPlugin((nitro) => {
     flushMetrics()
     log.info('socket.closed')
   })
-  log.info('socket.ready', { redis: Boolean(redis) })
+  log.info('socket.ready', { redis: Boolean(redis), ...(redis ? { adapter: config.redisAdapter } : {}) })
 })

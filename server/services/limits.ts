@@ -23,6 +23,8 @@ export interface Limiters {
   roomMention: (username: string) => Promise<void>
   /** Upload grants per user: files that were never sent still took space in the bucket for a day. */
   upload: (username: string) => Promise<void>
+  /** Write units a room's messages take a second (its DynamoDB partition's ceiling, below AWS's). */
+  roomWrites: (room: string, units: number) => Promise<void>
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
@@ -163,6 +165,20 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
 
 const ROOM_MENTIONS_PER_HOUR = 10
 
+/** A room's writes: `perSecond` units a second, each write taking as many as its item's size in KB. */
+function roomWriteLimiter(redis: Redis | null, perSecond: number): (room: string, units: number) => Promise<void> {
+  const from = limiter(redis, { keyPrefix: 'room-writes', points: perSecond, duration: 1 })
+  return async (room, units) => {
+    try {
+      await from.consume(room, Math.min(units, perSecond))
+    }
+    catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection
+      throw refusal(`#${room} is taking more messages than it can store right now.`, seconds(rejection))
+    }
+  }
+}
+
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
     signIn: new SignInLimiter(redis, limits),
@@ -172,5 +188,6 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
     roomMention: hourly(redis, 'room-mention', ROOM_MENTIONS_PER_HOUR, `You can notify a whole room ${ROOM_MENTIONS_PER_HOUR} times an hour.`),
     upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
+    roomWrites: roomWriteLimiter(redis, limits.roomWriteUnitsPerSecond),
   }
 }

@@ -61,6 +61,15 @@ function messageFromItem(record: Record<string, unknown>): StoredMessage {
   }
 }
 
+/**
+ * DynamoDB write units a write of this message takes: one per KB of the item, rounded up. The
+ * item's JSON is a little larger than DynamoDB's own measure (attribute names and UTF-8 values),
+ * so this never counts low.
+ */
+export function writeUnitsOf(message: ChatMessage): number {
+  return Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(messageToItem(message), (_key, value: unknown) => value instanceof Set ? [...value] : value)) / 1024))
+}
+
 /** A message as the table stores it: its id is the sort key; its HTML is rendered when read. */
 export function messageToItem({ id, html: _html, reactions, ...rest }: ChatMessage): MessageItem {
   return {

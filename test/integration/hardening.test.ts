@@ -201,3 +201,26 @@ describe('presence announcements (#12.16)', () => {
     expect((await joined).username).toBe(identity.username)
   })
 })
+
+describe('a room\'s write ceiling (#28.3)', () => {
+  let limited: Awaited<ReturnType<typeof startApp>>
+  beforeAll(async () => {
+    // Five write units a second per room: five short messages, or one of 2,000 three-byte characters (6 KB, counted as the whole second).
+    limited = await startApp({ dynamodbEndpoint: db.endpoint, env: { ROOM_WRITE_UNITS_PER_SECOND: '5', MESSAGE_BURST: '1000', MESSAGES_PER_SECOND: '1000' } })
+  })
+  afterAll(async () => {
+    await limited?.stop()
+  })
+
+  it('refuses sends past a room\'s write units a second with the wait in words, counting long messages by their size, and leaves other rooms alone', async () => {
+    const sender = await signedInGuest(limited.url)
+    const answers = []
+    for (let i = 0; i < 6; i++) answers.push((await call(sender.socket, 'new message', { room: 'fargate', message: `short ${i}` }))[0])
+    expect(answers.slice(0, 5)).toEqual([null, null, null, null, null])
+    expect(answers[5]).toMatch(/^#fargate is taking more messages than it can store right now\. Try again in 1 second\.$/)
+    expect((await call(sender.socket, 'new message', { room: 'lambda', message: 'another room' }))[0]).toBeNull()
+    // A long message takes its size (at most a whole second's): after one short message, 6 KB no longer fits.
+    expect((await call(sender.socket, 'new message', { room: 'ecs', message: 'first' }))[0]).toBeNull()
+    expect((await call(sender.socket, 'new message', { room: 'ecs', message: '漢'.repeat(2000) }))[0]).toMatch(/#ecs is taking more messages/)
+  })
+})

@@ -16,6 +16,7 @@ const LIMITS: AppConfig['limits'] = {
   guestsPerHour: 60,
   roomsPerHour: 2,
   uploadsPerHour: 3,
+  roomWriteUnitsPerSecond: 800,
 }
 
 let redisServer: RunningRedis

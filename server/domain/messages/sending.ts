@@ -11,6 +11,7 @@ import { storeAttachments } from '../files/attachments.ts'
 import { scheduleThumbnails } from '../files/thumbnails.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { metrics } from '../../core/metrics.ts'
+import { writeUnitsOf } from '../../storage/messages-table.ts'
 
 export interface SendInput {
   room: string
@@ -53,6 +54,8 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
   // queued; a refused file means no message. Files are looked up under the message's id, so a
   // retry of this send finds them already moved.
   if (input.attachments?.length) message.attachments = await storeAttachments(user, input.room, input.attachments, message.id)
+  // The room's partition takes this message's size in write units (a retry above never gets here).
+  await limits.roomWrites(room.id, writeUnitsOf(message))
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then(async (saved) => {
     metrics.count('MessagesStored')
