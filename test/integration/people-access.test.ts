@@ -274,11 +274,11 @@ describe('room management', () => {
     expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(409)
   })
 
-  it('refuses room ids kept for direct messages', async () => {
+  it('refuses room ids kept for direct messages, as any unavailable id', async () => {
     const owner = await account(cluster.a.url, { prefix: 'own' })
     const response = await owner.http.post('/api/rooms', { id: 'dm-squatted', name: 'Squat' })
-    expect(response.status).toBe(400)
-    expect(response.json.message).toMatch(/kept for direct messages/)
+    expect(response.status).toBe(409)
+    expect(response.json.message).toBe('The room id "dm-squatted" is not available: choose another name')
   })
 
   it('lets people join and leave a public room', async () => {
