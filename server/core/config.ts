@@ -22,6 +22,12 @@ export interface AppConfig {
   sessionMaxAgeSeconds: number
   /** The proxy chain in front of the app whose headers are trusted; false: none. */
   trustProxy: false | TrustedProxy
+  /**
+   * The app's public origin (PUBLIC_ORIGIN, e.g. https://chat.example.com): what browsers' Origin
+   * is compared with. Required in production; unset in development, the origin the request itself
+   * names (its Host header) stands in.
+   */
+  publicOrigin: string | undefined
   /** Extra origins allowed besides the app's own (comma-separated in ALLOWED_ORIGINS). */
   allowedOrigins: string[]
   defaultRooms: string[]
@@ -54,7 +60,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD', 'PUBLIC_ORIGIN'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -81,6 +87,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', 'cloudfront'], 'must be true, false or cloudfront')
     .transform((v): false | TrustedProxy => v === 'cloudfront' ? 'cloudfront' : v === 'true' || v === '1' ? 'load-balancer' : false)
     .default(false),
+  PUBLIC_ORIGIN: z.url('must be the address browsers use, such as https://chat.example.com').transform(v => new URL(v).origin).optional(),
   ALLOWED_ORIGINS: z.string().default(''),
   DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
   ADMINS: z.string().default(''),
@@ -143,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
     trustProxy: e.TRUST_PROXY,
+    publicOrigin: e.PUBLIC_ORIGIN,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map(o => o.trim().replace(/\/$/, '')).filter(Boolean),
     defaultRooms: e.DEFAULT_ROOMS.split(','),
     admins: e.ADMINS.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
