@@ -16,8 +16,12 @@ export interface AppConfig {
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
   redisUrl: string | undefined
-  /** Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally when unset outside production), the size limit. */
-  uploads: { bucket: string, endpoint: string | undefined, maxBytes: number }
+  /**
+   * Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally
+   * when unset outside production), the size limit, and the most pixels an image may have (a small
+   * file can decode to gigabytes: each reader's browser would decode it).
+   */
+  uploads: { bucket: string, endpoint: string | undefined, maxBytes: number, maxImagePixels: number }
   sessionPassword: string
   sessionMaxAgeSeconds: number
   /** The proxy chain in front of the app whose headers are trusted; false: none. */
@@ -77,6 +81,7 @@ const envSchema = z.object({
   UPLOAD_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 lower-case letters, digits, . and -)').default('fargate-chat-uploads'),
   S3_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:4568').optional(),
   MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
+  MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
   MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
@@ -146,7 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, memberships: e.MEMBERSHIP_TABLE, people: e.PEOPLE_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
-    uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
+    uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, maxImagePixels: e.MAX_IMAGE_PIXELS },
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
     trustProxy: e.TRUST_PROXY,
