@@ -21,6 +21,11 @@ export interface Limiters {
   roomCreation: RefundableLimit
   /** `@room` mentions per user (each notifies a whole room). */
   roomMention: (username: string) => Promise<void>
+  /**
+   * Whether a mention of `recipient` by `sender` counts (raises their badge, notifies them): true
+   * for the first few in a window, false past them (the mention is folded into those).
+   */
+  mention: (sender: string, recipient: string) => Promise<boolean>
   /** Upload grants per user: files that were never sent still took space in the bucket for a day. */
   upload: (username: string) => Promise<void>
 }
@@ -162,6 +167,18 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
 }
 
 const ROOM_MENTIONS_PER_HOUR = 10
+/** Mentions of one person by one sender that count within the window; more are folded into them. */
+const MENTIONS_PER_PERSON = 3
+const MENTION_WINDOW_SECONDS = 600
+
+function mentionLimiter(redis: Redis | null): Limiters['mention'] {
+  const perPair = limiter(redis, { keyPrefix: 'mention', points: MENTIONS_PER_PERSON, duration: MENTION_WINDOW_SECONDS })
+  return async (sender, recipient) => {
+    if (!await take(perPair, `${sender}|${recipient}`)) return true
+    metrics.count('RateLimitRefusals')
+    return false
+  }
+}
 
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
@@ -171,6 +188,7 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
     roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
     roomMention: hourly(redis, 'room-mention', ROOM_MENTIONS_PER_HOUR, `You can notify a whole room ${ROOM_MENTIONS_PER_HOUR} times an hour.`),
+    mention: mentionLimiter(redis),
     upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
   }
 }
