@@ -52,7 +52,7 @@ describe('behind a load balancer (TRUST_PROXY=true)', () => {
   })
 
   it('limits failed sign-ins by the address the load balancer saw, not one a client made up', async () => {
-    const attempt = (forwardedFor: string) => new Client(alb.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
+    const attempt = (forwardedFor: string) => new Client(alb.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor, 'origin': httpsOrigin(alb.url) })
     // The ALB appends the real peer last; the spoofed first entry changes nothing.
     for (let i = 0; i < 3; i++) expect((await attempt(`10.0.0.${i}, 203.0.113.7`)).status).toBe(401)
     const limited = await attempt('10.9.9.9, 203.0.113.7')
@@ -89,7 +89,7 @@ describe('behind CloudFront and the load balancer (TRUST_PROXY=cloudfront)', () 
   })
 
   it('limits failed sign-ins by the viewer address CloudFront added, before the one the load balancer appended', async () => {
-    const attempt = (forwardedFor: string) => new Client(cloudfront.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
+    const attempt = (forwardedFor: string) => new Client(cloudfront.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor, 'origin': httpsOrigin(cloudfront.url) })
     // <made up by the client>, <viewer, added by CloudFront>, <CloudFront edge, added by the ALB>
     for (let i = 0; i < 3; i++) expect((await attempt(`10.0.0.${i}, 198.51.100.7, 130.176.0.${i}`)).status).toBe(401)
     expect((await attempt('10.9.9.9, 198.51.100.7, 130.176.0.9')).status).toBe(429)
