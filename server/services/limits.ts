@@ -22,10 +22,10 @@ export interface Limiters {
   /** `@room` mentions per user (each notifies a whole room). */
   roomMention: (username: string) => Promise<void>
   /**
-   * Whether a mention of `recipient` by `sender` counts (raises their badge, notifies them): true
-   * for the first few in a window, false past them (the mention is folded into those).
+   * Whether a mention of `recipient` by `sender` in `room` counts (raises their badge there,
+   * notifies them): true for the first few in a window, false past them (folded into those).
    */
-  mention: (sender: string, recipient: string) => Promise<boolean>
+  mention: (room: string, sender: string, recipient: string) => Promise<boolean>
   /** Upload grants per user: files that were never sent still took space in the bucket for a day. */
   upload: (username: string) => Promise<void>
 }
@@ -167,14 +167,14 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
 }
 
 const ROOM_MENTIONS_PER_HOUR = 10
-/** Mentions of one person by one sender that count within the window; more are folded into them. */
+/** Mentions of one person by one sender in one room that count within the window; more are folded into them. */
 const MENTIONS_PER_PERSON = 3
 const MENTION_WINDOW_SECONDS = 600
 
 function mentionLimiter(redis: Redis | null): Limiters['mention'] {
   const perPair = limiter(redis, { keyPrefix: 'mention', points: MENTIONS_PER_PERSON, duration: MENTION_WINDOW_SECONDS })
-  return async (sender, recipient) => {
-    if (!await take(perPair, `${sender}|${recipient}`)) return true
+  return async (room, sender, recipient) => {
+    if (!await take(perPair, `${room}|${sender}|${recipient}`)) return true
     metrics.count('RateLimitRefusals')
     return false
   }

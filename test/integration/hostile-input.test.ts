@@ -145,7 +145,7 @@ describe('the HTTP surface', () => {
 })
 
 describe('mentions', () => {
-  it('folds a flood of mentions of one person by one sender into one badge increment per window, delivering every message', async () => {
+  it('folds a flood of one sender\'s mentions of one person into the first three, delivering every message', async () => {
     const [sender, target] = await Promise.all([account(app.url), account(app.url)])
     const room = uniqueName('flood')
     expect((await sender.http.post('/api/rooms', { id: room, name: 'Flood' })).status).toBe(201)
