@@ -22,12 +22,22 @@ export interface AppConfig {
    * instance reads, for Redis servers without sharded pub/sub).
    */
   redisAdapter: 'sharded' | 'classic'
-  /** Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally when unset outside production), the size limit. */
-  uploads: { bucket: string, endpoint: string | undefined, maxBytes: number }
+  /**
+   * Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally
+   * when unset outside production), the size limit, and the most pixels an image may have (a small
+   * file can decode to gigabytes: each reader's browser would decode it).
+   */
+  uploads: { bucket: string, endpoint: string | undefined, maxBytes: number, maxImagePixels: number }
   sessionPassword: string
   sessionMaxAgeSeconds: number
   /** The proxy chain in front of the app whose headers are trusted; false: none. */
   trustProxy: false | TrustedProxy
+  /**
+   * The app's public origin (PUBLIC_ORIGIN, e.g. https://chat.example.com): what browsers' Origin
+   * is compared with. Required in production; unset in development, the origin the request itself
+   * names (its Host header) stands in.
+   */
+  publicOrigin: string | undefined
   /** Extra origins allowed besides the app's own (comma-separated in ALLOWED_ORIGINS). */
   allowedOrigins: string[]
   defaultRooms: string[]
@@ -65,7 +75,7 @@ const positiveInt = z.coerce.number({ error: 'must be a number' }).int('must be 
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3–255 characters of letters, digits, _ . -')
 
 // In production every one of these must be set explicitly; in development they have defaults.
-export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD'] as const
+export const REQUIRED_IN_PRODUCTION = ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD', 'PUBLIC_ORIGIN'] as const
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -82,6 +92,7 @@ const envSchema = z.object({
   UPLOAD_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 lower-case letters, digits, . and -)').default('fargate-chat-uploads'),
   S3_ENDPOINT: z.url('must be a URL such as http://127.0.0.1:4568').optional(),
   MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
+  MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
   MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
@@ -93,6 +104,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0', 'cloudfront'], 'must be true, false or cloudfront')
     .transform((v): false | TrustedProxy => v === 'cloudfront' ? 'cloudfront' : v === 'true' || v === '1' ? 'load-balancer' : false)
     .default(false),
+  PUBLIC_ORIGIN: z.url('must be the address browsers use, such as https://chat.example.com').transform(v => new URL(v).origin).optional(),
   ALLOWED_ORIGINS: z.string().default(''),
   DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
   ADMINS: z.string().default(''),
@@ -153,10 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     searchIndex: e.SEARCH_INDEX === 'on',
     redisUrl: e.REDIS_URL,
     redisAdapter: e.REDIS_ADAPTER,
-    uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
+    uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, maxImagePixels: e.MAX_IMAGE_PIXELS },
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_DAYS * 86400,
     trustProxy: e.TRUST_PROXY,
+    publicOrigin: e.PUBLIC_ORIGIN,
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map(o => o.trim().replace(/\/$/, '')).filter(Boolean),
     defaultRooms: e.DEFAULT_ROOMS.split(','),
     admins: e.ADMINS.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),

@@ -49,7 +49,7 @@ export function isSecureRequest(req: IncomingMessage, trustProxy: Trust): boolea
   return Boolean((req.socket as TLSSocket).encrypted)
 }
 
-/** The origin the browser used to reach us, e.g. `https://chat.example.com`. */
+/** The origin the browser used to reach us, e.g. `https://chat.example.com`, as the request names it. */
 function requestOrigin(req: IncomingMessage, trustProxy: Trust): string {
   const host = firstHeader(req, 'host') || 'localhost'
   return `${isSecureRequest(req, trustProxy) ? 'https' : 'http'}://${host}`
@@ -60,8 +60,13 @@ function requestOrigin(req: IncomingMessage, trustProxy: Trust): string {
  * sends Origin on those; clients that are not browsers (scripts, the original app's client) send
  * neither Origin nor Sec-Fetch-Site and are allowed, since they carry no ambient cookies of ours.
  * `Origin: null` (sandboxed frames, some redirects, data: pages) is never ours.
+ *
+ * Origin is compared with the configured public origin (PUBLIC_ORIGIN), never with the Host header:
+ * a page on a name that resolves to this server (DNS rebinding) sends a Host and an Origin that
+ * agree. Only without PUBLIC_ORIGIN (development: production requires it) does the request's own
+ * origin stand in.
  */
-export function isAllowedOrigin(req: IncomingMessage, trustProxy: Trust, extraOrigins: string[]): boolean {
+export function isAllowedOrigin(req: IncomingMessage, trustProxy: Trust, publicOrigin: string | undefined, extraOrigins: string[]): boolean {
   const origin = firstHeader(req, 'origin')
   if (origin === 'null') return false
   if (!origin) {
@@ -69,5 +74,6 @@ export function isAllowedOrigin(req: IncomingMessage, trustProxy: Trust, extraOr
     return !site || site === 'same-origin' || site === 'none'
   }
   const normalised = origin.replace(/\/$/, '').toLowerCase()
-  return normalised === requestOrigin(req, trustProxy).toLowerCase() || extraOrigins.some(o => o.toLowerCase() === normalised)
+  const own = publicOrigin ?? requestOrigin(req, trustProxy)
+  return [own, ...extraOrigins].some(o => o.toLowerCase() === normalised)
 }

@@ -9,7 +9,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export default defineEventHandler((event) => {
   if (SAFE_METHODS.has(event.method) || !getRequestURL(event).pathname.startsWith('/api/')) return
   const config = getServerConfig()
-  if (!isAllowedOrigin(event.node.req, config.trustProxy, config.allowedOrigins)) {
+  if (!isAllowedOrigin(event.node.req, config.trustProxy, config.publicOrigin, config.allowedOrigins)) {
     throw createError({ statusCode: 403, statusMessage: 'Forbidden', message: 'Cross-origin request refused' })
   }
   const headers = event.node.req.headers

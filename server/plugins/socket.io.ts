@@ -116,7 +116,7 @@ export default defineNitroPlugin((nitro) => {
 
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
   io.use((socket, next) => {
-    if (!isAllowedOrigin(socket.request, config.trustProxy, config.allowedOrigins)) return next(new Error('Origin not allowed'))
+    if (!isAllowedOrigin(socket.request, config.trustProxy, config.publicOrigin, config.allowedOrigins)) return next(new Error('Origin not allowed'))
     socket.data.address = clientAddress(socket.request, config.trustProxy)
     socket.data.user = null
     socket.data.session = null

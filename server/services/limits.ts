@@ -21,6 +21,11 @@ export interface Limiters {
   roomCreation: RefundableLimit
   /** `@room` mentions per user (each notifies a whole room). */
   roomMention: (username: string) => Promise<void>
+  /**
+   * Whether a mention of `recipient` by `sender` in `room` counts (raises their badge there,
+   * notifies them): true for the first few in a window, false past them (folded into those).
+   */
+  mention: (room: string, sender: string, recipient: string) => Promise<boolean>
   /** Upload grants per user: files that were never sent still took space in the bucket for a day. */
   upload: (username: string) => Promise<void>
   /** Write units a room's messages take a second (its DynamoDB partition's ceiling, below AWS's). */
@@ -164,6 +169,18 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
 }
 
 const ROOM_MENTIONS_PER_HOUR = 10
+/** Mentions of one person by one sender in one room that count within the window; more are folded into them. */
+const MENTIONS_PER_PERSON = 3
+const MENTION_WINDOW_SECONDS = 600
+
+function mentionLimiter(redis: Redis | null): Limiters['mention'] {
+  const perPair = limiter(redis, { keyPrefix: 'mention', points: MENTIONS_PER_PERSON, duration: MENTION_WINDOW_SECONDS })
+  return async (room, sender, recipient) => {
+    if (!await take(perPair, `${room}|${sender}|${recipient}`)) return true
+    metrics.count('RateLimitRefusals')
+    return false
+  }
+}
 
 /** A room's writes: `perSecond` units a second, each write taking as many as its item's size in KB. */
 function roomWriteLimiter(redis: Redis | null, perSecond: number): (room: string, units: number) => Promise<void> {
@@ -187,6 +204,7 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
     roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
     roomMention: hourly(redis, 'room-mention', ROOM_MENTIONS_PER_HOUR, `You can notify a whole room ${ROOM_MENTIONS_PER_HOUR} times an hour.`),
+    mention: mentionLimiter(redis),
     upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
     roomWrites: roomWriteLimiter(redis, limits.roomWriteUnitsPerSecond),
   }

@@ -19,8 +19,9 @@ export function createDatabase(options: { region: string, endpoint?: string, tab
   const client = new DynamoDBClient({
     region: options.region,
     endpoint: options.endpoint,
-    // Local and compatible servers accept any key; in AWS the task role's credentials are used.
-    ...(options.endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // Local and compatible servers (dynalite) get fixed credentials of their own, whatever AWS
+    // credentials the shell holds; in AWS (no endpoint) the task role's credentials are used.
+    ...(options.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 4,
   })
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })

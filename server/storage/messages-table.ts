@@ -222,13 +222,16 @@ async function createReactionMap(room: string, id: string): Promise<void> {
   })))
 }
 
-/** Marks attachment `index` (with this id) as thumbnailed; false when the message no longer holds it. */
-export async function markThumbnail(room: string, id: string, index: number, attachmentId: string): Promise<boolean> {
+/**
+ * Marks attachment `index` (with this id) as thumbnailed, or as download-only when its thumbnail
+ * could not be made; false when the message no longer holds it.
+ */
+export async function markAttachment(room: string, id: string, index: number, attachmentId: string, mark: 'thumbnail' | 'download'): Promise<boolean> {
   const { doc, tables } = await getDatabase()
   return await conditionally(doc.send(new UpdateCommand({
     TableName: tables.messages,
     Key: { room, message: id },
-    UpdateExpression: `SET attachments[${index}].thumbnail = :yes`,
+    UpdateExpression: `SET attachments[${index}].${mark} = :yes`,
     ConditionExpression: `attachments[${index}].id = :id`,
     ExpressionAttributeValues: { ':yes': true, ':id': attachmentId },
   }))) !== null

@@ -21,13 +21,21 @@ export interface ObjectStorage {
   close: () => Promise<void>
 }
 
+/**
+ * What the client signs with against an S3-compatible endpoint (the embedded s3rver, `npm run db`'s,
+ * or another local server): s3rver knows this one key and refuses any other, so the AWS credentials
+ * a developer's shell holds (AWS_ACCESS_KEY_ID…) must never be used there. In AWS (no endpoint)
+ * the task role's credentials are used.
+ */
+const ENDPOINT_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+
 export function createObjectStorage(options: { region: string, bucket: string, endpoint?: string, location?: string, onClose?: () => Promise<void> }): ObjectStorage {
   const client = new S3Client({
     region: options.region,
     endpoint: options.endpoint,
     // Compatible servers (s3rver) serve buckets by path, not by host name.
     forcePathStyle: Boolean(options.endpoint),
-    ...(options.endpoint && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+    ...(options.endpoint ? { credentials: ENDPOINT_CREDENTIALS } : {}),
     maxAttempts: 4,
   })
   return {

@@ -1,6 +1,6 @@
 import { z } from './zod.ts'
-import { DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './limits.ts'
-import { displayText } from './rooms.ts'
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from './limits.ts'
+import { displayNameSchema } from './people.ts'
 
 /** Usernames are case-insensitive: accepted in any case, stored lower case. */
 const usernameSchema = z.string().check(
@@ -24,8 +24,7 @@ export const registerSchema = z.strictObject({
   /** Show the Gravatar of `email` instead of the built-in initials avatar. */
   gravatar: z.optional(z.boolean()),
   /** What others see (any Unicode); the username stays the unique handle. Empty: the username. */
-  displayName: z.optional(displayText('Display name', DISPLAY_NAME_MAX * 2)
-    .check(z.refine(value => [...value].length <= DISPLAY_NAME_MAX, `Display name must be at most ${DISPLAY_NAME_MAX} characters`))),
+  displayName: z.optional(z.union([z.literal(''), displayNameSchema])),
 })
 
 export const loginSchema = z.strictObject({

@@ -9,12 +9,32 @@ const username = z.string('A username is a string').check(
   z.maxLength(USERNAME_MAX, `Usernames are at most ${USERNAME_MAX} characters`),
 )
 
-/** A display name: any Unicode, 1–48 characters once trimmed (counted as people see them: code points). */
+// Emoji sequences (which need the zero-width joiner and variation selectors) are set aside before
+// looking for characters that show nothing or alter what is around them.
+const EMOJI = /\p{RGI_Emoji}/gv
+const HAS_EMOJI = /\p{RGI_Emoji}/v
+/**
+ * Invisible or blank-looking: controls, formatting characters (joiners between letters, bidi
+ * controls), line and paragraph separators, every default-ignorable code point (Hangul fillers
+ * U+115F, U+1160, U+3164, U+FFA0, the combining grapheme joiner U+034F, variation selectors) and
+ * the blank braille pattern U+2800.
+ */
+const BLANK_LOOKING = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/u
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u
+
+/**
+ * A display name: any Unicode, 1–48 characters once trimmed (counted as people see them: code
+ * points), with something visible in it and nothing invisible or blank-looking, and not written
+ * as a username (`@name`). Whether it reads as someone else's name is the server's check.
+ */
 export const displayNameSchema = z.pipe(
   displayText('Display name', DISPLAY_NAME_MAX * 2),
   z.string().check(
     z.minLength(1, 'Display name is required'),
     z.refine(value => [...value].length <= DISPLAY_NAME_MAX, `Display name must be at most ${DISPLAY_NAME_MAX} characters`),
+    z.refine(value => !BLANK_LOOKING.test(value.replace(EMOJI, '')), 'Display name must not contain invisible or blank-looking characters (joiners, fillers, blank braille, line breaks)'),
+    z.refine(value => HAS_EMOJI.test(value) || VISIBLE.test(value), 'Display name must contain a letter, digit or symbol'),
+    z.refine(value => !value.startsWith('@'), 'Display name must not start with @ (that is how usernames are written)'),
   ),
 )
 

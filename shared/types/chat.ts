@@ -85,6 +85,8 @@ export interface Attachment {
   height?: number
   /** Images: a smaller copy exists (made after the message was stored; `attachment ready` tells). */
   thumbnail?: boolean
+  /** Images whose thumbnail could not be made: offered only as a download, never shown inline. */
+  download?: boolean
 }
 
 /** A stored message as the app and its HTTP API know it. (On the socket it travels as WireMessage.) */

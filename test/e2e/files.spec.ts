@@ -81,3 +81,17 @@ test('a PDF dropped on the composer is sent as a card and downloads under its na
   await held?.abort().catch(() => undefined)
   await ann.context.close()
 })
+
+test('an image whose thumbnail cannot be made is offered as a file to download, never shown', async ({ browser, app }) => {
+  const ann = await guest(browser, app.url)
+  const damaged = await png(320, 200)
+  // The header stays readable (so it is sent); the pixel data no longer decodes.
+  damaged.fill(0x5A, 60, damaged.length - 20)
+  const drop = await fileTransfer(ann.page, { name: 'damaged.png', type: 'image/png', bytes: damaged })
+  await ann.page.getByTestId('composer').dispatchEvent('drop', { dataTransfer: drop })
+  await expect(ann.page.getByRole('progressbar', { name: 'Upload of damaged.png' })).toHaveAttribute('aria-valuenow', '100', { timeout: 20_000 })
+  await ann.page.getByRole('button', { name: 'Send' }).click()
+  await expect(messageList(ann.page).getByTestId('attachment-file').filter({ hasText: 'damaged.png' })).toBeVisible({ timeout: 20_000 })
+  await expect(messageList(ann.page).getByTestId('attachment-image')).toHaveCount(0)
+  await ann.context.close()
+})

@@ -80,6 +80,8 @@ test('two people on different instances start a DM from the New message picker a
   await expect(messageList(bob.page)).toContainText('Hello Bob, just us')
   await send(bob.page, 'Hi Ann')
   await expect(messageList(ann.page)).toContainText('Hi Ann')
+  // Hovering a name shows whose it is: display names alone could mislead.
+  await expect(messageList(ann.page).getByTestId('author').last()).toHaveAttribute('title', `@${bob.username}`)
   await ann.context.close()
   await bob.context.close()
 })

@@ -9,7 +9,11 @@ export async function startWebsocketBlockingProxy(target: string): Promise<{ url
   const upstream = new URL(target)
   let refused = 0
   const server = createServer((req, res) => {
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    // In a deployment the app's PUBLIC_ORIGIN is the proxy's address; this one listens on a port of
+    // its own in front of an app configured with its own address, so it presents the browser's
+    // requests as coming from there.
+    const headers = req.headers.origin ? { ...req.headers, origin: upstream.origin } : req.headers
+    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)
     })

@@ -43,8 +43,14 @@ function secretValue(ref: ReturnType<typeof resolveResource>): string {
 }
 
 /** The environment a task gets, with plausible deployed values (secrets as their resources define them). */
+/** Variables the pipeline fills in at run time (another action's outputs), with plausible values. */
+const PIPELINE_VARIABLES: Record<string, string> = { '#{ClusterStack.ServiceUrl}': 'https://d111111abcdef8.cloudfront.net' }
+
 function taskEnvironment(): Record<string, string> {
-  const env = Object.fromEntries(environment.map(e => [e.Name, resolveValue(e.Value, service, stacks)]))
+  const env = Object.fromEntries(environment.map((e) => {
+    const value = resolveValue(e.Value, service, stacks)
+    return [e.Name, PIPELINE_VARIABLES[value] ?? value]
+  }))
   for (const secret of secrets) env[secret.Name] = secretValue(resolveResource(secret.ValueFrom, service, stacks))
   return env
 }
@@ -210,6 +216,7 @@ describe('the task\'s environment', () => {
     const config = loadConfig(env)
     expect(config.production).toBe(true)
     expect(config.trustProxy).toBe('cloudfront')
+    expect(config.publicOrigin).toBe('https://d111111abcdef8.cloudfront.net')
     expect(config.port).toBe(app.defaultPort)
     expect(config.tables.users).toBe('fargate-chat-resources-users')
     // TLS and the AUTH token, from the resources stack's secrets.

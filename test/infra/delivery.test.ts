@@ -146,7 +146,7 @@ describe('the pipeline', () => {
 
   test('an unknown parameter and a missing required one are caught', () => {
     const template = loadTemplate('infra/chat-service.yml')
-    expect(checkOverrides({ name: 'X', overrides: { ClusterStackName: 'a', ImageURI: 'b', PermissionsBoundaryArn: 'c', TaskSubnets: 'd', AssignPublicIp: 'e' } }, template)).toEqual([
+    expect(checkOverrides({ name: 'X', overrides: { ClusterStackName: 'a', ImageURI: 'b', PermissionsBoundaryArn: 'c', TaskSubnets: 'd', AssignPublicIp: 'e', ServiceUrl: 'f' } }, template)).toEqual([
       'X: passes ImageURI, which the template does not have',
       'X: does not pass ImageUri, which has no default',
     ])

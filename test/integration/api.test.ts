@@ -179,7 +179,7 @@ describe('rooms', () => {
     expect((await client.get(`/api/rooms/${created.json.room.id}`)).json.room.name).toBe(name)
     const again = await client.post('/api/rooms', { name })
     expect(again.status).toBe(409)
-    expect(again.json.message).toMatch(/already exists/)
+    expect(again.json.message).toBe(`The room id "${created.json.room.id}" is not available: choose another name`)
   })
 
   it('refuses to let a guest create a room, saying why', async () => {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RoomSummary } from '#shared/types/chat'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
+import { Client } from '../support/http.ts'
 import { account, guest, socketOf, uniqueName, type Person } from '../support/people.ts'
 import { barrier, call, closeAll, collect, waitFor, type TestSocket } from '../support/sockets.ts'
 
@@ -274,11 +275,11 @@ describe('room management', () => {
     expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(409)
   })
 
-  it('refuses room ids kept for direct messages', async () => {
+  it('refuses room ids kept for direct messages, as any unavailable id', async () => {
     const owner = await account(cluster.a.url, { prefix: 'own' })
     const response = await owner.http.post('/api/rooms', { id: 'dm-squatted', name: 'Squat' })
-    expect(response.status).toBe(400)
-    expect(response.json.message).toMatch(/kept for direct messages/)
+    expect(response.status).toBe(409)
+    expect(response.json.message).toBe('The room id "dm-squatted" is not available: choose another name')
   })
 
   it('lets people join and leave a public room', async () => {
@@ -319,5 +320,62 @@ describe('people and mentions', () => {
     const memberSocket = await socketOf(member)
     await call(memberSocket, 'mark read', { room, message: sent.message })
     await expect.poll(async () => (await member.http.get('/api/rooms')).json.rooms.find(r => r.id === room)?.mentions ?? 0, { timeout: 15_000 }).toBe(0)
+  })
+})
+
+const rename = (person: Person, displayName: string) => person.http.request('/api/me', { method: 'PATCH', body: { displayName } })
+
+describe('display names, against impersonation', () => {
+  it('refuses names that impersonate someone or look blank or altered', async () => {
+    const displayName = `Victoria ${uniqueName('S')}`
+    const victim = await account(cluster.a.url, { prefix: 'victim', displayName })
+    const attacker = await account(cluster.b.url, { prefix: 'mallory' })
+    const spoofs = [
+      displayName,
+      displayName.toUpperCase(),
+      displayName.replace('o', '\u043E'), // Cyrillic о
+      displayName.replace('V', '\uFF36'), // fullwidth Ｖ
+      displayName.replace('i', 'i\u200D'), // a zero-width joiner between letters
+      victim.username,
+      victim.username.toUpperCase(),
+      `@${victim.username}`,
+      'Guest 4821',
+      'guest 1234',
+      '\u3164',
+      '\uFFA0',
+      '\u1160',
+      '\u2800',
+      'A\u034FB',
+      'Line\u2028Break',
+      'Para\u2029graph',
+      '\u3164\u3164\u3164',
+    ]
+    const answers = await Promise.all(spoofs.map(async spoof => ({ spoof, status: (await rename(attacker, spoof)).status })))
+    expect(answers.filter(a => a.status < 400)).toEqual([])
+    // Names that resemble nobody, emoji sequences included, are fine.
+    expect((await rename(attacker, `Mal ${uniqueName('R')} 👩‍💻`)).status).toBe(200)
+  })
+
+  it('gives a name to one of two people asking for it at once on two instances', async () => {
+    const [one, two] = await Promise.all([account(cluster.a.url), account(cluster.b.url)])
+    const wanted = `Twin ${uniqueName('T')}`
+    const statuses = (await Promise.all([rename(one, wanted), rename(two, wanted.toLowerCase())])).map(r => r.status).sort()
+    expect(statuses).toEqual([200, 409])
+  })
+
+  it('releases a display name when its owner takes another', async () => {
+    const [alice, bob] = await Promise.all([account(cluster.a.url), account(cluster.b.url)])
+    const old = `Old ${uniqueName('N')}`
+    expect((await rename(alice, old)).status).toBe(200)
+    expect((await rename(bob, old)).status).toBe(409)
+    expect((await rename(alice, `New ${uniqueName('N')}`)).status).toBe(200)
+    expect((await rename(bob, old)).status).toBe(200)
+  })
+
+  it('refuses a new username too close to someone\'s display name', async () => {
+    const taken = uniqueName('dora')
+    await account(cluster.a.url, { displayName: taken.replace('o', '0') })
+    const response = await new Client(cluster.b.url).post('/api/auth/register', { username: taken, password: 'Correct-Horse-9' })
+    expect(response.status).toBe(409)
   })
 })

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { freePort, startApp, startDatabase } from '../support/processes.ts'
 import { connect } from '../support/sockets.ts'
 
 // Behind a trusted proxy chain the app takes the client address and scheme from what those proxies
-// add, for rate limits, Secure cookies and the origin check; the host is always the Host header,
-// which the load balancer and CloudFront both pass through unchanged.
+// add, for rate limits and Secure cookies; the origin check compares with PUBLIC_ORIGIN alone.
 let db: Awaited<ReturnType<typeof startDatabase>>
 let alb: Awaited<ReturnType<typeof startApp>>
 let cloudfront: Awaited<ReturnType<typeof startApp>>
@@ -14,9 +13,11 @@ const limits = { LOGIN_FAILURES_PER_ADDRESS: '3', LOGIN_FAILURES_PER_USER: '100'
 
 beforeAll(async () => {
   db = await startDatabase()
+  const [albPort, cloudfrontPort] = await Promise.all([freePort(), freePort()])
+  // Browsers reach both over HTTPS, as in AWS: PUBLIC_ORIGIN is the https:// address.
   ;[alb, cloudfront] = await Promise.all([
-    startApp({ dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'true', LOG_LEVEL: 'info', ...limits } }),
-    startApp({ dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'cloudfront', ...limits } }),
+    startApp({ port: albPort, dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'true', LOG_LEVEL: 'info', PUBLIC_ORIGIN: `https://127.0.0.1:${albPort}`, ...limits } }),
+    startApp({ port: cloudfrontPort, dynamodbEndpoint: db.endpoint, env: { TRUST_PROXY: 'cloudfront', PUBLIC_ORIGIN: `https://127.0.0.1:${cloudfrontPort}`, ...limits } }),
   ])
 })
 afterAll(async () => {
@@ -32,14 +33,15 @@ describe('behind a load balancer (TRUST_PROXY=true)', () => {
     const secure = await new Client(alb.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'https', 'origin': httpsOrigin(alb.url) })
     expect(secure.status).toBe(201)
     expect(secure.headers.getSetCookie()[0]).toMatch(/; Secure/)
-    const plain = await new Client(alb.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'http', 'origin': alb.url })
+    const plain = await new Client(alb.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'http', 'origin': httpsOrigin(alb.url) })
     expect(plain.status).toBe(201)
     expect(plain.headers.getSetCookie()[0]).not.toMatch(/Secure/)
   })
 
-  it('checks the origin against the forwarded scheme and the Host header', async () => {
+  it('checks the origin against PUBLIC_ORIGIN, whatever scheme was forwarded', async () => {
     const https = { 'x-forwarded-proto': 'https' }
     expect((await new Client(alb.url).post('/api/auth/guest', undefined, { ...https, origin: alb.url })).status).toBe(403)
+    expect((await new Client(alb.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'http', 'origin': alb.url })).status).toBe(403)
     expect((await new Client(alb.url).post('/api/auth/guest', undefined, { ...https, origin: 'https://evil.example' })).status).toBe(403)
     await expect(connect(alb.url, { origin: 'https://evil.example' })).rejects.toThrow()
   })
@@ -50,7 +52,7 @@ describe('behind a load balancer (TRUST_PROXY=true)', () => {
   })
 
   it('limits failed sign-ins by the address the load balancer saw, not one a client made up', async () => {
-    const attempt = (forwardedFor: string) => new Client(alb.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
+    const attempt = (forwardedFor: string) => new Client(alb.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor, 'origin': httpsOrigin(alb.url) })
     // The ALB appends the real peer last; the spoofed first entry changes nothing.
     for (let i = 0; i < 3; i++) expect((await attempt(`10.0.0.${i}, 203.0.113.7`)).status).toBe(401)
     const limited = await attempt('10.9.9.9, 203.0.113.7')
@@ -81,13 +83,13 @@ describe('behind CloudFront and the load balancer (TRUST_PROXY=cloudfront)', () 
   })
 
   it('ignores the load balancer\'s X-Forwarded-Proto', async () => {
-    const response = await new Client(cloudfront.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'https', 'origin': cloudfront.url })
+    const response = await new Client(cloudfront.url).post('/api/auth/guest', undefined, { 'x-forwarded-proto': 'https', 'origin': httpsOrigin(cloudfront.url) })
     expect(response.status).toBe(201)
     expect(response.headers.getSetCookie()[0]).not.toMatch(/Secure/)
   })
 
   it('limits failed sign-ins by the viewer address CloudFront added, before the one the load balancer appended', async () => {
-    const attempt = (forwardedFor: string) => new Client(cloudfront.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor })
+    const attempt = (forwardedFor: string) => new Client(cloudfront.url).post('/api/auth/login', { username: 'nobody', password: 'wrong-guess' }, { 'x-forwarded-for': forwardedFor, 'origin': httpsOrigin(cloudfront.url) })
     // <made up by the client>, <viewer, added by CloudFront>, <CloudFront edge, added by the ALB>
     for (let i = 0; i < 3; i++) expect((await attempt(`10.0.0.${i}, 198.51.100.7, 130.176.0.${i}`)).status).toBe(401)
     expect((await attempt('10.9.9.9, 198.51.100.7, 130.176.0.9')).status).toBe(429)

@@ -73,6 +73,8 @@ export function productionEnv(options: { port: number, dynamodbEndpoint: string,
     NODE_ENV: 'production',
     PORT: String(options.port),
     HOST: '127.0.0.1',
+    // Where browsers (and the tests' clients, which send it as Origin) reach the app.
+    PUBLIC_ORIGIN: `http://127.0.0.1:${options.port}`,
     AWS_REGION: 'us-east-1',
     DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
     NUXT_SESSION_PASSWORD: options.sessionPassword ?? SESSION_PASSWORD,

@@ -10,8 +10,8 @@ const EARLY_EVENTS = ['presence', 'login']
 const early = new WeakMap<TestSocket, Map<string, unknown>>()
 
 /** A socket.io-client connection, websocket only unless told otherwise, closed after the test file. */
-export async function connect(url: string, options: { cookie?: string, origin?: string, transports?: string[] } = {}): Promise<TestSocket> {
-  const headers: Record<string, string> = {}
+export async function connect(url: string, options: { cookie?: string, origin?: string, transports?: string[], headers?: Record<string, string> } = {}): Promise<TestSocket> {
+  const headers: Record<string, string> = { ...options.headers }
   if (options.cookie) headers.cookie = options.cookie
   if (options.origin) headers.origin = options.origin
   const socket: TestSocket = io(url, { transports: options.transports ?? ['websocket'], extraHeaders: headers, reconnection: false, forceNew: true })

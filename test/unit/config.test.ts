@@ -15,6 +15,7 @@ const production = {
   SEARCH_TABLE: 'search-t',
   UPLOAD_BUCKET: 'uploads-t',
   NUXT_SESSION_PASSWORD: 'x'.repeat(32),
+  PUBLIC_ORIGIN: 'https://chat.example.com',
 }
 
 describe('configuration', () => {
@@ -26,7 +27,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD', 'PUBLIC_ORIGIN']) expect(message).toContain(name)
     }
   })
 
@@ -39,7 +40,7 @@ describe('configuration', () => {
   })
 
   it('reads a complete production environment', () => {
-    const config = loadConfig({ ...production, REDIS_URL: 'redis://cache:6379', TRUST_PROXY: 'true', ALLOWED_ORIGINS: 'https://a.example/, https://b.example' })
+    const config = loadConfig({ ...production, REDIS_URL: 'redis://cache:6379', TRUST_PROXY: 'true', PUBLIC_ORIGIN: 'https://Chat.example.com/', ALLOWED_ORIGINS: 'https://a.example/, https://b.example' })
     expect(config).toMatchObject({
       production: true,
       port: 3000,
@@ -49,6 +50,7 @@ describe('configuration', () => {
       searchIndex: true,
       redisUrl: 'redis://cache:6379',
       trustProxy: 'load-balancer',
+      publicOrigin: 'https://chat.example.com',
       allowedOrigins: ['https://a.example', 'https://b.example'],
       defaultRooms: ['general', 'fargate', 'lambda', 'ecs'],
     })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { buildMessage, listMessages, newMessageId, saveMessage } from '../../server/domain/messages/messages.ts'
 import { MessageWriter } from '../../server/storage/message-writer.ts'
 import { getDatabase, type Database } from '../../server/storage/database.ts'
-import { createRoom, ensureDefaultRooms, getRoom, RoomExistsError } from '../../server/domain/rooms/rooms.ts'
+import { createRoom, ensureDefaultRooms, getRoom, RoomIdUnavailableError } from '../../server/domain/rooms/rooms.ts'
 import { readDirectoryPage } from '../../server/domain/rooms/directory.ts'
 import { ForbiddenError } from '../../server/core/errors.ts'
 import { createGuest, registerUser, UsernameTakenError, verifyCredentials } from '../../server/domain/people/users.ts'
@@ -40,7 +40,7 @@ describe('rooms', () => {
     await ensureDefaultRooms(['general', 'fargate'])
     await ensureDefaultRooms(['general', 'fargate'])
     await createRoom({ name: 'Alpha' }, carol)
-    await expect(createRoom({ name: 'alpha' }, { ...carol, username: 'dave' })).rejects.toBeInstanceOf(RoomExistsError)
+    await expect(createRoom({ name: 'alpha' }, { ...carol, username: 'dave' })).rejects.toBeInstanceOf(RoomIdUnavailableError)
     expect((await getRoom('alpha'))?.createdBy).toBe('carol')
     const first = await readDirectoryPage({ limit: 2 })
     expect(first.rooms.map(r => r.id)).toEqual(['alpha', 'fargate'])

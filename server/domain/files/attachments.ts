@@ -21,7 +21,20 @@ function decodeName(metadata: Record<string, string>, fallback: string): string 
   }
 }
 
-/** Width and height as shown (EXIF orientation applied), read from the image's header alone. */
+/** "40", "2.5": a pixel count in megapixels, as people read it. */
+function megapixels(pixels: number): string {
+  return String(Math.round(pixels / 100_000) / 10)
+}
+
+/** Whether an image this size is over the pixel cap (a stored file's recorded width and height). */
+export function overPixelCap(width: number, height: number): boolean {
+  return width * height > getServerConfig().uploads.maxImagePixels
+}
+
+/**
+ * Width and height as shown (EXIF orientation applied), read from the image's header alone: sharp
+ * decodes no pixels for this, so the pixel cap is checked before anything is decoded.
+ */
 async function dimensions(start: Buffer): Promise<{ width: number, height: number } | null> {
   try {
     const { autoOrient } = await sharp(start).metadata()
@@ -57,6 +70,7 @@ async function check(user: PublicUser, room: string, id: string, messageId: stri
   const start = await readStart(from, SNIFF_BYTES)
   const type = await sniffType(name, upload.contentType ?? 'application/octet-stream', start)
   const size = isInlineImage(type) ? await dimensions(start) : null
+  if (size && overPixelCap(size.width, size.height)) throw new PayloadTooLargeError(`"${name}" is ${size.width} × ${size.height} pixels; images may be at most ${megapixels(getServerConfig().uploads.maxImagePixels)} megapixels`)
   return { attachment: { id, name, size: upload.size, type, ...size }, from }
 }
 

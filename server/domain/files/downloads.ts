@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { PublicUser } from '#shared/types/chat'
 import { requireReadableRoom } from '../rooms/access.ts'
-import { fileKey } from './attachments.ts'
+import { fileKey, overPixelCap } from './attachments.ts'
 import { NotFoundError } from '../../core/errors.ts'
 import { contentDisposition, isInlineImage } from './file-types.ts'
 import { headObject, presignDownload, streamObject } from '../../storage/object-storage.ts'
@@ -18,6 +18,17 @@ export type FileAnswer
   = | { kind: 'redirect', url: string }
     | { kind: 'download', body: Readable, size: number, type: string, disposition: string }
 
+/**
+ * An image never shown inline: its thumbnail could not be made (marked so), or its recorded size is
+ * over the pixel cap (files stored before the cap existed, whose thumbnail failed).
+ */
+function downloadOnly(metadata: Record<string, string>): boolean {
+  if (metadata.display === 'download') return true
+  const width = Number(metadata.width)
+  const height = Number(metadata.height)
+  return width > 0 && height > 0 && overPixelCap(width, height)
+}
+
 /** Checks that `user` may read `room` on every request, then answers with the file (or its thumbnail). */
 export async function openFile(user: PublicUser, room: string, id: string, variant: 'original' | 'thumbnail'): Promise<FileAnswer> {
   await requireReadableRoom(user, room)
@@ -30,10 +41,11 @@ export async function openFile(user: PublicUser, room: string, id: string, varia
     name = decodeURIComponent(head.metadata.name ?? id)
   }
   catch { /* keep the id */ }
-  if (isInlineImage(type)) {
+  if (isInlineImage(type) && !downloadOnly(head.metadata)) {
     return { kind: 'redirect', url: await presignDownload(key, { contentType: type, disposition: contentDisposition('inline', name), expiresSeconds: LINK_SECONDS }) }
   }
   const object = await streamObject(key)
   if (!object) throw new NotFoundError('There is no such file (it may have been deleted with its message)')
-  return { kind: 'download', body: object.body, size: object.size, type, disposition: contentDisposition('attachment', name) }
+  // An image kept from being shown goes out as plain bytes: nothing invites a browser to decode it.
+  return { kind: 'download', body: object.body, size: object.size, type: isInlineImage(type) ? 'application/octet-stream' : type, disposition: contentDisposition('attachment', name) }
 }

@@ -23,15 +23,19 @@ async function belongs(room: Room, username: string): Promise<boolean> {
 /**
  * The members a message mentions (`@name`, members of the room only, never the author), and
  * `room` for `@room` (not in the default rooms, which hold everyone; limited per author).
+ * One sender's mentions of one person in a room count only a few times in a window (limits.ts `mention`):
+ * past them the message still goes out with the name in it, but does not list that person, so
+ * their badge does not rise and no notification is shown — a flood folds into the first few.
  */
 export async function mentionsIn(room: Room, author: PublicUser, text: string): Promise<string[]> {
   const names = mentionedNames(text).filter(name => name !== author.username).slice(0, MENTIONS_MAX)
   const people = names.filter(name => name !== ROOM_MENTION)
-  const members = await Promise.all(people.map(name => belongs(room, name)))
-  const mentions = people.filter((_, index) => members[index])
+  const { limits } = useServices()
+  const counted = await Promise.all(people.map(async name => await belongs(room, name) && await limits.mention(room.id, author.username, name)))
+  const mentions = people.filter((_, index) => counted[index])
   if (names.includes(ROOM_MENTION) && !author.guest && !getServerConfig().defaultRooms.includes(room.id)) {
     try {
-      await useServices().limits.roomMention(author.username)
+      await limits.roomMention(author.username)
       mentions.push(ROOM_MENTION)
     }
     catch (error) {

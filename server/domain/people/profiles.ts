@@ -5,6 +5,7 @@ import { avatarUrl } from './avatars.ts'
 import { deletePeopleRow, putPeopleRows, queryPeopleRows, type PeopleRow } from '../../storage/people-table.ts'
 import { getProfileItem, updateDisplayName } from '../../storage/users-table.ts'
 import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
+import { assertNotGuestLike, claimName, NameTakenError, releaseName, sameName } from './names.ts'
 
 /**
  * People as others see them: display names (on the Users item), the people index for the
@@ -69,10 +70,18 @@ export async function requireAccounts(usernames: string[]): Promise<Person[]> {
   return found
 }
 
-/** Sets an account's display name (guests have none: they are not stored). */
+/**
+ * Sets an account's display name (guests have none: they are not stored). The name is claimed
+ * first (names.ts: refused when it reads as someone else's name or username), and the one it
+ * replaces is given back.
+ */
 export async function setDisplayName(user: PublicUser, displayName: string): Promise<Person> {
   if (user.guest) throw new ForbiddenError('Guests cannot set a display name. Create an account first.')
+  assertNotGuestLike(displayName)
+  const own = sameName(displayName, user.username)
+  if (!own && !await claimName(user.username, displayName)) throw new NameTakenError()
   const previous = await updateDisplayName(user.username, displayName)
+  if (previous && !sameName(previous, displayName) && !sameName(previous, user.username)) await releaseName(user.username, previous)
   const person = { username: user.username, displayName, avatar: user.avatar }
   await indexPerson(person, previous ?? user.username)
   people.set(user.username, person)

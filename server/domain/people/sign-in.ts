@@ -3,6 +3,8 @@ import type { LoginInput } from '#shared/schemas/auth'
 import type { SignInLimiter } from '../../services/limits.ts'
 import { verifyCredentials } from './users.ts'
 import { UnauthorizedError } from '../../core/errors.ts'
+import { log } from '../../core/logger.ts'
+import { claimExistingNames } from './names.ts'
 
 /**
  * Password sign-in shared by the HTTP route and the socket event. The attempt is taken from the
@@ -13,5 +15,7 @@ export async function signIn(limiter: SignInLimiter, input: LoginInput, clientAd
   const user = await verifyCredentials(input)
   if (!user) throw new UnauthorizedError('No matching account found')
   await limiter.refund(input.username, clientAddress)
+  // Accounts from before name claims existed claim their names now (names.ts).
+  await claimExistingNames(user.username).catch((error: unknown) => log.warn('names.claim_failed', { username: user.username, error }))
   return user
 }

@@ -8,6 +8,7 @@ import { hashPassword, timingDummyHash, verifyPassword } from './passwords.ts'
 import { initialReadMarkers } from '../rooms/read-markers.ts'
 import { ConflictError } from '../../core/errors.ts'
 import { indexPerson } from './profiles.ts'
+import { assertNotGuestLike, claimName, NameTakenError, releaseName, sameName } from './names.ts'
 
 export class UsernameTakenError extends ConflictError {
   readonly username: string
@@ -21,8 +22,30 @@ function toPublic(user: Pick<UserItem, 'username' | 'avatar'>, guest = false): P
   return { username: user.username, avatar: user.avatar, guest }
 }
 
-/** Creates an account; a conditional put makes two racing sign-ups of one name fail cleanly. */
+/**
+ * Creates an account. Its username and display name are claimed first (names.ts), each only if
+ * free, so a username that reads as someone's display name is taken, and two racing sign-ups of
+ * one name fail cleanly; the claims are given back when the account is not created.
+ */
 export async function registerUser(input: RegisterInput): Promise<PublicUser> {
+  const displayName = input.displayName && !sameName(input.displayName, input.username) ? input.displayName : undefined
+  if (displayName) assertNotGuestLike(displayName)
+  if (!await claimName(input.username, input.username, true)) throw new UsernameTakenError(input.username)
+  if (displayName && !await claimName(input.username, displayName, true)) {
+    await releaseName(input.username, input.username)
+    throw new NameTakenError()
+  }
+  try {
+    return await createAccount(input)
+  }
+  catch (error) {
+    // Not created (the username existed before claims did): its claims go back.
+    if (error instanceof UsernameTakenError) await Promise.all([input.username, ...(displayName ? [displayName] : [])].map(name => releaseName(input.username, name)))
+    throw error
+  }
+}
+
+async function createAccount(input: RegisterInput): Promise<PublicUser> {
   const email = input.email || undefined
   const record = {
     username: input.username,

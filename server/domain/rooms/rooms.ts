@@ -9,10 +9,14 @@ import { addMember, membersOf, removeMember } from './memberships.ts'
 import { addToDirectory, removeFromDirectory, useRoomDirectory } from './directory.ts'
 import { useServices } from '../../services/services.ts'
 
-export class RoomExistsError extends ConflictError {
+/**
+ * An id that cannot be given: taken by any room (public, private, a DM or deleted) or kept for DMs.
+ * One answer for all of them, so that asking for an id never tells a private room from the rest.
+ */
+export class RoomIdUnavailableError extends ConflictError {
   readonly id: string
   constructor(id: string) {
-    super(`A room with the id "${id}" already exists`)
+    super(`The room id "${id}" is not available: choose another name`)
     this.id = id
   }
 }
@@ -52,12 +56,6 @@ export function assertMayCreateRooms(user: PublicUser): void {
 /** Ids of direct messages (`dm-<hash>`, dms.ts) are never given to rooms, so nobody can take a DM's id first. */
 export const DM_PREFIX = 'dm-'
 
-class ReservedRoomIdError extends UserError {
-  constructor() {
-    super(`Room ids starting with "${DM_PREFIX}" are kept for direct messages`)
-  }
-}
-
 /** A room is private when it says so, and every DM is. */
 export function isPrivate(room: Room): boolean {
   return room.visibility === 'private' || room.kind === 'dm'
@@ -68,7 +66,7 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
   assertMayCreateRooms(creator)
   const id = input.id ?? roomIdFromName(input.name)
   if (!id) throw new InvalidRoomNameError()
-  if (id.startsWith(DM_PREFIX)) throw new ReservedRoomIdError()
+  if (id.startsWith(DM_PREFIX)) throw new RoomIdUnavailableError(id)
   const { limits } = useServices()
   await limits.roomCreation.take(creator.username)
   const room: Room = {
@@ -82,7 +80,7 @@ export async function createRoom(input: CreateRoomInput, creator: PublicUser): P
   }
   if (!await putRoomIfAbsent(room)) {
     await limits.roomCreation.refund(creator.username)
-    throw new RoomExistsError(id)
+    throw new RoomIdUnavailableError(id)
   }
   // The creator is the first member (and, through createdBy, the owner).
   await addMember(id, creator.username)
