@@ -49,6 +49,7 @@ class Socket {
         this.connected = false
       })
       this.tcp.on('data', (chunk: Buffer) => {
+        bytesIn += chunk.length
         this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk
         if (!this.upgraded) {
           const end = this.buffer.indexOf('\r\n\r\n')
@@ -219,6 +220,8 @@ let duplicates = 0
 let selfDeliveries = 0
 let foreign = 0
 let disconnects = 0
+/** Every byte the server sent to this process's sockets (what a broadcast costs to deliver). */
+let bytesIn = 0
 
 function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n)
@@ -316,6 +319,34 @@ interface SendCommand {
 
 let sequence = 0
 
+interface EmitCommand {
+  /** The clients (global ids) that emit, one after another. */
+  gids: number[]
+  event: string
+  payload: unknown[]
+  /** Wait for each acknowledgement before the next emit. */
+  ack: boolean
+  timeoutMs: number
+}
+
+/** One event from each of these clients in turn (presence and typing costs, in bench/bigroom.ts). */
+async function emitFrom(cmd: EmitCommand) {
+  let emitted = 0
+  const errors: string[] = []
+  for (const gid of cmd.gids) {
+    const client = clients.find(c => c.gid === gid)
+    if (!client) continue
+    if (cmd.ack) {
+      await ackOf(client.socket, cmd.timeoutMs, cmd.event, ...cmd.payload).catch((error: Error) => { errors.push(error.message) })
+    }
+    else {
+      client.socket.send(`42${JSON.stringify([cmd.event, ...cmd.payload])}`)
+    }
+    emitted++
+  }
+  return { emitted, errors: errors.length, firstErrors: [...new Set(errors)].slice(0, 3) }
+}
+
 async function sendLoad(cmd: SendCommand) {
   const owned = cmd.senders.map(gid => clients.find(c => c.gid === gid)).filter((c): c is Client => Boolean(c))
   const perSender = Math.floor(cmd.durationMs * cmd.rate / 1000)
@@ -405,7 +436,8 @@ process.on('message', async (message: { id: number, cmd: string } & Record<strin
     if (message.cmd === 'connect') result = await connect(message as unknown as ConnectCommand)
     else if (message.cmd === 'send') result = await sendLoad(message as unknown as SendCommand)
     else if (message.cmd === 'snapshot') result = snapshot(Boolean(message.reset))
-    else if (message.cmd === 'count') result = { received: [...received.values()].reduce((a, b) => a + b, 0) }
+    else if (message.cmd === 'count') result = { received: [...received.values()].reduce((a, b) => a + b, 0), bytesIn }
+    else if (message.cmd === 'emit') result = await emitFrom(message as unknown as EmitCommand)
     else if (message.cmd === 'close') {
       for (const c of clients) c.socket.close()
       result = { closed: clients.length }

@@ -113,6 +113,17 @@ export class LoadGenerator {
     return Array.from({ length: Math.min(senders, all.length) }, (_, k) => all[Math.floor(k * all.length / senders)]!)
   }
 
+  /** Each of `gids` emits `event` once, in turn (with `ack`, waiting for each answer). */
+  async emit(gids: number[], event: string, payload: unknown[], ack = true): Promise<{ emitted: number, errors: number, firstErrors: string[] }> {
+    const results = await this.all<{ emitted: number, errors: number, firstErrors: string[] }>('emit', i => ({ gids: gids.filter(g => this.owned[i]!.includes(g)), event, payload, ack, timeoutMs: 30_000 }))
+    return { emitted: results.reduce((a, r) => a + r.emitted, 0), errors: results.reduce((a, r) => a + r.errors, 0), firstErrors: [...new Set(results.flatMap(r => r.firstErrors))].slice(0, 3) }
+  }
+
+  /** Bytes the server has sent to all of this generator's sockets so far. */
+  async bytesIn(): Promise<number> {
+    return (await this.all<{ bytesIn: number }>('count')).reduce((a, c) => a + c.bytesIn, 0)
+  }
+
   snapshot(reset: boolean) {
     return this.all<Snapshot>('snapshot', () => ({ reset }))
   }

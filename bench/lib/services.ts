@@ -16,6 +16,8 @@ export const BENCH_ENV = {
   ROOM_WRITE_UNITS_PER_SECOND: '1000000',
   // The page benchmark's reader creates the rooms of a working team's sidebar.
   ROOMS_PER_HOUR: '1000',
+  // Thousands of guests come from one address in the connection benchmarks.
+  GUESTS_PER_HOUR: '1000000',
   LOG_LEVEL: 'warn',
   // `SEARCH_INDEX=off npm run bench:fanout` measures the send path without the search index.
   SEARCH_INDEX: process.env.SEARCH_INDEX ?? 'on',
