@@ -262,6 +262,20 @@ describe('room management', () => {
     expect((await call(memberSocket, 'message list', { room }))[0]).toBeNull()
   })
 
+  it('tells every sidebar of a public room\'s new name, topic and archiving, members or not, on both instances', async () => {
+    const [owner, passerBy] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), guest(cluster.b.url)])
+    const id = unique('renamed-')
+    expect((await owner.http.post('/api/rooms', { id, name: 'Before' })).status).toBe(201)
+    const socket = await socketOf(passerBy)
+    // The passer-by's instance now holds the directory's first page (kept 30 s).
+    expect((await passerBy.http.get('/api/rooms')).json.rooms.find(r => r.id === id)).toMatchObject({ name: 'Before' })
+    const updated = waitFor<{ id: string, name: string, topic: string, archived?: boolean }>(socket, 'room updated')
+    expect((await owner.http.request(`/api/rooms/${id}`, { method: 'PATCH', body: { name: 'After', topic: 'Now with a topic', archived: true } })).status).toBe(200)
+    expect(await updated).toMatchObject({ id, name: 'After', topic: 'Now with a topic', archived: true })
+    // And the list a reload reads says so too, archived included (the directory carries it).
+    expect((await passerBy.http.get('/api/rooms')).json.rooms.find(r => r.id === id)).toMatchObject({ name: 'After', archived: true, member: false })
+  })
+
   it('deletes a room for good: its id is never given out again', async () => {
     const owner = await account(cluster.a.url, { prefix: 'own' })
     const id = unique('gone-')
