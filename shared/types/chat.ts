@@ -70,6 +70,14 @@ export interface RoomSummary {
   createdBy?: string
 }
 
+/**
+ * What may be said of a room id the reader cannot open (`GET /api/room-ids/:id`): only what
+ * creating a room tells anyone anyway. `free`: no room ever had it; `taken`: a room has it (or had
+ * it: ids are never given out again), whether private or deleted is not said; `deleted`: a public
+ * room had it; `reserved`: kept for direct messages, of which nothing is said.
+ */
+export type RoomAvailability = 'free' | 'taken' | 'deleted' | 'reserved'
+
 /** A room as the directory of all public rooms lists it (browsing, paged by id). */
 export type DirectoryRoom = Pick<Room, 'id' | 'name' | 'topic' | 'image' | 'archived'>
 

@@ -74,6 +74,12 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   expect(linked.status).toBe(nonePage.status)
   for (const secret of secrets) expect(linked.text).not.toContain(secret)
 
+  // What the page may tell of the id once hydrated: no more than creating a room of it would (a
+  // 409), and of DM ids nothing, whether one exists or not.
+  const dmId = room.startsWith('dm-')
+  expect((await http.get(`/api/room-ids/${room}`)).json.availability).toBe(dmId ? 'reserved' : 'taken')
+  expect((await http.get(`/api/room-ids/${dmId ? `dm-${'0'.repeat(40)}` : missing}`)).json.availability).toBe(dmId ? 'reserved' : 'free')
+
   // Socket events.
   const noRoom = `There is no room "${room}"`
   expect((await call(socket, 'join room', room))[0]).toBe(noRoom)
@@ -286,6 +292,8 @@ describe('room management', () => {
     expect((await other.http.get(`/api/rooms/${id}`)).status).toBe(404)
     expect((await other.http.get('/api/room-directory')).text).not.toContain(id)
     expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(409)
+    // Its page may say so: it was public.
+    expect((await other.http.get(`/api/room-ids/${id}`)).json.availability).toBe('deleted')
   })
 
   it('refuses room ids kept for direct messages', async () => {
