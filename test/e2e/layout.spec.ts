@@ -14,10 +14,10 @@ test('on a phone-sized screen the rooms menu opens and switches rooms', async ({
   await expect(menu).toBeHidden()
   await page.getByRole('button', { name: 'Rooms menu' }).click()
   await expect(menu).toBeVisible()
-  await menu.getByRole('link', { name: /#lambda/ }).click()
+  await menu.getByRole('link', { name: /Lambda/ }).click()
   await expect(page).toHaveURL(/\/rooms\/lambda$/)
   await expect(menu).toBeHidden()
-  await expect(page.getByTestId('room-title')).toContainText('#lambda')
+  await expect(page.getByTestId('room-title')).toContainText('Lambda')
   await connected(page)
   // Escape closes the menu too.
   await page.getByRole('button', { name: 'Rooms menu' }).click()
