@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, scriptUser, send, seriousViolations, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, send, seriousViolations, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -25,6 +25,21 @@ test('on a phone-sized screen the rooms menu opens and switches rooms', async ({
   await page.keyboard.press('Escape')
   await expect(menu).toBeHidden()
   await person.context.close()
+})
+
+test('on a phone, Escape in a dialog opened from the rooms menu closes the dialog only, and focus goes back into the menu', async ({ browser, app }) => {
+  const { page, context } = await register(browser, app.url, '/rooms/general', PHONE)
+  await page.getByRole('button', { name: 'Rooms menu' }).click()
+  const menu = page.locator('#rooms-menu')
+  await expect(menu).toBeVisible()
+  await page.getByTestId('new-room').click()
+  const dialog = page.getByRole('dialog', { name: 'New room' })
+  await expect(dialog.getByLabel('Name')).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+  await expect(menu).toBeVisible()
+  await expect(page.getByTestId('new-room')).toBeFocused()
+  await context.close()
 })
 
 test('on a 360 px phone the header keeps the room name whole and who is here on one line, and every action answers a tap', async ({ browser, app }) => {
