@@ -99,7 +99,7 @@ export const useRoomsStore = defineStore('rooms', () => {
   /** The reader now belongs to a room (invited, joined, a new DM). */
   function added(summary: RoomSummary) {
     upsert({ ...summary, member: true })
-    delete ended.value[summary.id]
+    if (ended.value[summary.id]) ended.value = Object.fromEntries(Object.entries(ended.value).filter(([id]) => id !== summary.id))
   }
 
   /** A room changed (renamed, re-topiced, archived): keep its preview and counts. */
