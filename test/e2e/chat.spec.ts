@@ -77,7 +77,7 @@ test('the room page HTML fetched without JavaScript already contains the latest 
   expect(html).toContain('First &lt;b&gt;plain&lt;/b&gt; words')
   expect(html).toContain('Second line<br>\nwith a newline') // Markdown: a line break as typed
   expect(html).toContain(`data-room="${room}"`)
-  expect(html).toContain(`<title>#${room} · Fargate Chat</title>`)
+  expect(html).toContain(`<title>${room} · Fargate Chat</title>`)
 })
 
 test('an unknown room offers to create it and an invalid room id is a 404 page', async ({ browser, app }) => {
@@ -86,7 +86,8 @@ test('an unknown room offers to create it and an invalid room id is a 404 page',
   const room = unique('fresh')
   await person.page.goto(`/rooms/${room}`)
   await hydrated(person.page)
-  await expect(person.page.getByText(`There is no room #${room} yet`)).toBeVisible()
+  await expect(person.page.getByText(`There is no room #${room} that you can open`)).toBeVisible()
+  await expect(person.page.getByText('Nobody has made it yet')).toBeVisible()
   await person.page.getByRole('button', { name: `Create #${room}` }).click()
   await connected(person.page)
   await expect(person.page.getByTestId('room-title')).toContainText(room)
