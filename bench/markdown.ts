@@ -27,6 +27,8 @@ main('markdown', 5 * 60_000, async () => {
     ['code block (ts, 4 lines)', '```ts\nexport function add(a: number, b: number): number {\n  return a + b // simple\n}\n```'],
     ['2,000 chars: nested emphasis', fill('*a **b ***c ')],
     ['2,000 chars: brackets', fill('[a](')],
+    ['2,000 chars: Markdown links', fill('[a](https://e.x/a) ')],
+    ['2,000 chars: open brackets', fill('[')],
     ['2,000 chars: backticks', fill('``a`')],
     ['2,000 chars: quotes and lists', fill('> - 1. ')],
     ['2,000 chars: shortcodes and mentions', fill(':tada: @ann ')],

@@ -29,7 +29,8 @@ export function useMessageSearch() {
       return ticket === latest ? page : null
     }
     catch (e) {
-      if (ticket === latest) error.value = apiErrorMessage(e)
+      // The query's own problem ("has:image" is not a filter…), without "q:" before it.
+      if (ticket === latest) error.value = apiIssueMessage(e)
       return null
     }
     finally {

@@ -28,6 +28,7 @@ export function usePageReads(): PageReads {
   return {
     me: () => api('/api/auth/me'),
     rooms: () => api('/api/rooms'),
+    room: id => api(`/api/rooms/${id}`),
     history: async (room, query) => asPage(await api(`/api/rooms/${room}/messages`, { query })),
     around: async (room, id, limit) => asWindow(await api(`/api/rooms/${room}/messages`, { query: { around: id, limit } })),
     people: names => api('/api/users', { query: { names: names.join(',') } }),

@@ -38,7 +38,11 @@ export default defineNuxtPlugin({
       messages.receive(message)
       notifications.consider(message)
     })
-    socket.on('message updated', wire => actions.update(fromWire(wire)))
+    socket.on('message updated', (wire) => {
+      // An edit is saved as a message is sent: its author is no longer typing.
+      presence.typingStopped(wire)
+      actions.update(fromWire(wire))
+    })
     socket.on('message deleted', ({ room, message }) => actions.deleted(room, message))
     socket.on('reaction', change => actions.reacted(change))
     socket.on('typing', event => presence.typingStarted(event))

@@ -17,6 +17,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   const chat = useChatSocket()
   const messages = useMessagesStore()
   const session = useSessionStore()
+  const rooms = useRoomsStore()
 
   /** The message the composer answers, per room. */
   const replyingTo = ref<Record<string, ReplyQuote | null>>({})
@@ -51,9 +52,11 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   /** A message as it is now (edited, deleted or reacted to), from an answer or a relay. */
   function update(message: ChatMessage) {
     messages.apply(message)
+    rooms.messageChanged(message.room, message.id, message)
   }
 
   function deleted(room: string, id: string) {
+    rooms.messageChanged(room, id)
     const message = messages.find(room, id)
     if (message) update({ id, room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true })
     else messages.dropQuotesOf(room, id)

@@ -50,6 +50,11 @@ export const usePresenceStore = defineStore('presence', () => {
     return members.value[room] ?? []
   }
 
+  /** Whether who looks at the room is known yet (after joining it: never during SSR). */
+  function knows(room: string): boolean {
+    return room in members.value
+  }
+
   function typingIn(room: string): TypingPerson[] {
     const me = session.user?.username
     return Object.values(typing.value[room] ?? {}).filter(p => p.username !== me)
@@ -154,5 +159,5 @@ export const usePresenceStore = defineStore('presence', () => {
   if (import.meta.client) useIntervalFn(() => expireTyping(), TYPING_SWEEP_MS)
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { numUsers, members, typing, viewing, membersOf, typingIn, setCount, setMembers, join, rejoin, leave, typingStarted, typingStopped, expireTyping, clearTyping, typed, stopTyping, reset }
+  return { numUsers, members, typing, viewing, membersOf, knows, typingIn, setCount, setMembers, join, rejoin, leave, typingStarted, typingStopped, expireTyping, clearTyping, typed, stopTyping, reset }
 })

@@ -1,25 +1,15 @@
 import { defineStore } from 'pinia'
 import { useDocumentVisibility } from '@vueuse/core'
-import type { ChatMessage, NotifyLevel, Person, Room, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage, NotifyLevel, Person, Room, RoomAvailability, RoomSummary } from '#shared/types/chat'
 import type { CreateRoomInput, UpdateRoomInput } from '#shared/schemas/rooms'
 import { ROOM_ID_PATTERN } from '#shared/schemas/limits'
-import { messagePreview } from '#shared/utils/preview'
+import { latestOf, previewLine, previewText } from '#shared/utils/preview'
 
 export const LAST_ROOM_COOKIE = 'last-room'
 export const DEFAULT_ROOM = 'general'
 
-/** A room this page created or opened, as the sidebar lists it until the server's list says more. */
-function summaryOf(room: Room): RoomSummary {
-  return {
-    id: room.id, name: room.name, topic: room.topic, image: room.image,
-    // A new DM has nothing to preview yet; a new room shows its topic.
-    preview: room.kind === 'dm' ? '' : room.topic,
-    status: 'none', onlineCount: 0, lastMessageAt: null, unread: 0, member: true, createdBy: room.createdBy,
-    ...(room.visibility ? { visibility: room.visibility } : {}),
-    ...(room.kind ? { kind: room.kind } : {}),
-    ...(room.members ? { members: room.members } : {}),
-  }
-}
+/** Why a room the reader had is gone from their sidebar: its page says so instead of showing the room. */
+export type RoomEnd = 'removed' | 'deleted'
 
 /** Room names sort naturally: "room 2" before "room 10". */
 const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }).compare
@@ -43,6 +33,8 @@ export const useRoomsStore = defineStore('rooms', () => {
   /** Messages that arrived in the open room while the tab was hidden. */
   const unseenHere = ref(0)
   const lastRoom = useCookie<string | null>(LAST_ROOM_COOKIE, { maxAge: 60 * 60 * 24 * 365, sameSite: 'lax', path: '/' })
+  /** Rooms taken from the reader while this page was open (removed from a private room, deleted). */
+  const ended = ref<Record<string, RoomEnd>>({})
 
   const totalUnread = computed(() => Object.entries(unread.value).reduce((sum, [id, n]) => sum + (id === currentId.value || byId(id)?.muted ? 0 : n), 0) + unseenHere.value)
   const totalMentions = computed(() => Object.entries(mentions.value).reduce((sum, [id, n]) => sum + (id === currentId.value ? 0 : n), 0))
@@ -62,16 +54,38 @@ export const useRoomsStore = defineStore('rooms', () => {
     await refresh()
   }
 
-  /** The list as the server has it now, e.g. after a reconnect. */
+  /**
+   * The list as the server has it now, e.g. after a reconnect, with the people it names (the reader,
+   * DM partners, preview authors): during SSR the sidebar then renders their names and avatars.
+   */
   async function refresh() {
     const { rooms } = await reads.rooms()
-    list.value = rooms
+    // The open room stays when it is a public room the list leaves out (beyond its first hundred).
+    const open = currentId.value ? byId(currentId.value) : null
+    list.value = open?.member === false && !rooms.some(r => r.id === open.id) ? [...rooms, open] : rooms
     loaded.value = true
+    const named = rooms.flatMap(r => [...(r.members ?? []), ...(r.latest ? [r.latest.username] : [])])
+    await people.load([...(session.user ? [session.user.username] : []), ...named]).catch(() => undefined)
     // The server keeps read markers for accounts, so its counts are the truth (also after a
     // reload); a guest's counts exist only in this page.
     if (session.user && !session.user.guest) {
       unread.value = Object.fromEntries(rooms.map(r => [r.id, r.id === currentId.value ? 0 : r.unread]))
       mentions.value = Object.fromEntries(rooms.map(r => [r.id, r.id === currentId.value ? 0 : r.mentions ?? 0]))
+    }
+  }
+
+  /** The room a page opens, whole (the sidebar's other public rooms come from the directory: no owner, at most 100); false when unreadable. */
+  async function open(id: string): Promise<boolean> {
+    const known = byId(id)
+    if (known && known.member !== false) return true
+    try {
+      const { room } = await reads.room(id)
+      upsert({ ...summaryOf(room), ...(known ? { preview: known.preview, latest: known.latest, lastMessageAt: known.lastMessageAt } : {}), member: false })
+      return true
+    }
+    catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false
+      throw error
     }
   }
 
@@ -85,29 +99,39 @@ export const useRoomsStore = defineStore('rooms', () => {
   /** The reader now belongs to a room (invited, joined, a new DM). */
   function added(summary: RoomSummary) {
     upsert({ ...summary, member: true })
+    if (ended.value[summary.id]) ended.value = Object.fromEntries(Object.entries(ended.value).filter(([id]) => id !== summary.id))
   }
 
-  /** A room changed (renamed, archived): keep its preview and counts. */
+  /** A room changed (renamed, re-topiced, archived): keep its preview and counts. */
   function updated(room: Room) {
     const known = byId(room.id)
-    if (known) Object.assign(known, { name: room.name, topic: room.topic, archived: room.archived ?? false })
+    if (!known) return
+    Object.assign(known, { name: room.name, topic: room.topic, archived: room.archived ?? false })
+    // A room nobody has written in yet is previewed by its topic.
+    if (!known.latest) known.preview = previewText(room.topic)
   }
 
-  /** The reader left or was removed, or the room was deleted: it leaves the sidebar (and a private room's page closes). */
+  /** The reader left or was removed, or the room was deleted: it leaves the sidebar; a page they can no longer read says why. */
   function removed(id: string, deleted = false) {
     const known = byId(id)
     if (!known) return
     clearUnread(id)
     // A public room the reader left stays listed among the other rooms, without counts.
     if (!deleted && known.kind !== 'dm' && known.visibility !== 'private') known.member = false
-    else list.value = list.value.filter(r => r.id !== id)
+    else {
+      list.value = list.value.filter(r => r.id !== id)
+      ended.value[id] = deleted ? 'deleted' : 'removed'
+    }
   }
 
-  /** What to call a room: a DM by its other people's names, a room by its #id. */
-  function titleOf(room: Pick<RoomSummary, 'id' | 'kind' | 'members'>): string {
-    if (room.kind !== 'dm') return `#${room.id}`
-    const others = (room.members ?? []).filter(name => name !== session.user?.username)
-    return others.map(name => people.nameOf(name)).join(', ') || 'Just you'
+  /** What to call a room: a DM by its other people's names, a room by its name. */
+  function titleOf(room: Pick<RoomSummary, 'id' | 'name' | 'kind' | 'members'>): string {
+    return roomTitle(room, session.user?.username, people.nameOf)
+  }
+
+  /** A room's picture: a DM shows the other person's avatar, a room its own image. */
+  function pictureOf(room: Pick<RoomSummary, 'image' | 'kind' | 'members'>): { src: string, name: string } {
+    return roomPicture(room, session.user?.username, people.get)
   }
 
   /** The room now on screen: clears its unread count and remembers it for `/`. */
@@ -127,7 +151,8 @@ export const useRoomsStore = defineStore('rooms', () => {
   function noteMessage(message: ChatMessage, options: { mine: boolean, hidden: boolean }) {
     const room = byId(message.room)
     if (room && (room.lastMessageAt ?? 0) <= message.time) {
-      room.preview = messagePreview(message)
+      room.latest = latestOf(message)
+      room.preview = previewLine(room.latest)
       room.lastMessageAt = message.time
     }
     if (options.mine || room?.muted) return
@@ -136,6 +161,14 @@ export const useRoomsStore = defineStore('rooms', () => {
       if (mentionsMe(message, session.user?.username)) mentions.value = { ...mentions.value, [message.room]: (mentions.value[message.room] ?? 0) + 1 }
     }
     else if (options.hidden) unseenHere.value++
+  }
+
+  /** A message as it is now (edited; deleted, when only its id may be known): the preview follows if it is the room's newest. */
+  function messageChanged(id: string, messageId: string, now?: ChatMessage) {
+    const room = byId(id)
+    if (!room?.latest || room.latest.id !== messageId) return
+    room.latest = now ? latestOf(now) : { ...room.latest, text: 'message deleted' }
+    room.preview = previewLine(room.latest)
   }
 
   function markSeen() {
@@ -199,6 +232,9 @@ export const useRoomsStore = defineStore('rooms', () => {
     if (settings.notify !== undefined) known.notify = settings.notify
   }
 
+  /** Whether a room id the reader cannot open is free to create. */
+  const availability = async (id: string): Promise<RoomAvailability> => (await api(`/api/room-ids/${id}`)).availability
+
   function reset() {
     list.value = []
     loaded.value = false
@@ -206,6 +242,7 @@ export const useRoomsStore = defineStore('rooms', () => {
     unread.value = {}
     mentions.value = {}
     unseenHere.value = 0
+    ended.value = {}
   }
 
   if (import.meta.client) {
@@ -215,5 +252,5 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { list, loaded, currentId, unread, mentions, unseenHere, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, load, refresh, upsert, added, updated, removed, enter, leave, noteMessage, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, reset }
+  return { list, loaded, currentId, unread, mentions, unseenHere, ended, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, pictureOf, load, refresh, open, upsert, added, updated, removed, enter, leave, noteMessage, messageChanged, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, availability, reset }
 })

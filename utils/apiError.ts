@@ -7,3 +7,9 @@ export function apiErrorMessage(error: unknown): string {
   if (data?.message) return data.message
   return (error as Error)?.message || 'Something went wrong'
 }
+
+/** For a one-field form (the search box): the field's problem in words, without the field's name before it. */
+export function apiIssueMessage(error: unknown): string {
+  const issue = (error as FetchError<ApiError>)?.data?.data?.issues?.[0]
+  return issue?.message ?? apiErrorMessage(error)
+}

@@ -50,6 +50,7 @@ const OPTIONS = {
   full: { dateStyle: 'full', timeStyle: 'short' },
   time: { hour: 'numeric', minute: '2-digit' },
   date: { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' },
+  stamp: { dateStyle: 'medium', timeStyle: 'short' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>
 
 function formatter(kind: keyof typeof OPTIONS, locale: string, timeZone: string): Intl.DateTimeFormat {
@@ -89,6 +90,11 @@ export function formatTimeOfDay(time: number, settings: TimeSettings): string {
 /** A day written out (`Friday, November 27, 2026`), between days of messages. */
 export function formatLongDate(time: number, settings: TimeSettings): string {
   return formatter('date', settings.locale, settings.timeZone).format(time)
+}
+
+/** A date with its time (`Nov 27, 2026, 9:41 AM`), where a message shows out of its day's context (search results). */
+export function formatDateTime(time: number, settings: TimeSettings): string {
+  return formatter('stamp', settings.locale, settings.timeZone).format(time)
 }
 
 /** The ISO form a `<time datetime>` carries. */

@@ -2,6 +2,7 @@ import type { NitroApp } from 'nitropack/types'
 import { toWire } from '#shared/utils/wire'
 import { log } from '../core/logger.ts'
 import { forgetDeleted } from '../domain/messages/deletion.ts'
+import { followEdit } from '../domain/messages/edits.ts'
 import { useSessions } from '../domain/people/sessions.ts'
 import { useRoomDirectory } from '../domain/rooms/directory.ts'
 import { forgetReader } from '../domain/rooms/memberships.ts'
@@ -31,8 +32,11 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     to.emit('new message', toWire(message))
   })
   hooks.hook('chat:message-updated', (message) => {
+    // Peers' newest message of the room (the sidebar's preview) follows at once, as for deletions.
+    if (clustered) io.serverSideEmit('message edited', message)
     io.to(message.room).emit('message updated', toWire(message))
   })
+  io.on('message edited', message => followEdit(message))
   hooks.hook('chat:message-deleted', (message) => {
     // Peers' caches (the room's newest message, its unread counts) follow at once, not at their expiry.
     if (clustered) io.serverSideEmit('message deleted', message)
@@ -83,9 +87,11 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
 
   hooks.hook('chat:room-changed', async ({ room, deleted, members = [] }) => {
     await forgetEverywhere(room.id, members)
+    // A public room's listing changed (renamed, re-topiced, archived, gone): peers drop their
+    // directory pages too, before their clients hear of it, so a reload there lists it as it is now.
+    if (clustered && !isPrivate(room)) io.serverSideEmit('rooms changed')
     const audience = isPrivate(room) ? [room.id, ...members.map(userRoom)] : [SIGNED_IN]
     if (deleted) {
-      if (clustered) io.serverSideEmit('rooms changed')
       io.to(audience).emit('room removed', { room: room.id, deleted: true })
       io.in(room.id).socketsLeave(room.id)
     }

@@ -26,6 +26,8 @@ interface InterServerEvents {
   'rooms changed': () => void
   /** A room changed (renamed, archived, deleted): forget it; and these people's rooms changed. */
   'room changed': (change: { room: string, readers: string[] }, done: (forgotten: boolean) => void) => void
+  /** A message was edited on another instance (as it is now): caches here follow. */
+  'message edited': (message: ChatMessage) => void
   /** A message was deleted on another instance (its tombstone): caches here follow. */
   'message deleted': (tombstone: ChatMessage) => void
   /** The sender dropped relays while Redis was away: clients here may have missed messages. */

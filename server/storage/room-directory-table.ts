@@ -8,10 +8,10 @@ import { getDatabase } from './database.ts'
  */
 const PUBLIC = 'public'
 
-/** Lists a public room, or updates its listing (idempotent). */
+/** Lists a public room, or updates its listing (idempotent); an archived room says so (the sidebar of someone not in it shows it read-only). */
 export async function putDirectoryEntry(room: DirectoryRoom): Promise<void> {
   const { doc, tables } = await getDatabase()
-  await doc.send(new PutCommand({ TableName: tables.roomDirectory, Item: { directory: PUBLIC, id: room.id, name: room.name, topic: room.topic, image: room.image } }))
+  await doc.send(new PutCommand({ TableName: tables.roomDirectory, Item: { directory: PUBLIC, id: room.id, name: room.name, topic: room.topic, image: room.image, ...(room.archived ? { archived: true } : {}) } }))
 }
 
 export async function deleteDirectoryEntry(id: string): Promise<void> {
@@ -26,10 +26,10 @@ export async function queryDirectory(options: { after?: string, limit: number })
     TableName: tables.roomDirectory,
     KeyConditionExpression: options.after ? 'directory = :public AND id > :after' : 'directory = :public',
     ExpressionAttributeValues: options.after ? { ':public': PUBLIC, ':after': options.after } : { ':public': PUBLIC },
-    ProjectionExpression: 'id, #name, topic, image',
+    ProjectionExpression: 'id, #name, topic, image, archived',
     ExpressionAttributeNames: { '#name': 'name' },
     Limit: options.limit,
   }))
-  const rooms = (page.Items ?? []).map(item => ({ id: String(item.id), name: String(item.name), topic: String(item.topic ?? ''), image: String(item.image ?? '') }))
+  const rooms = (page.Items ?? []).map(item => ({ id: String(item.id), name: String(item.name), topic: String(item.topic ?? ''), image: String(item.image ?? ''), ...(item.archived ? { archived: true } : {}) }))
   return { rooms, next: page.LastEvaluatedKey && rooms.length ? rooms.at(-1)!.id : null }
 }

@@ -37,6 +37,13 @@ export async function getRoomItem(id: string): Promise<Room | null> {
   return Item && !Item.deleted ? roomFromItem(Item) : null
 }
 
+/** Who holds a room id: a room, a deleted room's tombstone (`deleted`), or null when no room ever had it. */
+export async function getRoomIdHolder(id: string): Promise<{ room: Room, deleted: boolean } | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id } }))
+  return Item ? { room: roomFromItem(Item), deleted: Item.deleted === true } : null
+}
+
 /** Changes an existing, undeleted room's fields; the room as it is now. */
 export async function updateRoomItem(id: string, changes: RoomChanges): Promise<Room> {
   const entries = Object.entries(changes).filter(([, value]) => value !== undefined)

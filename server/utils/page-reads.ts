@@ -2,7 +2,8 @@ import type { H3Event } from 'h3'
 import { messageQuerySchema } from '#shared/schemas/messages'
 import { userQuerySchema } from '#shared/schemas/people'
 import type { PageReads } from '#shared/types/page-reads'
-import { signedInView } from '../domain/rooms/access.ts'
+import { roomParamsSchema } from '#shared/schemas/rooms'
+import { requireReadableRoom, signedInView } from '../domain/rooms/access.ts'
 import { toHttpError } from './api-handler.ts'
 import { findPeople } from '../domain/people/profiles.ts'
 import { readAround, readHistory } from '../domain/messages/history.ts'
@@ -29,6 +30,10 @@ export function pageReads(event: H3Event): PageReads {
   return {
     me: () => read(async () => signedInView(await getSessionUser(event))),
     rooms: () => read(async () => ({ rooms: await listRoomSummaries(await requireSessionUser(event)) })),
+    room: id => read(async () => {
+      const user = await requireSessionUser(event)
+      return { room: await requireReadableRoom(user, validator(roomParamsSchema)({ room: id }).room) }
+    }),
     history: (room, query) => read(async () => {
       const { around: _, ...valid } = validator(messageQuerySchema)(query)
       return readHistory(await requireSessionUser(event), room, valid)

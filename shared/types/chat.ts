@@ -29,13 +29,25 @@ type RoomKind = 'room' | 'dm'
 /** When a member wants to be notified about a room. */
 export type NotifyLevel = 'all' | 'mentions' | 'nothing'
 
+/** A room's newest message as the sidebar shows it. */
+export interface LatestMessage {
+  id: string
+  /** Its author: each reader shows them by display name. */
+  username: string
+  /** Its words on one line (a file's name, or "message deleted"). */
+  text: string
+}
+
 /** A room as the sidebar (and the original `room list` event) shows it. */
 export interface RoomSummary {
   id: string
   name: string
   topic: string
   image: string
+  /** "author: words" of the newest message (the username: the original protocol's field), else the topic. */
   preview: string
+  /** The newest message, when there is one: the sidebar names its author by display name and follows its edits. */
+  latest?: LatestMessage
   status: string
   onlineCount: number
   lastMessageAt: number | null
@@ -58,8 +70,16 @@ export interface RoomSummary {
   createdBy?: string
 }
 
+/**
+ * What may be said of a room id the reader cannot open (`GET /api/room-ids/:id`): only what
+ * creating a room tells anyone anyway. `free`: no room ever had it; `taken`: a room has it (or had
+ * it: ids are never given out again), whether private or deleted is not said; `deleted`: a public
+ * room had it; `reserved`: kept for direct messages, of which nothing is said.
+ */
+export type RoomAvailability = 'free' | 'taken' | 'deleted' | 'reserved'
+
 /** A room as the directory of all public rooms lists it (browsing, paged by id). */
-export type DirectoryRoom = Pick<Room, 'id' | 'name' | 'topic' | 'image'>
+export type DirectoryRoom = Pick<Room, 'id' | 'name' | 'topic' | 'image' | 'archived'>
 
 export interface DirectoryPage {
   rooms: DirectoryRoom[]

@@ -1,4 +1,4 @@
-import type { MessagePage, MessageWindow, Person, PublicUser, RoomSummary } from './chat'
+import type { MessagePage, MessageWindow, Person, PublicUser, Room, RoomSummary } from './chat'
 
 /** What a history read may ask: a page back (`before`), forward (`after`), or the latest. */
 interface HistoryQuery {
@@ -18,6 +18,8 @@ export interface PageReads {
   me: () => Promise<{ user: PublicUser | null, admin?: true }>
   /** `GET /api/rooms` */
   rooms: () => Promise<{ rooms: RoomSummary[] }>
+  /** `GET /api/rooms/:room` */
+  room: (id: string) => Promise<{ room: Room }>
   /** `GET /api/rooms/:room/messages` */
   history: (room: string, query: HistoryQuery) => Promise<MessagePage>
   /** `GET /api/rooms/:room/messages?around=` */

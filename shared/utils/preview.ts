@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../types/chat'
+import type { ChatMessage, LatestMessage } from '../types/chat'
 import { messageText } from './message-html.ts'
 import { displayNameOf } from './people.ts'
 
@@ -10,13 +10,25 @@ export function previewText(text: string): string {
   return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
 }
 
-/** A message as one plain line: its words without the Markdown around them (`**` or fences); a tombstone says so. */
-export function messagePreview(message: Pick<ChatMessage, 'username' | 'content' | 'html' | 'attachments' | 'deleted'>): string {
-  // A guest is "Guest 4821" here as everywhere; accounts keep their username (their display names
-  // are not at hand where previews are made).
-  const author = displayNameOf(message.username)
-  if (message.deleted) return previewText(`${author}: message deleted`)
-  // A file sent without a caption is previewed by its name.
+type Previewed = Pick<ChatMessage, 'username' | 'content' | 'html' | 'attachments' | 'deleted'>
+
+/** A message's words on one line, without the Markdown around them (`**` or fences); a file sent without a caption by its name; a tombstone says so. */
+function previewWords(message: Previewed): string {
   const files = message.attachments?.length ? `📎 ${message.attachments.map(a => a.name).join(', ')}` : ''
-  return previewText(`${author}: ${messageText(message) || files}`)
+  return previewText(message.deleted ? 'message deleted' : messageText(message) || files)
+}
+
+/** A room's newest message as the sidebar shows it: who (a username, which each reader shows by display name) and what. */
+export function latestOf(message: Previewed & Pick<ChatMessage, 'id'>): LatestMessage {
+  return { id: message.id, username: message.username, text: previewWords(message) }
+}
+
+/** "Name: words" in one line, naming the author with `nameOf` (by default a guest's readable name, else the username). */
+export function previewLine(latest: Pick<LatestMessage, 'username' | 'text'>, nameOf: (username: string) => string = displayNameOf): string {
+  return previewText(`${nameOf(latest.username)}: ${latest.text}`)
+}
+
+/** A message as one plain line with its author, as the original protocol's `preview` and notifications have it. */
+export function messagePreview(message: Previewed): string {
+  return previewLine({ username: message.username, text: previewWords(message) })
 }

@@ -19,6 +19,9 @@ export interface SearchQuery {
 }
 
 const FILTER = /^(from|in|before|after|has):(.*)$/i
+/** Filters of other chat apps people try here; any other word with a colon (10:30, a link) is a word. */
+const FOREIGN_FILTER = /^(?:is|to|on|during|with|mentions):\S/i
+const FILTERS_HELP = 'Filters are from:@name, in:#room, has:file, has:link, before:2026-11-01 and after:2026-10-01.'
 const USERNAME = /^[a-z0-9_-]{3,32}$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const DAY_MS = 86_400_000
@@ -41,6 +44,7 @@ export function parseSearchQuery(text: string): SearchQuery {
   const words: string[] = []
   const seen = new Set<string>()
   for (const token of text.split(/\s+/).filter(Boolean)) {
+    if (FOREIGN_FILTER.test(token)) throw new Error(`"${token}" is not a filter. ${FILTERS_HELP}`)
     const filter = FILTER.exec(token)
     if (!filter) {
       words.push(token)
@@ -62,7 +66,7 @@ export function parseSearchQuery(text: string): SearchQuery {
     }
     else if (name === 'has') {
       const what = value.toLowerCase()
-      if (what !== 'file' && what !== 'link') throw new Error('has: is has:file or has:link')
+      if (what !== 'file' && what !== 'link') throw new Error(`"${token}" is not a filter: has: takes file or link. ${FILTERS_HELP}`)
       if (!query.has.includes(what)) query.has.push(what)
     }
     else {

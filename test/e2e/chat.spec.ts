@@ -30,14 +30,14 @@ test('two people chat both ways live, see each other typing, get unread badges a
   await expect(ann.page.locator('.typing-dots')).toHaveCount(0)
 
   // A message in another room shows as an unread badge (and in the title) for Ann.
-  await guestPerson.page.getByRole('link', { name: /#fargate/ }).click()
+  await guestPerson.page.getByRole('link', { name: /Fargate/ }).click()
   await expect(guestPerson.page).toHaveURL(/\/rooms\/fargate$/)
   await connected(guestPerson.page)
   await send(guestPerson.page, 'Over here in fargate')
   const fargate = ann.page.locator('[data-room="fargate"]')
   await expect(fargate.getByTestId('unread-badge')).toHaveText('1')
   await expect(fargate).toContainText('Over here in fargate')
-  await expect(ann.page).toHaveTitle('(1) #general · Fargate Chat')
+  await expect(ann.page).toHaveTitle('(1) General · Fargate Chat')
 
   // Reloading keeps the history, rendered by the server.
   await ann.page.reload()
@@ -53,8 +53,8 @@ test('two people chat both ways live, see each other typing, get unread badges a
   await expect(ann.page).toHaveURL(/\/rooms\/fargate$/)
   await expect(messageList(ann.page)).toContainText('Over here in fargate')
   await expect(fargate.getByTestId('unread-badge')).toHaveCount(0)
-  await expect(ann.page).toHaveTitle('#fargate · Fargate Chat')
-  await ann.page.getByRole('link', { name: /#general/ }).click()
+  await expect(ann.page).toHaveTitle('Fargate · Fargate Chat')
+  await ann.page.getByRole('link', { name: /General/ }).click()
   await expect(ann.page).toHaveURL(/\/rooms\/general$/)
   await ann.page.reload()
   await hydrated(ann.page)
@@ -77,7 +77,7 @@ test('the room page HTML fetched without JavaScript already contains the latest 
   expect(html).toContain('First &lt;b&gt;plain&lt;/b&gt; words')
   expect(html).toContain('Second line<br>\nwith a newline') // Markdown: a line break as typed
   expect(html).toContain(`data-room="${room}"`)
-  expect(html).toContain(`<title>#${room} · Fargate Chat</title>`)
+  expect(html).toContain(`<title>${room} · Fargate Chat</title>`)
 })
 
 test('an unknown room offers to create it and an invalid room id is a 404 page', async ({ browser, app }) => {
@@ -86,10 +86,11 @@ test('an unknown room offers to create it and an invalid room id is a 404 page',
   const room = unique('fresh')
   await person.page.goto(`/rooms/${room}`)
   await hydrated(person.page)
-  await expect(person.page.getByText(`There is no room #${room} yet`)).toBeVisible()
+  await expect(person.page.getByText(`There is no room #${room} that you can open`)).toBeVisible()
+  await expect(person.page.getByText('Nobody has made it yet')).toBeVisible()
   await person.page.getByRole('button', { name: `Create #${room}` }).click()
   await connected(person.page)
-  await expect(person.page.getByTestId('room-title')).toContainText(`#${room}`)
+  await expect(person.page.getByTestId('room-title')).toContainText(room)
   await send(person.page, 'First!')
   await expect(messageList(person.page).getByTestId('message').filter({ hasText: 'First!' })).toHaveClass(/status-stored/)
 
@@ -144,7 +145,7 @@ test('scrolling up loads older messages in order without duplicates', async ({ b
   await expect(list.getByTestId('message')).toHaveCount(50)
 
   // Scroll to the top repeatedly until the beginning of the room shows.
-  const beginning = person.page.getByText(`This is the beginning of #${room}.`)
+  const beginning = person.page.getByText(`This is the beginning of ${room}.`)
   for (let i = 0; i < 10 && !await beginning.isVisible(); i++) {
     const held = await list.getByTestId('message').count()
     await list.evaluate((el) => { el.scrollTop = 0 })

@@ -1,19 +1,25 @@
 import type { Locator, Page } from '@playwright/test'
-import { createRoom, expect, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { createRoom, expect, messageList, register, scriptUser, send, seriousViolations, test, unique } from './fixtures.ts'
 
-/** Opens a dialog from the keyboard, checks where focus lands, closes it with Escape and checks that focus came back. */
-async function opensAndGivesFocusBack(page: Page, opener: Locator, open: () => Promise<void>, dialog: Locator, first: Locator, name?: string) {
+/**
+ * Opens a dialog from the keyboard, checks where focus lands and that the page with the dialog open
+ * has no serious accessibility violation, types into it if told, closes it with Escape and checks
+ * that focus came back.
+ */
+async function opensAndGivesFocusBack(page: Page, opener: Locator, open: () => Promise<void>, dialog: Locator, first: Locator, name?: string, typed?: () => Promise<void>) {
   await opener.focus()
   await open()
   await expect(dialog).toBeVisible()
   await expect(first).toBeFocused()
   if (name) await expect(dialog).toHaveAccessibleName(name)
+  expect(await seriousViolations(page)).toEqual([])
+  if (typed) await typed()
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
   await expect(opener).toBeFocused()
 }
 
-test('every dialog focuses its first field (not Close), closes on Escape and gives focus back to what opened it', async ({ browser, app }) => {
+test('every dialog focuses its first field (not Close), takes typing at once, has no serious accessibility violation, closes on Escape and gives focus back to what opened it', async ({ browser, app }) => {
   // A room of its own: the message deleted below must not show in other tests' rooms.
   const owner = await scriptUser(app.url)
   const room = await createRoom(owner.client, unique('dialogs'))
@@ -38,7 +44,11 @@ test('every dialog focuses its first field (not Close), closes on Escape and giv
   await message.focus()
   const toolbar = row.getByRole('toolbar')
   const picker = page.getByRole('dialog', { name: 'Add a reaction' })
-  await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Add a reaction' }), enter, picker, picker.getByLabel('Search emoji'))
+  // Typing goes to the picker's search at once: no click first.
+  await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Add a reaction' }), enter, picker, picker.getByLabel('Search emoji'), undefined, async () => {
+    await page.keyboard.type('party')
+    await expect(picker.getByRole('option', { name: 'party popper' })).toBeVisible()
+  })
   // Nothing to fill in: the least harmful choice, never Close.
   const confirm = page.getByRole('dialog', { name: 'Delete message?' })
   await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Delete' }), enter, confirm, confirm.getByRole('button', { name: 'Cancel' }))

@@ -1,4 +1,5 @@
 import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
 import { startApp as startServer, startDatabase, type AppOptions } from '../support/processes.ts'
 import { startTwoInstances } from '../support/cluster.ts'
 import { Client } from '../support/http.ts'
@@ -151,10 +152,10 @@ export function messageList(page: Page) {
   return page.getByTestId('message-list')
 }
 
-/** A scripted user: an account made over HTTP and a signed-in socket, for seeding. */
-export async function scriptUser(url: string, username = unique('bot').slice(0, 32)): Promise<{ client: Client, socket: TestSocket, username: string, say: (room: string, text: string) => Promise<WireMessage> }> {
+/** A scripted user: an account made over HTTP and a signed-in socket, for seeding; with a display name if given. */
+export async function scriptUser(url: string, username = unique('bot').slice(0, 32), displayName?: string): Promise<{ client: Client, socket: TestSocket, username: string, say: (room: string, text: string) => Promise<WireMessage> }> {
   const client = new Client(url)
-  const registered = await client.post('/api/auth/register', { username, password: 'correct horse battery' })
+  const registered = await client.post('/api/auth/register', { username, password: 'correct horse battery', ...(displayName ? { displayName } : {}) })
   if (registered.status !== 201) throw new Error(`register failed: ${registered.text}`)
   const socket = await connect(url, { cookie: client.cookieHeader, origin: url })
   return {
@@ -167,6 +168,21 @@ export async function scriptUser(url: string, username = unique('bot').slice(0, 
       return message
     },
   }
+}
+
+/** A browser context signed in as the account of `client` (its session cookie), on `url`. */
+export async function signedIn(browser: Browser, url: string, client: Client, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
+  const person = await newPerson(browser, url, options)
+  await person.context.addCookies([...client.cookies].map(([name, value]) => ({ name, value, url })))
+  return person
+}
+
+/** Serious and critical accessibility violations on the page as it is now, one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary ?? ''}`))
 }
 
 /** Creates a room over HTTP as `client`. */

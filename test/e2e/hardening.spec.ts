@@ -11,9 +11,9 @@ test('switching rooms back and forth posts no "joined" or "left" notices into th
   const bob = await guest(browser, app.url, `/rooms/${room}`)
   await expect(ann.page.getByTestId('online-count')).toContainText('2 here')
   for (let i = 0; i < 4; i++) {
-    await bob.page.getByRole('link', { name: /^#general/ }).click()
+    await bob.page.getByRole('link', { name: /^General/ }).click()
     await expect(ann.page.getByTestId('online-count')).toContainText('1 here')
-    await bob.page.getByRole('link', { name: new RegExp(`^#${room}`) }).click()
+    await bob.page.getByRole('link', { name: new RegExp(`^${room}`) }).click()
     await expect(ann.page.getByTestId('online-count')).toContainText('2 here')
   }
   // The online list shows who is looking; the conversation only what was said.

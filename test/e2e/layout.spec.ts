@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, send, seriousViolations, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -14,16 +14,57 @@ test('on a phone-sized screen the rooms menu opens and switches rooms', async ({
   await expect(menu).toBeHidden()
   await page.getByRole('button', { name: 'Rooms menu' }).click()
   await expect(menu).toBeVisible()
-  await menu.getByRole('link', { name: /#lambda/ }).click()
+  await menu.getByRole('link', { name: /Lambda/ }).click()
   await expect(page).toHaveURL(/\/rooms\/lambda$/)
   await expect(menu).toBeHidden()
-  await expect(page.getByTestId('room-title')).toContainText('#lambda')
+  await expect(page.getByTestId('room-title')).toContainText('Lambda')
   await connected(page)
   // Escape closes the menu too.
   await page.getByRole('button', { name: 'Rooms menu' }).click()
   await expect(menu).toBeVisible()
   await page.keyboard.press('Escape')
   await expect(menu).toBeHidden()
+  await person.context.close()
+})
+
+test('on a phone, Escape in a dialog opened from the rooms menu closes the dialog only, and focus goes back into the menu', async ({ browser, app }) => {
+  const { page, context } = await register(browser, app.url, '/rooms/general', PHONE)
+  await page.getByRole('button', { name: 'Rooms menu' }).click()
+  const menu = page.locator('#rooms-menu')
+  await expect(menu).toBeVisible()
+  await page.getByTestId('new-room').click()
+  const dialog = page.getByRole('dialog', { name: 'New room' })
+  await expect(dialog.getByLabel('Name')).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+  await expect(menu).toBeVisible()
+  await expect(page.getByTestId('new-room')).toBeFocused()
+  await context.close()
+})
+
+test('on a 360 px phone the header keeps the room name whole and who is here on one line, and every action answers a tap', async ({ browser, app }) => {
+  const person = await guest(browser, app.url, '/rooms/general', { ...PHONE, viewport: { width: 360, height: 740 } })
+  const { page } = person
+  const title = page.getByTestId('room-title')
+  await expect(title).toContainText(/general/i)
+  // Nothing cut off: the name's box is as wide as its text.
+  expect(await title.evaluate(el => el.scrollWidth <= el.clientWidth)).toBe(true)
+  const here = page.getByTestId('online-count')
+  await expect(here).toContainText(/\d+ here/)
+  const lineHeight = await here.evaluate(el => Number.parseFloat(getComputedStyle(el).lineHeight))
+  const { height } = (await here.boundingBox())!
+  expect(height).toBeLessThan(lineHeight * 2)
+
+  await here.tap()
+  await expect(page.getByTestId('online-list')).toBeVisible()
+  await here.tap()
+  await page.getByTestId('search-input').tap()
+  await expect(page.getByTestId('search-input')).toBeFocused()
+  await page.getByRole('button', { name: 'Rooms menu' }).tap()
+  await expect(page.locator('#rooms-menu')).toBeVisible()
+  await page.getByRole('button', { name: 'Close rooms menu' }).tap()
+  await expect(page.locator('#rooms-menu')).toBeHidden()
+  expect(await seriousViolations(page)).toEqual([])
   await person.context.close()
 })
 

@@ -31,6 +31,27 @@ test('editing my last message with ↑ in the empty composer shows it edited, al
   await ann.context.close()
 })
 
+test('saving an edit ends its author\'s "typing" for the others at once, before the edit arrives', async ({ browser, app }) => {
+  const owner = await scriptUser(app.url)
+  const room = await createRoom(owner.client, unique('typing'))
+  expect((await call(owner.socket, 'join room', room))[0]).toBeNull()
+  const heard: string[] = []
+  owner.socket.onAny((event: string) => heard.push(event))
+  const ann = await guest(browser, app.url, `/rooms/${room}`)
+  await send(ann.page, 'helo wrld')
+  await expect(messageWith(ann.page, 'helo wrld')).toHaveAttribute('data-id', /^\d{13}:/)
+  const input = ann.page.locator('#composer-input')
+  await input.press('ArrowUp')
+  await input.pressSequentially(' again')
+  await expect.poll(() => heard.includes('typing')).toBe(true)
+  heard.length = 0
+  await input.press('Enter')
+  await expect.poll(() => heard.includes('message updated')).toBe(true)
+  // Not left to expire seconds later: the indicator ends with the edit.
+  expect(heard.slice(0, heard.indexOf('message updated'))).toContain('stop typing')
+  await ann.context.close()
+})
+
 test('a message\'s actions appear while it is hovered or focused from the keyboard, and the server renders none', async ({ browser, app }) => {
   const ann = await register(browser, app.url)
   await send(ann.page, 'act on me')

@@ -96,15 +96,17 @@ test('an invitation to a private room shows it to the invitee only', async ({ br
   await send(ann.page, 'The secret plan')
   await invite(ann.page, bob.username)
 
-  const link = bob.page.getByTestId('room-list').getByRole('link', { name: new RegExp(path.split('/').pop()!) })
+  const link = bob.page.getByTestId('room-list').getByRole('link', { name: new RegExp(name) })
   await link.click()
   await expect(bob.page).toHaveURL(new RegExp(`${path}$`))
   await connected(bob.page)
   await expect(messageList(bob.page)).toContainText('The secret plan')
 
-  // Carol, who was not invited, finds nothing at that address.
+  // Carol, who was not invited, finds nothing at that address, and is not offered to create what she cannot.
   await carol.page.goto(path)
   await expect(carol.page.getByText(/There is no room/)).toBeVisible()
+  await expect(carol.page.getByTestId('room-taken')).toBeVisible()
+  await expect(carol.page.getByRole('button', { name: /Create/ })).toHaveCount(0)
   await expect(carol.page.locator('body')).not.toContainText('The secret plan')
   await expect(carol.page.locator('body')).not.toContainText(name)
   await Promise.all([ann.context.close(), bob.context.close(), carol.context.close()])
@@ -123,8 +125,13 @@ test('removing a member closes the room on their open tab on the other instance'
 
   await ann.page.getByTestId('member-list').locator(`[data-member="${bob.username}"]`).getByRole('button', { name: /Remove/ }).click()
   await expect(bob.page.locator('#composer-input')).toHaveCount(0)
-  await expect(bob.page.getByText(/There is no room/)).toBeVisible()
+  // Bob's page says what happened, offers no room to create (the name is taken), and a way on.
+  await expect(bob.page.getByTestId('room-unavailable')).toHaveAttribute('data-state', 'removed')
+  await expect(bob.page.getByRole('heading', { name: /You are no longer in #/ })).toBeVisible()
+  await expect(bob.page.getByRole('button', { name: /Create/ })).toHaveCount(0)
   await expect(bob.page.getByTestId('room-list')).not.toContainText(path.split('/').pop()!)
+  await bob.page.getByTestId('go-general').click()
+  await connected(bob.page)
   await ann.context.close()
   await bob.context.close()
 })

@@ -55,6 +55,19 @@ describe('editing a message', () => {
     expect(stored.editedAt).toBe(edited.editedAt)
   })
 
+  it('keeps the sidebar\'s preview on the other instance in step with an edit and a deletion of the newest message', async () => {
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
+    const room = await newRoom(ann, bob)
+    const sent = await send(ann, room, 'this has a typo teh')
+    const latestSeenByBob = async () => ((await bob.http.get('/api/rooms')).json.rooms as RoomSummary[]).find(r => r.id === room)!.latest
+    // Bob's instance now holds the room's newest message (its cache lives 10 s).
+    expect(await latestSeenByBob()).toEqual({ id: sent.message, username: ann.username, text: 'this has a typo teh' })
+    expect((await call(ann.socket, 'edit message', { room, message: sent.message, text: 'this has a typo the' }))[0]).toBeNull()
+    await vi.waitFor(async () => expect(await latestSeenByBob()).toMatchObject({ text: 'this has a typo the' }), { timeout: 3000 })
+    expect((await call(ann.socket, 'delete message', { room, message: sent.message }))[0]).toBeNull()
+    await vi.waitFor(async () => expect(await latestSeenByBob()).toMatchObject({ text: 'message deleted' }), { timeout: 3000 })
+  })
+
   it('refuses to edit someone else\'s message, even for the room\'s creator, and changes nothing', async () => {
     const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)

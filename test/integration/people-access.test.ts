@@ -75,6 +75,12 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   expect(linked.status).toBe(nonePage.status)
   for (const secret of secrets) expect(linked.text).not.toContain(secret)
 
+  // What the page may tell of the id once hydrated: no more than creating a room of it would (a
+  // 409), and of DM ids nothing, whether one exists or not.
+  const dmId = room.startsWith('dm-')
+  expect((await http.get(`/api/room-ids/${room}`)).json.availability).toBe(dmId ? 'reserved' : 'taken')
+  expect((await http.get(`/api/room-ids/${dmId ? `dm-${'0'.repeat(40)}` : missing}`)).json.availability).toBe(dmId ? 'reserved' : 'free')
+
   // Socket events.
   const noRoom = `There is no room "${room}"`
   expect((await call(socket, 'join room', room))[0]).toBe(noRoom)
@@ -263,6 +269,20 @@ describe('room management', () => {
     expect((await call(memberSocket, 'message list', { room }))[0]).toBeNull()
   })
 
+  it('tells every sidebar of a public room\'s new name, topic and archiving, members or not, on both instances', async () => {
+    const [owner, passerBy] = await Promise.all([account(cluster.a.url, { prefix: 'own' }), guest(cluster.b.url)])
+    const id = unique('renamed-')
+    expect((await owner.http.post('/api/rooms', { id, name: 'Before' })).status).toBe(201)
+    const socket = await socketOf(passerBy)
+    // The passer-by's instance now holds the directory's first page (kept 30 s).
+    expect((await passerBy.http.get('/api/rooms')).json.rooms.find(r => r.id === id)).toMatchObject({ name: 'Before' })
+    const updated = waitFor<{ id: string, name: string, topic: string, archived?: boolean }>(socket, 'room updated')
+    expect((await owner.http.request(`/api/rooms/${id}`, { method: 'PATCH', body: { name: 'After', topic: 'Now with a topic', archived: true } })).status).toBe(200)
+    expect(await updated).toMatchObject({ id, name: 'After', topic: 'Now with a topic', archived: true })
+    // And the list a reload reads says so too, archived included (the directory carries it).
+    expect((await passerBy.http.get('/api/rooms')).json.rooms.find(r => r.id === id)).toMatchObject({ name: 'After', archived: true, member: false })
+  })
+
   it('deletes a room for good: its id is never given out again', async () => {
     const owner = await account(cluster.a.url, { prefix: 'own' })
     const id = unique('gone-')
@@ -273,6 +293,8 @@ describe('room management', () => {
     expect((await other.http.get(`/api/rooms/${id}`)).status).toBe(404)
     expect((await other.http.get('/api/room-directory')).text).not.toContain(id)
     expect((await owner.http.post('/api/rooms', { id, name: 'Gone soon' })).status).toBe(409)
+    // Its page may say so: it was public.
+    expect((await other.http.get(`/api/room-ids/${id}`)).json.availability).toBe('deleted')
   })
 
   it('refuses room ids kept for direct messages, as any unavailable id', async () => {

@@ -1,4 +1,4 @@
-import type { ChatMessage, PublicUser, Room, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage, PublicUser, Room, RoomAvailability, RoomSummary } from '#shared/types/chat'
 
 /**
  * The fields the app's JSON routes answer with. A test reads the ones it expects of a response;
@@ -23,6 +23,8 @@ interface ApiBody {
   url: string
   fields: Record<string, string>
   maxBytes: number
+  /** GET /api/room-ids/:id */
+  availability: RoomAvailability
 }
 
 /** A small HTTP client with a cookie jar, as a browser on the app's own origin would behave. */

@@ -65,7 +65,11 @@ describe('the search query parser', () => {
 
   it('names what is wrong with a filter', () => {
     expect(() => parseSearchQuery('x before:2026-02-30')).toThrow('before: needs a date like 2026-11-01')
-    expect(() => parseSearchQuery('x has:picture')).toThrow('has: is has:file or has:link')
+    const filters = 'Filters are from:@name, in:#room, has:file, has:link, before:2026-11-01 and after:2026-10-01.'
+    expect(() => parseSearchQuery('x has:image')).toThrow(`"has:image" is not a filter: has: takes file or link. ${filters}`)
+    expect(() => parseSearchQuery('x is:pinned')).toThrow(`"is:pinned" is not a filter. ${filters}`)
+    // A colon inside a word or a link is no filter.
+    expect(parseSearchQuery('meet 10:30 https://example.com ')).toMatchObject({ terms: expect.arrayContaining(['meet']) })
     expect(() => parseSearchQuery('x from:@a')).toThrow('from: needs a username')
     expect(() => parseSearchQuery('x in:#Bad_Room!')).toThrow('in: needs a room')
     expect(() => parseSearchQuery('x after:2026-11-01 before:2026-11-01')).toThrow('after: must be earlier than before:')

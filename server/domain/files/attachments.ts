@@ -5,7 +5,8 @@ import { PayloadTooLargeError, UserError } from '../../core/errors.ts'
 import { isInlineImage, sniffType, SNIFF_BYTES } from './file-types.ts'
 import { log } from '../../core/logger.ts'
 import { copyObject, deleteObjects, headObject, readStart } from '../../storage/object-storage.ts'
-import { megabytes, uploadKey } from './uploads.ts'
+import { formatFileSize } from '#shared/utils/file-size'
+import { uploadKey } from './uploads.ts'
 
 /** Where a sent file lives: one prefix per file, holding the original and its thumbnail. */
 export function fileKey(room: string, id: string, variant: 'original' | 'thumbnail'): string {
@@ -66,7 +67,7 @@ async function check(user: PublicUser, room: string, id: string, messageId: stri
   if (!upload) throw new UserError('A file of this message was not uploaded (or its upload expired): attach it again')
   const name = decodeName(upload.metadata, id)
   const { maxBytes } = getServerConfig().uploads
-  if (upload.size > maxBytes) throw new PayloadTooLargeError(`"${name}" is ${megabytes(upload.size)}; files may be at most ${megabytes(maxBytes)}`)
+  if (upload.size > maxBytes) throw new PayloadTooLargeError(`"${name}" is ${formatFileSize(upload.size)}; files may be at most ${formatFileSize(maxBytes)}`)
   const start = await readStart(from, SNIFF_BYTES)
   const type = await sniffType(name, upload.contentType ?? 'application/octet-stream', start)
   const size = isInlineImage(type) ? await dimensions(start) : null

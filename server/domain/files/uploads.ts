@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { PublicUser } from '#shared/types/chat'
 import type { UploadGrant, UploadRequest } from '#shared/schemas/uploads'
+import { formatFileSize } from '#shared/utils/file-size'
 import { requireWritableRoom } from '../rooms/access.ts'
 import { getServerConfig } from '../../core/config.ts'
 import { PayloadTooLargeError } from '../../core/errors.ts'
@@ -22,15 +23,11 @@ export function uploadKey(room: string, username: string, id: string): string {
   return `${UPLOAD_PREFIX}${room}/${username}/${id}`
 }
 
-export function megabytes(bytes: number): string {
-  return `${Math.round(bytes / 1024 / 1024 * 10) / 10} MB`
-}
-
 /** Grants one browser upload straight to the bucket: a presigned POST bound to this key, size, type and name. */
 export async function createUpload(user: PublicUser, room: string, input: UploadRequest): Promise<UploadGrant> {
   await requireWritableRoom(user, room)
   const { maxBytes } = getServerConfig().uploads
-  if (input.size > maxBytes) throw new PayloadTooLargeError(`"${input.name}" is ${megabytes(input.size)}; files may be at most ${megabytes(maxBytes)}`)
+  if (input.size > maxBytes) throw new PayloadTooLargeError(`"${input.name}" is ${formatFileSize(input.size)}; files may be at most ${formatFileSize(maxBytes)}`)
   await useServices().limits.upload(user.username)
   const id = randomBytes(16).toString('hex')
   const post = await presignUpload(uploadKey(room, user.username, id), {

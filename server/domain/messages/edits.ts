@@ -30,7 +30,12 @@ export async function editMessage(user: PublicUser, room: string, id: string, te
   const edited: ChatMessage = { ...before, content: { text }, html: messageHtml(text), editedAt: now }
   // The edit is stored; a failed re-index is logged (the hit still opens the message as it is now).
   await reindexMessage(before, edited).catch((error: unknown) => log.error('messages.reindex_failed', { room, message: id, error }))
-  useLatestMessages().changed(edited)
+  followEdit(edited)
   await announce('chat:message-updated', edited)
   return edited
+}
+
+/** What this instance keeps of a room that an edit changes (here, or on a peer that said so): its newest message, if it was that one. */
+export function followEdit(edited: ChatMessage): void {
+  useLatestMessages().changed(edited)
 }

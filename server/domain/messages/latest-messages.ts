@@ -1,17 +1,15 @@
 import { LRUCache, type Perf } from 'lru-cache'
-import type { ChatMessage } from '#shared/types/chat'
-import { messagePreview } from '#shared/utils/preview'
+import type { ChatMessage, LatestMessage as Previewed } from '#shared/types/chat'
+import { latestOf as previewOf } from '#shared/utils/preview'
 import { latestMessage } from './messages.ts'
 
-/** What the sidebar needs of a room's newest message: its id (unread counts), time and preview. */
-export interface LatestMessage {
-  id: string
+/** What the sidebar needs of a room's newest message: its id (unread counts), time, author and words. */
+export interface LatestMessage extends Previewed {
   time: number
-  preview: string
 }
 
 function latestOf(message: ChatMessage): LatestMessage {
-  return { id: message.id, time: message.time, preview: messagePreview(message) }
+  return { ...previewOf(message), time: message.time }
 }
 
 interface Entry { latest: LatestMessage | null }
@@ -47,7 +45,7 @@ export class LatestMessages {
     this.#keepNewer(message.room, latestOf(message))
   }
 
-  /** A message edited or deleted here: if it is the room's newest held, its preview follows. */
+  /** A message edited or deleted (here, or on a peer that said so): if it is the room's newest held, its preview follows. */
   changed(message: ChatMessage): void {
     const held = this.#cache.get(message.room)
     if (held?.latest?.id === message.id) this.#cache.set(message.room, { latest: latestOf(message) })

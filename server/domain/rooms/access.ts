@@ -1,8 +1,9 @@
-import type { PublicUser, Room } from '#shared/types/chat'
+import type { PublicUser, Room, RoomAvailability } from '#shared/types/chat'
 import { getServerConfig } from '../../core/config.ts'
 import { ForbiddenError, NotFoundError, UserError } from '../../core/errors.ts'
+import { getRoomIdHolder } from '../../storage/rooms-table.ts'
 import { getMembership } from './memberships.ts'
-import { getRoom, getRooms, isPrivate } from './rooms.ts'
+import { DM_PREFIX, getRoom, getRooms, isPrivate } from './rooms.ts'
 
 /**
  * The one module that decides who may read, write and moderate a room. Every path that
@@ -52,6 +53,19 @@ export async function isMember(user: PublicUser, room: Room): Promise<boolean> {
 
 async function mayRead(user: PublicUser, room: Room): Promise<boolean> {
   return !isPrivate(room) || isMember(user, room)
+}
+
+/**
+ * What the page of a room id may say to someone who cannot open it: no more than creating a room
+ * with that id would tell anyone (a 409 when it is taken; ids are never given out twice). Whether a
+ * taken id is a private room or a deleted one is not said, except for a public room, which everyone
+ * could see; of ids kept for DMs nothing is said at all (they would tell who writes to whom).
+ */
+export async function roomAvailability(id: string): Promise<RoomAvailability> {
+  if (id.startsWith(DM_PREFIX)) return 'reserved'
+  const holder = await getRoomIdHolder(id)
+  if (!holder) return 'free'
+  return holder.deleted && !isPrivate(holder.room) ? 'deleted' : 'taken'
 }
 
 /** Users named in ADMINS moderate every room. @public (used by message moderation, next) */

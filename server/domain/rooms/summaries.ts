@@ -1,5 +1,5 @@
 import type { DirectoryRoom, PublicUser, Room, RoomSummary } from '#shared/types/chat'
-import { previewText } from '#shared/utils/preview'
+import { previewLine, previewText } from '#shared/utils/preview'
 import { readableRooms } from './access.ts'
 import { getServerConfig } from '../../core/config.ts'
 import type { LatestMessage } from '../messages/latest-messages.ts'
@@ -31,12 +31,13 @@ export function summarise(room: DirectoryRoom & Partial<Room>, latest: LatestMes
     name: room.name,
     topic: room.topic,
     image: room.image,
-    preview: latest ? latest.preview : previewText(room.topic),
+    preview: latest ? previewLine(latest) : previewText(room.topic),
     status: 'none',
     onlineCount,
     lastMessageAt: latest?.time ?? null,
     // A muted room shows no badge.
     unread: settings?.muted ? 0 : unread,
+    ...(latest ? { latest: { id: latest.id, username: latest.username, text: latest.text } } : {}),
     ...(room.visibility ? { visibility: room.visibility } : {}),
     ...(room.kind ? { kind: room.kind } : {}),
     ...(room.archived ? { archived: true } : {}),

@@ -14,6 +14,11 @@ export const LINK_REL = 'noopener noreferrer nofollow'
 /** Link targets people can follow safely: web pages and e-mail, with the scheme spelled literally. */
 const SAFE_HREF = /^(?:https?:\/\/|mailto:)[^\s]/i
 
+/** Whether a link may point there (the renderer asks too, so an unsafe `[text](url)` stays as typed). */
+export function isSafeHref(href: string): boolean {
+  return SAFE_HREF.test(href)
+}
+
 function classesMatch(value: string, allowed: RegExp): boolean {
   const names = value.split(' ')
   return names.length <= 4 && names.every(name => allowed.test(name))
@@ -22,7 +27,7 @@ function classesMatch(value: string, allowed: RegExp): boolean {
 type Check = (value: string) => boolean
 
 const ATTRIBUTES: Record<string, Record<string, Check>> = {
-  a: { href: v => SAFE_HREF.test(v), target: v => v === '_blank', rel: v => v === LINK_REL },
+  a: { href: isSafeHref, target: v => v === '_blank', rel: v => v === LINK_REL },
   ol: { start: v => /^\d{1,9}$/.test(v) },
   code: { class: v => classesMatch(v, /^(?:hljs|language-[a-z0-9+#-]{1,20})$/) },
   // Mentions, and highlight.js's token classes (`hljs-title`, with modifiers such as `function_`).

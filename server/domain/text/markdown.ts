@@ -1,22 +1,23 @@
 import MarkdownIt from 'markdown-it'
-import type { StateInline } from 'markdown-it'
+import type { StateCore, StateInline } from 'markdown-it'
 import { codeLanguage, highlightCode } from './code-highlight.ts'
 import { emojiForShortcode } from './emoji-shortcodes.ts'
-import { LINK_REL, sanitizeHtml } from './html-sanitizer.ts'
+import { LINK_REL, isSafeHref, sanitizeHtml } from './html-sanitizer.ts'
 
 /**
  * The one Markdown renderer of message text. It runs on the server only (message-html.ts): the
  * browser receives each message's HTML with the message, so it ships none of this. A chat subset: bold, italic, strikethrough, inline code,
- * fenced code blocks (highlighted), block quotes, lists, auto-links (`www.` too), `:shortcode:`
- * emoji and `@name` mentions. Raw HTML is text; headings, tables, images, rules, indented code
- * and `[text](url)` links stay as typed. The stored text is always what the author typed.
+ * fenced code blocks (highlighted), block quotes, lists, auto-links (`www.` too), `[text](url)`
+ * links (an image's too), `:shortcode:` emoji and `@name` mentions. Raw HTML is text; headings,
+ * tables, rules, indented code and reference links stay as typed. The stored text is always what the author typed.
  */
 
 const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false, maxNesting: 20 })
-md.disable(['table', 'code', 'hr', 'reference', 'html_block', 'heading', 'lheading', 'link', 'image', 'html_inline'])
+md.disable(['table', 'code', 'hr', 'reference', 'html_block', 'heading', 'lheading', 'html_inline'])
 
-// Only web and e-mail links; markdown-it's own check lets more through (e.g. some data: images).
-md.validateLink = url => /^(?:https?:|mailto:)/i.test(url)
+// Only web and e-mail links, as the sanitiser allows them (markdown-it's own check lets more
+// through, e.g. some data: images): `[text](javascript:…)`, relative and `//host` links stay text.
+md.validateLink = isSafeHref
 
 // Links with a scheme, e-mail addresses, and `www.` without one; not bare `readme.md`-like names
 // (linkify-it's fuzzy links), nor ftp: or protocol-relative `//host`.
@@ -33,6 +34,38 @@ md.linkify
       match.url = `https://${match.url}`
     },
   })
+
+/**
+ * `[https://bank.example](https://evil.test)`: text that is itself an address shows where the link
+ * really goes, so no link can pass for another. Any other text stays the author's.
+ */
+function honestLinkText(state: StateCore): void {
+  for (const block of state.tokens) {
+    const children = block.children ?? []
+    for (let i = 0; i < children.length; i++) {
+      const open = children[i]!
+      if (open.type !== 'link_open' || open.markup === 'linkify' || open.markup === 'autolink') continue
+      const close = children.findIndex((token, j) => j > i && token.type === 'link_close')
+      const href = String(open.attrGet('href') ?? '')
+      const text = children.slice(i + 1, close).map(token => token.content).join('')
+      if (close < 0 || text === href || !md.linkify.test(text)) continue
+      const shown = new state.Token('text', '', 0)
+      shown.content = href
+      children.splice(i + 1, close - i - 1, shown)
+    }
+  }
+}
+md.core.ruler.push('honest_link_text', honestLinkText)
+
+// `![alt](url)` is a link to the picture, named by its alt text (pictures are shared as files);
+// the same rules as any link.
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!
+  const href = String(token.attrGet('src') ?? '')
+  const alt = self.renderInlineAsText(token.children ?? [], options, env)
+  const text = !alt || (alt !== href && md.linkify.test(alt)) ? href : alt
+  return `<a href="${md.utils.escapeHtml(href)}" target="_blank" rel="${LINK_REL}">${md.utils.escapeHtml(text)}</a>`
+}
 
 md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
   tokens[idx]!.attrSet('target', '_blank')

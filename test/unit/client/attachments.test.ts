@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, registerEndpoint } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
 import type { Attachment, ChatMessage } from '#shared/types/chat'
+import { formatFileSize } from '#shared/utils/file-size'
 import { message } from './fake-chat-socket'
 
 const { chat } = await vi.hoisted(async () => {
@@ -48,7 +49,10 @@ describe('sizes shown for files', () => {
     expect(thumbnailBox(100, 50)).toEqual({ width: 100, height: 50 })
   })
 
-  it('reads file sizes in decimal units', () => {
-    expect([formatFileSize(142), formatFileSize(1234), formatFileSize(15_300_000)]).toEqual(['142 B', '1.2 KB', '15 MB'])
+  it('states sizes in the unit of the upload limit (MAX_UPLOAD_MB: 1 MB is 1,024 × 1,024 bytes), never rounding a file down to the limit', () => {
+    expect([formatFileSize(142), formatFileSize(1234), formatFileSize(10 * 1024 * 1024)]).toEqual(['142 B', '1.3 KB', '10 MB'])
+    // A "12 MB" file was listed as 12 MB and refused as 11.4 MB: one unit now, as the refusal states it.
+    expect(formatFileSize(12_000_000)).toBe('11.5 MB')
+    expect(formatFileSize(1024 * 1024 + 1)).toBe('1.1 MB')
   })
 })

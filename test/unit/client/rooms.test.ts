@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import type { RoomSummary } from '#shared/types/chat'
+import { createError } from 'h3'
+import type { Room, RoomSummary } from '#shared/types/chat'
 import { message } from './fake-chat-socket'
 
 function summary(id: string, unread = 0): RoomSummary {
@@ -24,6 +25,10 @@ registerEndpoint('/api/dms', {
   method: 'POST',
   handler: () => ({ room: { id: 'dm-1', name: 'ann, bob', topic: '', image: '/i/dm.svg', createdBy: 'ann', createdAt: 1, kind: 'dm', visibility: 'private', members: ['ann', 'bob'] } }),
 })
+registerEndpoint('/api/users', { method: 'GET', handler: () => ({ users: [{ username: 'bob', displayName: 'Bob Berg', avatar: '/a/bob.png' }] }) })
+const far: Room = { id: 'far', name: 'Far away', topic: 'Beyond the first hundred', image: '/i/far.svg', createdBy: 'zed', createdAt: 1, archived: true }
+registerEndpoint('/api/rooms/far', { method: 'GET', handler: () => ({ room: far }) })
+registerEndpoint('/api/rooms/hidden', { method: 'GET', handler: () => { throw createError({ statusCode: 404, message: 'There is no room "hidden"' }) } })
 registerEndpoint('/api/rooms/lambda/settings', { method: 'PATCH', handler: () => ({ settings: { muted: true } }) })
 registerEndpoint('/api/rooms/lambda/members/ann', { method: 'DELETE', handler: () => ({ room: { id: 'lambda' } }) })
 
@@ -124,6 +129,62 @@ describe('the rooms store', () => {
     await rooms.leaveRoom('lambda')
     // A public room left stays listed among the others.
     expect(rooms.byId('lambda')!.member).toBe(false)
+  })
+
+  it('previews the newest message by its author\'s display name, and follows its edit and its deletion', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    const sent = message('lambda', 'bob', 'this has a typo teh')
+    rooms.noteMessage(sent, { mine: false, hidden: false })
+    expect(rooms.byId('lambda')!.latest).toEqual({ id: sent.id, username: 'bob', text: 'this has a typo teh' })
+    expect(usePeopleStore().nameOf('bob')).toBe('Bob Berg')
+    rooms.messageChanged('lambda', 'not-the-newest', { ...sent, id: 'not-the-newest', content: { text: 'other' } })
+    rooms.messageChanged('lambda', sent.id, { ...sent, content: { text: 'this has a typo the' } })
+    expect(rooms.byId('lambda')!.latest!.text).toBe('this has a typo the')
+    // A deletion relayed for a message this page does not hold: only its id is known.
+    rooms.messageChanged('lambda', sent.id)
+    expect(rooms.byId('lambda')!.latest!.text).toBe('message deleted')
+    expect(rooms.byId('lambda')!.preview).toBe('bob: message deleted')
+  })
+
+  it('shows a room by its name, and a new topic as the preview of a room nobody has written in', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    rooms.updated({ id: 'general', name: 'Everything', topic: 'A new topic', image: '/i/general.svg', createdBy: 'system', createdAt: 0 })
+    expect(rooms.titleOf(rooms.byId('general')!)).toBe('Everything')
+    expect(rooms.byId('general')!.preview).toBe('A new topic')
+  })
+
+  it('names a DM by the other person and shows their picture, not one made from its id', async () => {
+    const rooms = useRoomsStore()
+    await rooms.openDm(['bob'])
+    await usePeopleStore().load(['bob'])
+    const dm = rooms.byId('dm-1')!
+    expect(rooms.titleOf(dm)).toBe('Bob Berg')
+    expect(rooms.pictureOf(dm)).toEqual({ src: '/a/bob.png', name: 'bob' })
+  })
+
+  it('remembers why a room was taken from the reader until they are added to it again', async () => {
+    const rooms = useRoomsStore()
+    rooms.added({ ...summary('secret'), visibility: 'private' })
+    rooms.added(summary('doomed'))
+    rooms.removed('secret')
+    rooms.removed('doomed', true)
+    expect(rooms.ended).toEqual({ secret: 'removed', doomed: 'deleted' })
+    expect(rooms.byId('secret')).toBeNull()
+    rooms.added({ ...summary('secret'), visibility: 'private' })
+    expect(rooms.ended).toEqual({ doomed: 'deleted' })
+  })
+
+  it('reads an open room whole when the list knows it only from the directory, and keeps it across a refresh', async () => {
+    const rooms = useRoomsStore()
+    await rooms.load()
+    expect(await rooms.open('far')).toBe(true)
+    expect(rooms.byId('far')).toMatchObject({ name: 'Far away', archived: true, createdBy: 'zed', member: false })
+    rooms.enter('far')
+    await rooms.refresh()
+    expect(rooms.byId('far')).not.toBeNull()
+    expect(await rooms.open('hidden')).toBe(false)
   })
 
   it('starts empty when another account signs in on the page', async () => {
