@@ -15,6 +15,10 @@ export interface AppConfig {
   tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, memberships: string, people: string, search: string, messageChanges: string }
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
+  /** How long a stored message waits to be indexed together with others (SEARCH_INDEX_DELAY_MS). */
+  searchIndexDelayMs: number
+  /** After this long without a heartbeat a process's unfinished indexing is taken over (SEARCH_INDEX_TAKEOVER_SECONDS). */
+  searchIndexTakeoverMs: number
   redisUrl: string | undefined
   /** Files sent with messages: the S3 bucket, its endpoint (unset in AWS; the embedded s3rver locally when unset outside production), the size limit. */
   uploads: { bucket: string, endpoint: string | undefined, maxBytes: number }
@@ -73,6 +77,8 @@ const envSchema = z.object({
   MAX_UPLOAD_MB: positiveInt.max(5000).default(10),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  SEARCH_INDEX_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(60_000, 'must be at most 60000').default(1000),
+  SEARCH_INDEX_TAKEOVER_SECONDS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(30),
   MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   NUXT_SESSION_PASSWORD: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -138,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, memberships: e.MEMBERSHIP_TABLE, people: e.PEOPLE_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
+    searchIndexDelayMs: e.SEARCH_INDEX_DELAY_MS,
+    searchIndexTakeoverMs: e.SEARCH_INDEX_TAKEOVER_SECONDS * 1000,
     redisUrl: e.REDIS_URL,
     uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024 },
     sessionPassword: e.NUXT_SESSION_PASSWORD ?? developmentSessionPassword(dataDir),
