@@ -4,7 +4,7 @@ import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { parseSearchQuery } from '../../shared/utils/search-query.ts'
 import { getDatabase, setDatabase, type Database } from '../../server/storage/database.ts'
 import { MessageWriter } from '../../server/storage/message-writer.ts'
-import { updateMessageText } from '../../server/storage/messages-table.ts'
+import { markMessageDeleted, updateMessageText } from '../../server/storage/messages-table.ts'
 import { postingBlockItems, queryPostingBlocks } from '../../server/storage/search-table.ts'
 import { listHeads } from '../../server/storage/search-log.ts'
 import { itemSize, writeUnits } from '../../server/storage/write-units.ts'
@@ -15,6 +15,8 @@ import { indexedTerms, signatureOf } from '../../server/domain/search/postings.t
 import { searchMessages } from '../../server/domain/search/search.ts'
 import { flushMetrics } from '../../server/core/metrics.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
+import { reindexAll } from '../../scripts/search-reindex.ts'
+import { batchWrite } from '../../server/storage/batch-write.ts'
 
 // The app's metrics recorder, on (it reads the environment at its first use), flushed only when asked.
 vi.stubEnv('METRICS_SERVICE', 'search-test')
@@ -31,12 +33,13 @@ function message(room: string, text: string, time = Date.now()): ChatMessage {
 }
 
 /**
- * A server's indexer and message writer whose process "dies": its clock stops, so its heartbeat
- * goes stale as a dead server's does, and it never flushes.
+ * A server's indexer and message writer whose process "dies": its clock stops, so its head goes
+ * stale as a dead server's does, and it never flushes. With a long takeover period of its own it
+ * does not even beat during a test; with a short one, messages written under old ids are late to it.
  */
-function doomedServer(): { indexer: SearchIndexer, writer: MessageWriter } {
+function doomedServer(takeoverMs = 60_000): { indexer: SearchIndexer, writer: MessageWriter } {
   const stopped = Date.now()
-  const indexer = new SearchIndexer({ flushMs: 60_000, takeoverMs: TAKEOVER, now: () => stopped })
+  const indexer = new SearchIndexer({ flushMs: 60_000, takeoverMs, now: () => stopped })
   const writer = new MessageWriter(getDatabase, 2, { companions: (m, t) => indexer.companions(m, t), settled: (m, e) => indexer.settled(m, e) })
   return { indexer, writer }
 }
@@ -119,7 +122,7 @@ describe('the indexer cannot lose work', () => {
 
   it('indexes a message stored long after its id was taken (a retried send), though its room saw nothing else', async () => {
     await ensureDefaultRooms(['lambda'])
-    const doomed = doomedServer()
+    const doomed = doomedServer(TAKEOVER)
     const late = message('lambda', 'belated walrus', Date.now() - 10 * TAKEOVER)
     await doomed.writer.write(late)
     await recoverWithAnotherServer()
@@ -156,6 +159,23 @@ describe('the indexer cannot lose work', () => {
     // A clean stop leaves nothing to recover.
     await Promise.all(servers.map(s => s.indexer.stop()))
     expect((await listHeads()).map(h => h.log)).not.toContain(servers[0]!.indexer.log)
+  })
+})
+
+describe('re-indexing stored messages (scripts/search-reindex.ts)', () => {
+  it('indexes messages the index never saw, skips deleted ones, and deletes the first layout\'s entries', async () => {
+    await ensureDefaultRooms(['general'])
+    const unindexed = new MessageWriter(getDatabase)
+    const kept = message('general', 'legacy armadillo')
+    const gone = message('general', 'legacy armadillo deleted')
+    await Promise.all([unindexed.write(kept), unindexed.write(gone)])
+    await markMessageDeleted(gone.room, gone.id, null)
+    const { doc, tables } = await getDatabase()
+    await batchWrite(doc, [{ table: tables.search, put: { key: 't#armadillo#2', entry: `${kept.id}#general`, room: 'general', words: ' legacy armadillo ', tags: '|@ann|' } }])
+    expect(await search('armadillo ')).toEqual([])
+    expect(await reindexAll({ deleteOld: true })).toMatchObject({ deleted: 1 })
+    expect(await search('armadillo ')).toEqual([kept.id])
+    expect((await queryPostingBlocks('armadillo', { limit: 10, start: undefined })).blocks.flatMap(b => b.postings.map(p => p.id))).toEqual([kept.id])
   })
 })
 

@@ -407,6 +407,13 @@ export class SearchIndexer {
     }
   }
 
+  /** Indexes stored messages as they are (the re-index script); resolves once they are findable. */
+  async reindex(messages: ChatMessage[]): Promise<void> {
+    const indexed = this.#enqueue(messages.map(message => ({ key: { room: message.room, id: message.id }, message })))
+    await this.flush()
+    await indexed
+  }
+
   /** Queues messages for indexing; resolves once they are. */
   #enqueue(items: { key: MessageKey, message?: ChatMessage }[]): Promise<void> {
     if (!items.length) return Promise.resolve()
