@@ -68,25 +68,29 @@ export async function beatHead(head: Omit<IndexerHead, 'owner'>): Promise<void> 
   }))
 }
 
-/** Every head: the live processes and those waiting to be recovered (one partition, paged). */
-export async function listHeads(): Promise<IndexerHead[]> {
+/** Every item of one partition, page by page (a head list or one bucket's rooms: small). */
+async function wholePartition(key: string, projection?: string): Promise<Record<string, unknown>[]> {
   const { doc, tables } = await getDatabase()
-  const heads: IndexerHead[] = []
+  const items: Record<string, unknown>[] = []
   let start: Record<string, unknown> | undefined
   do {
     const page = await doc.send(new QueryCommand({
       TableName: tables.search,
-      KeyConditionExpression: '#key = :heads',
-      ExpressionAttributeNames: { '#key': 'key' },
-      ExpressionAttributeValues: { ':heads': HEADS },
+      KeyConditionExpression: '#key = :key',
+      ExpressionAttributeNames: { '#key': 'key', ...(projection ? { '#entry': 'entry' } : {}) },
+      ExpressionAttributeValues: { ':key': key },
+      ...(projection ? { ProjectionExpression: projection } : {}),
       ExclusiveStartKey: start,
     }))
-    for (const item of page.Items ?? []) {
-      heads.push({ log: String(item.entry), beat: Number(item.beat), position: String(item.position), done: Number(item.done), ...(item.owner ? { owner: String(item.owner) } : {}) })
-    }
+    items.push(...page.Items ?? [])
     start = page.LastEvaluatedKey
   } while (start)
-  return heads
+  return items
+}
+
+/** Every head: the live processes and those waiting to be recovered. */
+export async function listHeads(): Promise<IndexerHead[]> {
+  return (await wholePartition(HEADS)).map(item => ({ log: String(item.entry), beat: Number(item.beat), position: String(item.position), done: Number(item.done), ...(item.owner ? { owner: String(item.owner) } : {}) }))
 }
 
 /** Takes a stale head over for recovery, unless someone beat it (or took it) since it was read. */
@@ -131,22 +135,7 @@ export function activityItem(table: string, log: string, bucket: number, room: s
 
 /** The rooms a log's process wrote in during one bucket. */
 export async function activeRooms(log: string, bucket: number): Promise<string[]> {
-  const { doc, tables } = await getDatabase()
-  const rooms: string[] = []
-  let start: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tables.search,
-      KeyConditionExpression: '#key = :key',
-      ExpressionAttributeNames: { '#key': 'key', '#entry': 'entry' },
-      ExpressionAttributeValues: { ':key': activityKey(log, bucket) },
-      ProjectionExpression: '#entry',
-      ExclusiveStartKey: start,
-    }))
-    rooms.push(...(page.Items ?? []).map(item => String(item.entry)))
-    start = page.LastEvaluatedKey
-  } while (start)
-  return rooms
+  return (await wholePartition(activityKey(log, bucket), '#entry')).map(item => String(item.entry))
 }
 
 export function logItem(table: string, log: string, seq: number, refs: MessageKey[], now: number): WriteRequest {
