@@ -146,6 +146,23 @@ describe('the indexer cannot lose work', () => {
     await live.stop()
   })
 
+  it('indexes a message whose write was stored though its answer was lost (the sender was told it failed)', async () => {
+    await ensureDefaultRooms(['general'])
+    const db = await getDatabase()
+    // The write reaches the database; its answer does not.
+    const lossy: Database = { ...db, doc: { send: async (command: unknown) => {
+      await db.doc.send(command as never)
+      throw new Error('socket hang up')
+    } } as unknown as Database['doc'] }
+    const indexer = new SearchIndexer({ flushMs: 10, takeoverMs: 60_000 })
+    const writer = new MessageWriter(async () => lossy, 2, { companions: (m, t) => indexer.companions(m, t), settled: (m, e) => indexer.settled(m, e) })
+    const lost = message('general', 'unanswered ocelot')
+    await expect(writer.write(lost)).rejects.toThrow('socket hang up')
+    await indexer.flush()
+    expect(await search('ocelot ')).toEqual([lost.id])
+    await indexer.stop()
+  })
+
   it('finds every message of a room two servers index at once, each once', async () => {
     await ensureDefaultRooms(['ecs'])
     const servers = [0, 1].map(() => {

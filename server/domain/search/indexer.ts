@@ -65,6 +65,8 @@ type Op = IndexOp | RemoveOp
 
 /** Operations per flush: bounds one flush's writes and reads. */
 const MAX_OPS = 2000
+/** Past this many waiting operations (the database is slow or down), new ones keep only the message's key, not its body. */
+const MAX_HELD = 50_000
 /** Concurrent BatchWriteItem calls of one flush: the index never crowds out the writes senders wait for. */
 const WRITE_CONCURRENCY = 2
 /** Long numbers (ids, timestamps) are nearly all distinct: listing each would cost a write per message. */
@@ -159,9 +161,11 @@ export class SearchIndexer {
       this.#startBeating()
     }
     const storedAt = this.#now()
+    // A failed batch's messages are read back as stored; so are all while the queue is long, so memory stays bounded.
+    const held = !error && this.#queue.length < MAX_HELD
     for (const message of messages) {
       const seq = this.#lateSeq.get(message)
-      this.#queue.push({ kind: 'index', key: { room: message.room, id: message.id }, ...(error ? {} : { message }), storedAt, ...(seq ? { seq } : {}) })
+      this.#queue.push({ kind: 'index', key: { room: message.room, id: message.id }, ...(held ? { message } : {}), storedAt, ...(seq ? { seq } : {}) })
     }
     this.#schedule()
   }
@@ -320,7 +324,7 @@ export class SearchIndexer {
       if (this.#unindexed.get(key) === op.key.id) this.#unindexed.delete(key)
       if (op.seq) this.#complete(op.seq)
       // Ack (stored) to findable; recovered messages' store times are not known.
-      if (op.message && !op.indexed) metrics.timing('SearchIndexLag', findable - op.storedAt)
+      if (!op.indexed && latest.get(key)) metrics.timing('SearchIndexLag', findable - op.storedAt)
       op.indexed?.()
     }
   }
@@ -396,6 +400,8 @@ export class SearchIndexer {
           const page = await queryMessageItems(room, { after, limit: 100 })
           indexed.push(this.#enqueue(page.messages.map(message => ({ key: { room, id: message.id }, message }))))
           after = page.next
+          // A busy room's history is indexed as it is read, not held all at once.
+          if (this.#queue.length >= MAX_OPS) await indexed.at(-1)
         }
       }
       await Promise.all(indexed)
