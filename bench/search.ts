@@ -105,7 +105,7 @@ async function measureCost() {
   const costs: WriteCost[] = []
   for (const shape of [{ words: 12 }, { chars: 2000 }]) {
     for (const rate of smoke ? [1, 50] : [1, 10, 100, 300, 1000]) {
-      const cost = await writeCost(costDb.endpoint, shape, rate, Math.max(rate * (smoke ? 1 : 5), smoke ? 5 : 30))
+      const cost = await writeCost(costDb.endpoint, shape, rate, Math.max(rate * (smoke ? 1 : 5), smoke ? 5 : 30), smoke ? 200 : 20_000)
       costs.push(cost)
       log(`  ${cost.shape} @${rate} msg/s: message ${cost.messageUnits} WU, index ${cost.indexUnits} WU (blocks ${cost.blockUnits}, vocabulary ${cost.vocabularyUnits}, position ${cost.positionUnits}; ${cost.indexBytesPerMessage} bytes stored)`)
     }

@@ -40,7 +40,7 @@ export interface WriteCost {
  * each message costs.
  * Heartbeats and activity items are time-based: their share per message is added from their period.
  */
-export async function writeCost(endpoint: string, shape: { words: number } | { chars: number }, rate: number, messages: number): Promise<WriteCost> {
+export async function writeCost(endpoint: string, shape: { words: number } | { chars: number }, rate: number, messages: number, warmUp = 20_000): Promise<WriteCost> {
   const metered = meteredDatabase(createDatabase({ region: 'us-east-1', endpoint, tables: APP_TABLES }))
   setDatabase(metered.db)
   const indexer = new SearchIndexer({ flushMs: 60_000, takeoverMs: TAKEOVER_MS })
@@ -56,7 +56,7 @@ export async function writeCost(endpoint: string, shape: { words: number } | { c
   }
   try {
     // A server that has run a while has listed its users' words in the vocabulary: 20,000 messages first.
-    await write(20_000, 1000)
+    await write(warmUp, 1000)
     metered.reset()
     await write(messages, rate)
     const reading = metered.read()
