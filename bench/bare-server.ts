@@ -3,8 +3,8 @@
 // beyond "signed in". `node bench/bare-server.ts --port 0` prints {"url": …} on stdout when listening.
 // With `--dynamodb-endpoint URL` it is the persistence floor instead: every message is first stored
 // with one awaited PutItem through the app's own DynamoDB client configuration (createDatabase), no
-// batching, and only then acknowledged and relayed — the least any server that persists before it
-// relays must do.
+// batching, and only then acknowledged and relayed, in each sender's order — the least any server
+// that persists before it relays must do.
 //   'anonymous user' (ack)            → ack(null, {username, avatar}); joins the default rooms
 //   'join room' (room, ack)           → joins, ack(null, {members: []})
 //   'new message' ({room, message}, ack) → ack(null, message), socket.to(room).emit('new message', …)
@@ -49,7 +49,10 @@ io.on('connection', (socket) => {
     if (typeof ack === 'function') ack(null, { members: [] })
   })
 
-  socket.on('new message', async (payload: { room?: unknown, message?: unknown }, ack: unknown) => {
+  // The floor's writes run concurrently, but each socket's acks and relays keep its order (as the
+  // app's must: a chat that reorders one person's messages is not a floor worth comparing with).
+  let previous: Promise<unknown> = Promise.resolve()
+  socket.on('new message', (payload: { room?: unknown, message?: unknown }, ack: unknown) => {
     if (typeof ack !== 'function') return
     if (!user) return ack('Sign in first')
     if (typeof payload?.room !== 'string' || typeof payload.message !== 'string') return ack('Invalid message')
@@ -63,17 +66,14 @@ io.on('connection', (socket) => {
       time,
       content: { text: payload.message },
     }
-    if (db) {
-      const { message: id, ...rest } = message
-      try {
-        await db.doc.send(new PutCommand({ TableName: db.tables.messages, Item: { ...rest, message: id } }))
-      }
-      catch (error) {
-        return ack((error as Error).message)
-      }
+    const relay = () => {
+      ack(null, message)
+      socket.to(message.room).emit('new message', message)
     }
-    ack(null, message)
-    socket.to(payload.room).emit('new message', message)
+    if (!db) return relay()
+    const { message: id, ...rest } = message
+    const stored = db.doc.send(new PutCommand({ TableName: db.tables.messages, Item: { ...rest, message: id } }))
+    previous = Promise.all([stored, previous]).then(relay, (error: Error) => ack(error.message))
   })
 })
 
