@@ -179,6 +179,43 @@ describe('the indexer cannot lose work', () => {
   })
 })
 
+describe('the index and the database', () => {
+  it('writes a flush\'s blocks two BatchWriteItem calls at a time, leaving room for the writes senders wait for', async () => {
+    await ensureDefaultRooms(['general'])
+    const db = await getDatabase()
+    let open = 0
+    let most = 0
+    let calls = 0
+    const counting: Database = { ...db, doc: { send: async (command: { input: { RequestItems?: Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]> } }) => {
+      const blocks = Object.values(command.input.RequestItems ?? {}).flat().some(item => String(item.PutRequest?.Item.key ?? '').startsWith('t#'))
+      if (!blocks) return db.doc.send(command as never)
+      calls++
+      most = Math.max(most, ++open)
+      try {
+        return await db.doc.send(command as never)
+      }
+      finally {
+        open--
+      }
+    } } as unknown as Database['doc'] }
+    const indexer = new SearchIndexer({ flushMs: 60_000, takeoverMs: 60_000 })
+    const writer = new MessageWriter(getDatabase, 2, { companions: (m, t) => indexer.companions(m, t), settled: (m, e) => indexer.settled(m, e) })
+    const sent = Array.from({ length: 40 }, (_, i) => message('general', `distinct${i} words${i} every${i} time${i}`))
+    await Promise.all(sent.map(m => writer.write(m)))
+    setDatabase(counting)
+    try {
+      await indexer.flush()
+    }
+    finally {
+      setDatabase(db)
+    }
+    expect(calls).toBeGreaterThan(4)
+    expect(most).toBe(2)
+    expect(await search('distinct39 ')).toEqual([sent[39]!.id])
+    await indexer.stop()
+  })
+})
+
 describe('re-indexing stored messages (scripts/search-reindex.ts)', () => {
   it('indexes messages the index never saw, skips deleted ones, and deletes the first layout\'s entries', async () => {
     await ensureDefaultRooms(['general'])
