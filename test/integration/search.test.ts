@@ -105,6 +105,17 @@ describe('search across instances', () => {
   })
 })
 
+describe('a server stopping', () => {
+  it('indexes what it acknowledged and had not yet indexed before it exits', async () => {
+    // It would wait a minute to index; others would take over its work only after 30 s.
+    const stopping = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { ...env, SEARCH_INDEX_DELAY_MS: '60000' } })
+    const { socket } = await signedInGuest(stopping.url)
+    const sent = await send(socket, 'general', 'indexed on the way out, a capybara')
+    expect(await stopping.stop()).toBe(0)
+    expect((await (await readerOn(cluster.b.url)).search('capybara ')).body.messages.map(m => m.id)).toEqual([sent.message])
+  }, 60_000)
+})
+
 describe('search turned off (SEARCH_INDEX=off)', () => {
   it('writes no entries for messages sent meanwhile, and answers 503', async () => {
     const off = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { ...env, SEARCH_INDEX: 'off' } })
