@@ -89,8 +89,8 @@ export class SearchIndexer {
   readonly #openSeqs = new Set<number>()
   #seq = 0
   #registered = false
-  /** `<bucket>\n<room>` whose activity item is stored. */
-  readonly #activity = new Set<string>()
+  /** The rooms whose activity item for the current bucket is stored (older buckets are forgotten). */
+  #activity = { bucket: 0, rooms: new Set<string>() }
   #timer: ReturnType<typeof setTimeout> | undefined
   #flushing: Promise<void> | undefined
   #failures = 0
@@ -138,7 +138,7 @@ export class SearchIndexer {
     for (const message of messages) {
       if (late.includes(message)) continue
       this.#unindexed.set(messageKey(message.room, message.id), message.id)
-      if (!this.#activity.has(`${bucket}\n${message.room}`)) rooms.add(message.room)
+      if (this.#activity.bucket !== bucket || !this.#activity.rooms.has(message.room)) rooms.add(message.room)
     }
     for (const room of rooms) items.push(activityItem(tables.search, this.log, bucket, room, now))
     if (late.length) {
@@ -156,7 +156,8 @@ export class SearchIndexer {
   settled(messages: ChatMessage[], error: Error | null): void {
     const activity = this.#batches.get(messages)
     if (!error && activity) {
-      for (const room of activity.rooms) this.#activity.add(`${activity.bucket}\n${room}`)
+      if (activity.bucket > this.#activity.bucket) this.#activity = { bucket: activity.bucket, rooms: new Set() }
+      if (activity.bucket === this.#activity.bucket) for (const room of activity.rooms) this.#activity.rooms.add(room)
       if (activity.head) this.#registered = true
       this.#startBeating()
     }
