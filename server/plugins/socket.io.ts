@@ -91,8 +91,9 @@ export default defineNitroPlugin((nitro) => {
     })
   }
 
-  // People of a dead instance drop out of presence by expiry: tell those who see them.
-  presence.on('expired', (room) => {
+  // A list changed without a join or a leave (people of a dead instance expired, or people Redis
+  // lost were put back): tell those who see it.
+  presence.on('changed', (room) => {
     const told = room
       ? presence.viewers(room).then(viewers => io.to(room).emit('room members', { room, ...viewers }))
       : presence.numUsers().then(numUsers => io.emit('presence', { numUsers }))

@@ -17,11 +17,17 @@ export interface PresenceStore {
   close: () => Promise<void>
 }
 
-/** Every set this instance holds members in, for a shared store's heartbeat. */
+/**
+ * Every set this instance holds members in, for a shared store's heartbeat: only members whose
+ * own add has finished, so that the add (not the heartbeat) finds them new and announces them.
+ */
 export type LocalMembers = () => Map<string, RoomMember[]>
-/** Members of a set expired (their instance stopped refreshing them: it died). */
-export type ExpiredListener = (set: string) => void
-export type PresenceStoreFactory = (localMembers: LocalMembers, expired: ExpiredListener) => PresenceStore
+/**
+ * The heartbeat changed a set by itself: members of an instance that stopped refreshing them (it
+ * died) expired, or members this instance holds were missing (Redis lost them) and were put back.
+ */
+export type ChangedListener = (set: string) => void
+export type PresenceStoreFactory = (localMembers: LocalMembers, changed: ChangedListener) => PresenceStore
 
 const ONLINE = 'online'
 const ROOM_PREFIX = 'room:'
@@ -65,34 +71,49 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
 }
 
 /**
- * 'expired': people dropped out without leaving (an instance died): `room` is the room whose
- * viewers changed, or null for the online count. Emitted on one instance only.
+ * 'changed': a set changed without anyone joining or leaving (people of a dead instance expired,
+ * or people Redis had lost were put back): `room` is the room whose viewers changed, or null for
+ * the online count. Emitted on the one instance that made the change, which tells the others.
  */
-interface PresenceEvents { expired: [room: string | null] }
+interface PresenceEvents { changed: [room: string | null] }
+
+interface LocalEntry {
+  avatar: string
+  tabs: number
+  adding: boolean
+}
 
 export class Presence extends EventEmitter<PresenceEvents> {
   readonly #store: PresenceStore
-  /** set → username → this instance's sockets in it */
-  readonly #local = new Map<string, Map<string, { avatar: string, tabs: number }>>()
+  /** set → username → this instance's sockets in it; `adding` while its first add is on its way */
+  readonly #local = new Map<string, Map<string, LocalEntry>>()
 
   constructor(createStore: PresenceStoreFactory) {
     super()
     this.#store = createStore(
-      () => new Map([...this.#local].map(([set, users]) => [set, [...users].map(([username, { avatar }]) => ({ username, avatar }))])),
-      set => this.emit('expired', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
+      () => new Map([...this.#local].map(([set, users]) => [set, [...users].flatMap(([username, { avatar, adding }]) => (adding ? [] : [{ username, avatar }]))])),
+      set => this.emit('changed', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
     )
   }
 
   async #enter(set: string, member: RoomMember): Promise<boolean> {
-    const users = this.#local.get(set) ?? new Map<string, { avatar: string, tabs: number }>()
+    const users = this.#local.get(set) ?? new Map<string, LocalEntry>()
     this.#local.set(set, users)
     const entry = users.get(member.username)
     if (entry) {
       entry.tabs++
       return false
     }
-    users.set(member.username, { avatar: member.avatar, tabs: 1 })
-    return this.#store.add(set, member)
+    // Hidden from the heartbeat until added: a heartbeat putting the member into the shared set
+    // first would make this add find them there already, and nobody would announce them.
+    const added: LocalEntry = { avatar: member.avatar, tabs: 1, adding: true }
+    users.set(member.username, added)
+    try {
+      return await this.#store.add(set, member)
+    }
+    finally {
+      added.adding = false
+    }
   }
 
   async #leave(set: string, member: RoomMember): Promise<boolean> {
