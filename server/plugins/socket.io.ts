@@ -111,6 +111,7 @@ export default defineNitroPlugin((nitro) => {
     socket.data.session = null
     socket.data.viewing = null
     socket.data.sending = Promise.resolve()
+    socket.data.viewingTurn = Promise.resolve()
     sessionFromRequest(socket.request)
       .then((session) => {
         socket.data.user = session?.user ?? null

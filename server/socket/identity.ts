@@ -1,7 +1,7 @@
 import type { PublicUser } from '#shared/types/chat'
 import type { SocketIdentity } from '#shared/types/socket'
 import { roomsOf } from '../domain/rooms/memberships.ts'
-import { SIGNED_IN, userRoom, type ChatSocket, type SocketContext } from './types.ts'
+import { inTurn, SIGNED_IN, userRoom, type ChatSocket, type SocketContext } from './types.ts'
 
 /**
  * Makes a socket signed in (from its session cookie at connection, or by a sign-in event):
@@ -27,7 +27,8 @@ export async function detachIdentity(ctx: SocketContext, socket: ChatSocket): Pr
   const user = socket.data.user
   if (!user) return
   const member = { username: user.username, avatar: user.avatar }
-  const room = socket.data.viewing
+  // A join still under way finishes first, so the room it counts this socket in is let go too.
+  const room = await inTurn(socket, async () => socket.data.viewing)
   const [viewing, online] = await Promise.allSettled([
     room ? ctx.presence.unview(room, member) : Promise.resolve(null),
     ctx.presence.disconnect(member),

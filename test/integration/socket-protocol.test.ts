@@ -4,6 +4,7 @@ import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { barrier, call, closeAll, collect, connect, signedInGuest, waitFor } from '../support/sockets.ts'
+import { connected } from '../support/people.ts'
 
 let db: Awaited<ReturnType<typeof startDatabase>>
 let app: Awaited<ReturnType<typeof startApp>>
@@ -262,6 +263,30 @@ describe('rooms, presence and typing', () => {
     expect(seen.version).toBeGreaterThan(first.version)
     expect((await left).version).toBeGreaterThan(seen.version)
     expect((await call(alice.socket, 'join room', 'Bad Room'))[0]).toMatch(/Room ids/)
+  })
+
+  it('does not keep listing a tab whose connection closed while its join was on its way', async () => {
+    const owner = await connected(app.url)
+    const room = `ghost-${name()}`
+    expect((await owner.http.post('/api/rooms', { id: room, name: 'Ghosts' })).status).toBe(201)
+    await call(owner.socket, 'join room', room)
+    const lists = collect<RoomPresenceEvent>(owner.socket, 'room members')
+    // Not a member yet: the join first makes them one (a write), time enough for the close to arrive.
+    const ghost = await connected(app.url)
+    ghost.socket.emit('join room', room)
+    // The join is under way once a later event is answered (events start in order): close now.
+    await barrier(ghost.socket)
+    ghost.socket.disconnect()
+    await vi.waitFor(async () => {
+      const { json } = await owner.http.get(`/api/rooms/${room}/members`)
+      expect(json.members.map((m: { username: string }) => m.username)).toContain(ghost.username)
+    }, { timeout: 5000 })
+    // The join has been handled: whoever looks now sees only the people still there.
+    const fresh = await signedInGuest(app.url)
+    const [, viewers] = await call<RoomViewers>(fresh.socket, 'join room', room)
+    expect(viewers.members.map(m => m.username).sort()).toEqual([owner.username, fresh.username].sort())
+    await barrier(owner.socket)
+    expect(lists.at(-1)!.members.map(m => m.username).sort()).toEqual([owner.username, fresh.username].sort())
   })
 
   it('says when a join is what subscribed the socket to a room, so the page catches up on what it read before', async () => {
