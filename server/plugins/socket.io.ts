@@ -65,29 +65,37 @@ export default defineNitroPlugin((nitro) => {
 
   if (redis) {
     // A Redis outage drops relays between instances without disconnecting anyone, so nobody
-    // would catch up: once Redis is back, make the clients that may have missed relays reconnect.
+    // would catch up: once Redis is back, tell the clients that may have missed relays since when,
+    // and make them reconnect (they catch up from before that time as they do after any reconnect).
+    const relaysLostHere = (since: number) => {
+      io.local.emit('relays lost', { since })
+      closeTransports()
+    }
     const dropped = watchRelays(redis, {
-      resubscribed() {
-        log.warn('socket.redis_resubscribed', { clients: engine.clientsCount })
-        closeTransports()
+      resubscribed(since) {
+        log.warn('socket.redis_resubscribed', { clients: engine.clientsCount, since })
+        relaysLostHere(since)
       },
-      relaysLost() {
-        log.warn('socket.relays_lost')
-        io.serverSideEmit('relays lost')
+      relaysLost(since) {
+        log.warn('socket.relays_lost', { since })
+        io.serverSideEmit('relays lost', since)
       },
     })
     // The adapter publishes without awaiting: while Redis is down, drop those relays (local
     // clients are served directly) and count them, so the other instances hear of it later.
     const publish = redis.publish.publish.bind(redis.publish)
-    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(() => {
-      metrics.count('RelayLosses')
-      dropped()
-      return 0
-    })) as typeof publish
+    redis.publish.publish = ((channel: string, message: string) => {
+      const sentAt = Date.now()
+      return publish(channel, message).catch(() => {
+        metrics.count('RelayLosses')
+        dropped(sentAt)
+        return 0
+      })
+    }) as typeof publish
     io.adapter(createAdapter(redis.publish, redis.subscribe, { key: 'fc:socket.io' }))
-    io.on('relays lost', () => {
-      log.warn('socket.peer_relays_lost', { clients: engine.clientsCount })
-      closeTransports()
+    io.on('relays lost', (since) => {
+      log.warn('socket.peer_relays_lost', { clients: engine.clientsCount, since })
+      relaysLostHere(since)
     })
   }
 

@@ -30,8 +30,8 @@ interface InterServerEvents {
   'room changed': (change: { room: string, readers: string[] }, done: (forgotten: boolean) => void) => void
   /** A message was deleted on another instance (its tombstone): caches here follow. */
   'message deleted': (tombstone: ChatMessage) => void
-  /** The sender dropped relays while Redis was away: clients here may have missed messages. */
-  'relays lost': () => void
+  /** The sender dropped relays since `since` (ms) while Redis was away: clients here may have missed messages. */
+  'relays lost': (since: number) => void
   /** Sessions ended on another instance: stop trusting them here at once. */
   'sessions revoked': (sessionIds: string[], done: (forgotten: boolean) => void) => void
 }
