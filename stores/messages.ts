@@ -11,7 +11,7 @@ import type { HeldRoom } from '~/utils/catchUp'
 export interface RoomHistory extends HeldRoom<ChatMessage> {
   /** More messages exist before the oldest one held. */
   hasOlder: boolean
-  /** Edits, deletions and reactions up to this time (ms) are applied: the change catch-up's `since`. */
+  /** Edits, deletions and reactions up to this time (ms, the server's clock) are applied: the change catch-up's `since`. */
   syncedAt: number
   /**
    * More messages exist after the newest one held (opened on a linked message): live messages
@@ -77,7 +77,7 @@ export const useMessagesStore = defineStore('messages', () => {
       return
     }
     const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: page.until ?? Date.now() }
   }
 
   /**
@@ -88,7 +88,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (history.value[room]?.messages.some(m => m.id === id)) return true
     try {
       const window = await reads.around(room, id, PAGE_SIZE_DEFAULT)
-      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: Date.now() }
+      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: window.until ?? Date.now() }
       return true
     }
     catch (error) {
@@ -131,7 +131,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** Back to the latest page (sending while reading old messages): the held window is replaced. */
   async function jumpToLatest(room: string) {
     const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: page.until ?? Date.now() }
   }
 
   /** One older page, prepended. Returns how many messages were added. */
