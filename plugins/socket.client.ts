@@ -25,8 +25,8 @@ export default defineNuxtPlugin({
     // 'login' comes once the socket is subscribed to its rooms again: a catch-up that read before
     // that could miss what was stored in between. New messages first, then what changed in the
     // rooms held (edits, deletions, reactions).
-    socket.on('login', ({ numUsers }) => {
-      presence.setCount(numUsers)
+    socket.on('login', (count) => {
+      presence.setCount(count)
       void messages.catchUpAll().then(() => actions.catchUpAll())
     })
     socket.on('disconnect', (reason) => {
@@ -59,9 +59,9 @@ export default defineNuxtPlugin({
     socket.on('room added', room => rooms.added(room))
     socket.on('room updated', room => rooms.updated(room))
     socket.on('room removed', ({ room, deleted }) => rooms.removed(room, deleted))
-    socket.on('presence', ({ numUsers }) => presence.setCount(numUsers))
-    socket.on('user joined', ({ numUsers }) => presence.setCount(numUsers))
-    socket.on('user left', ({ numUsers }) => presence.setCount(numUsers))
+    socket.on('presence', count => presence.setCount(count))
+    socket.on('user joined', count => presence.setCount(count))
+    socket.on('user left', count => presence.setCount(count))
 
     // Not 'app:mounted': async layouts and pages still hydrate then.
     nuxtApp.hooks.hookOnce('app:suspense:resolve', () => connection.start())

@@ -3,7 +3,7 @@
 // reconnection, the same rule for presence lists. Node 24 runs this file directly.
 import { randomUUID } from 'node:crypto'
 import { io, type Socket } from 'socket.io-client'
-import type { ChatMessage, RoomJoined, RoomPresenceEvent } from '../../shared/types/chat.ts'
+import type { ChatMessage, PresenceCount, RoomJoined, RoomPresenceEvent } from '../../shared/types/chat.ts'
 import type { ClientToServerEvents, ServerToClientEvents, WireMessage, WireMessagePage } from '../../shared/types/socket.ts'
 import { fromWire } from '../../shared/utils/wire.ts'
 import { catchUpRoom, insertById, noteLoss, type HeldRoom } from '../../utils/catchUp.ts'
@@ -50,6 +50,7 @@ export class ChatClient {
   /** The viewers of the room on screen as this page sees them, and their list's version. */
   viewers: { members: string[], version: number } | null = null
   numUsers: number | null = null
+  #countVersion = -Infinity
   logins = 0
   /** Catch-ups that failed (the next sign-in retries them). */
   catchUpFailures = 0
@@ -90,9 +91,9 @@ export class ChatClient {
     socket.on('room members', ({ room, members, version }: RoomPresenceEvent) => {
       if (room === this.view) this.#setViewers(members.map(m => m.username), version)
     })
-    socket.on('presence', ({ numUsers }) => (this.numUsers = numUsers))
-    socket.on('user joined', ({ numUsers }) => (this.numUsers = numUsers))
-    socket.on('user left', ({ numUsers }) => (this.numUsers = numUsers))
+    socket.on('presence', count => this.#setCount(count))
+    socket.on('user joined', count => this.#setCount(count))
+    socket.on('user left', count => this.#setCount(count))
     // As the page does (plugins/socket.client.ts): deliveries may stop at a disconnect, or since
     // the time the server says it lost relays; the next catch-up goes back before that.
     socket.on('disconnect', () => {
@@ -107,14 +108,22 @@ export class ChatClient {
       this.#waiting.clear()
       // Versions start over on each connect (stores/presence.ts): the instance may be another one.
       this.viewers = null
+      this.#countVersion = -Infinity
       void this.#join()
     })
     // 'login' comes once the socket is subscribed to its rooms: only then is a catch-up complete.
-    socket.on('login', ({ numUsers }) => {
-      this.numUsers = numUsers
+    socket.on('login', (count) => {
+      this.#setCount(count)
       this.logins++
       void this.#catchUpAll().then(() => this.#resolveSignedIn())
     })
+  }
+
+  /** The rule of stores/presence.ts: only a newer count (or list) replaces the one held. */
+  #setCount({ numUsers, version }: PresenceCount) {
+    if (version < this.#countVersion) return
+    this.#countVersion = version
+    this.numUsers = numUsers
   }
 
   #setViewers(members: string[], version: number) {

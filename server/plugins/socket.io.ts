@@ -104,7 +104,7 @@ export default defineNitroPlugin((nitro) => {
   presence.on('changed', (room) => {
     const told = room
       ? presence.viewers(room).then(viewers => io.to(room).emit('room members', { room, ...viewers }))
-      : presence.numUsers().then(numUsers => io.emit('presence', { numUsers }))
+      : presence.online().then(count => io.emit('presence', count))
     told.catch((error: unknown) => log.warn('presence.expiry_failed', { room, error }))
   })
 

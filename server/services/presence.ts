@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { RoomMember, RoomViewers } from '#shared/types/chat'
+import type { PresenceCount, RoomMember, RoomViewers } from '#shared/types/chat'
 
 /**
  * Who is online (distinct signed-in users) and who is looking at which room. Tabs are
@@ -12,6 +12,8 @@ export interface PresenceStore {
   /** Removes this instance's claim; true when no other instance still has the member. */
   remove: (set: string, member: RoomMember) => Promise<boolean>
   count: (set: string) => Promise<number>
+  /** The set's size and its version, read together. */
+  counted: (set: string) => Promise<{ count: number, version: number }>
   /** The set's members and its version (see RoomViewers), read together. */
   members: (set: string) => Promise<RoomViewers>
   close: () => Promise<void>
@@ -62,6 +64,9 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
     },
     async count(set) {
       return sets.get(set)?.size ?? 0
+    },
+    async counted(set) {
+      return { count: sets.get(set)?.size ?? 0, version: versions.get(set) ?? 0 }
     },
     async members(set) {
       return { members: [...sets.get(set)?.values() ?? []], version: versions.get(set) ?? 0 }
@@ -130,19 +135,21 @@ export class Presence extends EventEmitter<PresenceEvents> {
   }
 
   /** A signed-in socket connected. `first`: the user was not online anywhere before. */
-  async connect(member: RoomMember): Promise<{ first: boolean, numUsers: number }> {
+  async connect(member: RoomMember): Promise<{ first: boolean } & PresenceCount> {
     const first = await this.#enter(ONLINE, member)
-    return { first, numUsers: await this.numUsers() }
+    return { first, ...await this.online() }
   }
 
   /** A signed-in socket closed. `last`: that was the user's last connection anywhere. */
-  async disconnect(member: RoomMember): Promise<{ last: boolean, numUsers: number }> {
+  async disconnect(member: RoomMember): Promise<{ last: boolean } & PresenceCount> {
     const last = await this.#leave(ONLINE, member)
-    return { last, numUsers: await this.numUsers() }
+    return { last, ...await this.online() }
   }
 
-  numUsers(): Promise<number> {
-    return this.#store.count(ONLINE)
+  /** How many people are online, with the version of the list it was counted from. */
+  async online(): Promise<PresenceCount> {
+    const { count, version } = await this.#store.counted(ONLINE)
+    return { numUsers: count, version }
   }
 
   /** Starts looking at a room; returns whether the list changed and the room's viewers. */

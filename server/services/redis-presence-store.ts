@@ -70,6 +70,10 @@ changed = changed + redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if changed > 0 then bump(KEYS[2]) end
 return changed`
 
+// KEYS: the set, its version; ARGV: now. The version and the number of members, read together.
+const COUNTED = `
+return { redis.call('GET', KEYS[2]) or '0', redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf') }`
+
 // KEYS: the set, its version; ARGV: now. The version first, then the members, read together.
 const MEMBERS = `
 local version = redis.call('GET', KEYS[2]) or '0'
@@ -124,6 +128,10 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
     async count(set) {
       return redis.zcount(key(set), Date.now(), '+inf')
     },
+    async counted(set) {
+      const [current, count] = await runScript(redis, COUNTED, [key(set), version(set)], [Date.now()]) as [string, number]
+      return { count, version: Number(current) }
+    },
     async members(set) {
       const [current, ...members] = await runScript(redis, MEMBERS, [key(set), version(set)], [Date.now()]) as string[]
       return { members: members.map(decode), version: Number(current) }
@@ -133,6 +141,7 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
     add: whileConnected(redis, shared.add, async () => true),
     remove: whileConnected(redis, shared.remove, async () => true),
     count: whileConnected(redis, shared.count, async set => localOnly(set).length),
+    counted: whileConnected(redis, shared.counted, async set => ({ count: localOnly(set).length, version: localVersion = nextVersion(localVersion) })),
     members: whileConnected(redis, shared.members, async set => ({ members: localOnly(set), version: localVersion = nextVersion(localVersion) })),
     async close() {
       clearInterval(timer)

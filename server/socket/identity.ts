@@ -11,14 +11,14 @@ export async function attachIdentity(ctx: SocketContext, socket: ChatSocket, use
   socket.data.user = user
   socket.join([SIGNED_IN, userRoom(user.username), ...await roomsOf(user)])
   const member = { username: user.username, avatar: user.avatar }
-  const { first, numUsers } = await ctx.presence.connect(member)
+  const { first, ...count } = await ctx.presence.connect(member)
   if (socket.disconnected) {
     // Closed while we were signing in: undo, or this user would stay online forever.
     await ctx.presence.disconnect(member)
     return member
   }
-  socket.emit('login', { numUsers })
-  if (first) ctx.announce('user joined', { ...member, numUsers })
+  socket.emit('login', count)
+  if (first) ctx.announce('user joined', { ...member, ...count })
   return member
 }
 
@@ -34,7 +34,7 @@ export async function detachIdentity(ctx: SocketContext, socket: ChatSocket): Pr
     ctx.presence.disconnect(member),
   ])
   if (viewing.status === 'fulfilled' && viewing.value?.changed) ctx.io.to(room!).emit('room members', { room: room!, members: viewing.value.members, version: viewing.value.version })
-  if (online.status === 'fulfilled' && online.value.last) ctx.announce('user left', { ...member, numUsers: online.value.numUsers })
+  if (online.status === 'fulfilled' && online.value.last) ctx.announce('user left', { ...member, numUsers: online.value.numUsers, version: online.value.version })
   const failed = [viewing, online].find(r => r.status === 'rejected')
   if (failed) throw failed.reason
 }

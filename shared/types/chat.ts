@@ -169,6 +169,11 @@ export type Ack<T> = (err: string | null, result?: T) => void
 
 export interface PresenceCount {
   numUsers: number
+  /**
+   * Counts announced by different instances can reach a tab in either order: each carries the
+   * version of the online list it was read with (as RoomViewers do), and a tab keeps the newest.
+   */
+  version: number
 }
 
 export interface PresenceChange extends PresenceCount {

@@ -82,7 +82,7 @@ describe('signing in over the socket', () => {
     const joined = waitFor<{ username: string, avatar: string, numUsers: number }>(watcher.socket, 'user joined')
     const guest = await signedInGuest(app.url)
     expect(guest.username).toMatch(/^anonymous_[0-9a-f]{20}$/)
-    expect(await joined).toEqual({ username: guest.username, avatar: `/api/avatars/${guest.username}.svg`, numUsers: expect.any(Number) })
+    expect(await joined).toEqual({ username: guest.username, avatar: `/api/avatars/${guest.username}.svg`, numUsers: expect.any(Number), version: expect.any(Number) })
   })
 })
 
@@ -318,7 +318,7 @@ describe('rooms, presence and typing', () => {
     await barrier(watcher.socket)
     expect(left).toEqual([])
     tab2.disconnect()
-    await vi.waitFor(() => expect(left).toEqual([{ username: json.user.username, avatar: json.user.avatar, numUsers: numUsers - 1 }]))
+    await vi.waitFor(() => expect(left).toEqual([{ username: json.user.username, avatar: json.user.avatar, numUsers: numUsers - 1, version: expect.any(Number) }]))
   })
 
   it('relays typing to the others in the room, ends it by itself, and ends it when asked', async () => {
