@@ -19,6 +19,9 @@ export default defineNuxtPlugin({
 
     socket.on('connect', () => {
       connection.opened()
+      // What was typed while the connection was away goes now, in order.
+      outbox.restore()
+      void outbox.flush()
       void presence.rejoin()
       void rooms.refresh().catch(() => undefined)
     })
@@ -33,7 +36,7 @@ export default defineNuxtPlugin({
       // Whatever is stored from now on until the next catch-up is read from storage.
       messages.deliveriesLost()
       connection.closed(reason)
-      outbox.failInFlight('Connection lost')
+      outbox.connectionLost()
       presence.clearTyping()
     })
     socket.on('connect_error', () => connection.closed())
@@ -64,6 +67,10 @@ export default defineNuxtPlugin({
     socket.on('user left', count => presence.setCount(count))
 
     // Not 'app:mounted': async layouts and pages still hydrate then.
-    nuxtApp.hooks.hookOnce('app:suspense:resolve', () => connection.start())
+    nuxtApp.hooks.hookOnce('app:suspense:resolve', () => {
+      // Messages left unsent by a reload show again (after hydration: the server renders none).
+      outbox.restore()
+      connection.start()
+    })
   },
 })
