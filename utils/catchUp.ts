@@ -17,7 +17,7 @@
  * whose id was taken before newer ones were stored (a send waiting for its files or a retried write,
  * a retry stored under its first attempt's id after a reconnect) and the clocks of different instances.
  */
-export const CATCH_UP_MARGIN_MS = 30_000
+const CATCH_UP_MARGIN_MS = 30_000
 
 /** The lowest message id of millisecond `ms`: a cursor before every message of that time. */
 export function idAtTime(ms: number): string {
@@ -39,13 +39,13 @@ export interface HeldRoom<M extends { id: string }> {
  * (the connection dropped) or since `lostSince` (the server's time, when it lost relays), whichever
  * is earlier, less the margin. None when nothing is held and nothing was lost: read the latest page.
  */
-export function resumePoint(newestHeld: string | undefined, lostSince?: number): string | undefined {
+function resumePoint(newestHeld: string | undefined, lostSince?: number): string | undefined {
   const time = Math.min(newestHeld ? Number(newestHeld.slice(0, 13)) : Infinity, lostSince ?? Infinity)
   return Number.isFinite(time) ? idAtTime(time - CATCH_UP_MARGIN_MS) : undefined
 }
 
 /** The earlier of two points. */
-export function earlierPoint(a: string | undefined, b: string | undefined): string | undefined {
+function earlierPoint(a: string | undefined, b: string | undefined): string | undefined {
   if (!a || !b) return a ?? b
   return a < b ? a : b
 }
