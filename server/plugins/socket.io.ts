@@ -44,9 +44,12 @@ export default defineNitroPlugin((nitro) => {
   const { redis, presence } = useServices()
   const sessions = useSessions()
   const engine = new Engine({
-    // Ping well inside the load balancer's 60 s idle timeout.
-    pingInterval: 20_000,
-    pingTimeout: 20_000,
+    // Ping well inside the load balancer's 60 s idle timeout. A transport that went silent (no FIN:
+    // a phone in a tunnel, a NAT forgetting the flow) is noticed by both ends within 20 s: the
+    // page reconnects and catches up, the server lets the dead socket's presence go. (20 s + 20 s
+    // took up to 40 s, and the chaos suite's cut transport stayed unnoticed through its window.)
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     perMessageDeflate: false,
   })
