@@ -20,11 +20,6 @@ export interface PendingMessage {
 /** Where a tab keeps one account's unsent messages: per tab (sessionStorage), like drafts. */
 const storageKey = (username: string) => `fargate-chat:outbox:${username}`
 
-function isPending(value: unknown): value is PendingMessage {
-  const item = value as Partial<PendingMessage> | null
-  return typeof item?.id === 'string' && typeof item.room === 'string' && typeof item.text === 'string' && typeof item.time === 'number'
-}
-
 /**
  * The messages this page is sending: shown at once, sent in the order typed as soon as (and as
  * long as) the connection is there, replaced by the stored message from the acknowledgement, kept
@@ -74,18 +69,18 @@ export const useOutboxStore = defineStore('outbox', () => {
     const username = session.user?.username ?? null
     if (!username || restoredFor === username) return
     restoredFor = username
-    let saved: unknown = null
+    let saved: PendingMessage[] = []
     try {
-      saved = JSON.parse(storage()?.getItem(storageKey(username)) ?? 'null')
+      // This page's own writing (a damaged entry is replaced on the next save).
+      saved = JSON.parse(storage()?.getItem(storageKey(username)) ?? '[]')
     }
-    catch {
-      // A damaged entry is replaced on the next save.
-    }
-    for (const item of Array.isArray(saved) ? saved.filter(isPending) : []) {
+    catch { /* see above */ }
+    for (const item of saved) {
       const list = (pending.value[item.room] ??= [])
       // Whether a send under way when the tab went away was stored is not known: asking again
       // under the same client id is safe.
-      if (!list.some(p => p.id === item.id)) list.push({ ...item, status: item.status === 'failed' ? 'failed' : 'queued', error: item.status === 'failed' ? item.error : null })
+      if (item.status === 'sending') item.status = 'queued'
+      if (!list.some(p => p.id === item.id)) list.push(item)
     }
     save()
   }

@@ -14,7 +14,7 @@ test('messages written offline wait with their client ids, survive a reload and 
   await send(ann.page, texts[1]!)
   const waiting = messageList(ann.page).locator('[data-testid="message"].status-queued')
   await expect(waiting).toHaveCount(2)
-  await expect(waiting.first()).toContainText('sends when it is back')
+  await expect(waiting.first()).toContainText('Sends when the connection is back')
   const clientIds = await waiting.evaluateAll(rows => rows.map(row => row.getAttribute('data-client-id')))
   for (const id of clientIds) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
 
