@@ -155,8 +155,8 @@ export const useMessagesStore = defineStore('messages', () => {
   /**
    * Everything stored after a point before anything this page may have missed (utils/catchUp.ts:
    * where deliveries stopped, or a margin before the newest message held, or before `from`, the
-   * newest held at an earlier moment), page by page, merged by id. Messages from others count as
-   * unread in rooms not on screen, unless older than everything held (older pages, not news).
+   * newest held at an earlier moment), page by page, merged by id. What is older than everything
+   * held stays for the older pages; messages from others count as unread in rooms not on screen.
    */
   async function catchUp(room: string, from?: string | null) {
     const entry = history.value[room]
@@ -167,7 +167,7 @@ export const useMessagesStore = defineStore('messages', () => {
       if (!oldest || message.id > oldest) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
     }
     const read = (after: string) => reads.history(room, { after, limit: PAGE_SIZE_MAX })
-    if (await catchUpRoom(entry, read, { from, added: news })) return
+    if (await catchUpRoom(entry, read, { from, added: news, floor: entry.hasOlder ? oldest : undefined })) return
     const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
     for (const message of [...page.messages].reverse()) if (insert(message)) news(message)
     entry.hasOlder = page.next !== null

@@ -81,6 +81,11 @@ export function insertById<M extends { id: string }>(messages: M[], message: M):
 export interface CatchUpOptions<M> {
   /** The newest message held at an earlier moment (null: none), when live ones may have come since. */
   from?: string | null
+  /**
+   * The oldest message held, when older ones exist that are not held: the margin may reach back
+   * past it, and what is older belongs to the older pages the reader loads by scrolling up.
+   */
+  floor?: string
   /** Each message the catch-up added. */
   added?: (message: M) => void
 }
@@ -101,7 +106,10 @@ export async function catchUpRoom<M extends { id: string }>(
   if (!cursor) return false
   while (cursor) {
     const page = await read(cursor)
-    for (const message of page.messages) if (insertById(room.messages, message)) options.added?.(message)
+    for (const message of page.messages) {
+      if (options.floor && message.id < options.floor) continue
+      if (insertById(room.messages, message)) options.added?.(message)
+    }
     cursor = page.next ?? undefined
   }
   // Everything after the point is held now, unless deliveries stopped again while this ran.

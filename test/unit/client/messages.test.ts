@@ -112,6 +112,17 @@ describe('the messages store', () => {
     expect(messages.messagesOf('general')).toHaveLength(54)
   })
 
+  it('leaves what is older than everything held to the older pages when catching up reaches back past it', async () => {
+    const messages = useMessagesStore()
+    // A busy room: 120 messages within 12 s, so the catch-up's margin reaches past the latest page.
+    const now = Date.now()
+    stored = Array.from({ length: 120 }, (_, i) => message('general', 'bob', `Busy ${i + 1}`, now - 12_000 + i * 100))
+    await messages.loadLatest('general')
+    await messages.catchUpAll()
+    expect(messages.messagesOf('general')).toEqual(stored.slice(70))
+    expect(await messages.loadOlder('general')).toBe(50)
+  })
+
   it('goes back to when the server says relays were lost, however long the outage, and keeps that point until a catch-up gets through', async () => {
     const messages = useMessagesStore()
     await messages.loadLatest('general')
