@@ -29,7 +29,15 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     if (sender && !sender.rooms.has(message.room)) io.in(userRoom(message.username)).socketsJoin(message.room)
     // The sending socket gets the message as its acknowledgement instead.
     const to = origin ? io.to(message.room).except(origin) : io.to(message.room)
-    to.emit('new message', toWire(message))
+    // A reply that stays in its thread is not a room message: clients of the original protocol
+    // would show it in the room's stream.
+    to.emit(message.thread && !message.alsoToRoom ? 'thread reply' : 'new message', toWire(message))
+  })
+  hooks.hook('chat:thread-updated', (summary) => {
+    io.to(summary.room).emit('thread updated', summary)
+  })
+  hooks.hook('chat:thread-activity', ({ username, activity }) => {
+    io.to(userRoom(username)).emit('thread activity', activity)
   })
   hooks.hook('chat:message-updated', (message) => {
     // Peers' newest message of the room (the sidebar's preview) follows at once, as for deletions.

@@ -6,6 +6,8 @@ import { joinOnVisit } from '../rooms/memberships.ts'
 import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { replyQuote } from './replies.ts'
+import { countReply, requireThreadParent } from '../threads/threads.ts'
+import { followReply } from '../threads/following.ts'
 import { useServices } from '../../services/services.ts'
 import { storeAttachments } from '../files/attachments.ts'
 import { scheduleThumbnails } from '../files/thumbnails.ts'
@@ -21,6 +23,10 @@ export interface SendInput {
   attachments?: string[]
   /** The id of the message this one answers (same room). */
   replyTo?: string
+  /** A thread reply: the id of its parent (same room, not itself a reply). */
+  thread?: string
+  /** A thread reply shown in the room's stream as well. */
+  alsoToRoom?: boolean
 }
 
 /**
@@ -38,6 +44,11 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.replyTo) message.replyTo = await replyQuote(input.room, input.replyTo)
+  const parent = input.thread ? await requireThreadParent(input.room, input.thread) : null
+  if (parent) {
+    message.thread = parent.id
+    if (input.alsoToRoom) message.alsoToRoom = true
+  }
   const mentions = await mentionsIn(room, user, input.text)
   if (mentions.length) message.mentions = mentions
   if (input.clientId) {
@@ -59,7 +70,9 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then(async (saved) => {
     metrics.count('MessagesStored')
-    useLatestMessages().note(saved)
+    // A reply only in its thread is not the room's newest message (previews, unread counts).
+    if (!saved.thread || saved.alsoToRoom) useLatestMessages().note(saved)
+    if (parent) afterReply(room, parent, saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     await delivered(user, room, saved, origin)
@@ -84,4 +97,13 @@ async function delivered(user: PublicUser, room: Room, message: ChatMessage, ori
 /** A send from the HTTP API: stored, and relayed live to the room on every instance. */
 export async function sendMessage(user: PublicUser, input: SendInput): Promise<ChatMessage> {
   return (await queueMessage(user, input)).stored
+}
+
+/**
+ * A stored reply counts on its parent's summary and moves its followers on. Both run after the
+ * reply is stored and acknowledged: a failure leaves the reply stored and listed in its thread.
+ */
+function afterReply(room: Room, parent: ChatMessage, reply: ChatMessage): void {
+  countReply(reply).catch((error: unknown) => log.error('threads.count_failed', { room: room.id, parent: parent.id, error }))
+  followReply(room, parent, reply).catch((error: unknown) => log.error('threads.follow_failed', { room: room.id, parent: parent.id, error }))
 }

@@ -1,0 +1,98 @@
+import type { ChatMessage, PublicUser, ThreadPage, ThreadSummary } from '#shared/types/chat'
+import { ConflictError, NotFoundError } from '../../core/errors.ts'
+import { log } from '../../core/logger.ts'
+import { readThreadState, writeThreadSummary, type ThreadState } from '../../storage/messages-table.ts'
+import { getFollowRow, queryThreadEntries } from '../../storage/threads-table.ts'
+import { requireReadableRoom } from '../rooms/access.ts'
+import { announce } from '../events.ts'
+import { recordChange } from '../messages/changes.ts'
+import { getMessage, getMessages } from '../messages/messages.ts'
+
+/** Repliers a parent names under it. */
+const PEOPLE = 3
+/** Attempts at a summary change before giving up (each loses only to another change of the same thread). */
+const ATTEMPTS = 8
+/** Newest replies read to name the repliers again when one is deleted. */
+const RECOUNT_READ = 20
+
+const noSuchMessage = () => new NotFoundError('There is no such message in this room: it may have been deleted, or the link is wrong')
+
+/**
+ * The message a reply goes under: it must be in the same room (the caller has checked the room),
+ * not deleted, and not a reply itself (one level, as in Slack).
+ */
+export async function requireThreadParent(room: string, id: string): Promise<ChatMessage> {
+  const parent = await getMessage(room, id)
+  if (!parent || parent.deleted) throw new NotFoundError('The message you are replying to in a thread is not in this room')
+  if (parent.thread) throw new ConflictError('Replies go in the thread of the first message: a reply cannot have a thread of its own')
+  return parent
+}
+
+/** The summary a parent's state says, as `thread updated` carries it. */
+function summaryOf(room: string, id: string, summary: { count: number, lastAt: number, people: string[] }): ThreadSummary {
+  return { room, id, threadCount: summary.count, threadLastAt: summary.count ? summary.lastAt : null, threadPeople: summary.count ? summary.people : [] }
+}
+
+/**
+ * Changes a parent's summary with `change` (from what it is now), atomically against concurrent
+ * changes on any instance: the write is conditional on the version read, and a loser reads again.
+ * The change feed notes the parent first (a reconnecting tab gets its new summary), then every tab
+ * showing the room hears `thread updated`.
+ */
+async function changeSummary(room: string, id: string, change: (state: ThreadState) => Promise<{ count: number, lastAt: number, people: string[] }>): Promise<ThreadSummary | null> {
+  await recordChange(room, id)
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const state = await readThreadState(room, id)
+    if (!state) return null
+    const next = await change(state)
+    if (await writeThreadSummary(room, id, state.version, next)) {
+      const summary = summaryOf(room, id, next)
+      await announce('chat:thread-updated', summary)
+      return summary
+    }
+  }
+  log.warn('threads.summary_contended', { room, parent: id })
+  return null
+}
+
+/** A reply was stored: its parent counts it, and names its author first among the repliers. */
+export function countReply(reply: ChatMessage): Promise<ThreadSummary | null> {
+  return changeSummary(reply.room, reply.thread!, async ({ count, lastAt, people }) => {
+    // Replies are counted in the order their writes land; the newest by id names the repliers.
+    const newest = reply.time >= lastAt
+    return {
+      count: count + 1,
+      lastAt: Math.max(lastAt, reply.time),
+      people: newest
+        ? [reply.username, ...people.filter(name => name !== reply.username)].slice(0, PEOPLE)
+        : people.includes(reply.username) || people.length >= PEOPLE ? people : [...people, reply.username],
+    }
+  })
+}
+
+/** A reply was deleted: its parent counts one fewer, and names its repliers from the replies left. */
+export function uncountReply(tombstone: ChatMessage): Promise<ThreadSummary | null> {
+  return changeSummary(tombstone.room, tombstone.thread!, async ({ count }) => {
+    const { ids } = await queryThreadEntries(tombstone.room, tombstone.thread!, { limit: RECOUNT_READ, newest: true })
+    const left = (await getMessages(tombstone.room, ids)).filter(m => !m.deleted && m.id !== tombstone.id).reverse()
+    const people = [...new Set(left.map(m => m.username))].slice(0, PEOPLE)
+    return { count: Math.max(0, count - 1), lastAt: left[0]?.time ?? 0, people }
+  })
+}
+
+/**
+ * A thread for someone who may read its room: the parent (a tombstone keeps its thread) and up to
+ * `limit` replies after `after`, oldest first. A reply, or a message that is not in the room, is a
+ * 404, as is a room the reader may not read (the same 404 as for a room that does not exist).
+ */
+export async function readThread(reader: PublicUser, room: string, id: string, query: { after?: string, limit: number }): Promise<ThreadPage> {
+  const { id: roomId } = await requireReadableRoom(reader, room)
+  const parent = await getMessage(roomId, id)
+  if (!parent || parent.thread) throw noSuchMessage()
+  const [{ ids, more }, follow] = await Promise.all([
+    queryThreadEntries(roomId, id, query),
+    reader.guest ? null : getFollowRow(roomId, id, reader.username),
+  ])
+  const messages = await getMessages(roomId, ids)
+  return { parent, messages, next: more && ids.length ? ids.at(-1)! : null, following: Boolean(follow?.follower) }
+}
