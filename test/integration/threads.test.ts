@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { ChatMessage, FollowedThread, RoomSummary, ThreadActivity, ThreadPage, ThreadSummary } from '#shared/types/chat'
+import type { ChatMessage, FollowedThread, ReactionChange, RoomSummary, ThreadActivity, ThreadPage, ThreadSummary } from '#shared/types/chat'
+import type { SearchPage } from '#shared/types/search'
 import type { WireChangePage, WireMessage } from '#shared/types/socket'
+import { png, upload } from '../support/uploads.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { connected as person, socketOf, uniqueName, type Connected as Person } from '../support/people.ts'
 import { barrier, call, closeAll, collect, waitFor } from '../support/sockets.ts'
@@ -8,7 +10,7 @@ import { barrier, call, closeAll, collect, waitFor } from '../support/sockets.ts
 let cluster: TwoInstances
 
 beforeAll(async () => {
-  cluster = await startTwoInstances({ env: { MESSAGE_BURST: '500', MESSAGES_PER_SECOND: '500' } })
+  cluster = await startTwoInstances({ env: { MESSAGE_BURST: '500', MESSAGES_PER_SECOND: '500' }, bucket: true })
 })
 afterEach(() => closeAll())
 afterAll(async () => cluster?.stop())
@@ -134,6 +136,31 @@ describe('a thread across two instances', () => {
     const around = (await ann.http.get(`/api/rooms/${room}/messages?around=${encodeURIComponent(reply.message)}`)).json
     expect(around.thread).toBe(parent.message)
     expect(texts(around.messages)).toEqual(['linked parent'])
+  })
+})
+
+describe('a reply is a message like any other', () => {
+  it('takes reactions, edits and files, and search finds it with its thread', async () => {
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
+    const room = await newRoom(ann, bob)
+    const parent = await send(ann, room, 'the plan')
+    const word = `zebra${uniqueName('w')}`
+    const file = await upload(ann.http, room, { name: 'plan.png', type: 'image/png', bytes: await png() })
+    const reply = await send(ann, room, `a ${word} detail`, { thread: parent.message, attachments: [file] })
+    expect(reply.attachments?.map(a => a.name)).toEqual(['plan.png'])
+    expect((await ann.http.request(`/api/rooms/${room}/files/${file}`)).status).toBe(302)
+
+    const reactions = collect<ReactionChange>(bob.socket, 'reaction')
+    expect((await call(bob.socket, 'react', { room, message: reply.message, emoji: '👍', add: true }))[0]).toBeNull()
+    await vi.waitFor(() => expect(reactions).toEqual([{ room, message: reply.message, emoji: '👍', username: bob.username, added: true }]), { timeout: 10_000 })
+    const updates = collect<WireMessage>(bob.socket, 'message updated')
+    expect((await call(ann.socket, 'edit message', { room, message: reply.message, text: `a ${word} detail, edited` }))[0]).toBeNull()
+    await vi.waitFor(() => expect(updates.map(u => [u.message, u.thread, u.content.text])).toEqual([[reply.message, parent.message, `a ${word} detail, edited`]]), { timeout: 10_000 })
+    const [stored] = (await thread(bob, room, parent.message)).messages
+    expect(stored).toMatchObject({ reactions: { '👍': [bob.username] }, editedAt: expect.any(Number), attachments: [expect.objectContaining({ name: 'plan.png' })] })
+
+    await expect.poll(async () => ((await bob.http.get(`/api/search?q=${word}`)).json as unknown as SearchPage).messages.map(m => [m.id, m.thread]), { timeout: 15_000, interval: 100 })
+      .toEqual([[reply.message, parent.message]])
   })
 })
 
