@@ -336,3 +336,21 @@ export async function writeThreadSummary(room: string, id: string, version: numb
     ExpressionAttributeValues: { ':count': summary.count, ':lastAt': summary.lastAt, ':people': summary.people, ':next': version + 1, ...(version ? { ':version': version } : {}) },
   }))) !== null
 }
+
+/**
+ * The last resort of a summary change that kept losing to others: the count and the newest time
+ * change in place (ADD cannot lose an increment), the repliers stay as they are. The summary after.
+ */
+export async function addToThreadCount(room: string, id: string, delta: number, lastAt: number): Promise<{ count: number, lastAt: number, people: string[] } | null> {
+  const { doc, tables } = await getDatabase()
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: 'ADD threadCount :delta, threadVersion :one SET threadLastAt = :lastAt',
+    ConditionExpression: 'attribute_exists(message)',
+    ExpressionAttributeValues: { ':delta': delta, ':one': 1, ':lastAt': lastAt },
+    ReturnValues: 'ALL_NEW',
+  })))
+  const item = updated?.Attributes as MessageItem | undefined
+  return item ? { count: item.threadCount ?? 0, lastAt: item.threadLastAt ?? 0, people: item.threadPeople ?? [] } : null
+}

@@ -90,8 +90,9 @@ describe('a thread across two instances', () => {
     const parent = await send(ann, room, 'count us')
     const summaries = collect<ThreadSummary>(ann.socket, 'thread updated')
     const sent = await Promise.all(Array.from({ length: 12 }, (_, i) => send(i % 2 ? bob : ann, room, `reply ${i}`, { thread: parent.message })))
-    await vi.waitFor(() => expect(summaries.at(-1)?.threadCount).toBe(12), { timeout: 15_000 })
-    expect(summaries.map(s => s.threadCount).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1))
+    // Replies stored together may be counted in one change: the count reaches 12, never more.
+    await vi.waitFor(() => expect(Math.max(...summaries.map(s => s.threadCount))).toBe(12), { timeout: 15_000 })
+    expect((await thread(bob, room, parent.message)).parent.threadCount).toBe(12)
 
     // An edit changes no count; deleting a reply counts one fewer and names the repliers left.
     const bobs = sent.filter(m => m.username === bob.username)

@@ -104,6 +104,6 @@ export async function sendMessage(user: PublicUser, input: SendInput): Promise<C
  * reply is stored and acknowledged: a failure leaves the reply stored and listed in its thread.
  */
 function afterReply(room: Room, parent: ChatMessage, reply: ChatMessage): void {
-  countReply(reply).catch((error: unknown) => log.error('threads.count_failed', { room: room.id, parent: parent.id, error }))
+  void countReply(reply)
   followReply(room, parent, reply).catch((error: unknown) => log.error('threads.follow_failed', { room: room.id, parent: parent.id, error }))
 }

@@ -1,7 +1,7 @@
 import type { ChatMessage, PublicUser, ThreadPage, ThreadSummary } from '#shared/types/chat'
 import { ConflictError, NotFoundError } from '../../core/errors.ts'
 import { log } from '../../core/logger.ts'
-import { readThreadState, writeThreadSummary, type ThreadState } from '../../storage/messages-table.ts'
+import { addToThreadCount, readThreadState, writeThreadSummary, type ThreadState } from '../../storage/messages-table.ts'
 import { getFollowRow, queryThreadEntries } from '../../storage/threads-table.ts'
 import { requireReadableRoom } from '../rooms/access.ts'
 import { announce } from '../events.ts'
@@ -39,35 +39,70 @@ function summaryOf(room: string, id: string, summary: { count: number, lastAt: n
  * The change feed notes the parent first (a reconnecting tab gets its new summary), then every tab
  * showing the room hears `thread updated`.
  */
-async function changeSummary(room: string, id: string, change: (state: ThreadState) => Promise<{ count: number, lastAt: number, people: string[] }>): Promise<ThreadSummary | null> {
+async function changeSummary(room: string, id: string, change: (state: ThreadState) => Promise<{ count: number, lastAt: number, people: string[] }>, fallback?: { delta: number, lastAt: number }): Promise<ThreadSummary | null> {
   await recordChange(room, id)
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  let written: { count: number, lastAt: number, people: string[] } | null = null
+  for (let attempt = 0; attempt < ATTEMPTS && !written; attempt++) {
     const state = await readThreadState(room, id)
     if (!state) return null
     const next = await change(state)
-    if (await writeThreadSummary(room, id, state.version, next)) {
-      const summary = summaryOf(room, id, next)
-      await announce('chat:thread-updated', summary)
-      return summary
-    }
+    if (await writeThreadSummary(room, id, state.version, next)) written = next
   }
-  log.warn('threads.summary_contended', { room, parent: id })
-  return null
+  if (!written) {
+    // Still losing after every attempt: the count must not lose this change all the same.
+    log.warn('threads.summary_contended', { room, parent: id })
+    if (fallback) written = await addToThreadCount(room, id, fallback.delta, fallback.lastAt)
+  }
+  if (!written) return null
+  const summary = summaryOf(room, id, written)
+  await announce('chat:thread-updated', summary)
+  return summary
 }
 
-/** A reply was stored: its parent counts it, and names its author first among the repliers. */
-export function countReply(reply: ChatMessage): Promise<ThreadSummary | null> {
-  return changeSummary(reply.room, reply.thread!, async ({ count, lastAt, people }) => {
-    // Replies are counted in the order their writes land; the newest by id names the repliers.
-    const newest = reply.time >= lastAt
-    return {
-      count: count + 1,
-      lastAt: Math.max(lastAt, reply.time),
-      people: newest
-        ? [reply.username, ...people.filter(name => name !== reply.username)].slice(0, PEOPLE)
-        : people.includes(reply.username) || people.length >= PEOPLE ? people : [...people, reply.username],
-    }
-  })
+/** The people a reply names first among the repliers (newest first, distinct, at most PEOPLE). */
+function withReplier(people: string[], lastAt: number, reply: ChatMessage): string[] {
+  if (reply.time >= lastAt) return [reply.username, ...people.filter(name => name !== reply.username)].slice(0, PEOPLE)
+  return people.includes(reply.username) || people.length >= PEOPLE ? people : [...people, reply.username]
+}
+
+/** Replies stored on this instance and not yet counted, per parent; and the parents being counted now. */
+const uncounted = new Map<string, ChatMessage[]>()
+const counting = new Map<string, Promise<void>>()
+
+/**
+ * A reply was stored: its parent counts it and names its author first among the repliers. Replies
+ * to one parent stored while its last change is being written are counted together in the next
+ * one (as messages are written in groups), so a busy thread takes one summary write per round
+ * trip per instance, not one per reply racing every other.
+ */
+export function countReply(reply: ChatMessage): Promise<void> {
+  const key = `${reply.room}#${reply.thread}`
+  const queue = uncounted.get(key) ?? []
+  queue.push(reply)
+  uncounted.set(key, queue)
+  let running = counting.get(key)
+  if (!running) {
+    running = countQueued(key, reply.room, reply.thread!)
+    counting.set(key, running)
+  }
+  return running
+}
+
+async function countQueued(key: string, room: string, parent: string): Promise<void> {
+  // Let the replies stored in this turn join the first change.
+  await Promise.resolve()
+  for (let replies = uncounted.get(key); replies?.length; replies = uncounted.get(key)) {
+    uncounted.delete(key)
+    const batch = replies.toSorted((a, b) => a.time - b.time)
+    const newestAt = batch.at(-1)!.time
+    await changeSummary(room, parent, async ({ count, lastAt, people }) => ({
+      count: count + batch.length,
+      lastAt: Math.max(lastAt, newestAt),
+      people: batch.reduce((names, reply) => withReplier(names, lastAt, reply), people),
+    }), { delta: batch.length, lastAt: newestAt }).catch((error: unknown) => log.error('threads.count_failed', { room, parent, error }))
+  }
+  // Synchronously after the last look at the queue: a reply stored from now on starts a new round.
+  counting.delete(key)
 }
 
 /** A reply was deleted: its parent counts one fewer, and names its repliers from the replies left. */
