@@ -79,20 +79,20 @@ export async function getFollowRow(room: string, parent: string, username: strin
 }
 
 /**
- * A reply reached a follower: their row moves to the reply's activity and counts it unread
- * (`unread: 'reset'` for the replier, who has read it). `unlessUnfollowed`: only if they did not
- * unfollow by hand (a parent's author, a follower); otherwise (replying, being mentioned) they
- * follow again. The row after the update, or null when the condition refused.
+ * Replies reached a follower: their row moves to the newest reply's activity and counts `unread`
+ * more of them unread (`'reset'` for someone who replied, and so has read it). `unlessUnfollowed`:
+ * only if they did not unfollow by hand (a parent's author, a follower); otherwise (replying, being
+ * mentioned) they follow again. The row after the update, or null when the condition refused.
  */
-export async function noteFollowerActivity(room: string, parent: string, username: string, activity: string, change: { unread: 'add' | 'reset', unlessUnfollowed: boolean }): Promise<FollowItem | null> {
+export async function noteFollowerActivity(room: string, parent: string, username: string, activity: string, change: { unread: number | 'reset', unlessUnfollowed: boolean }): Promise<FollowItem | null> {
   const { doc, tables } = await getDatabase()
   const updated = await conditionally(doc.send(new UpdateCommand({
     TableName: tables.threads,
     Key: { key: followersKey(room, parent), entry: username },
-    UpdateExpression: `SET follower = :me, activity = :activity, #room = :room, parent = :parent${change.unread === 'reset' ? ', unread = :zero' : ''}${change.unread === 'add' ? ' ADD unread :one' : ''} REMOVE unfollowed`,
+    UpdateExpression: `SET follower = :me, activity = :activity, #room = :room, parent = :parent${change.unread === 'reset' ? ', unread = :zero' : ''} REMOVE unfollowed${change.unread === 'reset' ? '' : ' ADD unread :more'}`,
     ...(change.unlessUnfollowed ? { ConditionExpression: 'attribute_not_exists(unfollowed)' } : {}),
     ExpressionAttributeNames: { '#room': 'room' },
-    ExpressionAttributeValues: { ':me': username, ':activity': activity, ':room': room, ':parent': parent, ...(change.unread === 'reset' ? { ':zero': 0 } : { ':one': 1 }) },
+    ExpressionAttributeValues: { ':me': username, ':activity': activity, ':room': room, ':parent': parent, ...(change.unread === 'reset' ? { ':zero': 0 } : { ':more': change.unread }) },
     ReturnValues: 'ALL_NEW',
   })))
   return updated?.Attributes ? followFromItem(updated.Attributes) : null

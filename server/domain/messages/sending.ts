@@ -6,8 +6,7 @@ import { joinOnVisit } from '../rooms/memberships.ts'
 import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { replyQuote } from './replies.ts'
-import { countReply, requireThreadParent } from '../threads/threads.ts'
-import { followReply } from '../threads/following.ts'
+import { replyStored, requireThreadParent } from '../threads/threads.ts'
 import { useServices } from '../../services/services.ts'
 import { storeAttachments } from '../files/attachments.ts'
 import { scheduleThumbnails } from '../files/thumbnails.ts'
@@ -72,7 +71,9 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
     metrics.count('MessagesStored')
     // A reply only in its thread is not the room's newest message (previews, unread counts).
     if (!saved.thread || saved.alsoToRoom) useLatestMessages().note(saved)
-    if (parent) afterReply(room, parent, saved)
+    // The parent's summary and the thread's followers follow after the acknowledgement; a failure
+    // there leaves the reply stored and listed in its thread.
+    if (parent) void replyStored(room, saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     await delivered(user, room, saved, origin)
@@ -97,13 +98,4 @@ async function delivered(user: PublicUser, room: Room, message: ChatMessage, ori
 /** A send from the HTTP API: stored, and relayed live to the room on every instance. */
 export async function sendMessage(user: PublicUser, input: SendInput): Promise<ChatMessage> {
   return (await queueMessage(user, input)).stored
-}
-
-/**
- * A stored reply counts on its parent's summary and moves its followers on. Both run after the
- * reply is stored and acknowledged: a failure leaves the reply stored and listed in its thread.
- */
-function afterReply(room: Room, parent: ChatMessage, reply: ChatMessage): void {
-  void countReply(reply)
-  followReply(room, parent, reply).catch((error: unknown) => log.error('threads.follow_failed', { room: room.id, parent: parent.id, error }))
 }

@@ -1,5 +1,5 @@
 import type { ChatMessage, FollowedThread, PublicUser, Room } from '#shared/types/chat'
-import { NotFoundError } from '../../core/errors.ts'
+import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
 import { getMessageItem, batchGetMessageItems } from '../../storage/messages-table.ts'
 import { markFollowRead, noteFollowerActivity, queryFollowRows, queryFollowedThreads, setFollowing } from '../../storage/threads-table.ts'
 import { isMember, readableRooms, requireReadableRoom } from '../rooms/access.ts'
@@ -11,16 +11,20 @@ import { rendered } from '../messages/messages.ts'
 const LISTED = 50
 
 /**
- * Who follows a thread after a reply: the parent's author (unless they unfollowed by hand),
- * everyone who replied and everyone the thread mentioned (they follow again even if they had
- * unfollowed), and whoever followed by hand. Each follower's row moves to the reply and counts it
- * unread (not for its author); each follower's tabs hear `thread activity` with their count.
+ * Who follows a thread after replies (those of one parent stored together, threads.ts): the
+ * parent's author (unless they unfollowed by hand), everyone who replied and everyone the thread
+ * mentioned (they follow again even if they had unfollowed), and whoever followed by hand. Each
+ * follower's row moves to the newest reply and counts the replies unread (not for those who
+ * replied); each follower's tabs hear `thread activity` with their count.
  */
-export async function followReply(room: Room, parent: ChatMessage, reply: ChatMessage): Promise<void> {
-  const activity = reply.id
-  const rows = await queryFollowRows(room.id, parent.id)
+export async function followReplies(room: Room, parentId: string, replies: ChatMessage[]): Promise<void> {
+  const newest = replies.reduce((a, b) => (a.id > b.id ? a : b))
+  const activity = newest.id
+  const [parent, rows] = await Promise.all([getMessageItem(room.id, parentId), queryFollowRows(room.id, parentId)])
+  if (!parent) return
   const unfollowed = new Set(rows.filter(row => row.unfollowed).map(row => row.entry))
-  const rejoin = new Set([reply.username, ...reply.mentions ?? []].filter(name => !name.startsWith('anonymous_') && name !== 'room'))
+  const repliers = new Set(replies.map(reply => reply.username))
+  const rejoin = new Set(replies.flatMap(reply => [reply.username, ...reply.mentions ?? []]).filter(name => !name.startsWith('anonymous_') && name !== 'room'))
   const keep = new Set([parent.username, ...rows.filter(row => row.follower).map(row => row.entry)].filter(name => !unfollowed.has(name) && !name.startsWith('anonymous_')))
   const candidates = [...new Set([...rejoin, ...keep])]
   // Someone removed from a private room hears nothing more of its threads.
@@ -28,10 +32,10 @@ export async function followReply(room: Room, parent: ChatMessage, reply: ChatMe
   const followers = candidates.filter((_, i) => !allowed || allowed[i])
   await Promise.all(followers.map(async (username) => {
     const row = await noteFollowerActivity(room.id, parent.id, username, activity, {
-      unread: username === reply.username ? 'reset' : 'add',
+      unread: repliers.has(username) ? 'reset' : replies.length,
       unlessUnfollowed: !rejoin.has(username),
     })
-    if (row) await announce('chat:thread-activity', { username, activity: { room: room.id, id: parent.id, unread: row.unread ?? 0, activity, from: reply.username } })
+    if (row) await announce('chat:thread-activity', { username, activity: { room: room.id, id: parent.id, unread: row.unread ?? 0, activity, from: newest.username } })
   }))
 }
 
@@ -39,7 +43,8 @@ export async function followReply(room: Room, parent: ChatMessage, reply: ChatMe
 export async function follow(reader: PublicUser, room: string, id: string, following: boolean): Promise<{ following: boolean }> {
   const { id: roomId } = await requireReadableRoom(reader, room)
   const parent = await getMessageItem(roomId, id)
-  if (!parent || parent.thread || reader.guest) throw new NotFoundError('There is no such thread in this room')
+  if (!parent || parent.thread) throw new NotFoundError('There is no such thread in this room')
+  if (reader.guest) throw new ForbiddenError('Guests cannot follow threads: create an account to follow one')
   await setFollowing(roomId, id, reader.username, following, id)
   return { following }
 }

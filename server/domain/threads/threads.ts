@@ -1,4 +1,4 @@
-import type { ChatMessage, PublicUser, ThreadPage, ThreadSummary } from '#shared/types/chat'
+import type { ChatMessage, PublicUser, Room, ThreadPage, ThreadSummary } from '#shared/types/chat'
 import { ConflictError, NotFoundError } from '../../core/errors.ts'
 import { log } from '../../core/logger.ts'
 import { addToThreadCount, readThreadState, writeThreadSummary, type ThreadState } from '../../storage/messages-table.ts'
@@ -7,6 +7,7 @@ import { requireReadableRoom } from '../rooms/access.ts'
 import { announce } from '../events.ts'
 import { recordChange } from '../messages/changes.ts'
 import { getMessage, getMessages } from '../messages/messages.ts'
+import { followReplies } from './following.ts'
 
 /** Repliers a parent names under it. */
 const PEOPLE = 3
@@ -70,36 +71,41 @@ const uncounted = new Map<string, ChatMessage[]>()
 const counting = new Map<string, Promise<void>>()
 
 /**
- * A reply was stored: its parent counts it and names its author first among the repliers. Replies
- * to one parent stored while its last change is being written are counted together in the next
- * one (as messages are written in groups), so a busy thread takes one summary write per round
- * trip per instance, not one per reply racing every other.
+ * A reply was stored (and acknowledged): its parent counts it and names its author first among
+ * the repliers, and its followers move on. Replies to one parent stored while the last of this is
+ * being written are taken together in the next round (as messages are written in groups), so a
+ * busy thread takes one summary write and one look at its followers per round trip per instance,
+ * not one per reply racing every other.
  */
-export function countReply(reply: ChatMessage): Promise<void> {
+export function replyStored(room: Room, reply: ChatMessage): Promise<void> {
   const key = `${reply.room}#${reply.thread}`
   const queue = uncounted.get(key) ?? []
   queue.push(reply)
   uncounted.set(key, queue)
   let running = counting.get(key)
   if (!running) {
-    running = countQueued(key, reply.room, reply.thread!)
+    running = countQueued(key, room, reply.thread!)
     counting.set(key, running)
   }
   return running
 }
 
-async function countQueued(key: string, room: string, parent: string): Promise<void> {
+async function countQueued(key: string, where: Room, parent: string): Promise<void> {
+  const room = where.id
   // Let the replies stored in this turn join the first change.
   await Promise.resolve()
   for (let replies = uncounted.get(key); replies?.length; replies = uncounted.get(key)) {
     uncounted.delete(key)
     const batch = replies.toSorted((a, b) => a.time - b.time)
     const newestAt = batch.at(-1)!.time
-    await changeSummary(room, parent, async ({ count, lastAt, people }) => ({
-      count: count + batch.length,
-      lastAt: Math.max(lastAt, newestAt),
-      people: batch.reduce((names, reply) => withReplier(names, lastAt, reply), people),
-    }), { delta: batch.length, lastAt: newestAt }).catch((error: unknown) => log.error('threads.count_failed', { room, parent, error }))
+    await Promise.all([
+      changeSummary(room, parent, async ({ count, lastAt, people }) => ({
+        count: count + batch.length,
+        lastAt: Math.max(lastAt, newestAt),
+        people: batch.reduce((names, reply) => withReplier(names, lastAt, reply), people),
+      }), { delta: batch.length, lastAt: newestAt }).catch((error: unknown) => log.error('threads.count_failed', { room, parent, error })),
+      followReplies(where, parent, batch).catch((error: unknown) => log.error('threads.follow_failed', { room, parent, error })),
+    ])
   }
   // Synchronously after the last look at the queue: a reply stored from now on starts a new round.
   counting.delete(key)
