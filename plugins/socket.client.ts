@@ -57,7 +57,8 @@ export default defineNuxtPlugin({
       presence.typingStopped(wire)
       const message = fromWire(wire)
       threads.received(message)
-      notifications.consider(message)
+      // Replies notify (as the room's setting allows) only in threads the reader follows or is named in.
+      if (threads.concerns(message)) notifications.consider(message)
     })
     socket.on('thread updated', summary => threads.summaryChanged(summary))
     socket.on('thread activity', activity => threads.activity(activity))

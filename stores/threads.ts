@@ -104,6 +104,19 @@ export const useThreadsStore = defineStore('threads', () => {
     }
   }
 
+  /**
+   * Whether a reply is the reader's business: a thread they follow (listed, or open and followed),
+   * under their own message, or naming them. Only those notify, as in Slack.
+   */
+  function concerns(message: ChatMessage): boolean {
+    const me = session.user?.username
+    if (!me || !message.thread) return false
+    return Boolean(message.mentions?.includes(me)
+      || followed.value.some(t => t.room === message.room && t.parent.id === message.thread)
+      || held.value[keyOf(message.room, message.thread)]?.following
+      || messages.find(message.room, message.thread)?.username === me)
+  }
+
   /** A parent's summary changed: under the parent in the room's list, in the panel and in the Threads view. */
   function summaryChanged(summary: ThreadSummary) {
     messages.threadSummary(summary)
@@ -188,5 +201,5 @@ export const useThreadsStore = defineStore('threads', () => {
 
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { open, held, followed, followedLoaded, current, unreadThreads, threadOf, find, load, openThread, close, loadNewer, catchUp, received, summaryChanged, changed, deleted, reacted, activity, loadFollowed, markRead, setFollowing, reset }
+  return { open, held, followed, followedLoaded, current, unreadThreads, threadOf, find, concerns, load, openThread, close, loadNewer, catchUp, received, summaryChanged, changed, deleted, reacted, activity, loadFollowed, markRead, setFollowing, reset }
 })

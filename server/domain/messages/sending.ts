@@ -73,7 +73,7 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
     if (!saved.thread || saved.alsoToRoom) useLatestMessages().note(saved)
     // The parent's summary and the thread's followers follow after the acknowledgement; a failure
     // there leaves the reply stored and listed in its thread.
-    if (parent) void replyStored(room, saved)
+    if (parent) void replyStored(room, parent, saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     await delivered(user, room, saved, origin)

@@ -17,11 +17,10 @@ const LISTED = 50
  * follower's row moves to the newest reply and counts the replies unread (not for those who
  * replied); each follower's tabs hear `thread activity` with their count.
  */
-export async function followReplies(room: Room, parentId: string, replies: ChatMessage[]): Promise<void> {
+export async function followReplies(room: Room, parent: ChatMessage, replies: ChatMessage[]): Promise<void> {
   const newest = replies.reduce((a, b) => (a.id > b.id ? a : b))
   const activity = newest.id
-  const [parent, rows] = await Promise.all([getMessageItem(room.id, parentId), queryFollowRows(room.id, parentId)])
-  if (!parent) return
+  const rows = await queryFollowRows(room.id, parent.id)
   const unfollowed = new Set(rows.filter(row => row.unfollowed).map(row => row.entry))
   const repliers = new Set(replies.map(reply => reply.username))
   const rejoin = new Set(replies.flatMap(reply => [reply.username, ...reply.mentions ?? []]).filter(name => !name.startsWith('anonymous_') && name !== 'room'))

@@ -1,6 +1,7 @@
 import type { ChatMessage, PublicUser, Room, ThreadPage, ThreadSummary } from '#shared/types/chat'
 import { ConflictError, NotFoundError } from '../../core/errors.ts'
 import { log } from '../../core/logger.ts'
+import { LRUCache } from 'lru-cache'
 import { addToThreadCount, readThreadState, writeThreadSummary, type ThreadState } from '../../storage/messages-table.ts'
 import { getFollowRow, queryThreadEntries } from '../../storage/threads-table.ts'
 import { requireReadableRoom } from '../rooms/access.ts'
@@ -23,6 +24,7 @@ const noSuchMessage = () => new NotFoundError('There is no such message in this 
  * not deleted, and not a reply itself (one level, as in Slack).
  */
 export async function requireThreadParent(room: string, id: string): Promise<ChatMessage> {
+  // Read every time, not cached: a parent deleted on another instance a moment ago refuses replies.
   const parent = await getMessage(room, id)
   if (!parent || parent.deleted) throw new NotFoundError('The message you are replying to in a thread is not in this room')
   if (parent.thread) throw new ConflictError('Replies go in the thread of the first message: a reply cannot have a thread of its own')
@@ -40,22 +42,38 @@ function summaryOf(room: string, id: string, summary: { count: number, lastAt: n
  * The change feed notes the parent first (a reconnecting tab gets its new summary), then every tab
  * showing the room hears `thread updated`.
  */
-async function changeSummary(room: string, id: string, change: (state: ThreadState) => Promise<{ count: number, lastAt: number, people: string[] }>, fallback?: { delta: number, lastAt: number }): Promise<ThreadSummary | null> {
+type SummaryState = Pick<ThreadState, 'version' | 'count' | 'lastAt' | 'people'>
+
+/**
+ * The summaries this instance wrote last, by parent: the next change tries its write on them
+ * without reading first (a busy thread's summary is mostly changed by the instance that changed it
+ * last); a write that finds the version moved reads it as usual.
+ */
+const written = new LRUCache<string, SummaryState>({ max: 10_000 })
+
+async function changeSummary(room: string, id: string, change: (state: SummaryState) => Promise<{ count: number, lastAt: number, people: string[] }>, fallback?: { delta: number, lastAt: number }): Promise<ThreadSummary | null> {
   await recordChange(room, id)
-  let written: { count: number, lastAt: number, people: string[] } | null = null
-  for (let attempt = 0; attempt < ATTEMPTS && !written; attempt++) {
-    const state = await readThreadState(room, id)
+  const key = `${room}#${id}`
+  let after: { count: number, lastAt: number, people: string[] } | null = null
+  for (let attempt = 0; attempt < ATTEMPTS && !after; attempt++) {
+    const state = (attempt === 0 ? written.get(key) : undefined) ?? await readThreadState(room, id)
     if (!state) return null
     const next = await change(state)
-    if (await writeThreadSummary(room, id, state.version, next)) written = next
+    if (await writeThreadSummary(room, id, state.version, next)) {
+      after = next
+      written.set(key, { version: state.version + 1, ...next })
+    }
+    else {
+      written.delete(key)
+    }
   }
-  if (!written) {
+  if (!after) {
     // Still losing after every attempt: the count must not lose this change all the same.
     log.warn('threads.summary_contended', { room, parent: id })
-    if (fallback) written = await addToThreadCount(room, id, fallback.delta, fallback.lastAt)
+    if (fallback) after = await addToThreadCount(room, id, fallback.delta, fallback.lastAt)
   }
-  if (!written) return null
-  const summary = summaryOf(room, id, written)
+  if (!after) return null
+  const summary = summaryOf(room, id, after)
   await announce('chat:thread-updated', summary)
   return summary
 }
@@ -77,21 +95,22 @@ const counting = new Map<string, Promise<void>>()
  * busy thread takes one summary write and one look at its followers per round trip per instance,
  * not one per reply racing every other.
  */
-export function replyStored(room: Room, reply: ChatMessage): Promise<void> {
+export function replyStored(room: Room, parent: ChatMessage, reply: ChatMessage): Promise<void> {
   const key = `${reply.room}#${reply.thread}`
   const queue = uncounted.get(key) ?? []
   queue.push(reply)
   uncounted.set(key, queue)
   let running = counting.get(key)
   if (!running) {
-    running = countQueued(key, room, reply.thread!)
+    running = countQueued(key, room, parent)
     counting.set(key, running)
   }
   return running
 }
 
-async function countQueued(key: string, where: Room, parent: string): Promise<void> {
+async function countQueued(key: string, where: Room, parentMessage: ChatMessage): Promise<void> {
   const room = where.id
+  const parent = parentMessage.id
   // Let the replies stored in this turn join the first change.
   await Promise.resolve()
   for (let replies = uncounted.get(key); replies?.length; replies = uncounted.get(key)) {
@@ -104,7 +123,7 @@ async function countQueued(key: string, where: Room, parent: string): Promise<vo
         lastAt: Math.max(lastAt, newestAt),
         people: batch.reduce((names, reply) => withReplier(names, lastAt, reply), people),
       }), { delta: batch.length, lastAt: newestAt }).catch((error: unknown) => log.error('threads.count_failed', { room, parent, error })),
-      followReplies(where, parent, batch).catch((error: unknown) => log.error('threads.follow_failed', { room, parent, error })),
+      followReplies(where, parentMessage, batch).catch((error: unknown) => log.error('threads.follow_failed', { room, parent, error })),
     ])
   }
   // Synchronously after the last look at the queue: a reply stored from now on starts a new round.
