@@ -45,12 +45,23 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     io.to(message.room).emit('message updated', toWire(message))
   })
   io.on('message edited', message => followEdit(message))
-  hooks.hook('chat:message-deleted', (message) => {
-    // Peers' caches (the room's newest message, its unread counts) follow at once, not at their expiry.
-    if (clustered) io.serverSideEmit('message deleted', message)
+  hooks.hook('chat:message-deleted', async (message) => {
     io.to(message.room).emit('message deleted', { room: message.room, message: message.id })
+    // Peers' caches (the room's newest message, its unread counts, the message as a thread's
+    // parent) follow before the deletion is answered: from then on no instance takes a reply to it.
+    if (!clustered) return
+    try {
+      await io.serverSideEmitWithAck('message deleted', message)
+    }
+    catch (error) {
+      // An instance that did not answer (Redis away) forgets when its caches expire.
+      log.warn('message.deletion_unconfirmed', { room: message.room, message: message.id, error })
+    }
   })
-  io.on('message deleted', tombstone => forgetDeleted(tombstone))
+  io.on('message deleted', (tombstone, done) => {
+    forgetDeleted(tombstone)
+    done(true)
+  })
   hooks.hook('chat:reaction', (change) => {
     io.to(change.room).emit('reaction', change)
   })

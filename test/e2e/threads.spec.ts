@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import type { WireMessage } from '#shared/types/socket'
 import { call, closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, messageList, scriptUser, signedIn, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, messageList, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -86,6 +86,8 @@ test('a link to a reply opens the room with the thread panel at the reply, rende
   await expect(panel).toContainText('The parent of the thread')
   await expect(messageList(page).locator(`[data-id="${parent.message}"]`)).toBeVisible()
   expect(problems).toEqual([])
+  // The panel, with the room beside it, passes axe-core with no serious violation.
+  expect(await seriousViolations(page)).toEqual([])
   await context.close()
 })
 

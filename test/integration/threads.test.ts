@@ -183,6 +183,11 @@ describe('refusals', () => {
     await refuse(elsewhere.message, 404)
     await refuse(gone.message, 404)
     await refuse('9999999999999:0000000000000000', 404)
+    // A parent replied to on Bob's instance, then deleted on Ann's: the next reply is refused at once.
+    const replied = await send(ann, room, 'replied, then deleted')
+    await send(bob, room, 'first reply', { thread: replied.message })
+    expect((await call(ann.socket, 'delete message', { room, message: replied.message }))[0]).toBeNull()
+    await refuse(replied.message, 404)
     expect((await call(bob.socket, 'new message', { room, message: 'no', alsoToRoom: true }))[0]).toBe('alsoToRoom goes with thread')
     // The thread endpoint: a reply has no thread, a missing message is a 404.
     expect((await bob.http.get(threadPath(room, reply.message))).status).toBe(404)

@@ -11,7 +11,7 @@ import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { useUnreadCounts } from '../rooms/unread-counts.ts'
 import { announce } from '../events.ts'
-import { uncountReply } from '../threads/threads.ts'
+import { forgetParent, uncountReply } from '../threads/threads.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
 function tombstoneOf(message: ChatMessage): ChatMessage {
@@ -54,9 +54,10 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
 
 /**
  * What this instance keeps of a room that a deletion changes (here, or on a peer that said so):
- * the room's newest message if it was that one, and its unread counts.
+ * the room's newest message if it was that one, its unread counts, and the message as a thread's parent.
  */
 export function forgetDeleted(tombstone: ChatMessage): void {
+  forgetParent(tombstone.room, tombstone.id)
   useLatestMessages().changed(tombstone)
   useUnreadCounts().forgetRoom(tombstone.room)
 }

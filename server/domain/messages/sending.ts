@@ -38,12 +38,16 @@ export interface SendInput {
  */
 export async function queueMessage(user: PublicUser, input: SendInput, origin?: string): Promise<{ stored: Promise<ChatMessage> }> {
   const arrived = performance.now()
+  // A reply's parent is read alongside the room's checks (one sender's sends pass them one after
+  // another, so a read waited for here delays the sends behind it); it is used only once they pass.
+  const parentRead = input.thread ? requireThreadParent(input.room, input.thread) : null
+  parentRead?.catch(() => {})
   const room = await requireWritableRoom(user, input.room)
   const { limits, clientIds } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.replyTo) message.replyTo = await replyQuote(input.room, input.replyTo)
-  const parent = input.thread ? await requireThreadParent(input.room, input.thread) : null
+  const parent = parentRead ? await parentRead : null
   if (parent) {
     message.thread = parent.id
     if (input.alsoToRoom) message.alsoToRoom = true
