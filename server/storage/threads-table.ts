@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { conditionally, getDatabase, type Database } from './database.ts'
+import { conditionally, getDatabase, queryPages, type Database } from './database.ts'
 import { THREADS_BY_FOLLOWER } from './tables.ts'
 
 /**
@@ -55,21 +55,13 @@ function followFromItem(item: Record<string, unknown>): FollowItem {
 
 /** Every follower row of a thread (followers and those who unfollowed by hand). */
 export async function queryFollowRows(room: string, parent: string): Promise<FollowItem[]> {
-  const { doc, tables } = await getDatabase()
-  const rows: FollowItem[] = []
-  let start: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tables.threads,
-      KeyConditionExpression: '#key = :key',
-      ExpressionAttributeNames: { '#key': 'key' },
-      ExpressionAttributeValues: { ':key': followersKey(room, parent) },
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }))
-    rows.push(...(page.Items ?? []).map(followFromItem))
-    start = page.LastEvaluatedKey
-  } while (start)
-  return rows
+  const { tables } = await getDatabase()
+  return (await queryPages({
+    TableName: tables.threads,
+    KeyConditionExpression: '#key = :key',
+    ExpressionAttributeNames: { '#key': 'key' },
+    ExpressionAttributeValues: { ':key': followersKey(room, parent) },
+  })).map(followFromItem)
 }
 
 export async function getFollowRow(room: string, parent: string, username: string): Promise<FollowItem | null> {
