@@ -29,15 +29,21 @@ beforeEach(() => {
   replies = []
 })
 
+/** #general's history held and the thread of its first message open in the panel. */
+async function openedThread() {
+  const messages = useMessagesStore()
+  const threads = useThreadsStore()
+  await messages.loadLatest('general')
+  const parent = stored[0]!
+  serveThread(parent)
+  await threads.openThread('general', parent.id)
+  return { messages, threads, parent }
+}
+
 describe('threads in the page', () => {
   it('sends a reply to its thread, not to the room\'s list, and holds the stored reply once however it arrives', async () => {
-    const messages = useMessagesStore()
+    const { messages, threads, parent } = await openedThread()
     const outbox = useOutboxStore()
-    const threads = useThreadsStore()
-    await messages.loadLatest('general')
-    const parent = stored[0]!
-    serveThread(parent)
-    await threads.openThread('general', parent.id)
     const saved = { ...message('general', 'ann', 'In the thread'), thread: parent.id }
     chat.current.sendMessage.mockImplementation(async (_room, _text, clientId) => ({ ...saved, clientId }))
 
@@ -52,12 +58,7 @@ describe('threads in the page', () => {
   })
 
   it('shows a thread\'s new summary under its parent in the room and in the panel, and drops it when no reply is left', async () => {
-    const messages = useMessagesStore()
-    const threads = useThreadsStore()
-    await messages.loadLatest('general')
-    const parent = stored[0]!
-    serveThread(parent)
-    await threads.openThread('general', parent.id)
+    const { messages, threads, parent } = await openedThread()
     threads.summaryChanged({ room: 'general', id: parent.id, threadCount: 2, threadLastAt: 1000, threadPeople: ['cat', 'ann'] })
     expect(messages.find('general', parent.id)).toMatchObject({ threadCount: 2, threadLastAt: 1000, threadPeople: ['cat', 'ann'] })
     expect(threads.current!.parent).toMatchObject({ threadCount: 2 })
