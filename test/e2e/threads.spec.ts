@@ -88,6 +88,12 @@ test('a link to a reply opens the room with the thread panel at the reply, rende
   expect(problems).toEqual([])
   // The panel, with the room beside it, passes axe-core with no serious violation.
   expect(await seriousViolations(page)).toEqual([])
+  // On a phone the thread takes the whole screen, and Close goes back to the room.
+  await page.setViewportSize({ width: 360, height: 740 })
+  await expect.poll(async () => (await panel.boundingBox())?.width).toBe(360)
+  await panel.getByTestId('thread-close').click()
+  await expect(panel).toHaveCount(0)
+  await expect(messageList(page).locator(`[data-id="${parent.message}"]`)).toBeVisible()
   await context.close()
 })
 
