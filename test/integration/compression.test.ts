@@ -33,8 +33,11 @@ afterAll(async () => {
  * vue-router, unhead, Socket.io's client and the Bootstrap subset alone are about 109 (see
  * docs/performance.md), so this guards the 132 reached rather than the target. 136 since issue 22:
  * the page had grown to 134.6, and the offline outbox and the catch-up that cannot skip add 0.55.
+ * 140 since issue 25: 139.4 measured with threads (the threads store, which the socket plugin
+ * dispatches to, the sidebar's Threads link and the composer's thread mode are in the first load;
+ * the thread panel and the summary under a parent are lazy chunks, 2.9 and 0.6 KB).
  */
-const FIRST_LOAD_BUDGET_KB = 136
+const FIRST_LOAD_BUDGET_KB = 140
 
 interface Raw { status: number, headers: Record<string, string | string[] | undefined>, body: Buffer }
 
