@@ -1,7 +1,13 @@
-import { once } from 'node:events'
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import sharp from 'sharp'
+
+/** Addresses of this machine other than 127.0.0.1, as URL hosts: none is public, all reach the page server. */
+export function otherLocalHosts(): string[] {
+  const own = Object.values(networkInterfaces()).flat().flatMap(entry => entry && !entry.internal && !entry.address.startsWith('fe80') ? [entry.family === 'IPv6' ? `[${entry.address}]` : entry.address] : [])
+  return ['127.0.0.2', '[::1]', ...own]
+}
 
 /**
  * A local web site for link previews: Open Graph pages, redirects anywhere, a 50 MB body, an
@@ -23,7 +29,7 @@ export interface LinkPages {
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 
 /** An Open Graph page (title, description, site name, image on this server). */
-export function ogPage(card: { title: string, description?: string, siteName?: string, image?: string }): string {
+function ogPage(card: { title: string, description?: string, siteName?: string, image?: string }): string {
   const meta = [
     `<meta property="og:title" content="${escape(card.title)}">`,
     card.description ? `<meta property="og:description" content="${escape(card.description)}">` : '',
@@ -81,8 +87,15 @@ export async function startLinkPages(): Promise<LinkPages> {
         response.writeHead(404).end()
     }
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
+  // Every address of this machine (dual stack where there is IPv6): a fetch that slipped past the
+  // filter to 127.0.0.2, ::1 or the machine's own private address would reach this server and show.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EAFNOSUPPORT' && error.code !== 'EADDRNOTAVAIL') return reject(error)
+      server.listen(0, '0.0.0.0', resolve)
+    })
+    server.listen(0, '::', resolve)
+  })
   const { port } = server.address() as AddressInfo
   return {
     origin: `http://127.0.0.1:${port}`,

@@ -35,7 +35,7 @@ export interface Fetched {
   body: Buffer
 }
 
-export class LinkFetchError extends Error {
+class LinkFetchError extends Error {
   override name = 'LinkFetchError'
 }
 
@@ -57,7 +57,7 @@ function agentsFor(allow: string[]) {
 }
 
 /** An address people may share: http(s), no user name or password in it. */
-export function isFetchableUrl(url: URL): boolean {
+function isFetchableUrl(url: URL): boolean {
   return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password
 }
 
