@@ -51,6 +51,13 @@ test('a shared link\'s card appears under the message on the other instance and 
     await expect(messageList(bob.page).getByTestId('link-preview')).toHaveCount(0)
     await expect(messageList(bob.page)).toContainText('Worth reading')
 
+    // Cards arriving are no edit: the author, already typing the next message, is still shown typing.
+    await send(ann.page, `${pages.origin}/page?title=Later&delay=800`)
+    await ann.page.locator('#composer-input').pressSequentially('and', { delay: 20 })
+    await expect(bob.page.locator('.typing-dots')).toBeVisible()
+    await expect(messageList(bob.page).getByTestId('link-preview').getByRole('link', { name: 'Later' })).toBeVisible()
+    await expect(bob.page.locator('.typing-dots')).toBeVisible()
+
     expect([...annSeen, ...bobSeen].filter(url => url.startsWith(pages.origin))).toEqual([])
     await ann.context.close()
     await bob.context.close()

@@ -56,12 +56,13 @@ export async function startLinkPages(): Promise<LinkPages> {
     }
     switch (url.pathname) {
       case '/page':
-        html(response, ogPage({
+        // ?delay=ms: a site that takes its time (the card arrives well after the message).
+        setTimeout(() => html(response, ogPage({
           title: url.searchParams.get('title') ?? 'A page',
           description: url.searchParams.get('description') ?? 'What the page is about.',
           siteName: url.searchParams.get('site') ?? 'Example Site',
           ...(url.searchParams.has('noimage') ? {} : { image: '/card.png' }),
-        }))
+        })), Number(url.searchParams.get('delay') ?? 0))
         return
       case '/card.png':
         response.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length }).end(image)
