@@ -6,6 +6,8 @@ import { otherLocalHosts, startLinkPages, type LinkPages } from '../support/link
 import { account, connected as person, uniqueName, type Connected as Person } from '../support/people.ts'
 import { call, closeAll, collect } from '../support/sockets.ts'
 
+/** Links one person's messages may have read per hour in these tests. */
+const ALLOWANCE = 31
 let cluster: TwoInstances
 let pages: LinkPages
 
@@ -13,7 +15,7 @@ beforeAll(async () => {
   pages = await startLinkPages()
   // NODE_ENV test: the only way the address filter lets the page server on 127.0.0.1 through
   // (production refuses the setting); every other non-public address stays refused.
-  cluster = await startTwoInstances({ bucket: true, env: { NODE_ENV: 'test', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1', LINK_PREVIEW_TIMEOUT_MS: '1000' } })
+  cluster = await startTwoInstances({ bucket: true, env: { NODE_ENV: 'test', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1', LINK_PREVIEW_TIMEOUT_MS: '1000', LINK_PREVIEWS_PER_HOUR: String(ALLOWANCE), MESSAGE_BURST: '100' } })
 })
 afterEach(() => closeAll())
 afterAll(async () => {
@@ -93,6 +95,24 @@ describe('link previews across two instances', () => {
     const two = await send(ann, second, `again ${link}`)
     expect(titles(await updateOf(updates, two.message, message => Boolean(message.previews)))).toEqual([`Shared-${first}`])
     expect(pages.requests.filter(request => request === `/page?title=Shared-${first}`)).toHaveLength(1)
+  })
+
+  it('reads a person\'s links up to their hourly allowance, then only what is cached, while others still get cards', async () => {
+    const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
+    const room = await newRoom(ann, [bob])
+    const updates = collect<WireMessage>(ann.socket, 'message updated')
+    const cardsOf = async (who: Person, links: string[]) => {
+      const sent = await send(who, room, links.join(' '))
+      return titles(await updateOf(updates, sent.message, message => Boolean(message.previews)))
+    }
+    const links = (n: number) => [0, 1, 2].map(i => `${pages.origin}/page?title=Quota-${room}-${n}-${i}&noimage=1`)
+    // Three links a message: ten messages take thirty reads, the eleventh has one read left.
+    for (let n = 0; n < 10; n++) expect(await cardsOf(ann, links(n))).toHaveLength(3)
+    expect(await cardsOf(ann, links(10))).toHaveLength(1)
+    // Past it: a link read before still gets its card (from the cache), a new one does not.
+    expect(await cardsOf(ann, [`${pages.origin}/page?title=Quota-${room}-11-0&noimage=1`, links(0)[0]!])).toEqual([`Quota-${room}-0-0`])
+    // Someone else's allowance is their own.
+    expect(await cardsOf(bob, links(12))).toHaveLength(3)
   })
 
   it('never reads loopback or private addresses of the machine, directly or through a redirect, while reading the others', async () => {
