@@ -50,7 +50,9 @@ export async function startRealtimeSwitchProxy(target: string): Promise<{ url: s
       res.writeHead(503).end()
       return
     }
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    // As the other proxy: the browser's requests are presented as coming from the app's own address.
+    const headers = req.headers.origin ? { ...req.headers, origin: upstream.origin } : req.headers
+    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)
     })
@@ -64,7 +66,10 @@ export async function startRealtimeSwitchProxy(target: string): Promise<{ url: s
     }
     const forward = connect(Number(upstream.port), upstream.hostname, () => {
       const headers = []
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`)
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i]!
+        headers.push(`${name}: ${name.toLowerCase() === 'origin' ? upstream.origin : req.rawHeaders[i + 1]}`)
+      }
       forward.write(`${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${headers.join('\r\n')}\r\n\r\n`)
       forward.write(head)
       forward.pipe(socket).pipe(forward)
