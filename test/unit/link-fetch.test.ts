@@ -37,7 +37,7 @@ describe('the safe fetcher', () => {
 
   it('never connects to loopback, private or metadata addresses given directly', async () => {
     const before = seen()
-    for (const address of [`${pages.origin}/page`, `http://[::1]:${pages.port}/page`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://192.168.1.1/', 'http://0.0.0.0/']) {
+    for (const address of [`${pages.origin}/page`, `http://[::1]:${pages.port}/page`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://192.168.1.1/', 'http://0.0.0.0/', `http://[::ffff:127.0.0.1]:${pages.port}/page`, `http://2130706433:${pages.port}/page`, `http://0x7f.1:${pages.port}/page`]) {
       await expect(safeFetch(address, PAGE), address).rejects.toThrow(/not allowed/)
     }
     expect(seen()).toBe(before)
