@@ -1,11 +1,23 @@
 import { createServer, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { BlockList, type AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import sharp from 'sharp'
 
+/** Private ranges a machine's own addresses are usually in (a public one would rightly be fetched). */
+const PRIVATE = new BlockList()
+PRIVATE.addSubnet('10.0.0.0', 8)
+PRIVATE.addSubnet('172.16.0.0', 12)
+PRIVATE.addSubnet('192.168.0.0', 16)
+PRIVATE.addSubnet('100.64.0.0', 10)
+PRIVATE.addSubnet('192.0.2.0', 24)
+PRIVATE.addSubnet('fc00::', 7, 'ipv6')
+
 /** Addresses of this machine other than 127.0.0.1, as URL hosts: none is public, all reach the page server. */
 export function otherLocalHosts(): string[] {
-  const own = Object.values(networkInterfaces()).flat().flatMap(entry => entry && !entry.internal && !entry.address.startsWith('fe80') ? [entry.family === 'IPv6' ? `[${entry.address}]` : entry.address] : [])
+  const own = Object.values(networkInterfaces()).flat().flatMap((entry) => {
+    if (!entry || entry.internal || !PRIVATE.check(entry.address, entry.family === 'IPv6' ? 'ipv6' : 'ipv4')) return []
+    return [entry.family === 'IPv6' ? `[${entry.address}]` : entry.address]
+  })
   return ['127.0.0.2', '[::1]', ...own]
 }
 
