@@ -13,7 +13,7 @@ test('a shared link\'s card appears under the message on the other instance and 
   test.setTimeout(120_000)
   const pages = await startLinkPages()
   // NODE_ENV test: the page server on 127.0.0.1 is let through the address filter (production refuses this).
-  const cluster = await startCluster({ NODE_ENV: 'test', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1' })
+  const cluster = await startCluster({ NODE_ENV: 'test', LINK_PREVIEWS: 'on', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1' })
   try {
     const ann = await register(browser, cluster.one)
     const bob = await register(browser, cluster.two)
