@@ -52,7 +52,7 @@ test('a shared link\'s card appears under the message on the other instance and 
     await expect(messageList(bob.page)).toContainText('Worth reading')
 
     // Cards arriving are no edit: the author, already typing the next message, is still shown typing.
-    await send(ann.page, `${pages.origin}/page?title=Later&delay=800`)
+    await send(ann.page, `${pages.origin}/page?title=Later&delay=400`)
     await ann.page.locator('#composer-input').pressSequentially('and', { delay: 20 })
     await expect(bob.page.locator('.typing-dots')).toBeVisible()
     await expect(messageList(bob.page).getByTestId('link-preview').getByRole('link', { name: 'Later' })).toBeVisible()

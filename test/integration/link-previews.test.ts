@@ -15,7 +15,7 @@ beforeAll(async () => {
   pages = await startLinkPages()
   // NODE_ENV test: the only way the address filter lets the page server on 127.0.0.1 through
   // (production refuses the setting); every other non-public address stays refused.
-  cluster = await startTwoInstances({ bucket: true, env: { NODE_ENV: 'test', LINK_PREVIEWS: 'on', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1', LINK_PREVIEW_TIMEOUT_MS: '1000', LINK_PREVIEWS_PER_HOUR: String(ALLOWANCE), MESSAGE_BURST: '100' } })
+  cluster = await startTwoInstances({ bucket: true, env: { NODE_ENV: 'test', LINK_PREVIEWS: 'on', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1', LINK_PREVIEW_TIMEOUT_MS: '3000', LINK_PREVIEWS_PER_HOUR: String(ALLOWANCE), MESSAGE_BURST: '100' } })
 })
 afterEach(() => closeAll())
 afterAll(async () => {
