@@ -7,13 +7,13 @@
 import { execFileSync } from 'node:child_process'
 import { Client } from '../test/support/http.ts'
 import { call, connect, type TestSocket } from '../test/support/sockets.ts'
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { startDynamoMeter, type Metered } from './lib/dynamo-meter.ts'
 import { report, table } from './lib/results.ts'
 import { app, database, redis, requireBuild } from './lib/services.ts'
 import { round } from './lib/stats.ts'
 
-const { smoke, values } = args({ messages: { type: 'string' }, reads: { type: 'string' } })
+const { smoke, values } = args(valued('messages', 'reads'))
 const MESSAGES = num(values.messages, smoke ? 30 : 300)
 const READS = num(values.reads, smoke ? 3 : 20)
 const ROOM = 'general'

@@ -5,7 +5,7 @@
 //   node bench/relays.ts [--instances 3,4] [--adapters classic,sharded] [--rate 500] [--seconds 12]
 //                        [--clients 50] [--senders 10] [--workers 2] [--smoke]
 import { execFileSync } from 'node:child_process'
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { LoadGenerator, runStep } from './lib/load.ts'
 import { cpuPercent, procSample } from './lib/proc.ts'
 import { report, table } from './lib/results.ts'
@@ -13,13 +13,7 @@ import { app, database, redis, requireBuild, type Service } from './lib/services
 import { round } from './lib/stats.ts'
 
 const { smoke, values } = args({
-  instances: { type: 'string' },
-  adapters: { type: 'string' },
-  rate: { type: 'string' },
-  seconds: { type: 'string' },
-  clients: { type: 'string' },
-  senders: { type: 'string' },
-  workers: { type: 'string' },
+  ...valued('instances', 'adapters', 'rate', 'seconds', 'clients', 'senders', 'workers'),
 })
 
 const INSTANCES = values.instances ? String(values.instances).split(',').map(Number) : smoke ? [3] : [3, 4]
