@@ -5,7 +5,7 @@
 //   node bench/link-previews.ts [--runs 200] [--smoke]
 import http from 'node:http'
 import { registerHooks } from 'node:module'
-import { args, log, main, num } from './lib/cli.ts'
+import { args, log, main, num, valued } from './lib/cli.ts'
 import { report, table } from './lib/results.ts'
 import { median, percentile, round } from './lib/stats.ts'
 import { startLinkPages } from '../test/support/link-pages.ts'
@@ -17,7 +17,7 @@ registerHooks({
   },
 })
 
-const { smoke, values } = args({ runs: { type: 'string' } })
+const { smoke, values } = args(valued('runs'))
 const runs = num(values.runs, smoke ? 10 : 200)
 const parallel = smoke ? 4 : 20
 
