@@ -80,7 +80,8 @@ export async function startLinkPages(): Promise<LinkPages> {
         response.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length }).end(image)
         return
       case '/redirect':
-        response.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end()
+        // With a cookie, which a reader that kept cookies would send to the next hop (refused above).
+        response.writeHead(302, { 'location': url.searchParams.get('to') ?? '/', 'set-cookie': 'session=secret; Path=/' }).end()
         return
       case '/huge':
         endless(response, 50 * 1024 * 1024, hugeDone)

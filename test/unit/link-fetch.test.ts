@@ -68,6 +68,13 @@ describe('the safe fetcher', () => {
     expect(pages.requests.filter(path => path.startsWith('/page?title=secret'))).toEqual([])
   })
 
+  it('follows a redirect to an allowed page without sending the cookie it set', async () => {
+    // The page server answers 400 to any request with a cookie or credentials.
+    const fetched = await safeFetch(`${pages.origin}/redirect?to=${encodeURIComponent('/page?title=After%20a%20redirect')}`, TESTING)
+    expect(fetched.url.href).toBe(`${pages.origin}/page?title=After%20a%20redirect`)
+    expect(parsePageCard(decodePage(fetched.body, fetched.contentType), fetched.url)?.title).toBe('After a redirect')
+  })
+
   it('refuses what is not http(s), and compressed answers', async () => {
     await expect(safeFetch('file:///etc/passwd', TESTING)).rejects.toThrow(/not an http/)
     await expect(safeFetch(`${pages.origin}/redirect?to=${encodeURIComponent('file:///etc/passwd')}`, TESTING)).rejects.toThrow(/not an http/)
