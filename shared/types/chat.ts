@@ -137,6 +137,14 @@ export interface ChatMessage {
   reactions?: Record<string, string[]>
   /** Usernames of the room's members that the text mentions (`@name`), computed by the server. */
   mentions?: string[]
+  /** Pinned in its room (listed in the room's pins): who pinned it and when. */
+  pinned?: PinMark
+}
+
+/** Who pinned a message, and when (ms). */
+export interface PinMark {
+  by: string
+  at: number
 }
 
 /** `attachment ready`: the message's attachment now has a thumbnail (the attachment as stored now). */

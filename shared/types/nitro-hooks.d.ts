@@ -18,6 +18,8 @@ declare module 'nitropack/types' {
     /** A message became a tombstone. */
     'chat:message-deleted': (message: ChatMessage) => void
     'chat:reaction': (change: ReactionChange) => void
+    /** A message was pinned or unpinned (the message as it is now: `pinned` set or gone). */
+    'chat:message-pinned': (message: ChatMessage) => void
     /** A room was renamed, re-topiced, (un)archived, or deleted (then `members` were its members). */
     'chat:room-changed': (change: { room: Room, deleted?: boolean, members?: string[] }) => void
     /**
