@@ -50,7 +50,8 @@ export class AckTimeoutError extends Error {
  */
 function ask<T>(send: (socket: ChatSocket, done: (timeout: Error | null, err: string | null, result?: T) => void) => void): Promise<T> {
   const socket = chatSocket()
-  if (!socket?.connected) return Promise.reject(new Error('Not connected'))
+  // Messages wait in the outbox; edits, deletions and reactions say plainly that they cannot.
+  if (!socket?.connected) return Promise.reject(new Error('This needs the connection: try again once it is back.'))
   return new Promise<T>((resolve, reject) => {
     send(socket, (timeout, err, result) => {
       if (timeout) reject(new AckTimeoutError())

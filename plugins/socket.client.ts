@@ -3,7 +3,7 @@ import { fromWire } from '#shared/utils/wire'
 /**
  * Dispatches the socket's events to the stores' actions, and nothing else: the stores decide what
  * an event means. Delivery is at-most-once, so every (re)connect re-joins the room on screen and
- * catches up on every room held.
+ * catches up on every room held, from before anything it may have missed.
  */
 export default defineNuxtPlugin({
   name: 'chat-socket',
@@ -19,14 +19,24 @@ export default defineNuxtPlugin({
 
     socket.on('connect', () => {
       connection.opened()
+      // What was typed while the connection was away goes now, in order.
+      outbox.restore()
+      void outbox.flush()
       void presence.rejoin()
-      // New messages first, then what changed in the rooms held (edits, deletions, reactions).
-      void messages.catchUpAll().then(() => actions.catchUpAll())
       void rooms.refresh().catch(() => undefined)
     })
+    // 'login' comes once the socket is subscribed to its rooms again: a catch-up that read before
+    // that could miss what was stored in between. New messages first, then what changed in the
+    // rooms held (edits, deletions, reactions).
+    socket.on('login', (count) => {
+      presence.setCount(count)
+      void messages.catchUpAll().then(() => actions.catchUpAll())
+    })
     socket.on('disconnect', (reason) => {
+      // Whatever is stored from now on until the next catch-up is read from storage.
+      messages.deliveriesLost()
       connection.closed(reason)
-      outbox.failInFlight('Connection lost')
+      outbox.connectionLost()
       presence.clearTyping()
     })
     socket.on('connect_error', () => connection.closed())
@@ -51,15 +61,20 @@ export default defineNuxtPlugin({
     socket.on('room created', room => rooms.upsert(room))
     socket.on('room read', ({ room }) => rooms.clearUnread(room))
     socket.on('attachment ready', ready => messages.attachmentReady(ready))
+    // The server closes the transport right after: the reconnect's catch-up goes back before `since`.
+    socket.on('relays lost', ({ since }) => messages.deliveriesLost(since))
     socket.on('room added', room => rooms.added(room))
     socket.on('room updated', room => rooms.updated(room))
     socket.on('room removed', ({ room, deleted }) => rooms.removed(room, deleted))
-    socket.on('presence', ({ numUsers }) => presence.setCount(numUsers))
-    socket.on('login', ({ numUsers }) => presence.setCount(numUsers))
-    socket.on('user joined', ({ numUsers }) => presence.setCount(numUsers))
-    socket.on('user left', ({ numUsers }) => presence.setCount(numUsers))
+    socket.on('presence', count => presence.setCount(count))
+    socket.on('user joined', count => presence.setCount(count))
+    socket.on('user left', count => presence.setCount(count))
 
     // Not 'app:mounted': async layouts and pages still hydrate then.
-    nuxtApp.hooks.hookOnce('app:suspense:resolve', () => connection.start())
+    nuxtApp.hooks.hookOnce('app:suspense:resolve', () => {
+      // Messages left unsent by a reload show again (after hydration: the server renders none).
+      outbox.restore()
+      connection.start()
+    })
   },
 })

@@ -1,14 +1,17 @@
 import { defineStore } from 'pinia'
 import type { FetchError } from 'ofetch'
-import type { AttachmentReady, ChatMessage, MessagePage } from '#shared/types/chat'
+import type { AttachmentReady, ChatMessage } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
+import type { HeldRoom } from '~/utils/catchUp'
 
-/** A room's history as far as this page knows it: stored messages, oldest first, without gaps. */
-export interface RoomHistory {
-  messages: ChatMessage[]
+/**
+ * A room's history as far as this page knows it: stored messages, oldest first, without gaps, and
+ * where its next catch-up must start (`resumeAfter`, `losses`: see utils/catchUp.ts).
+ */
+export interface RoomHistory extends HeldRoom<ChatMessage> {
   /** More messages exist before the oldest one held. */
   hasOlder: boolean
-  /** Edits, deletions and reactions up to this time (ms) are applied: the change catch-up's `since`. */
+  /** Edits, deletions and reactions up to this time (ms, the server's clock) are applied: the change catch-up's `since`. */
   syncedAt: number
   /**
    * More messages exist after the newest one held (opened on a linked message): live messages
@@ -42,7 +45,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** Message `id` of a room, if held. */
   function find(room: string, id: string): ChatMessage | undefined {
     const list = messagesOf(room)
-    const index = findMessageIndex(list, id)
+    const index = indexById(list, id)
     return index >= 0 ? list[index] : undefined
   }
 
@@ -53,11 +56,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** Adds one stored message if its room's history is held; false when it was already there. */
   function insert(message: ChatMessage): boolean {
     const entry = history.value[message.room]
-    if (!entry) return false
-    const index = findMessageIndex(entry.messages, message.id)
-    if (index >= 0) return false
-    entry.messages.splice(-(index + 1), 0, message)
-    return true
+    return entry ? insertById(entry.messages, message) : false
   }
 
   function hidden(): boolean {
@@ -78,7 +77,7 @@ export const useMessagesStore = defineStore('messages', () => {
       return
     }
     const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: page.until ?? Date.now() }
   }
 
   /**
@@ -89,7 +88,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (history.value[room]?.messages.some(m => m.id === id)) return true
     try {
       const window = await reads.around(room, id, PAGE_SIZE_DEFAULT)
-      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: Date.now() }
+      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: window.until ?? Date.now() }
       return true
     }
     catch (error) {
@@ -132,7 +131,7 @@ export const useMessagesStore = defineStore('messages', () => {
   /** Back to the latest page (sending while reading old messages): the held window is replaced. */
   async function jumpToLatest(room: string) {
     const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
-    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: Date.now() }
+    history.value[room] = { messages: [...page.messages].reverse(), hasOlder: page.next !== null, syncedAt: page.until ?? Date.now() }
   }
 
   /** One older page, prepended. Returns how many messages were added. */
@@ -154,26 +153,24 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /**
-   * Everything stored after the newest message held (or after `from`, the newest held at an
-   * earlier moment: live messages may have arrived since), page by page until there is no next
-   * page. Messages from others count as unread in rooms not on screen.
+   * Everything stored after a point before anything this page may have missed (utils/catchUp.ts:
+   * where deliveries stopped, or a margin before the newest message held, or before `from`, the
+   * newest held at an earlier moment), page by page, merged by id. What is older than everything
+   * held stays for the older pages; messages from others count as unread in rooms not on screen.
    */
   async function catchUp(room: string, from?: string | null) {
     const entry = history.value[room]
     // Not at the present yet: newer pages come as the reader scrolls down (loadNewer).
     if (!entry || entry.hasNewer) return
-    let cursor: string | null | undefined = from === undefined ? entry.messages.at(-1)?.id : from
-    if (!cursor) {
-      const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
-      for (const message of [...page.messages].reverse()) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
-      entry.hasOlder = page.next !== null
-      return
+    const oldest = entry.messages[0]?.id
+    const news = (message: ChatMessage) => {
+      if (!oldest || message.id > oldest) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
     }
-    while (cursor) {
-      const page: MessagePage = await reads.history(room, { after: cursor, limit: PAGE_SIZE_MAX })
-      for (const message of page.messages) if (insert(message)) rooms.noteMessage(message, { mine: isMine(message), hidden: hidden() })
-      cursor = page.next
-    }
+    const read = (after: string) => reads.history(room, { after, limit: PAGE_SIZE_MAX })
+    if (await catchUpRoom(entry, read, { from, added: news, floor: entry.hasOlder ? oldest : undefined })) return
+    const page = await reads.history(room, { limit: PAGE_SIZE_DEFAULT })
+    for (const message of [...page.messages].reverse()) if (insert(message)) news(message)
+    entry.hasOlder = page.next !== null
   }
 
   /** After (re)connecting: catch up on every room whose history this page holds. */
@@ -181,10 +178,18 @@ export const useMessagesStore = defineStore('messages', () => {
     await Promise.all(Object.keys(history.value).map(room => catchUp(room).catch(() => undefined)))
   }
 
+  /**
+   * Deliveries may have stopped: the connection dropped (now), or the server lost relays between
+   * instances since `since` (its clock, ms). The next catch-up of every room held goes back before that.
+   */
+  function deliveriesLost(since?: number) {
+    for (const entry of Object.values(history.value)) noteLoss(entry, since)
+  }
+
   /** A thumbnail of an image in a held message is ready: the list swaps it in for the original. */
   function attachmentReady({ room, message, attachment }: AttachmentReady) {
     const messages = history.value[room]?.messages
-    const index = messages ? findMessageIndex(messages, message) : -1
+    const index = messages ? indexById(messages, message) : -1
     if (!messages || index < 0) return
     const held = messages[index]!
     held.attachments = held.attachments?.map(a => (a.id === attachment.id ? attachment : a))
@@ -206,7 +211,7 @@ export const useMessagesStore = defineStore('messages', () => {
   function apply(message: ChatMessage) {
     if (message.deleted) dropQuotesOf(message.room, message.id)
     const list = history.value[message.room]?.messages
-    const index = list ? findMessageIndex(list, message.id) : -1
+    const index = list ? indexById(list, message.id) : -1
     if (!list || index < 0) return
     const clientId = list[index]!.clientId
     list[index] = { ...message, ...(clientId ? { clientId } : {}) }
@@ -237,5 +242,5 @@ export const useMessagesStore = defineStore('messages', () => {
 
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { history, loadingOlder, loadingNewer, messagesOf, find, receive, sent, loadLatest, loadAround, loadOlder, loadNewer, jumpToLatest, catchUp, catchUpAll, attachmentReady, trim, apply, dropQuotesOf, markSynced, reset }
+  return { history, loadingOlder, loadingNewer, messagesOf, find, receive, sent, loadLatest, loadAround, loadOlder, loadNewer, jumpToLatest, catchUp, catchUpAll, deliveriesLost, attachmentReady, trim, apply, dropQuotesOf, markSynced, reset }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { useIntervalFn } from '@vueuse/core'
-import type { RoomMember, RoomViewers, TypingEvent } from '#shared/types/chat'
+import type { PresenceCount, RoomMember, RoomViewers, TypingEvent } from '#shared/types/chat'
 
 /** How long a remote "typing" lasts without a refresh (the server expires its own after ~3 s). */
 export const TYPING_EXPIRY_MS = 4000
@@ -42,6 +42,8 @@ export const usePresenceStore = defineStore('presence', () => {
    * instances travel different paths and can arrive out of order; only a newer list replaces one.
    */
   const versions = new Map<string, number>()
+  /** The same for the online count, announced by every instance. */
+  let countVersion = -Infinity
   let typingSentAt = 0
   let typingRoom: string | null = null
   let stopTimer: ReturnType<typeof setTimeout> | null = null
@@ -60,8 +62,10 @@ export const usePresenceStore = defineStore('presence', () => {
     return Object.values(typing.value[room] ?? {}).filter(p => p.username !== me)
   }
 
-  function setCount(count: number) {
-    numUsers.value = count
+  function setCount(count: PresenceCount) {
+    if (count.version < countVersion) return
+    countVersion = count.version
+    numUsers.value = count.numUsers
   }
 
   function setMembers(room: string, next: RoomViewers) {
@@ -92,11 +96,13 @@ export const usePresenceStore = defineStore('presence', () => {
   }
 
   /**
-   * After a (re)connect: the server forgot which room this page looks at. Versions start over
-   * (the instance answering may be another one, or Redis may have restarted).
+   * After a (re)connect: the server forgot which room this page looks at. Versions (of the lists
+   * and of the online count) start over (the instance answering may be another one, or Redis may
+   * have restarted).
    */
   function rejoin() {
     versions.clear()
+    countVersion = -Infinity
     if (viewing.value) return join(viewing.value)
   }
 
@@ -152,6 +158,7 @@ export const usePresenceStore = defineStore('presence', () => {
   function reset() {
     numUsers.value = null
     versions.clear()
+    countVersion = -Infinity
     members.value = {}
     typing.value = {}
   }

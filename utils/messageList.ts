@@ -1,19 +1,5 @@
 import type { ChatMessage, ReactionChange } from '#shared/types/chat'
 
-/** Index of `id` in `messages` (sorted by id), or where it would go as `-(index + 1)`. */
-export function findMessageIndex(messages: readonly ChatMessage[], id: string): number {
-  let lo = 0
-  let hi = messages.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const other = messages[mid]!.id
-    if (other === id) return mid
-    if (other < id) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -(lo + 1)
-}
-
 /**
  * The message with a relayed reaction applied (a copy: the held message is the messages store's
  * to replace). Adding and taking back are set operations, so a relay that arrives twice, or after

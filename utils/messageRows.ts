@@ -3,14 +3,14 @@ import type { Attachment, ChatMessage, ReplyQuote } from '#shared/types/chat'
 /** Consecutive messages of one person within this long form one group. */
 const GROUP_GAP_MS = 5 * 60_000
 
-type LineStatus = 'sending' | 'failed' | 'stored'
+type LineStatus = 'queued' | 'sending' | 'failed' | 'stored'
 
 /** A message not stored yet, as the list needs it (the store's pending messages fit). */
 interface UnsentLine {
   id: string
   text: string
   time: number
-  status: 'sending' | 'failed'
+  status: 'queued' | 'sending' | 'failed'
   error: string | null
   replyTo?: ReplyQuote
 }

@@ -80,9 +80,9 @@ export async function app(options: AppOptions & { name?: string }): Promise<Serv
   return service
 }
 
-/** The bare reference Socket.io server (bench/bare-server.ts) on a free port. */
-export async function bareServer(extraArgs: string[] = []): Promise<Service & { url: string }> {
-  const child = own(spawn(NODE, [...extraArgs, `${ROOT}bench/bare-server.ts`, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }))
+/** The bare reference Socket.io server (bench/bare-server.ts) on a free port; with `--dynamodb-endpoint` in `serverArgs`, the floor. */
+export async function bareServer(nodeArgs: string[] = [], serverArgs: string[] = [], name = 'bare'): Promise<Service & { url: string }> {
+  const child = own(spawn(NODE, [...nodeArgs, `${ROOT}bench/bare-server.ts`, '--port', '0', ...serverArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }))
   const [line] = await Promise.race([
     once(child.stdout!, 'data') as Promise<[Buffer]>,
     once(child, 'exit').then(() => { throw new Error('bare server did not start') }),
@@ -90,7 +90,7 @@ export async function bareServer(extraArgs: string[] = []): Promise<Service & { 
   const { url } = JSON.parse(line.toString().split('\n')[0]!) as { url: string }
   const exited = once(child, 'exit')
   const service = {
-    name: 'bare',
+    name,
     pid: child.pid!,
     url,
     stop: async () => {

@@ -1,12 +1,14 @@
-// The systems under test: the bare Socket.io reference, the app (one instance), and two app
-// instances sharing one redis-server. Each comes with its own fresh in-memory dynalite process.
+// The systems under test: the bare Socket.io reference, the persistence floor (bare Socket.io plus
+// one awaited PutItem per message), the app (one instance), and two app instances sharing one
+// redis-server. Each but bare comes with its own fresh in-memory dynalite process.
 import { mkdirSync } from 'node:fs'
 import { log } from './cli.ts'
 import { app, bareServer, buildHasSocketServer, database, redis, requireBuild, type Service } from './services.ts'
 
-export type TargetKind = 'bare' | 'app' | 'app2'
+export type TargetKind = 'bare' | 'floor' | 'app' | 'app2'
 export const TARGET_LABELS: Record<TargetKind, string> = {
   bare: 'bare Socket.io',
+  floor: 'floor: bare + PutItem',
   app: 'app, 1 instance',
   app2: 'app, 2 instances + Redis',
 }
@@ -37,6 +39,13 @@ export async function startTarget(kind: TargetKind, options: { profileDir?: stri
     if (dir) mkdirSync(dir, { recursive: true })
     const bare = await bareServer(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])
     return { kind, urls: [bare.url], servers: [bare], watch: [bare], stop: async () => { await bare.stop() } }
+  }
+  if (kind === 'floor') {
+    const db = await database(profile('dynalite'))
+    const dir = options.profileDir ? `${options.profileDir}/floor` : undefined
+    if (dir) mkdirSync(dir, { recursive: true })
+    const floor = await bareServer([...dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []], ['--dynamodb-endpoint', db.endpoint], 'floor')
+    return { kind, urls: [floor.url], servers: [floor], watch: [floor, db], stop: async () => { await floor.stop(); await db.stop() } }
   }
   requireBuild()
   const db = await database(profile('dynalite'))

@@ -15,6 +15,10 @@ export interface AppConfig {
   tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, memberships: string, people: string, search: string, messageChanges: string }
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
+  /** How long a stored message waits to be indexed together with others (SEARCH_INDEX_DELAY_MS). */
+  searchIndexDelayMs: number
+  /** After this long without a heartbeat a process's unfinished indexing is taken over (SEARCH_INDEX_TAKEOVER_SECONDS). */
+  searchIndexTakeoverMs: number
   redisUrl: string | undefined
   /**
    * How instances relay through Redis: 'sharded' (Redis 7 sharded pub/sub, one channel per room,
@@ -95,6 +99,8 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  SEARCH_INDEX_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(60_000, 'must be at most 60000').default(1000),
+  SEARCH_INDEX_TAKEOVER_SECONDS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(30),
   MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_ADAPTER: z.enum(['sharded', 'classic'], 'must be sharded or classic').default('sharded'),
@@ -163,6 +169,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     tables: { users: e.USER_TABLE, messages: e.MESSAGE_TABLE, rooms: e.ROOM_TABLE, roomDirectory: e.ROOM_DIRECTORY_TABLE, sessions: e.SESSION_TABLE, memberships: e.MEMBERSHIP_TABLE, people: e.PEOPLE_TABLE, search: e.SEARCH_TABLE, messageChanges: e.MESSAGE_CHANGE_TABLE },
     searchIndex: e.SEARCH_INDEX === 'on',
+    searchIndexDelayMs: e.SEARCH_INDEX_DELAY_MS,
+    searchIndexTakeoverMs: e.SEARCH_INDEX_TAKEOVER_SECONDS * 1000,
     redisUrl: e.REDIS_URL,
     redisAdapter: e.REDIS_ADAPTER,
     uploads: { bucket: e.UPLOAD_BUCKET, endpoint: e.S3_ENDPOINT, maxBytes: e.MAX_UPLOAD_MB * 1024 * 1024, maxImagePixels: e.MAX_IMAGE_PIXELS },

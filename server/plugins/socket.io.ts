@@ -44,9 +44,12 @@ export default defineNitroPlugin((nitro) => {
   const { redis, presence } = useServices()
   const sessions = useSessions()
   const engine = new Engine({
-    // Ping well inside the load balancer's 60 s idle timeout.
-    pingInterval: 20_000,
-    pingTimeout: 20_000,
+    // Ping well inside the load balancer's 60 s idle timeout. A transport that went silent (no FIN:
+    // a phone in a tunnel, a NAT forgetting the flow) is noticed by both ends within 20 s: the
+    // page reconnects and catches up, the server lets the dead socket's presence go. (20 s + 20 s
+    // took up to 40 s, and the chaos suite's cut transport stayed unnoticed through its window.)
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
     maxHttpBufferSize: MAX_FRAME_BYTES,
     perMessageDeflate: false,
   })
@@ -65,31 +68,36 @@ export default defineNitroPlugin((nitro) => {
 
   if (redis) {
     // A Redis outage drops relays between instances without disconnecting anyone, so nobody
-    // would catch up: once Redis is back, make the clients that may have missed relays reconnect.
+    // would catch up: once Redis is back, tell the clients that may have missed relays since when,
+    // and make them reconnect (they catch up from before that time as they do after any reconnect).
+    const relaysLostHere = (since: number) => {
+      io.local.emit('relays lost', { since })
+      closeTransports()
+    }
     const dropped = watchRelays(redis, {
-      resubscribed() {
-        log.warn('socket.redis_resubscribed', { clients: engine.clientsCount })
-        closeTransports()
+      resubscribed(since) {
+        log.warn('socket.redis_resubscribed', { clients: engine.clientsCount, since })
+        relaysLostHere(since)
       },
-      relaysLost() {
-        log.warn('socket.relays_lost')
-        io.serverSideEmit('relays lost')
+      relaysLost(since) {
+        log.warn('socket.relays_lost', { since })
+        io.serverSideEmit('relays lost', since)
       },
     })
     // The adapter publishes without awaiting: while Redis is down, drop those relays (local
     // clients are served directly) and count them, so the other instances hear of it later.
-    const lost = () => {
+    const losing = (sentAt: number) => () => {
       metrics.count('RelayLosses')
-      dropped()
+      dropped(sentAt)
       return 0
     }
     const publish = redis.publish.publish.bind(redis.publish)
-    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(lost)) as typeof publish
+    redis.publish.publish = ((channel: string, message: string) => publish(channel, message).catch(losing(Date.now()))) as typeof publish
     // The sharded adapter awaits its publish before it delivers to this instance's own sockets: answer
     // at once, so local clients never wait on Redis (a frozen Redis would hold them indefinitely).
     const spublish = redis.publish.spublish.bind(redis.publish)
     redis.publish.spublish = ((channel: string, message: string) => {
-      spublish(channel, message).catch(lost)
+      spublish(channel, message).catch(losing(Date.now()))
       return Promise.resolve(0)
     }) as typeof spublish
     // Sharded: a channel per room (subscriptionMode 'dynamic'), subscribed while this instance has a
@@ -97,17 +105,18 @@ export default defineNitroPlugin((nitro) => {
     io.adapter(config.redisAdapter === 'sharded'
       ? createShardedAdapter(redis.publish, redis.subscribe, { channelPrefix: 'fc:socket.io', subscriptionMode: 'dynamic' })
       : createAdapter(redis.publish, redis.subscribe, { key: 'fc:socket.io' }))
-    io.on('relays lost', () => {
-      log.warn('socket.peer_relays_lost', { clients: engine.clientsCount })
-      closeTransports()
+    io.on('relays lost', (since) => {
+      log.warn('socket.peer_relays_lost', { clients: engine.clientsCount, since })
+      relaysLostHere(since)
     })
   }
 
-  // People of a dead instance drop out of presence by expiry: tell those who see them.
-  presence.on('expired', (room) => {
+  // A list changed without a join or a leave (people of a dead instance expired, or people Redis
+  // lost were put back): tell those who see it.
+  presence.on('changed', (room) => {
     const told = room
       ? presence.viewers(room).then(viewers => io.to(room).emit('room members', { room, ...viewers }))
-      : presence.numUsers().then(numUsers => io.emit('presence', { numUsers }))
+      : presence.online().then(count => io.emit('presence', count))
     told.catch((error: unknown) => log.warn('presence.expiry_failed', { room, error }))
   })
 
@@ -122,6 +131,7 @@ export default defineNitroPlugin((nitro) => {
     socket.data.session = null
     socket.data.viewing = null
     socket.data.sending = Promise.resolve()
+    socket.data.viewingTurn = Promise.resolve()
     sessionFromRequest(socket.request)
       .then((session) => {
         socket.data.user = session?.user ?? null

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { RoomMember, RoomViewers } from '#shared/types/chat'
+import type { PresenceCount, RoomMember, RoomViewers } from '#shared/types/chat'
 
 /**
  * Who is online (distinct signed-in users) and who is looking at which room. Tabs are
@@ -12,16 +12,24 @@ export interface PresenceStore {
   /** Removes this instance's claim; true when no other instance still has the member. */
   remove: (set: string, member: RoomMember) => Promise<boolean>
   count: (set: string) => Promise<number>
+  /** The set's size and its version, read together. */
+  counted: (set: string) => Promise<{ count: number, version: number }>
   /** The set's members and its version (see RoomViewers), read together. */
   members: (set: string) => Promise<RoomViewers>
   close: () => Promise<void>
 }
 
-/** Every set this instance holds members in, for a shared store's heartbeat. */
+/**
+ * Every set this instance holds members in, for a shared store's heartbeat: only members whose
+ * own add has finished, so that the add (not the heartbeat) finds them new and announces them.
+ */
 export type LocalMembers = () => Map<string, RoomMember[]>
-/** Members of a set expired (their instance stopped refreshing them: it died). */
-export type ExpiredListener = (set: string) => void
-export type PresenceStoreFactory = (localMembers: LocalMembers, expired: ExpiredListener) => PresenceStore
+/**
+ * The heartbeat changed a set by itself: members of an instance that stopped refreshing them (it
+ * died) expired, or members this instance holds were missing (Redis lost them) and were put back.
+ */
+export type ChangedListener = (set: string) => void
+export type PresenceStoreFactory = (localMembers: LocalMembers, changed: ChangedListener) => PresenceStore
 
 const ONLINE = 'online'
 const ROOM_PREFIX = 'room:'
@@ -57,6 +65,9 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
     async count(set) {
       return sets.get(set)?.size ?? 0
     },
+    async counted(set) {
+      return { count: sets.get(set)?.size ?? 0, version: versions.get(set) ?? 0 }
+    },
     async members(set) {
       return { members: [...sets.get(set)?.values() ?? []], version: versions.get(set) ?? 0 }
     },
@@ -65,34 +76,49 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
 }
 
 /**
- * 'expired': people dropped out without leaving (an instance died): `room` is the room whose
- * viewers changed, or null for the online count. Emitted on one instance only.
+ * 'changed': a set changed without anyone joining or leaving (people of a dead instance expired,
+ * or people Redis had lost were put back): `room` is the room whose viewers changed, or null for
+ * the online count. Emitted on the one instance that made the change, which tells the others.
  */
-interface PresenceEvents { expired: [room: string | null] }
+interface PresenceEvents { changed: [room: string | null] }
+
+interface LocalEntry {
+  avatar: string
+  tabs: number
+  adding: boolean
+}
 
 export class Presence extends EventEmitter<PresenceEvents> {
   readonly #store: PresenceStore
-  /** set → username → this instance's sockets in it */
-  readonly #local = new Map<string, Map<string, { avatar: string, tabs: number }>>()
+  /** set → username → this instance's sockets in it; `adding` while its first add is on its way */
+  readonly #local = new Map<string, Map<string, LocalEntry>>()
 
   constructor(createStore: PresenceStoreFactory) {
     super()
     this.#store = createStore(
-      () => new Map([...this.#local].map(([set, users]) => [set, [...users].map(([username, { avatar }]) => ({ username, avatar }))])),
-      set => this.emit('expired', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
+      () => new Map([...this.#local].map(([set, users]) => [set, [...users].flatMap(([username, { avatar, adding }]) => (adding ? [] : [{ username, avatar }]))])),
+      set => this.emit('changed', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
     )
   }
 
   async #enter(set: string, member: RoomMember): Promise<boolean> {
-    const users = this.#local.get(set) ?? new Map<string, { avatar: string, tabs: number }>()
+    const users = this.#local.get(set) ?? new Map<string, LocalEntry>()
     this.#local.set(set, users)
     const entry = users.get(member.username)
     if (entry) {
       entry.tabs++
       return false
     }
-    users.set(member.username, { avatar: member.avatar, tabs: 1 })
-    return this.#store.add(set, member)
+    // Hidden from the heartbeat until added: a heartbeat putting the member into the shared set
+    // first would make this add find them there already, and nobody would announce them.
+    const added: LocalEntry = { avatar: member.avatar, tabs: 1, adding: true }
+    users.set(member.username, added)
+    try {
+      return await this.#store.add(set, member)
+    }
+    finally {
+      added.adding = false
+    }
   }
 
   async #leave(set: string, member: RoomMember): Promise<boolean> {
@@ -109,19 +135,21 @@ export class Presence extends EventEmitter<PresenceEvents> {
   }
 
   /** A signed-in socket connected. `first`: the user was not online anywhere before. */
-  async connect(member: RoomMember): Promise<{ first: boolean, numUsers: number }> {
+  async connect(member: RoomMember): Promise<{ first: boolean } & PresenceCount> {
     const first = await this.#enter(ONLINE, member)
-    return { first, numUsers: await this.numUsers() }
+    return { first, ...await this.online() }
   }
 
   /** A signed-in socket closed. `last`: that was the user's last connection anywhere. */
-  async disconnect(member: RoomMember): Promise<{ last: boolean, numUsers: number }> {
+  async disconnect(member: RoomMember): Promise<{ last: boolean } & PresenceCount> {
     const last = await this.#leave(ONLINE, member)
-    return { last, numUsers: await this.numUsers() }
+    return { last, ...await this.online() }
   }
 
-  numUsers(): Promise<number> {
-    return this.#store.count(ONLINE)
+  /** How many people are online, with the version of the list it was counted from. */
+  async online(): Promise<PresenceCount> {
+    const { count, version } = await this.#store.counted(ONLINE)
+    return { numUsers: count, version }
   }
 
   /** Starts looking at a room; returns whether the list changed and the room's viewers. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { RoomMember } from '#shared/types/chat'
-import { nextVersion, type ExpiredListener, type LocalMembers, type PresenceStore } from './presence.ts'
+import { nextVersion, type ChangedListener, type LocalMembers, type PresenceStore } from './presence.ts'
 import { runScript, whileConnected } from './redis.ts'
 
 /**
@@ -30,8 +30,11 @@ local function bump(key)
 end
 `
 
-// KEYS: the set, this instance's claims in it, the set's version; ARGV: member, expiry, now, TTL.
+// KEYS: the set, this instance's claims in it, the set's version, the live-instance index;
+// ARGV: member, expiry, now, TTL, this instance. One script, so that it reaches Redis in the order
+// it was called (a leave right after a join must not overtake it).
 const ADD = `${BUMP}
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[5])
 local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[1])
@@ -52,11 +55,24 @@ end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then bump(KEYS[3]) end
 return 1`
 
-// KEYS: the set, its version; ARGV: now. Members past their expiry leave (their instance died).
-const EXPIRE = `${BUMP}
-local removed = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if removed > 0 then bump(KEYS[2]) end
-return removed`
+// KEYS: the set, its version, this instance's claims in it; ARGV: now, expiry, TTL, members…
+// This instance's members are refreshed (and put back if Redis lost them: a restart), members past
+// their expiry leave (their instance died). Either changes the list: its version moves, and the
+// caller tells the room.
+const BEAT = `${BUMP}
+local changed = 0
+for i = 4, #ARGV do
+  changed = changed + redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[i])
+  redis.call('SADD', KEYS[3], ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+changed = changed + redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if changed > 0 then bump(KEYS[2]) end
+return changed`
+
+// KEYS: the set, its version; ARGV: now. The version and the number of members, read together.
+const COUNTED = `
+return { redis.call('GET', KEYS[2]) or '0', redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf') }`
 
 // KEYS: the set, its version; ARGV: now. The version first, then the members, read together.
 const MEMBERS = `
@@ -71,7 +87,7 @@ function decode(raw: string): RoomMember {
   return { username: raw.slice(0, tab), avatar: raw.slice(tab + 1) }
 }
 
-export function createRedisPresenceStore(redis: Redis, localMembers: LocalMembers, expired: ExpiredListener): PresenceStore {
+export function createRedisPresenceStore(redis: Redis, localMembers: LocalMembers, changed: ChangedListener): PresenceStore {
   const instance = randomBytes(6).toString('hex')
   const key = (set: string) => `${PREFIX}:${set}`
   const own = (set: string) => `${PREFIX}:${set}:i:${instance}`
@@ -81,19 +97,15 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
   async function heartbeat() {
     const now = Date.now()
     const expiry = now + TTL_MS
-    const pipeline = redis.pipeline().zadd(instances, expiry, instance).zremrangebyscore(instances, '-inf', now)
-    for (const [set, users] of localMembers()) {
-      const members = users.map(encode)
-      if (!members.length) continue
-      pipeline.zadd(key(set), 'GT', ...members.flatMap(m => [expiry, m]))
-      pipeline.sadd(own(set), ...members).pexpire(own(set), TTL_MS)
-    }
-    await pipeline.exec()
+    // Everything is sent in this tick, from one snapshot of this instance's members, so a leave
+    // that follows reaches Redis after this beat and is not undone by it.
+    const upkeep = redis.pipeline().zadd(instances, expiry, instance).zremrangebyscore(instances, '-inf', now).exec()
+    const sets = [...localMembers()].filter(([, users]) => users.length)
+    const results = await Promise.all(sets.map(([set, users]) => runScript(redis, BEAT, [key(set), version(set), own(set)], [now, expiry, TTL_MS, ...users.map(encode)]) as Promise<number>))
+    await upkeep
     // The sets this instance has people in are the ones whose viewers (or the online count) it
-    // serves. ZREMRANGEBYSCORE is atomic, so exactly one instance sees them go, and tells.
-    const sets = [...localMembers().keys()]
-    const removed = await Promise.all(sets.map(set => runScript(redis, EXPIRE, [key(set), version(set)], [now]) as Promise<number>))
-    sets.forEach((set, i) => removed[i]! > 0 && expired(set))
+    // serves. The script is atomic, so exactly one instance sees a change, and tells.
+    sets.forEach(([set], i) => results[i]! > 0 && changed(set))
   }
 
   const timer = setInterval(() => { heartbeat().catch(() => { /* Redis down: retried next beat */ }) }, HEARTBEAT_MS)
@@ -108,14 +120,17 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
   const shared: Omit<PresenceStore, 'close'> = {
     async add(set, member) {
       const now = Date.now()
-      await redis.zadd(instances, now + TTL_MS, instance)
-      return await runScript(redis, ADD, [key(set), own(set), version(set)], [encode(member), now + TTL_MS, now, TTL_MS]) === 1
+      return await runScript(redis, ADD, [key(set), own(set), version(set), instances], [encode(member), now + TTL_MS, now, TTL_MS, instance]) === 1
     },
     async remove(set, member) {
       return await runScript(redis, REMOVE, [key(set), instances, version(set)], [encode(member), instance, Date.now(), set]) === 1
     },
     async count(set) {
       return redis.zcount(key(set), Date.now(), '+inf')
+    },
+    async counted(set) {
+      const [current, count] = await runScript(redis, COUNTED, [key(set), version(set)], [Date.now()]) as [string, number]
+      return { count, version: Number(current) }
     },
     async members(set) {
       const [current, ...members] = await runScript(redis, MEMBERS, [key(set), version(set)], [Date.now()]) as string[]
@@ -126,6 +141,7 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
     add: whileConnected(redis, shared.add, async () => true),
     remove: whileConnected(redis, shared.remove, async () => true),
     count: whileConnected(redis, shared.count, async set => localOnly(set).length),
+    counted: whileConnected(redis, shared.counted, async set => ({ count: localOnly(set).length, version: localVersion = nextVersion(localVersion) })),
     members: whileConnected(redis, shared.members, async set => ({ members: localOnly(set), version: localVersion = nextVersion(localVersion) })),
     async close() {
       clearInterval(timer)

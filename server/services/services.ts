@@ -38,7 +38,7 @@ function createServices(): Services {
   return {
     redis,
     limits: createLimiters(redis?.commands ?? null, config.limits),
-    presence: new Presence(redis ? (local, expired) => createRedisPresenceStore(redis.commands, local, expired) : createMemoryPresenceStore),
+    presence: new Presence(redis ? (local, changed) => createRedisPresenceStore(redis.commands, local, changed) : createMemoryPresenceStore),
     clientIds: new ClientIds(redis?.commands ?? null),
   }
 }

@@ -18,7 +18,7 @@ const SUMMARY_EVERY_MS = 1_000
  * does, while they cost under FRAMES_PER_SECOND (400 a second with 50 sockets, 4 with 5,000);
  * past that, the rest are folded into one 'presence' { numUsers } update a second.
  */
-export function createAnnouncer(io: Io, presence: Pick<Presence, 'numUsers'>) {
+export function createAnnouncer(io: Io, presence: Pick<Presence, 'online'>) {
   let windowStart = 0
   let sentInWindow = 0
   let summaryDue: NodeJS.Timeout | null = null
@@ -27,7 +27,7 @@ export function createAnnouncer(io: Io, presence: Pick<Presence, 'numUsers'>) {
     if (summaryDue) return
     summaryDue = setTimeout(() => {
       summaryDue = null
-      presence.numUsers().then(numUsers => io.emit('presence', { numUsers }), () => {})
+      presence.online().then(count => io.emit('presence', count), () => {})
     }, SUMMARY_EVERY_MS)
     summaryDue.unref()
   }

@@ -22,9 +22,9 @@ export function handleConnection(ctx: SocketContext, socket: ChatSocket): void {
 
   // Signed in from the session cookie during the handshake (read now: a sign-in event may follow).
   const cookieUser = socket.data.user
-  ctx.presence.numUsers()
-    .then((numUsers) => {
-      socket.emit('presence', { numUsers })
+  ctx.presence.online()
+    .then((count) => {
+      socket.emit('presence', count)
       if (cookieUser) return attachIdentity(ctx, socket, cookieUser)
     })
     .catch((error: unknown) => log.warn('presence.attach_failed', { socket: socket.id, error }))

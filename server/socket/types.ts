@@ -18,6 +18,8 @@ interface SocketData {
   typing?: TypingState
   /** Sends from one socket run one after another, so its messages keep their order. */
   sending: Promise<void>
+  /** Joins, leaves and the close of one socket run one after another (see handlers/rooms.ts). */
+  viewingTurn: Promise<void>
 }
 
 /** Events between instances (Socket.io's serverSideEmit, through the Redis adapter). */
@@ -30,8 +32,8 @@ interface InterServerEvents {
   'message edited': (message: ChatMessage) => void
   /** A message was deleted on another instance (its tombstone): caches here follow. */
   'message deleted': (tombstone: ChatMessage) => void
-  /** The sender dropped relays while Redis was away: clients here may have missed messages. */
-  'relays lost': () => void
+  /** The sender dropped relays since `since` (ms) while Redis was away: clients here may have missed messages. */
+  'relays lost': (since: number) => void
   /** Sessions ended on another instance: stop trusting them here at once. */
   'sessions revoked': (sessionIds: string[], done: (forgotten: boolean) => void) => void
 }
@@ -54,3 +56,14 @@ export const SIGNED_IN = '#signed-in'
 export const userRoom = (username: string) => `#user:${username}`
 /** The sockets of one session. */
 export const sessionRoom = (id: string) => `#session:${id}`
+
+/**
+ * Runs a change of what the socket looks at after the previous one finished: a join still reading
+ * the room when the next join, a leave or the close arrives would otherwise count the socket in a
+ * room it left, for good (its instance keeps refreshing it).
+ */
+export function inTurn<T>(socket: ChatSocket, work: () => Promise<T>): Promise<T> {
+  const turn = socket.data.viewingTurn.then(work)
+  socket.data.viewingTurn = turn.then(() => {}, () => {})
+  return turn
+}

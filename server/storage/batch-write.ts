@@ -37,13 +37,19 @@ async function writeChunk(doc: DynamoDBDocumentClient, requests: WriteRequest[])
 
 /**
  * Writes any number of puts and deletes, across tables, as BatchWriteItem calls of up to 25 sent
- * together. Resolves when all are stored, rejects if any chunk failed (others may be stored:
- * BatchWriteItem is not a transaction).
+ * together (or `concurrency` at a time: background writers leave the database room for the
+ * writes someone is waiting for). Resolves when all are stored, rejects if any chunk failed
+ * (others may be stored: BatchWriteItem is not a transaction).
  */
-export async function batchWrite(doc: DynamoDBDocumentClient, requests: WriteRequest[]): Promise<void> {
+export async function batchWrite(doc: DynamoDBDocumentClient, requests: WriteRequest[], options: { concurrency?: number } = {}): Promise<void> {
   const chunks: WriteRequest[][] = []
   for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT))
-  const results = await Promise.allSettled(chunks.map(chunk => writeChunk(doc, chunk)))
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < chunks.length) await writeChunk(doc, chunks[next++]!)
+  }
+  const lanes = Math.min(chunks.length, options.concurrency ?? chunks.length)
+  const results = await Promise.allSettled(Array.from({ length: lanes }, lane))
   const failed = results.find(r => r.status === 'rejected')
   if (failed) throw failed.reason
 }

@@ -3,12 +3,21 @@ import type { ChatMessage } from '#shared/types/chat'
 import { batchWrite, type WriteRequest } from './batch-write.ts'
 import type { Database } from './database.ts'
 import { messageToItem } from './messages-table.ts'
+import { log } from '../core/logger.ts'
 
-/** The other items stored with a message, in the same batch (its search index entries). */
-export type MessageIndexer = (message: ChatMessage, tables: Database['tables']) => WriteRequest[]
+/**
+ * What rides with the messages (the search indexer's, domain/search/indexer.ts): items stored in
+ * the same BatchWriteItem calls as a batch of messages, so that they are durable together (the
+ * indexer's record of where to resume), and a word once the batch is stored or has failed.
+ */
+export interface MessageWriterHooks {
+  companions?: (messages: ChatMessage[], tables: Database['tables']) => WriteRequest[]
+  /** `error` set: the batch failed, and its messages may or may not be stored. */
+  settled?: (messages: ChatMessage[], error: Error | null) => void
+}
 
-/** Messages per batch: DynamoDB's BatchWriteItem maximum, so a batch without index entries is one request. */
-const BATCH_LIMIT = 25
+/** Messages per batch: one under DynamoDB's BatchWriteItem maximum, so a companion item still fits one request. */
+const BATCH_LIMIT = 24
 
 interface Pending {
   message: ChatMessage
@@ -29,21 +38,21 @@ interface Batch {
  * Batches settle in the order they were queued, and all items of a batch settle together, so
  * messages are confirmed in exactly the order they were written: one sender's order holds.
  *
- * With an indexer, each message's index entries go out with it, in the same BatchWriteItem calls
- * (25 items each, sent together); the message is confirmed only once its entries are stored too.
+ * The search index is not written here: a message is confirmed once it is stored, and the hooks'
+ * companions (rare, small items) are stored in the same request.
  */
 export class MessageWriter {
   readonly #db: () => Promise<Database>
   readonly #maxInFlight: number
-  readonly #indexer: MessageIndexer
+  readonly #hooks: MessageWriterHooks
   #queue: Pending[] = []
   #inFlight: Batch[] = []
   #idle: (() => void)[] = []
 
-  constructor(db: () => Promise<Database>, maxInFlight = 2, indexer: MessageIndexer = () => []) {
+  constructor(db: () => Promise<Database>, maxInFlight = 2, hooks: MessageWriterHooks = {}) {
     this.#db = db
     this.#maxInFlight = maxInFlight
-    this.#indexer = indexer
+    this.#hooks = hooks
   }
 
   write(message: ChatMessage): Promise<void> {
@@ -63,7 +72,19 @@ export class MessageWriter {
     while (this.#queue.length && this.#inFlight.length < this.#maxInFlight) {
       const items = this.#queue.splice(0, BATCH_LIMIT)
       const previous = this.#inFlight.at(-1)?.confirmed
-      const stored = this.#persist(items).then(() => null, (error: Error) => error)
+      // One array for both hooks: the indexer matches a batch's settling to its companions by it.
+      const messages = items.map(item => item.message)
+      const stored = this.#persist(messages).then(() => null, (error: Error) => error)
+        .then((error) => {
+          try {
+            this.#hooks.settled?.(messages, error)
+          }
+          catch (failure) {
+            // Whatever the index makes of it, the senders get their answer.
+            log.error('messages.settled_hook_failed', { error: failure })
+          }
+          return error
+        })
       // Confirm only after the batch before it: confirmations go out in write order.
       const batch: Batch = {
         confirmed: Promise.all([stored, previous]).then(([error]) => {
@@ -80,12 +101,13 @@ export class MessageWriter {
     }
   }
 
-  async #persist(items: Pending[]): Promise<void> {
+  async #persist(messages: ChatMessage[]): Promise<void> {
     const { doc, tables } = await this.#db()
-    const requests: WriteRequest[] = []
-    for (const { message } of items) requests.push({ table: tables.messages, put: messageToItem(message) }, ...this.#indexer(message, tables))
-    if (requests.length === 1) {
-      await doc.send(new PutCommand({ TableName: tables.messages, Item: messageToItem(items[0]!.message) }))
+    const requests: WriteRequest[] = messages.map(message => ({ table: tables.messages, put: messageToItem(message) }))
+    requests.push(...this.#hooks.companions?.(messages, tables) ?? [])
+    const [only] = requests
+    if (requests.length === 1 && only && 'put' in only) {
+      await doc.send(new PutCommand({ TableName: tables.messages, Item: only.put }))
       return
     }
     await batchWrite(doc, requests)

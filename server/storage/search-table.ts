@@ -1,90 +1,162 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { getDatabase } from './database.ts'
+import { batchWrite, type WriteRequest } from './batch-write.ts'
+import { itemSize } from './write-units.ts'
 
 /**
- * The Search table (`key` + `entry`): the message search index (domain/search/indexing.ts writes
- * it through batchWrite). Term entries sort a term's messages by time; vocabulary rows list the
- * terms under their first letter.
+ * The Search table (`key` + `entry`): the message search index, written by the indexer
+ * (domain/search/indexer.ts) after messages are stored, and the indexer's own durable position
+ * (storage/search-log.ts). The index items:
+ *
+ * - **Posting blocks**: `key = t#<term>`, `entry = <newest message id in the block>#<writer tag>`,
+ *   `p` = a map from message id to its posting (a 16-character signature of the message's terms
+ *   and the index of its room in `r`), `r` = the rooms. One block holds the messages of one
+ *   indexer flush that contain the term, at most 1 KB (one write unit) and at most BLOCK_SPAN_MS
+ *   of message time; a busy term gets several. Sorted by their newest id, a term's blocks read
+ *   newest first: once a block with newest id M is read, every posting at or after M has been.
+ * - **Vocabulary**: `key = v#<first letter>`, `entry = <term>`: prefixes are expanded to terms.
  */
 
-/** What the rest of a query asks of an entry, checked by DynamoDB on the entries read. */
-export interface EntryFilter {
-  /** Whole terms the entry's `words` must hold (` a b c `). */
-  words: string[]
-  /** A term of `words` must start with this. */
-  prefix: string | null
-  /** Pseudo-terms the entry's `tags` must hold (`|@alice|has:file|`). */
-  tags: string[]
-  /** The entry's room. */
-  room: string | null
+/** A block's postings span at most this much message time, so a page boundary reads few blocks twice. */
+const BLOCK_SPAN_MS = 2000
+/** One write unit. */
+const MAX_BLOCK_BYTES = 1024
+
+/** One message's posting under a term. */
+export interface Posting {
+  id: string
+  room: string
+  /** The message's term signature (domain/search/postings.ts), fixed length. */
+  signature: string
 }
 
-/** A key range on `entry`: at or after `lower`, strictly before `upper`. */
-export interface EntryRange { lower?: string, upper?: string }
-
-function filterExpression(filter: EntryFilter): { FilterExpression?: string, ExpressionAttributeNames: Record<string, string>, ExpressionAttributeValues: Record<string, string> } {
-  const conditions: string[] = []
-  const values: Record<string, string> = {}
-  const names: Record<string, string> = {}
-  filter.words.forEach((word, i) => {
-    conditions.push(`contains(#words, :w${i})`)
-    values[`:w${i}`] = ` ${word} `
-    names['#words'] = 'words'
-  })
-  if (filter.prefix) {
-    conditions.push('contains(#words, :prefix)')
-    values[':prefix'] = ` ${filter.prefix}`
-    names['#words'] = 'words'
-  }
-  filter.tags.forEach((tag, i) => {
-    conditions.push(`contains(#tags, :t${i})`)
-    values[`:t${i}`] = `|${tag}|`
-    names['#tags'] = 'tags'
-  })
-  if (filter.room) {
-    conditions.push('#room = :room')
-    values[':room'] = filter.room
-    names['#room'] = 'room'
-  }
-  return { ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}), ExpressionAttributeNames: names, ExpressionAttributeValues: values }
+/** A block as read: its newest message id and its postings. */
+export interface PostingBlock {
+  newest: string
+  postings: Posting[]
 }
 
-function rangeCondition({ lower, upper }: EntryRange): { condition: string, values: Record<string, string> } {
-  // Entries are `<id>#<room>`, never equal to a bare id or time, so BETWEEN excludes the upper bound.
-  if (upper && lower) return { condition: ' AND #entry BETWEEN :lower AND :upper', values: { ':lower': lower, ':upper': upper } }
-  if (upper) return { condition: ' AND #entry < :upper', values: { ':upper': upper } }
-  if (lower) return { condition: ' AND #entry >= :lower', values: { ':lower': lower } }
-  return { condition: '', values: {} }
-}
+export type PostingBlockItem = { key: string, entry: string, p: Record<string, string>, r: string[] }
 
-/** A read position in one key's entries (DynamoDB's own), or undefined to start from the newest. */
-export type EntryCursor = Record<string, unknown> | undefined
+const termKey = (term: string) => `t#${term}`
+export const vocabularyKey = (term: string) => `v#${[...term][0]}`
+
+const timeOf = (id: string) => Number(id.slice(0, 13))
+const msKey = (ms: number) => String(ms).padStart(13, '0')
 
 /**
- * Entries of `key` within `range` that pass `filter`, newest first: at most `limit` read (before
- * the filter), from `start`. `next` is where to go on, undefined when the key is read to its end.
+ * The blocks holding `postings` (sorted by id) under `term`, each within one write unit and
+ * BLOCK_SPAN_MS; `tag` makes their keys unique to this writer and flush.
  */
-export async function queryEntries(key: string, options: { range: EntryRange, filter: EntryFilter, limit: number, start: EntryCursor }): Promise<{ entries: string[], next: EntryCursor }> {
+export function postingBlockItems(term: string, postings: Posting[], tag: string): PostingBlockItem[] {
+  const key = termKey(term)
+  const blocks: PostingBlockItem[] = []
+  let block: PostingBlockItem | undefined
+  let size = 0
+  let first = 0
+  for (const posting of postings) {
+    let roomIndex = block ? block.r.indexOf(posting.room) : -1
+    // A map element costs its name, its value and one byte; a new room one byte and its name.
+    const cost = (index: number) => 1 + posting.id.length + posting.signature.length + String(index).length + (roomIndex < 0 ? 1 + Buffer.byteLength(posting.room) : 0)
+    if (block && (size + cost(roomIndex < 0 ? block.r.length : roomIndex) > MAX_BLOCK_BYTES || timeOf(posting.id) - first > BLOCK_SPAN_MS)) {
+      blocks.push(block)
+      block = undefined
+      roomIndex = -1
+    }
+    if (!block) {
+      block = { key, entry: '', p: {}, r: [] }
+      // The entry's final length: the newest id, '#', the tag, '.', the block's number (≤ 2 digits).
+      size = itemSize({ key, entry: `${posting.id}#${tag}.00`, p: {}, r: [] })
+      first = timeOf(posting.id)
+    }
+    const index = roomIndex < 0 ? block.r.length : roomIndex
+    size += cost(index)
+    block.p[posting.id] = `${posting.signature}${index}`
+    if (roomIndex < 0) block.r.push(posting.room)
+  }
+  if (block) blocks.push(block)
+  // Postings come sorted, so a block's last id is its newest.
+  return blocks.map((b, i) => ({ ...b, entry: `${postingIds(b).at(-1)}#${tag}.${i.toString(36)}` }))
+}
+
+const postingIds = (block: PostingBlockItem) => Object.keys(block.p)
+
+function decodeBlock(item: Record<string, unknown>): PostingBlock {
+  const rooms = (item.r as string[] | undefined) ?? []
+  const postings: Posting[] = []
+  for (const [id, value] of Object.entries((item.p as Record<string, string> | undefined) ?? {})) {
+    const room = rooms[Number(value.slice(16))]
+    if (room !== undefined) postings.push({ id, room, signature: value.slice(0, 16) })
+  }
+  const entry = String(item.entry)
+  return { newest: entry.slice(0, entry.indexOf('#')), postings }
+}
+
+/** A read position in one term's blocks (DynamoDB's own), or undefined to start from the newest. */
+export type BlockCursor = Record<string, unknown> | undefined
+
+/**
+ * Blocks of `term` that may hold postings with ids in [from, before), newest first: at most
+ * `limit` from `start`. `next` is where to go on, undefined once the term is read to its end.
+ */
+export async function queryPostingBlocks(term: string, options: { before?: string, from?: string, limit: number, start: BlockCursor }): Promise<{ blocks: PostingBlock[], next: BlockCursor }> {
   const { doc, tables } = await getDatabase()
-  const filter = filterExpression(options.filter)
-  const range = rangeCondition(options.range)
+  // A block holding an id before `before` has its newest id less than BLOCK_SPAN_MS after it.
+  const upper = options.before ? msKey(timeOf(options.before) + BLOCK_SPAN_MS + 1) : undefined
+  const conditions = ['#key = :key']
+  const values: Record<string, string> = { ':key': termKey(term) }
+  if (upper && options.from) {
+    conditions.push('#entry BETWEEN :from AND :upper')
+    Object.assign(values, { ':from': options.from, ':upper': upper })
+  }
+  else if (upper) {
+    conditions.push('#entry < :upper')
+    values[':upper'] = upper
+  }
+  else if (options.from) {
+    conditions.push('#entry >= :from')
+    values[':from'] = options.from
+  }
   const result = await doc.send(new QueryCommand({
     TableName: tables.search,
-    KeyConditionExpression: `#key = :key${range.condition}`,
-    ...(filter.FilterExpression ? { FilterExpression: filter.FilterExpression } : {}),
-    ExpressionAttributeNames: { ...filter.ExpressionAttributeNames, '#key': 'key', '#entry': 'entry' },
-    ExpressionAttributeValues: { ...filter.ExpressionAttributeValues, ...range.values, ':key': key },
-    ProjectionExpression: '#entry',
+    KeyConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: { '#key': 'key', ...conditions.length > 1 ? { '#entry': 'entry' } : {} },
+    ExpressionAttributeValues: values,
     ScanIndexForward: false,
     Limit: options.limit,
     ExclusiveStartKey: options.start,
   }))
-  return { entries: (result.Items ?? []).map(item => String(item.entry)), next: result.LastEvaluatedKey }
+  return { blocks: (result.Items ?? []).map(decodeBlock), next: result.LastEvaluatedKey }
 }
 
-/** The entry a cursor stands at (the last one read). */
-export function entryAt(cursor: NonNullable<EntryCursor>): string {
-  return String(cursor.entry)
+/** Takes message `id`'s posting out of `term`'s blocks (a deleted message, an edited one's old terms). */
+export async function removePosting(term: string, id: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  const { Items = [] } = await doc.send(new QueryCommand({
+    TableName: tables.search,
+    KeyConditionExpression: '#key = :key AND #entry BETWEEN :id AND :upper',
+    FilterExpression: 'attribute_exists(p.#id)',
+    ExpressionAttributeNames: { '#key': 'key', '#entry': 'entry', '#id': id },
+    ExpressionAttributeValues: { ':key': termKey(term), ':id': id, ':upper': msKey(timeOf(id) + BLOCK_SPAN_MS + 1) },
+    ProjectionExpression: '#entry',
+  }))
+  // REMOVE of one map element: concurrent removals from one block never undo each other.
+  await Promise.all(Items.map(item => doc.send(new UpdateCommand({
+    TableName: tables.search,
+    Key: { key: termKey(term), entry: item.entry },
+    UpdateExpression: 'REMOVE p.#id',
+    ExpressionAttributeNames: { '#id': id },
+  }))))
+}
+
+export function vocabularyItem(term: string, table: string): WriteRequest {
+  return { table, put: { key: vocabularyKey(term), entry: term } }
+}
+
+/** Writes index items (blocks, vocabulary), `concurrency` BatchWriteItem calls at a time. */
+export async function writeIndexItems(requests: WriteRequest[], concurrency: number): Promise<void> {
+  const { doc } = await getDatabase()
+  await batchWrite(doc, requests, { concurrency })
 }
 
 /** Entries of `key` starting with `prefix` (vocabulary lookups), in key order, at most `limit`. */

@@ -108,9 +108,11 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
       { AttributeName: 'key', KeyType: 'RANGE' },
     ],
   },
-  // The message search index (server/domain/search/indexing.ts): `key` is a term and a shard
-  // (`t#<term>#<shard>`) or a vocabulary partition (`v#<first letter>`); `entry` sorts the
-  // term's messages by time (`<message id>#<room>`) or the vocabulary's terms (prefix lookups).
+  // The message search index (server/domain/search/indexer.ts, storage/search-table.ts): `key` is
+  // a term (`t#<term>`) or a vocabulary partition (`v#<first letter>`); `entry` sorts the term's
+  // posting blocks by their newest message id, or the vocabulary's terms (prefix lookups). The
+  // indexer's durable position lives here too (storage/search-log.ts); its activity and log items
+  // expire through DynamoDB's TTL on `expiresAt`.
   search: {
     AttributeDefinitions: [
       { AttributeName: 'key', AttributeType: 'S' },

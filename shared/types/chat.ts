@@ -178,6 +178,11 @@ export interface MessagePage {
   messages: ChatMessage[]
   /** Cursor for the next page in the same direction, or null when there is none. */
   next: string | null
+  /**
+   * The server's clock (ms) when it read a room's history: every edit, deletion and reaction made
+   * before then is in the messages (a page's first `since` for catching up on changes).
+   */
+  until?: number
 }
 
 /** The messages around one message (`?around=<id>`), oldest first, and whether more lie either side. */
@@ -185,6 +190,8 @@ export interface MessageWindow {
   messages: ChatMessage[]
   hasOlder: boolean
   hasNewer: boolean
+  /** As MessagePage's. */
+  until?: number
 }
 
 /** Node-style socket acknowledgement: `err` is null or a human-readable string. */
@@ -192,6 +199,11 @@ export type Ack<T> = (err: string | null, result?: T) => void
 
 export interface PresenceCount {
   numUsers: number
+  /**
+   * Counts announced by different instances can reach a tab in either order: each carries the
+   * version of the online list it was read with (as RoomViewers do), and a tab keeps the newest.
+   */
+  version: number
 }
 
 export interface PresenceChange extends PresenceCount {

@@ -89,4 +89,10 @@ export interface ServerToClientEvents {
   'room added': (room: RoomSummary) => void
   /** The user no longer belongs to a room, or it was deleted: its page closes, the sidebar drops it. */
   'room removed': (payload: { room: string, deleted?: true }) => void
+  /**
+   * Messages relayed between instances since `since` (the server's clock, ms) may not have reached
+   * this socket (Redis was away). The server closes the transport right after: the page reconnects
+   * and catches up from before that time.
+   */
+  'relays lost': (payload: { since: number }) => void
 }

@@ -82,15 +82,15 @@ export async function hydrated(page: Page): Promise<void> {
 }
 
 /**
- * The room in the address is on screen and its composer is enabled (only while the socket is
- * connected). Right after a navigation the address already names the new room while the previous
- * room's page is still shown (Nuxt keeps it until the new one's data is read): its composer does not count.
+ * The room in the address is on screen and its composer says the socket is connected. Right after
+ * a navigation the address already names the new room while the previous room's page is still
+ * shown (Nuxt keeps it until the new one's data is read): its composer does not count.
  */
 export async function connected(page: Page): Promise<void> {
   await hydrated(page)
   const room = new URL(page.url()).pathname.match(/^\/rooms\/([^/]+)$/)?.[1]
   const screen = room ? page.locator(`.chat-room[data-room="${room}"]`) : page
-  await expect(screen.locator('#composer-input')).toBeEnabled({ timeout: 15_000 })
+  await expect(screen.locator('[data-testid="composer"]')).toHaveAttribute('data-connection', 'connected', { timeout: 15_000 })
 }
 
 export interface Person {

@@ -62,7 +62,7 @@ test('the sidebar stays true on every instance: previews follow edits and deleti
   await onlooker.context.close()
 })
 
-test('after a server restart the open page shows a banner, recovers and shows what was said meanwhile', async ({ browser }) => {
+test('after a server restart the open page shows a banner, recovers, shows what was said meanwhile and sends what was written meanwhile', async ({ browser }) => {
   test.setTimeout(90_000)
   const redis = await startRedis()
   const db = await startDatabase()
@@ -77,11 +77,13 @@ test('after a server restart the open page shows a banner, recovers and shows wh
     await send(ann.page, 'Before the restart')
     await expect(messageList(bob.page)).toContainText('Before the restart')
 
-    // A draft stays in the composer, which is disabled while the connection is down.
-    await ann.page.locator('#composer-input').fill('Typed while offline')
-    await annServer.stop()
+    // While her server is down Ann keeps writing: messages wait, a draft stays a draft.
+    await annServer.stop('SIGKILL')
     await expect(ann.page.getByTestId('connection-banner')).toBeVisible()
-    await expect(ann.page.locator('#composer-input')).toBeDisabled()
+    const written = ['Written while down 1', 'Written while down 2']
+    for (const text of written) await send(ann.page, text)
+    await expect(messageList(ann.page).locator('.status-queued')).toHaveCount(2)
+    await ann.page.locator('#composer-input').fill('Typed while offline')
 
     const meanwhile = ['Said while Ann was away 1', 'Said while Ann was away 2', 'Said while Ann was away 3']
     for (const text of meanwhile) {
@@ -92,14 +94,18 @@ test('after a server restart the open page shows a banner, recovers and shows wh
     annServer = await startApp({ ...options, port })
     await expect(ann.page.getByTestId('connection-banner')).toBeHidden({ timeout: 15_000 })
     await connected(ann.page)
-    for (const text of meanwhile) await expect(messageList(ann.page).getByTestId('message').filter({ hasText: text })).toHaveCount(1)
+    for (const text of [...meanwhile, ...written]) await expect(messageList(ann.page).getByTestId('message').filter({ hasText: text })).toHaveCount(1)
+    for (const text of written) await expect(messageList(bob.page).getByTestId('message').filter({ hasText: text })).toHaveCount(1)
+    await expect(messageList(ann.page).locator('.status-queued')).toHaveCount(0)
     await expect(ann.page.locator('#composer-input')).toHaveValue('Typed while offline')
     await ann.page.locator('#composer-input').press('Enter')
     await expect(messageList(bob.page)).toContainText('Typed while offline')
 
-    // Nothing missing, nothing twice: Ann's list equals the stored history.
-    const shown = await messageList(ann.page).locator('[data-testid="message"] .message-text').allTextContents()
-    expect(shown).toEqual(['Before the restart', ...meanwhile, 'Typed while offline'])
+    // Nothing missing, nothing twice, in the order it is stored: both lists equal the stored history.
+    const stored = ['Before the restart', ...meanwhile, ...written, 'Typed while offline']
+    for (const page of [ann.page, bob.page]) {
+      await expect.poll(() => messageList(page).locator('[data-testid="message"] .message-text').allTextContents()).toEqual(stored)
+    }
     await ann.context.close()
     await bob.context.close()
   }

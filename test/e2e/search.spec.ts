@@ -12,6 +12,8 @@ test('searching a word shows highlighted hits while typing, and clicking one ope
   const word = unique('zebra').replace(/-/g, '')
   const said = await bot.say(room, `The ${word} <b>escaped</b> the zoo`)
   await bot.say('general', 'nothing to find here')
+  // Messages are indexed shortly after they are acknowledged: the search box asks once per pause in typing.
+  await expect.poll(async () => (await bot.client.get(`/api/search?q=${word}`)).json.messages.length).toBe(1)
   const reader = await guest(browser, app.url)
 
   const box = reader.page.getByTestId('search-input')

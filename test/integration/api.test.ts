@@ -264,8 +264,11 @@ describe('message history', () => {
       expect(response.json.message, query).toBeTruthy()
     }
     expect((await client.get('/api/rooms/nowhere/messages')).status).toBe(404)
+    const before = Date.now()
     const empty = await client.get('/api/rooms/fargate/messages')
-    expect(empty.json).toEqual({ messages: [], next: null })
+    // With the server's time of the read, where catching up on edits, deletions and reactions starts.
+    expect(empty.json).toEqual({ messages: [], next: null, until: expect.any(Number) })
+    expect(empty.json.until).toBeGreaterThanOrEqual(before)
   })
 })
 

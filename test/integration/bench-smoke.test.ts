@@ -20,7 +20,7 @@ describe('the benchmark suite', () => {
     expect(Object.keys(results).sort()).toEqual(['coldstart', 'fanout', 'idle', 'pages', 'rooms', 'search', 'soak', 'weight'])
     // Every target ran and delivered everything in order; whether it met its latency bound on a
     // busy machine is the benchmark's business, not this test's.
-    for (const target of ['bare', 'app', 'app2']) {
+    for (const target of ['bare', 'floor', 'app', 'app2']) {
       expect(results.fanout.delivery[target], target).toMatchObject({ lost: 0, outOfOrder: 0 })
       expect(results.fanout.delivery[target].steps, target).toBeGreaterThan(0)
     }

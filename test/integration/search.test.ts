@@ -2,9 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { WireMessage } from '#shared/types/socket'
 import type { SearchPage } from '#shared/types/search'
 import { Client } from '../support/http.ts'
-import { startApp } from '../support/processes.ts'
+import { startApp, startDatabase } from '../support/processes.ts'
+import { startRedis } from '../support/redis.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { call, closeAll, signedInGuest, type TestSocket } from '../support/sockets.ts'
+import { guest, socketOf } from '../support/people.ts'
 
 let cluster: TwoInstances
 const env = { MESSAGE_BURST: '200', MESSAGES_PER_SECOND: '200' }
@@ -34,6 +36,8 @@ async function readerOn(url: string): Promise<{ search: (q: string, extra?: stri
 }
 
 const texts = (page: SearchPage) => page.messages.map(m => m.content.text)
+/** Messages are indexed shortly after they are acknowledged: a search's results, once they are `expected`. */
+const eventually = (find: () => Promise<unknown>) => expect.poll(find, { timeout: 15_000, interval: 100 })
 
 describe('search across instances', () => {
   it('finds on one instance what was sent through the other, newest first, with the words to highlight', async () => {
@@ -42,9 +46,9 @@ describe('search across instances', () => {
     await send(socket, 'ecs', 'nothing to see')
     const second = await send(socket, 'ecs', 'fargate spot saves money')
     const reader = await readerOn(cluster.b.url)
+    await eventually(async () => (await reader.search('fargate ')).body.messages.map(m => m.id)).toEqual([second.message, first.message])
     const { status, body } = await reader.search('fargate ')
     expect(status).toBe(200)
-    expect(body.messages.map(m => m.id)).toEqual([second.message, first.message])
     expect(body.messages[0]).toMatchObject({ room: 'ecs', username, content: { text: 'fargate spot saves money' }, highlights: ['fargate'], snippet: 'fargate spot saves money' })
     expect(body.next).toBeNull()
   })
@@ -54,7 +58,7 @@ describe('search across instances', () => {
     await send(socket, 'general', 'Kubernetes migration planned')
     await send(socket, 'general', 'kubectl migration notes')
     const reader = await readerOn(cluster.b.url)
-    expect(texts((await reader.search('kub')).body)).toEqual(['kubectl migration notes', 'Kubernetes migration planned'])
+    await eventually(async () => texts((await reader.search('kub')).body)).toEqual(['kubectl migration notes', 'Kubernetes migration planned'])
     expect(texts((await reader.search('migration kuber')).body)).toEqual(['Kubernetes migration planned'])
     expect((await reader.search('migration kuber')).body.messages[0]!.highlights).toEqual(['kubernetes', 'migration'])
   })
@@ -66,7 +70,8 @@ describe('search across instances', () => {
     await send(bob.socket, 'lambda', 'invoice paid')
     await send(bob.socket, 'general', 'invoice question')
     const reader = await readerOn(cluster.b.url)
-    expect(texts((await reader.search(`invoice from:@${bob.username}`)).body)).toEqual(['invoice question', 'invoice paid'])
+    await eventually(async () => texts((await reader.search(`invoice from:@${bob.username}`)).body)).toEqual(['invoice question', 'invoice paid'])
+    await eventually(async () => texts((await reader.search(`invoice from:@${alice.username}`)).body)).toHaveLength(1)
     expect(texts((await reader.search(`from:@${bob.username} in:#lambda`)).body)).toEqual(['invoice paid'])
     expect(texts((await reader.search('invoice has:link')).body)).toEqual(['invoice from aws https://aws.example/invoice'])
     expect(texts((await reader.search('invoice before:2000-01-01')).body)).toEqual([])
@@ -79,6 +84,7 @@ describe('search across instances', () => {
     const sent: string[] = []
     for (let i = 0; i < 12; i++) sent.push((await send(socket, 'fargate', `paginated result ${i}`)).message)
     const reader = await readerOn(cluster.b.url)
+    await eventually(async () => (await reader.search('paginated ', '&limit=50')).body.messages.length).toBe(12)
     const seen: string[] = []
     let cursor = ''
     for (let page = 0; page < 6; page++) {
@@ -99,6 +105,17 @@ describe('search across instances', () => {
   })
 })
 
+describe('a server stopping', () => {
+  it('indexes what it acknowledged and had not yet indexed before it exits', async () => {
+    // It would wait a minute to index; others would take over its work only after 30 s.
+    const stopping = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { ...env, SEARCH_INDEX_DELAY_MS: '60000' } })
+    const { socket } = await signedInGuest(stopping.url)
+    const sent = await send(socket, 'general', 'indexed on the way out, a capybara')
+    expect(await stopping.stop()).toBe(0)
+    expect((await (await readerOn(cluster.b.url)).search('capybara ')).body.messages.map(m => m.id)).toEqual([sent.message])
+  }, 60_000)
+})
+
 describe('search turned off (SEARCH_INDEX=off)', () => {
   it('writes no entries for messages sent meanwhile, and answers 503', async () => {
     const off = await startApp({ dynamodbEndpoint: cluster.db.endpoint, redisUrl: cluster.redis.url, env: { ...env, SEARCH_INDEX: 'off' } })
@@ -106,10 +123,73 @@ describe('search turned off (SEARCH_INDEX=off)', () => {
       const { socket } = await signedInGuest(off.url)
       await send(socket, 'general', 'unindexed zeppelin')
       expect(await (await readerOn(off.url)).search('zeppelin')).toMatchObject({ status: 503, body: { message: 'Search is turned off on this server' } })
-      expect((await (await readerOn(cluster.b.url)).search('zeppelin')).body.messages).toEqual([])
+      // A message sent through a server that indexes, after it, is found: the first never will be.
+      const { socket: other } = await signedInGuest(cluster.b.url)
+      await send(other, 'general', 'indexed zeppelin')
+      await eventually(async () => texts((await (await readerOn(cluster.b.url)).search('zeppelin')).body)).toEqual(['indexed zeppelin'])
     }
     finally {
       await off.stop()
     }
   }, 60_000)
+})
+
+describe('indexing after the acknowledgement, across servers', () => {
+  // Slow indexes late (3 s); quick at once; both take over a dead server's work after 2 s.
+  let parts: { db: Awaited<ReturnType<typeof startDatabase>>, redis: Awaited<ReturnType<typeof startRedis>>, slow: Awaited<ReturnType<typeof startApp>>, quick: Awaited<ReturnType<typeof startApp>> }
+  beforeAll(async () => {
+    const [db, redis] = await Promise.all([startDatabase(), startRedis()])
+    const start = (delayMs: number) => startApp({ dynamodbEndpoint: db.endpoint, redisUrl: redis.url, env: { ...env, SEARCH_INDEX_DELAY_MS: String(delayMs), SEARCH_INDEX_TAKEOVER_SECONDS: '2' } })
+    const [slow, quick] = await Promise.all([start(3000), start(20)])
+    parts = { db, redis, slow, quick }
+  }, 60_000)
+  afterAll(async () => {
+    await Promise.all([parts?.slow.stop(), parts?.quick.stop()])
+    parts?.redis.stop()
+    await parts?.db.stop()
+  })
+
+  /** Sends through the slow server, then waits until it has indexed everything up to a later marker. */
+  async function slowServerCaughtUp(socket: TestSocket, reader: Awaited<ReturnType<typeof readerOn>>): Promise<void> {
+    const marker = `marker${Date.now().toString(36)}`
+    await send(socket, 'general', marker)
+    await eventually(async () => (await reader.search(`${marker} `)).body.messages.length).toBe(1)
+  }
+
+  /** Someone with a socket on each server. */
+  async function onBoth(): Promise<{ slow: TestSocket, quick: TestSocket }> {
+    const person = await guest(parts.slow.url)
+    return { slow: await socketOf(person, parts.slow.url), quick: await socketOf(person, parts.quick.url) }
+  }
+
+  it('never finds an edited-away word, though the original is indexed after the edit', async () => {
+    const { slow: socket, quick } = await onBoth()
+    const original = await send(socket, 'general', 'the vault code is pelican')
+    // The quick server indexes the edit before the slow one indexes the original.
+    const [err] = await call(quick, 'edit message', { room: 'general', message: original.message, text: 'the vault code is flamingo' })
+    expect(err).toBeNull()
+    const reader = await readerOn(parts.quick.url)
+    await slowServerCaughtUp(socket, reader)
+    expect(texts((await reader.search('pelican ')).body)).toEqual([])
+    expect(texts((await reader.search('vault pelican ')).body)).toEqual([])
+    expect(texts((await reader.search('vault flamingo ')).body)).toEqual(['the vault code is flamingo'])
+  })
+
+  it('never finds a deleted message, though it is indexed after the deletion', async () => {
+    const { slow: socket, quick } = await onBoth()
+    const original = await send(socket, 'general', 'the safe code is albatross')
+    const [err] = await call(quick, 'delete message', { room: 'general', message: original.message })
+    expect(err).toBeNull()
+    const reader = await readerOn(parts.quick.url)
+    await slowServerCaughtUp(socket, reader)
+    expect(texts((await reader.search('albatross ')).body)).toEqual([])
+  })
+
+  it('finds, through another server, what a server acknowledged and was killed before indexing', async () => {
+    const { socket } = await signedInGuest(parts.slow.url)
+    const sent = await send(socket, 'ecs', 'acknowledged then orphaned cassowary')
+    await parts.slow.stop('SIGKILL')
+    const reader = await readerOn(parts.quick.url)
+    await eventually(async () => (await reader.search('cassowary ')).body.messages.map(m => m.id)).toEqual([sent.message])
+  })
 })

@@ -4,6 +4,7 @@ import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startApp, startDatabase } from '../support/processes.ts'
 import { barrier, call, closeAll, collect, connect, signedInGuest, waitFor } from '../support/sockets.ts'
+import { connected } from '../support/people.ts'
 
 let db: Awaited<ReturnType<typeof startDatabase>>
 let app: Awaited<ReturnType<typeof startApp>>
@@ -81,7 +82,7 @@ describe('signing in over the socket', () => {
     const joined = waitFor<{ username: string, avatar: string, numUsers: number }>(watcher.socket, 'user joined')
     const guest = await signedInGuest(app.url)
     expect(guest.username).toMatch(/^anonymous_[0-9a-f]{20}$/)
-    expect(await joined).toEqual({ username: guest.username, avatar: `/api/avatars/${guest.username}.svg`, numUsers: expect.any(Number) })
+    expect(await joined).toEqual({ username: guest.username, avatar: `/api/avatars/${guest.username}.svg`, numUsers: expect.any(Number), version: expect.any(Number) })
   })
 })
 
@@ -264,6 +265,30 @@ describe('rooms, presence and typing', () => {
     expect((await call(alice.socket, 'join room', 'Bad Room'))[0]).toMatch(/Room ids/)
   })
 
+  it('does not keep listing a tab whose connection closed while its join was on its way', async () => {
+    const owner = await connected(app.url)
+    const room = `ghost-${name()}`
+    expect((await owner.http.post('/api/rooms', { id: room, name: 'Ghosts' })).status).toBe(201)
+    await call(owner.socket, 'join room', room)
+    const lists = collect<RoomPresenceEvent>(owner.socket, 'room members')
+    // Not a member yet: the join first makes them one (a write), time enough for the close to arrive.
+    const ghost = await connected(app.url)
+    ghost.socket.emit('join room', room, () => {})
+    // The join is under way once a later event is answered (events start in order): close now.
+    await barrier(ghost.socket)
+    ghost.socket.disconnect()
+    await vi.waitFor(async () => {
+      // The join made them a member: it has been handled.
+      expect((await owner.http.get(`/api/rooms/${room}/members`)).text).toContain(ghost.username)
+    }, { timeout: 5000 })
+    // The join has been handled: whoever looks now sees only the people still there.
+    const fresh = await signedInGuest(app.url)
+    const [, viewers] = await call<RoomViewers>(fresh.socket, 'join room', room)
+    expect(viewers.members.map(m => m.username).sort()).toEqual([owner.username, fresh.username].sort())
+    await barrier(owner.socket)
+    expect(lists.at(-1)!.members.map(m => m.username).sort()).toEqual([owner.username, fresh.username].sort())
+  })
+
   it('says when a join is what subscribed the socket to a room, so the page catches up on what it read before', async () => {
     const http = new Client(app.url)
     await http.post('/api/auth/register', { username: name(), password: 'Socket-Pass-1' })
@@ -293,7 +318,7 @@ describe('rooms, presence and typing', () => {
     await barrier(watcher.socket)
     expect(left).toEqual([])
     tab2.disconnect()
-    await vi.waitFor(() => expect(left).toEqual([{ username: json.user.username, avatar: json.user.avatar, numUsers: numUsers - 1 }]))
+    await vi.waitFor(() => expect(left).toEqual([{ username: json.user.username, avatar: json.user.avatar, numUsers: numUsers - 1, version: expect.any(Number) }]))
   })
 
   it('relays typing to the others in the room, ends it by itself, and ends it when asked', async () => {

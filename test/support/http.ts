@@ -14,6 +14,8 @@ interface ApiBody {
   rooms: RoomSummary[]
   messages: ChatMessage[]
   next: string | null
+  /** The server's time of a history read (the page's first `since` for changes). */
+  until: number
   hasOlder: boolean
   hasNewer: boolean
   status: string

@@ -38,9 +38,14 @@ function track(child: ChildProcess): Running {
   }
 }
 
-/** The embedded database as its own process (`npm run db`), in memory, on a free port. */
-export async function startDatabase(): Promise<Running & { endpoint: string, s3Endpoint: string }> {
-  const child = spawn(NODE, ['scripts/db.ts', '--port', '0', '--s3-port', '0', '--memory'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * The embedded database as its own process (`npm run db`), in memory on a free port unless given
+ * a port and a folder for its data (the chaos suite kills it and starts it again on both).
+ */
+export async function startDatabase(options: { port?: number, dir?: string } = {}): Promise<Running & { endpoint: string, s3Endpoint: string }> {
+  const storage = options.dir ? ['--path', `${options.dir}/dynamodb`] : ['--memory']
+  const env = options.dir ? { ...process.env, DATA_DIR: options.dir } : process.env
+  const child = spawn(NODE, ['scripts/db.ts', '--port', String(options.port ?? 0), '--s3-port', '0', ...storage], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const running = track(child)
   const [line] = await Promise.race([
     once(child.stdout!, 'data') as Promise<[Buffer]>,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PresenceChange } from '#shared/types/chat'
+import type { PresenceChange, PresenceCount } from '#shared/types/chat'
 import { createAnnouncer } from '../../server/socket/announcer.ts'
 
 beforeEach(() => {
@@ -13,15 +13,15 @@ afterEach(() => {
 function setup(clientsCount: number, numUsers: number) {
   const announced: [string, PresenceChange][] = []
   const summaries: unknown[] = []
-  function emit(event: 'presence', payload: { numUsers: number }): boolean
+  function emit(event: 'presence', payload: PresenceCount): boolean
   function emit(event: 'user joined' | 'user left', payload: PresenceChange): boolean
-  function emit(event: string, payload: PresenceChange | { numUsers: number }): boolean {
+  function emit(event: string, payload: PresenceChange | PresenceCount): boolean {
     if (event === 'presence') summaries.push({ event, payload })
     else announced.push([event, payload as PresenceChange])
     return true
   }
-  const announce = createAnnouncer({ engine: { clientsCount }, emit }, { numUsers: async () => numUsers })
-  const join = (i: number) => announce('user joined', { username: `guest${i}`, avatar: '', numUsers: i })
+  const announce = createAnnouncer({ engine: { clientsCount }, emit }, { online: async () => ({ numUsers, version: 7 }) })
+  const join = (i: number) => announce('user joined', { username: `guest${i}`, avatar: '', numUsers: i, version: i })
   return { announced, summaries, join }
 }
 
@@ -40,7 +40,7 @@ describe('sign-in announcements', () => {
     for (let i = 0; i < 80; i++) join(i)
     expect(announced).toHaveLength(40)
     await vi.advanceTimersByTimeAsync(1_000)
-    expect(summaries).toEqual([{ event: 'presence', payload: { numUsers: 81 } }])
+    expect(summaries).toEqual([{ event: 'presence', payload: { numUsers: 81, version: 7 } }])
     // A new second has a new budget.
     join(81)
     expect(announced).toHaveLength(41)

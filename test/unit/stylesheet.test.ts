@@ -31,7 +31,7 @@ function usedClasses(): Set<string> {
 }
 
 /** Classes that name an element for readers and tests, with no style of their own. */
-const LABELS = ['composer-send', 'message-top', 'room-name', 'sidebar-brand', 'sidebar-user']
+const LABELS = ['composer-send', 'message-top', 'room-name', 'sidebar-brand', 'sidebar-user', 'ui-dialog-close']
 
 describe('the stylesheet', () => {
   it('defines every class the templates use', () => {

@@ -6,7 +6,7 @@ import { recordChange } from './changes.ts'
 import { log } from '../../core/logger.ts'
 import { markMessageDeleted } from '../../storage/messages-table.ts'
 import { getMessage, rendered } from './messages.ts'
-import { unindexMessage } from '../search/indexing.ts'
+import { afterDelete } from '../search/indexing.ts'
 import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { useUnreadCounts } from '../rooms/unread-counts.ts'
@@ -37,11 +37,12 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
   }
   const before = rendered(stored)
   // The tombstone is stored, so the deletion has happened; what the message pointed at goes now
-  // (its files, search terms, its place among the room's pins).
-  // A failure is logged, not reported to the deleter: search already drops hits of deleted messages.
+  // (its files, its place among the room's pins). A failure is logged, not reported to the deleter.
+  // Its search postings go with the indexer's next flush; a search never shows a deleted message
+  // anyway (hits are checked against storage).
+  afterDelete(before)
   await Promise.all([
     deleteAttachments(before).catch((error: unknown) => log.error('messages.delete_files_failed', { room, message: id, error })),
-    unindexMessage(before).catch((error: unknown) => log.error('messages.unindex_failed', { room, message: id, error })),
     forgetPin(before).catch((error: unknown) => log.error('messages.unpin_failed', { room, message: id, error })),
   ])
   const tombstone = tombstoneOf(before)

@@ -5,10 +5,9 @@ import { editRefusal } from './edit-rules.ts'
 import { ConflictError } from '../../core/errors.ts'
 import { recordChange } from './changes.ts'
 import { messageHtml } from '../text/render-message.ts'
-import { log } from '../../core/logger.ts'
 import { updateMessageText } from '../../storage/messages-table.ts'
 import { getMessage, rendered } from './messages.ts'
-import { reindexMessage } from '../search/indexing.ts'
+import { afterEdit, beforeEdit } from '../search/indexing.ts'
 import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { announce } from '../events.ts'
@@ -23,13 +22,27 @@ export async function editMessage(user: PublicUser, room: string, id: string, te
   await useServices().limits.send(user.username)
   const { editWindowHours } = getServerConfig()
   const now = Date.now()
-  await recordChange(room, id)
+  // The search index's record of the edit is durable before the edit is (a crash after it still re-indexes).
+  const [change, indexing] = await Promise.allSettled([recordChange(room, id), beforeEdit(room, id)])
+  if (indexing.status === 'rejected') throw indexing.reason
+  const ticket = indexing.value
+  if (change.status === 'rejected') {
+    afterEdit(ticket, null, null)
+    throw change.reason
+  }
   const stored = await updateMessageText(room, id, { text, editedAt: now, author: user.username, cutoff: now - editWindowHours * 3_600_000 })
-  if (!stored) throw editRefusal(await getMessage(room, id), user, now, editWindowHours) ?? new ConflictError('This message changed meanwhile; try again')
+    .catch((error: unknown) => {
+      afterEdit(ticket, null, null)
+      throw error
+    })
+  if (!stored) {
+    afterEdit(ticket, null, null)
+    throw editRefusal(await getMessage(room, id), user, now, editWindowHours) ?? new ConflictError('This message changed meanwhile; try again')
+  }
   const before = rendered(stored)
   const edited: ChatMessage = { ...before, content: { text }, html: messageHtml(text), editedAt: now }
-  // The edit is stored; a failed re-index is logged (the hit still opens the message as it is now).
-  await reindexMessage(before, edited).catch((error: unknown) => log.error('messages.reindex_failed', { room, message: id, error }))
+  // Indexed afterwards, with other messages; a search checks every hit against the message as stored.
+  afterEdit(ticket, before, edited)
   followEdit(edited)
   await announce('chat:message-updated', edited)
   return edited

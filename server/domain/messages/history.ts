@@ -9,11 +9,14 @@ export async function readHistory(reader: PublicUser, room: string, query: { bef
   const { id } = await requireReadableRoom(reader, room)
   // A page after a known message is a tab catching up (after a reconnect, or a subscribing join).
   if (query.after) metrics.count('CatchUpsServed')
-  return listMessages(id, query)
+  // Taken before reading: the page holds every change made before it (the reader's clock may be off).
+  const until = Date.now()
+  return { ...await listMessages(id, query), until }
 }
 
 /** The window a link to message `around` opens on, for someone who may read the room. */
 export async function readAround(reader: PublicUser, room: string, around: string, limit: number): Promise<MessageWindow> {
   const { id } = await requireReadableRoom(reader, room)
-  return messagesAround(id, around, limit)
+  const until = Date.now()
+  return { ...await messagesAround(id, around, limit), until }
 }

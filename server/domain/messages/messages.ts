@@ -3,7 +3,7 @@ import type { ChatMessage, MessagePage, PublicUser } from '#shared/types/chat'
 import { getDatabase } from '../../storage/database.ts'
 import { MessageWriter } from '../../storage/message-writer.ts'
 import { batchGetMessageItems, deletedAmong, getMessageItem, queryMessageItems, type MessageKey, type StoredMessage } from '../../storage/messages-table.ts'
-import { searchIndexItems } from '../search/indexing.ts'
+import { indexingHooks } from '../search/indexing.ts'
 import { messageHtml } from '../text/render-message.ts'
 
 let lastTime = 0
@@ -33,8 +33,9 @@ export function rendered(message: StoredMessage): ChatMessage {
   return { ...message, html: messageHtml(message.content.text) }
 }
 
-// Each message's search index entries are written in its batch (search/indexing.ts).
-const writer = new MessageWriter(getDatabase, 2, searchIndexItems)
+// Messages are confirmed once stored; the search indexer's record of them rides in their batch and
+// it indexes them afterwards (search/indexer.ts).
+const writer = new MessageWriter(getDatabase, 2, indexingHooks)
 
 /**
  * Persists a message; only after this resolves may anyone be told it exists. Messages are
@@ -105,8 +106,8 @@ export async function latestMessage(room: string): Promise<ChatMessage | null> {
   return messages[0] ?? null
 }
 
-/** Stored messages by room and id (search hits, changes), as readers see them, in the order asked; those that are gone are left out. */
-export async function getMessagesByKeys(keys: MessageKey[]): Promise<ChatMessage[]> {
+/** Stored messages by room and id, as readers see them, in the order asked; those that are gone are left out. */
+async function getMessagesByKeys(keys: MessageKey[]): Promise<ChatMessage[]> {
   if (!keys.length) return []
   const found = new Map((await batchGetMessageItems(keys)).map(m => [key(m.room, m.id), rendered(m)]))
   return withoutDeletedQuotes(keys.flatMap(({ room, id }) => found.get(key(room, id)) ?? []))

@@ -1,7 +1,7 @@
 import { readRoom, visitRoom } from '../../domain/rooms/reading.ts'
 import { listRoomSummaries } from '../../domain/rooms/summaries.ts'
 import { on } from '../handler.ts'
-import { userRoom, type ChatSocket, type SocketContext } from '../types.ts'
+import { inTurn, userRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
 export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): void {
   on(socket, 'room list', () => listRoomSummaries(socket.data.user!), { signedIn: 'Sign in first' })
@@ -10,9 +10,11 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
    * The room this socket is looking at: subscribes it and lists who else is looking. Subscribing
    * here means the tab read the history before it got live messages: the answer says so.
    */
-  on(socket, 'join room', async (value) => {
+  on(socket, 'join room', value => inTurn(socket, async () => {
     const user = socket.data.user!
     const { id: room } = await visitRoom(user, value)
+    // Closed while the room was read: nobody hears the answer, and nothing must outlive the socket.
+    if (socket.disconnected) return { members: [], version: 0, subscribed: false }
     const member = { username: user.username, avatar: user.avatar }
     if (socket.data.viewing && socket.data.viewing !== room) await leave(socket.data.viewing)
     const subscribed = !socket.rooms.has(room)
@@ -25,7 +27,7 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
     const { changed, ...viewers } = await ctx.presence.view(room, member)
     if (changed) socket.to(room).emit('room members', { room, ...viewers })
     return { ...viewers, subscribed }
-  }, { signedIn: 'Sign in first' })
+  }), { signedIn: 'Sign in first' })
 
   async function leave(room: string) {
     const user = socket.data.user
@@ -35,7 +37,7 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
     if (changed) socket.to(room).emit('room members', { room, ...viewers })
   }
 
-  on(socket, 'leave room', leave)
+  on(socket, 'leave room', room => inTurn(socket, () => leave(room)))
 
   on(socket, 'mark read', ({ room, message }) => readRoom(socket.data.user!, room, message, socket.id), { signedIn: 'Sign in first' })
 }

@@ -12,13 +12,15 @@ const { chat } = await vi.hoisted(async () => {
 mockNuxtImport('useChatSocket', () => () => chat.current)
 
 let stored: ChatMessage[] = []
+/** The server's clock when it reads the history. */
+const SERVER_TIME = 1_800_000_000_000
 registerEndpoint('/api/rooms/actions/messages', (event) => {
   const query = new URL(event.node.req.url!, 'http://x').searchParams
   const limit = Number(query.get('limit'))
   const before = query.get('before')
   const older = stored.filter(m => !before || m.id < before).reverse()
   const page = older.slice(0, limit)
-  return { messages: page, next: older.length > limit ? page.at(-1)!.id : null }
+  return { messages: page, next: older.length > limit ? page.at(-1)!.id : null, until: SERVER_TIME }
 })
 
 beforeEach(() => {
@@ -110,6 +112,22 @@ describe('the message actions store', () => {
     expect(await actions.jumpTo('actions', stored[3]!.id)).toBe(true)
     expect(actions.highlighted).toMatchObject({ room: 'actions', id: stored[3]!.id })
     expect(await actions.jumpTo('actions', '0000000000001:00')).toBe(false)
+  })
+
+  it('catches up on changes from the server\'s time of reading the history, whatever the page\'s clock says', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(SERVER_TIME + 10 * 60_000)
+    try {
+      const messages = useMessagesStore()
+      const actions = useMessageActionsStore()
+      await messages.loadLatest('actions')
+      chat.current.catchUpChanges.mockResolvedValueOnce({ messages: [], until: SERVER_TIME + 5_000, next: null })
+      await actions.catchUp('actions')
+      expect(chat.current.catchUpChanges.mock.calls).toEqual([['actions', SERVER_TIME, undefined]])
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 
   it('catches up on changes page by page and moves the room\'s sync time forward', async () => {

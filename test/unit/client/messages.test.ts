@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
+import { createError } from 'h3'
 import { createPinia, setActivePinia } from 'pinia'
 import type { ChatMessage } from '#shared/types/chat'
 import { createFakeChatSocket, message } from './fake-chat-socket'
@@ -13,9 +14,15 @@ mockNuxtImport('useChatSocket', () => () => chat.current)
 
 /** The room's stored history, oldest first. */
 let stored: ChatMessage[] = []
-serveHistory('general', () => stored)
+/** The history endpoint answers 503 while true. */
+let failing = false
+serveHistory('general', () => {
+  if (failing) throw createError({ statusCode: 503, message: 'Try again' })
+  return stored
+})
 
 beforeEach(() => {
+  failing = false
   chat.current = createFakeChatSocket()
   setActivePinia(createPinia())
   useSessionStore().user = { username: 'ann', avatar: '/a/ann.svg', guest: false }
@@ -86,6 +93,67 @@ describe('the messages store', () => {
     await messages.catchUpAll()
     expect(messages.messagesOf('general').slice(-3)).toEqual(missed)
     expect(messages.messagesOf('general')).toHaveLength(53)
+  })
+
+  it('catches up after a relay outage on what the other instance stored, though this instance\'s messages and its own sends kept arriving', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    // Redis is away: the other instance's messages are stored but never relayed to this page…
+    const unseen = [message('general', 'bob', 'From the other instance 1'), message('general', 'bob', 'From the other instance 2')]
+    // …while this page's instance still pushes its own senders' messages, and acknowledges its sends.
+    const live = message('general', 'cat', 'From this page\'s instance')
+    const mine = message('general', 'ann', 'My own, acknowledged')
+    stored.push(...unseen, live, mine)
+    messages.receive(live)
+    messages.sent(mine)
+    // Redis is back: the server closes the transport and the page reconnects.
+    await messages.catchUpAll()
+    expect(messages.messagesOf('general').slice(-4)).toEqual([...unseen, live, mine])
+    expect(messages.messagesOf('general')).toHaveLength(54)
+  })
+
+  it('leaves what is older than everything held to the older pages when catching up reaches back past it', async () => {
+    const messages = useMessagesStore()
+    // A busy room: 120 messages within 12 s, so the catch-up's margin reaches past the latest page.
+    const now = Date.now()
+    stored = Array.from({ length: 120 }, (_, i) => message('general', 'bob', `Busy ${i + 1}`, now - 12_000 + i * 100))
+    await messages.loadLatest('general')
+    await messages.catchUpAll()
+    expect(messages.messagesOf('general')).toEqual(stored.slice(70))
+    expect(await messages.loadOlder('general')).toBe(50)
+  })
+
+  it('goes back to when the server says relays were lost, however long the outage, and keeps that point until a catch-up gets through', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    const outageStart = stored.at(-1)!.time + 1000
+    const unseen = message('general', 'bob', 'From the other instance, early in the outage', outageStart + 5_000)
+    const live = message('general', 'cat', 'From this page\'s instance, ten minutes later', outageStart + 600_000)
+    stored.push(unseen, live)
+    messages.receive(live)
+    messages.deliveriesLost(outageStart)
+    // The server closes the transport right after saying so; the first catch-up fails (the database is slow to come back).
+    messages.deliveriesLost()
+    stored.push(message('general', 'bob', 'Stored after the outage', outageStart + 600_001))
+    failing = true
+    await messages.catchUpAll()
+    failing = false
+    expect(messages.messagesOf('general').map(m => m.content.text)).not.toContain(unseen.content.text)
+    await messages.catchUpAll()
+    expect(messages.messagesOf('general').slice(-3).map(m => m.content.text)).toEqual([unseen, live, stored.at(-1)!].map(m => m.content.text))
+    expect(messages.history.general!.resumeAfter).toBeUndefined()
+  })
+
+  it('keeps the point when deliveries stop again while a catch-up is reading', async () => {
+    const messages = useMessagesStore()
+    await messages.loadLatest('general')
+    messages.deliveriesLost()
+    const point = messages.history.general!.resumeAfter
+    expect(point).toBeDefined()
+    const reading = messages.catchUpAll()
+    messages.deliveriesLost()
+    await reading
+    expect(messages.history.general!.resumeAfter).toBe(point)
   })
 
   it('catches up what was stored between reading a room and joining its live messages (a room first visited or just invited to)', async () => {

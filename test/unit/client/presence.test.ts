@@ -57,6 +57,18 @@ describe('the presence store', () => {
     expect(presence.membersOf('general')).toEqual([{ username: 'me', avatar: '' }])
   })
 
+  it('keeps the newer online count when an older one arrives late (announcements of two instances cross), and starts over after a reconnect', async () => {
+    const presence = usePresenceStore()
+    presence.setCount({ numUsers: 12, version: 200 })
+    presence.setCount({ numUsers: 11, version: 100 })
+    expect(presence.numUsers).toBe(12)
+    presence.setCount({ numUsers: 13, version: 300 })
+    expect(presence.numUsers).toBe(13)
+    await presence.rejoin()
+    presence.setCount({ numUsers: 4, version: 50 })
+    expect(presence.numUsers).toBe(4)
+  })
+
   it('lists who types in a room except the reader, and forgets them after the expiry', () => {
     const presence = usePresenceStore()
     vi.useFakeTimers({ now: 10_000 })
@@ -95,7 +107,7 @@ describe('the presence store', () => {
 
   it('counts everyone online and starts empty for another account', async () => {
     const presence = usePresenceStore()
-    presence.setCount(7)
+    presence.setCount({ numUsers: 7, version: 1 })
     presence.setMembers('general', { members: [{ username: 'ann', avatar: '' }], version: 1 })
     const session = useSessionStore()
     session.owner = 'me'
