@@ -13,13 +13,11 @@ declare module 'nitropack/types' {
      * is the socket it came from, which gets the message as its acknowledgement instead.
      */
     'chat:message-sent': (sent: { message: ChatMessage, origin?: string }) => void
-    /** A message's text was edited (the message as it is now). */
+    /** A message was edited, pinned or unpinned (the message as it is now). */
     'chat:message-updated': (message: ChatMessage) => void
     /** A message became a tombstone. */
     'chat:message-deleted': (message: ChatMessage) => void
     'chat:reaction': (change: ReactionChange) => void
-    /** A message was pinned or unpinned (the message as it is now: `pinned` set or gone). */
-    'chat:message-pinned': (message: ChatMessage) => void
     /** A room was renamed, re-topiced, (un)archived, or deleted (then `members` were its members). */
     'chat:room-changed': (change: { room: Room, deleted?: boolean, members?: string[] }) => void
     /**

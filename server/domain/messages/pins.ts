@@ -1,7 +1,7 @@
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
 import { PINS_MAX } from '#shared/schemas/limits'
-import { requireReadableRoom, requireWritableRoom } from '../rooms/access.ts'
-import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.ts'
+import { requirePinnableRoom, requireReadableRoom } from '../rooms/access.ts'
+import { ConflictError, NotFoundError } from '../../core/errors.ts'
 import { addPin, getPinIds, removePin } from '../../storage/rooms-table.ts'
 import { setPinned } from '../../storage/messages-table.ts'
 import { useServices } from '../../services/services.ts'
@@ -12,14 +12,14 @@ import { announce } from '../events.ts'
 /**
  * Pinned messages. A pin is two writes: the room's pins (a string set on the Rooms item, whose
  * condition holds the room to PINS_MAX however many people pin at once, on any instance) and the
- * message's `pinned` mark (who, when), which history, catch-up and the live `message updated`
- * carry. The set is written first, so the bound holds; a mark that then fails (the message is
- * gone) takes the id back out. Members pin: whoever may write in the room, guests excepted.
+ * message's `pinned` mark (who, when), which history and catch-up carry. The set is written first,
+ * so the bound holds; a mark that then fails (the message is gone) takes the id back out.
+ * A (un)pin is announced as the message as it is now, so it reaches every instance's clients as
+ * `message updated`, like an edit, and a reconnecting client finds it in the change feed.
  */
 
 async function requirePinner(user: PublicUser, room: string): Promise<void> {
-  await requireWritableRoom(user, room)
-  if (user.guest) throw new ForbiddenError('Guests cannot pin messages. Create an account first.')
+  await requirePinnableRoom(user, room)
   // Every write to a message takes from the sender's budget, like a send.
   await useServices().limits.send(user.username)
 }
@@ -42,7 +42,7 @@ export async function pinMessage(user: PublicUser, room: string, id: string): Pr
     throw await refusal(room, id)
   }
   const message = rendered(stored)
-  await announce('chat:message-pinned', message)
+  await announce('chat:message-updated', message)
   return message
 }
 
@@ -54,7 +54,7 @@ export async function unpinMessage(user: PublicUser, room: string, id: string): 
   const stored = await setPinned(room, id, null)
   if (!stored) throw await refusal(room, id)
   const message = rendered(stored)
-  await announce('chat:message-pinned', message)
+  await announce('chat:message-updated', message)
   return message
 }
 
