@@ -87,6 +87,20 @@ export async function updatePasswordHash(username: string, passwordHash: string)
   }))
 }
 
+/** An account's marker in `room` as stored now (read consistently: a tab may have just moved it), or null. */
+export async function getReadMarker(username: string, room: string): Promise<string | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({
+    TableName: tables.users,
+    Key: { username },
+    ProjectionExpression: '#read',
+    ExpressionAttributeNames: { '#read': markerAttribute(room) },
+    ConsistentRead: true,
+  }))
+  const marker = Item?.[markerAttribute(room)]
+  return typeof marker === 'string' ? marker : null
+}
+
 /** Moves an account's marker in `room` forward to `message`, never back (a stale tab cannot undo newer reads). */
 export async function advanceReadMarker(username: string, room: string, message: string): Promise<void> {
   await updateMarker(username, room, message, 'SET #read = :marker', 'attribute_exists(username) AND (attribute_not_exists(#read) OR #read < :marker)')

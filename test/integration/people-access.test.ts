@@ -62,6 +62,7 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   expect((await http.get(`/api/rooms/${room}/pins`)).status).toBe(404)
   expect((await http.request(`/api/rooms/${room}/pins/${encodeURIComponent(someId)}`, { method: 'PUT' })).status).toBe(404)
   expect((await http.request(`/api/rooms/${room}/pins/${encodeURIComponent(someId)}`, { method: 'DELETE' })).status).toBe(404)
+  expect((await http.get(`/api/rooms/${room}/read-marker`)).status).toBe(404)
 
   // The room list (HTTP and socket), with its previews and unread counts: no trace of the room.
   const listed = await http.get('/api/rooms')
