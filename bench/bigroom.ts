@@ -4,7 +4,7 @@
 // and in bytes sent to the room's sockets.
 //   node bench/bigroom.ts [--sizes 2000,5000] [--viewers 0.1] [--rate 20] [--events 40] [--workers 4] [--smoke]
 // Run it through `npm run bench:bigroom`, which raises `ulimit -n` for thousands of sockets.
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { LoadGenerator, runStep } from './lib/load.ts'
 import { cpuPercent, procSample } from './lib/proc.ts'
 import { report, table } from './lib/results.ts'
@@ -12,11 +12,7 @@ import { app, database, requireBuild, type Service } from './lib/services.ts'
 import { round } from './lib/stats.ts'
 
 const { smoke, values } = args({
-  sizes: { type: 'string' },
-  viewers: { type: 'string' },
-  rate: { type: 'string' },
-  events: { type: 'string' },
-  workers: { type: 'string' },
+  ...valued('sizes', 'viewers', 'rate', 'events', 'workers'),
 })
 
 const SIZES = values.sizes ? String(values.sizes).split(',').map(Number) : smoke ? [60] : [2000, 5000]

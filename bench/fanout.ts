@@ -7,25 +7,17 @@
 //   node bench/fanout.ts [--target bare,floor,app,app2] [--clients 50] [--senders 10] [--workers 4]
 //                        [--rate R (one fixed step instead of the ramp)] [--step-seconds 5]
 //                        [--cpu [--ramp]] [--repeat N (rounds of every target)] [--profile] [--smoke]
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { report, RESULTS_DIR } from './lib/results.ts'
 import { LoadGenerator, runStep, type StepResult } from './lib/load.ts'
 import { cpuMsPerMessage, summariseRound, summariseRounds, type TargetRun } from './lib/fanout-summary.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
 const { smoke, values } = args({
-  'target': { type: 'string' },
-  'clients': { type: 'string' },
-  'senders': { type: 'string' },
-  'workers': { type: 'string' },
-  'rate': { type: 'string' },
-  'rates': { type: 'string' },
-  'step-seconds': { type: 'string' },
-  'max-steps': { type: 'string' },
-  'profile': { type: 'boolean', default: false },
-  'cpu': { type: 'boolean', default: false },
-  'ramp': { type: 'boolean', default: false },
-  'repeat': { type: 'string' },
+  ...valued('target', 'clients', 'senders', 'workers', 'rate', 'rates', 'step-seconds', 'max-steps', 'repeat'),
+  profile: { type: 'boolean', default: false },
+  cpu: { type: 'boolean', default: false },
+  ramp: { type: 'boolean', default: false },
 })
 
 // CPU mode: one step at each of these fixed rates per target (long enough to average out); with

@@ -4,7 +4,7 @@
 // 5,000 sockets need more file descriptors than some shells allow: the npm script raises
 // `ulimit -n` in its shell first (Node cannot set rlimits itself).
 import { execSync } from 'node:child_process'
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { cpuPercent, openFds, procSample, type ProcSample } from './lib/proc.ts'
 import { report } from './lib/results.ts'
 import { round } from './lib/stats.ts'
@@ -12,10 +12,7 @@ import { LoadGenerator } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
 const { smoke, values } = args({
-  'target': { type: 'string' },
-  'sizes': { type: 'string' },
-  'workers': { type: 'string' },
-  'idle-seconds': { type: 'string' },
+  ...valued('target', 'sizes', 'workers', 'idle-seconds'),
 })
 const sizes = (values.sizes ? String(values.sizes).split(',').map(Number) : smoke ? [20, 50] : [1000, 5000]).sort((a, b) => a - b)
 const workers = num(values.workers, smoke ? 2 : 4)

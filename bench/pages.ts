@@ -5,7 +5,7 @@
 // --profile writes the app's CPU profile under bench/results/profiles/ (summarise with bench/profile-summary.ts);
 // --only KEY[,KEY] measures those endpoints alone (e.g. --only /rooms/general --profile for the page's own profile).
 import { Agent, request } from 'node:http'
-import { args, log, main, num } from './lib/cli.ts'
+import { args, log, main, num, valued } from './lib/cli.ts'
 import { cpuPercent, procSample } from './lib/proc.ts'
 import { report, RESULTS_DIR, table } from './lib/results.ts'
 import { app, database, requireBuild } from './lib/services.ts'
@@ -13,12 +13,8 @@ import { percentile, round } from './lib/stats.ts'
 import { readerWithSidebar, seed } from './lib/session.ts'
 
 const { smoke, values } = args({
-  concurrency: { type: 'string' },
-  seconds: { type: 'string' },
-  messages: { type: 'string' },
-  output: { type: 'string' },
+  ...valued('concurrency', 'seconds', 'messages', 'output', 'only'),
   profile: { type: 'boolean', default: false },
-  only: { type: 'string' },
 })
 const concurrency = num(values.concurrency, smoke ? 4 : 20)
 const durationMs = num(values.seconds, smoke ? 1 : 10) * 1000

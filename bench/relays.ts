@@ -5,7 +5,7 @@
 //   node bench/relays.ts [--instances 3,4] [--adapters classic,sharded] [--rate 500] [--seconds 12]
 //                        [--clients 50] [--senders 10] [--workers 2] [--smoke]
 import { execFileSync } from 'node:child_process'
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { LoadGenerator, runStep } from './lib/load.ts'
 import { cpuPercent, procSample } from './lib/proc.ts'
 import { report, table } from './lib/results.ts'
@@ -13,13 +13,7 @@ import { app, database, redis, requireBuild, type Service } from './lib/services
 import { round } from './lib/stats.ts'
 
 const { smoke, values } = args({
-  instances: { type: 'string' },
-  adapters: { type: 'string' },
-  rate: { type: 'string' },
-  seconds: { type: 'string' },
-  clients: { type: 'string' },
-  senders: { type: 'string' },
-  workers: { type: 'string' },
+  ...valued('instances', 'adapters', 'rate', 'seconds', 'clients', 'senders', 'workers'),
 })
 
 const INSTANCES = values.instances ? String(values.instances).split(',').map(Number) : smoke ? [3] : [3, 4]
@@ -47,6 +41,18 @@ function subscriptions(port: number) {
   }
 }
 
+/** Calls per Redis command so far (INFO commandstats). */
+function commandCalls(port: number): Record<string, number> {
+  const stats = execFileSync('redis-cli', ['-p', String(port), 'INFO', 'commandstats'], { encoding: 'utf8' })
+  return Object.fromEntries([...stats.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map(m => [m[1]!, Number(m[2])]))
+}
+
+/** Redis commands per message between two readings, by command, largest first (those under 0.01 left out). */
+function perMessage(before: Record<string, number>, after: Record<string, number>, messages: number): Record<string, number> {
+  const rows = Object.entries(after).map(([command, calls]) => [command, round((calls - (before[command] ?? 0)) / Math.max(1, messages), 2)] as const)
+  return Object.fromEntries(rows.filter(([, n]) => n >= 0.01).sort((a, b) => b[1] - a[1]))
+}
+
 interface Run {
   adapter: string
   instances: number
@@ -61,6 +67,8 @@ interface Run {
   /** Extra CPU of one memberless instance per 1,000 msg/s of the room's traffic, % of a core. */
   relayCostPer1000: number
   redisCpu: number
+  /** Redis commands per message sent at the loaded rate (all instances together). */
+  redisCommandsPerMessage: Record<string, number>
   redis: ReturnType<typeof subscriptions>
 }
 
@@ -86,7 +94,9 @@ async function run(adapter: 'classic' | 'sharded', count: number): Promise<Run> 
     const quietBefore = idle.map(s => procSample(s.pid))
     await sleep(STEP_MS)
     const idleCpuQuiet = idle.map((s, i) => cpuPercent(quietBefore[i]!, procSample(s.pid)))
+    const commandsBefore = commandCalls(port)
     const loaded = await step(RATE, STEP_MS)
+    const redisCommandsPerMessage = perMessage(commandsBefore, commandCalls(port), loaded.sent)
     const idleCpuLoaded = idle.map(s => loaded.processes[s.name]!.cpuPercent)
     const extra = idleCpuLoaded.reduce((sum, c, i) => sum + c - idleCpuQuiet[i]!, 0) / Math.max(1, idle.length)
     return {
@@ -101,6 +111,7 @@ async function run(adapter: 'classic' | 'sharded', count: number): Promise<Run> 
       idleCpuQuiet,
       relayCostPer1000: loaded.achievedRate ? round(extra * 1000 / loaded.achievedRate, 2) : 0,
       redisCpu: loaded.processes.redis!.cpuPercent,
+      redisCommandsPerMessage,
       redis: subscriptions(port),
     }
   }
@@ -122,6 +133,7 @@ main('relays', smoke ? 120_000 : 30 * 60_000, async () => {
       const result = await run(adapter, count)
       runs.push(result)
       log(`  sent ${result.achievedRate} msg/s, lost ${result.lost}, p99 ${result.p99} ms; instance with the members ${result.busyCpu} %; memberless instances ${result.idleCpuLoaded.join(', ')} % (quiet: ${result.idleCpuQuiet.join(', ')} %); redis ${result.redisCpu} %`)
+      log(`  Redis commands per message: ${Object.entries(result.redisCommandsPerMessage).map(([c, n]) => `${c} ${n}`).join(', ')}`)
     }
   }
   log(`\n${table(runs.map(r => ({

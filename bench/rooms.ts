@@ -7,16 +7,14 @@
 // `npm run bench:profile -- <dir>`).
 import { readFileSync } from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
-import { args, log, main, num } from './lib/cli.ts'
+import { args, log, main, num, valued } from './lib/cli.ts'
 import { procSample } from './lib/proc.ts'
 import { report, RESULTS_DIR, table } from './lib/results.ts'
 import { app, database } from './lib/services.ts'
 import { percentile, round } from './lib/stats.ts'
 
 const { smoke, values } = args({
-  rooms: { type: 'string' },
-  concurrency: { type: 'string' },
-  rounds: { type: 'string' },
+  ...valued('rooms', 'concurrency', 'rounds'),
   profile: { type: 'boolean', default: false },
 })
 const roomCount = num(values.rooms, smoke ? 30 : 1000)

@@ -13,7 +13,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import { createDatabase, getDatabase, setDatabase } from '../server/storage/database.ts'
 import { MessageWriter } from '../server/storage/message-writer.ts'
 import { SearchIndexer } from '../server/domain/search/indexer.ts'
-import { args, log, main, num } from './lib/cli.ts'
+import { args, log, main, num, valued } from './lib/cli.ts'
 import { probeFreshness } from './lib/freshness.ts'
 import { report, table } from './lib/results.ts'
 import { benchMessage, Vocabulary } from './lib/search-corpus.ts'
@@ -25,11 +25,7 @@ import { APP_TABLES } from './lib/tables.ts'
 import { monthlyCost, USD_PER_MILLION_WRITES, writeCost, type WriteCost } from './lib/write-cost.ts'
 
 const { smoke, values } = args({
-  messages: { type: 'string' },
-  queries: { type: 'string' },
-  rates: { type: 'string' },
-  layout: { type: 'string' },
-  only: { type: 'string' },
+  ...valued('messages', 'queries', 'rates', 'layout', 'only'),
 })
 const parts = new Set(values.only ? String(values.only).split(',') : ['cost', 'queries', 'freshness', 'sendpath'])
 const messageCount = num(values.messages, smoke ? 1000 : 100_000)

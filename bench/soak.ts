@@ -4,7 +4,7 @@
 //   node bench/soak.ts [--minutes 10] [--rate R] [--target app|app2|bare] [--clients 50] [--senders 10]
 //                      [--workers 4] [--interval-seconds 10] [--smoke]
 import { readdirSync, readFileSync } from 'node:fs'
-import { args, log, main, num, sleep } from './lib/cli.ts'
+import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { cpuPercent, procSample } from './lib/proc.ts'
 import { report, RESULTS_DIR } from './lib/results.ts'
 import { round, slope } from './lib/stats.ts'
@@ -12,13 +12,7 @@ import { LoadGenerator, summarise } from './lib/load.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
 
 const { smoke, values } = args({
-  'minutes': { type: 'string' },
-  'rate': { type: 'string' },
-  'target': { type: 'string' },
-  'clients': { type: 'string' },
-  'senders': { type: 'string' },
-  'workers': { type: 'string' },
-  'interval-seconds': { type: 'string' },
+  ...valued('minutes', 'rate', 'target', 'clients', 'senders', 'workers', 'interval-seconds'),
 })
 const minutes = num(values.minutes, smoke ? 0.1 : 10)
 const intervalMs = num(values['interval-seconds'], smoke ? 1 : 10) * 1000

@@ -9,7 +9,11 @@ import { startRedis, type RunningRedis } from '../../test/support/redis.ts'
 import { startBalancer, type Balancer } from './balancer.ts'
 
 /** Everyone sends freely (the suite measures delivery, not limits); metrics flushed every second. */
+/** The public origin the instances are configured with: one for all balancers, as an ALB's domain is. */
+export const CHAOS_ORIGIN = 'http://chat.chaos.test'
+
 const CHAOS_ENV = {
+  PUBLIC_ORIGIN: CHAOS_ORIGIN,
   MESSAGE_BURST: '1000000',
   MESSAGES_PER_SECOND: '1000000',
   LOG_LEVEL: 'warn',

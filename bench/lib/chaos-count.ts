@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../shared/types/chat.ts'
 import { idAtTime } from '../../utils/catchUp.ts'
 import { Client } from '../../test/support/http.ts'
 import type { ChatClient } from './chat-client.ts'
-import type { ChaosCluster } from './chaos-cluster.ts'
+import { CHAOS_ORIGIN, type ChaosCluster } from './chaos-cluster.ts'
 import type { ScenarioName } from './chaos-faults.ts'
 import { log } from './cli.ts'
 
@@ -88,7 +88,7 @@ function inspect(messages: ChatMessage[], scenario: ScenarioName): { duplicated:
 /** Every message stored in `room` since `since` (ms), oldest first. */
 async function storedSince(url: string, room: string, since: number): Promise<ChatMessage[]> {
   const http = new Client(url)
-  await http.post('/api/auth/guest')
+  await http.request('/api/auth/guest', { method: 'POST', headers: { origin: CHAOS_ORIGIN } })
   const messages: ChatMessage[] = []
   let after: string | null = idAtTime(since - 1000)
   while (after) {

@@ -4,7 +4,7 @@
 import { io } from 'socket.io-client'
 import type { Balancer } from './balancer.ts'
 import { ChatClient } from './chat-client.ts'
-import { countedSince, loggedSince, type ChaosCluster } from './chaos-cluster.ts'
+import { CHAOS_ORIGIN, countedSince, loggedSince, type ChaosCluster } from './chaos-cluster.ts'
 import { faults, type ChaosTimings, type ScenarioName } from './chaos-faults.ts'
 import { count, presenceIsRight, presenceProblems, type Acked, type ChaosRow } from './chaos-count.ts'
 import { log, sleep } from './cli.ts'
@@ -25,13 +25,13 @@ export async function runScenario(cluster: ChaosCluster, scenario: ScenarioName,
   const people: ChatClient[] = await Promise.all(Array.from({ length: clients }, (_, i) => {
     const balancer = i % 2 === 0 ? cluster.toA : cluster.toB
     const room = ROOMS[(i >> 1) % 2]!
-    return ChatClient.open({ url: balancer.url, rooms: [room], view: room })
+    return ChatClient.open({ url: balancer.url, origin: CHAOS_ORIGIN, rooms: [room], view: room })
   }))
   const fault = faults[scenario]
   let victim: Balancer | undefined
   if (fault.victim) {
     victim = await cluster.balancer()
-    people.push(await ChatClient.open({ url: victim.url, rooms: [ROOMS[0]], view: ROOMS[0] }))
+    people.push(await ChatClient.open({ url: victim.url, origin: CHAOS_ORIGIN, rooms: [ROOMS[0]], view: ROOMS[0] }))
   }
   try {
     // Everyone sees everyone before anything breaks.

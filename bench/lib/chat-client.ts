@@ -25,6 +25,8 @@ export interface ChatClientOptions {
   rooms: string[]
   /** The room on screen: joined after every connect, its viewers followed. */
   view: string
+  /** The app's public origin, sent as Origin (by default `url`'s: behind balancers, the one they share). */
+  origin?: string
 }
 
 /** An acknowledged call: [error, result], or a timeout / lost connection as an error of its own. */
@@ -66,14 +68,14 @@ export class ChatClient {
     this.username = username
     this.view = options.view
     for (const room of options.rooms) this.rooms.set(room, { messages: [] })
-    this.socket = io(options.url, { transports: ['websocket'], extraHeaders: { cookie, origin: options.url }, forceNew: true, ...RECONNECT })
+    this.socket = io(options.url, { transports: ['websocket'], extraHeaders: { cookie, origin: options.origin ?? options.url }, forceNew: true, ...RECONNECT })
     this.#signedIn = new Promise(resolve => (this.#resolveSignedIn = resolve))
     this.#listen()
   }
 
   /** A new guest on `url`, connected and holding the latest page of each of its rooms. */
   static async open(options: ChatClientOptions): Promise<ChatClient> {
-    const response = await fetch(`${options.url}/api/auth/guest`, { method: 'POST', headers: { origin: options.url, accept: 'application/json' } })
+    const response = await fetch(`${options.url}/api/auth/guest`, { method: 'POST', headers: { origin: options.origin ?? options.url, accept: 'application/json' } })
     if (!response.ok) throw new Error(`guest sign-in failed: ${response.status}`)
     const cookie = response.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
     const { user } = await response.json() as { user: { username: string } }

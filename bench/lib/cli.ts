@@ -11,6 +11,11 @@ export function args<T extends Options>(options: T): { smoke: boolean, values: R
   return { smoke: Boolean(parsed.smoke), values: parsed as Record<keyof T, string | boolean | undefined> }
 }
 
+/** Options that take a value (`--rate 500`), by name. */
+export function valued<K extends string>(...names: K[]): Record<K, { type: 'string' }> {
+  return Object.fromEntries(names.map(name => [name, { type: 'string' as const }])) as Record<K, { type: 'string' }>
+}
+
 export function num(value: unknown, fallback: number): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)

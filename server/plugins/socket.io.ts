@@ -12,6 +12,7 @@ import { clientAddress, isAllowedOrigin } from '../core/request-info.ts'
 import { closeServices, useServices } from '../services/services.ts'
 import { sessionFromRequest } from '../utils/session-cookie.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
+import { createViewerAnnouncer } from '../socket/viewer-announcer.ts'
 import { handleConnection } from '../socket/connection.ts'
 import { relayDomainEvents } from '../socket/relays.ts'
 import { settleHandlers } from '../socket/handler.ts'
@@ -113,14 +114,11 @@ export default defineNitroPlugin((nitro) => {
 
   // A list changed without a join or a leave (people of a dead instance expired, or people Redis
   // lost were put back): tell those who see it.
+  const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence), announceViewers: createViewerAnnouncer(io, presence) }
   presence.on('changed', (room) => {
-    const told = room
-      ? presence.viewers(room).then(viewers => io.to(room).emit('room members', { room, ...viewers }))
-      : presence.online().then(count => io.emit('presence', count))
-    told.catch((error: unknown) => log.warn('presence.expiry_failed', { room, error }))
+    if (room) return ctx.announceViewers(room)
+    presence.online().then(count => io.emit('presence', count), (error: unknown) => log.warn('presence.expiry_failed', { room, error }))
   })
-
-  const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence) }
   relayDomainEvents(nitro, io, Boolean(redis))
 
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.

@@ -33,7 +33,7 @@ export async function detachIdentity(ctx: SocketContext, socket: ChatSocket): Pr
     room ? ctx.presence.unview(room, member) : Promise.resolve(null),
     ctx.presence.disconnect(member),
   ])
-  if (viewing.status === 'fulfilled' && viewing.value?.changed) ctx.io.to(room!).emit('room members', { room: room!, members: viewing.value.members, version: viewing.value.version })
+  if (viewing.status === 'fulfilled' && viewing.value?.changed) ctx.announceViewers(room!, { members: viewing.value.members, version: viewing.value.version })
   if (online.status === 'fulfilled' && online.value.last) ctx.announce('user left', { ...member, numUsers: online.value.numUsers, version: online.value.version })
   const failed = [viewing, online].find(r => r.status === 'rejected')
   if (failed) throw failed.reason

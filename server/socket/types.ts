@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { ChatMessage, PresenceChange, PublicUser } from '#shared/types/chat'
+import type { ChatMessage, PresenceChange, PublicUser, RoomViewers } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../services/presence.ts'
 import type { TypingState } from './typing-state.ts'
@@ -47,6 +47,8 @@ export interface SocketContext {
   presence: Presence
   /** Tells everyone about a user's first or last connection (see announcer.ts). */
   announce: (event: 'user joined' | 'user left', payload: PresenceChange) => void
+  /** Tells those looking at a room who else is, at most once a second (see viewer-announcer.ts). */
+  announceViewers: (room: string, viewers?: RoomViewers) => void
 }
 
 // Internal Socket.io rooms start with '#', which no chat room id can contain.
@@ -54,6 +56,8 @@ export interface SocketContext {
 export const SIGNED_IN = '#signed-in'
 /** A user's own room: all of their tabs, on every instance. */
 export const userRoom = (username: string) => `#user:${username}`
+/** The sockets that have a room on screen: who is looking and who is typing go only to them. */
+export const viewersRoom = (room: string) => `#viewers:${room}`
 /** The sockets of one session. */
 export const sessionRoom = (id: string) => `#session:${id}`
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb'
 import { getServerConfig, type AppConfig } from '../core/config.ts'
 import type { TableKind } from './tables.ts'
 import type { EmbeddedDynamo } from './embedded-dynamodb.ts'
@@ -75,6 +75,22 @@ export async function conditionally<T>(write: Promise<T>): Promise<T | null> {
 let current: Promise<Database> | undefined
 
 /** The process's database, connected (and for the embedded one, started) on first use. */
+/**
+ * The items of a Query, one 1 MB page after another, until the end or until at least `max` items
+ * are in hand (the last page whole). For small partitions and indexes, or with a bound.
+ */
+export async function queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, max = Infinity): Promise<Record<string, unknown>[]> {
+  const { doc } = await getDatabase()
+  const items: Record<string, unknown>[] = []
+  let start: Record<string, unknown> | undefined
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }))
+    items.push(...page.Items ?? [])
+    start = page.LastEvaluatedKey
+  } while (start && items.length < max)
+  return items
+}
+
 export function getDatabase(): Promise<Database> {
   current ??= connect(getServerConfig())
   current.catch(() => { current = undefined })

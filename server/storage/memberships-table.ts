@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { NotifyLevel } from '#shared/types/chat'
-import { conditionally, getDatabase } from './database.ts'
+import { conditionally, getDatabase, queryPages } from './database.ts'
 import { MEMBERSHIPS_BY_USERNAME } from './tables.ts'
 
 /**
@@ -48,41 +48,27 @@ export async function deleteMembership(room: string, username: string): Promise<
 
 /** The usernames of a room's rows (one Query per 1 MB page), at most `max`. */
 export async function queryMemberNames(room: string, max: number): Promise<string[]> {
-  const { doc, tables } = await getDatabase()
-  const members: string[] = []
-  let start: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tables.memberships,
-      KeyConditionExpression: '#room = :room',
-      ExpressionAttributeNames: { '#room': 'room' },
-      ExpressionAttributeValues: { ':room': room },
-      ProjectionExpression: 'username',
-      ExclusiveStartKey: start,
-    }))
-    for (const item of page.Items ?? []) members.push(String(item.username))
-    start = page.LastEvaluatedKey
-  } while (start && members.length < max)
-  return members.slice(0, max)
+  const { tables } = await getDatabase()
+  const items = await queryPages({
+    TableName: tables.memberships,
+    KeyConditionExpression: '#room = :room',
+    ExpressionAttributeNames: { '#room': 'room' },
+    ExpressionAttributeValues: { ':room': room },
+    ProjectionExpression: 'username',
+  }, max)
+  return items.slice(0, max).map(item => String(item.username))
 }
 
 /** One member's rows, through the by-username index (one Query per page), at most about `max`. */
 export async function queryMembershipsOf(username: string, max: number): Promise<MembershipItem[]> {
-  const { doc, tables } = await getDatabase()
-  const rows: MembershipItem[] = []
-  let start: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tables.memberships,
-      IndexName: MEMBERSHIPS_BY_USERNAME,
-      KeyConditionExpression: 'username = :username',
-      ExpressionAttributeValues: { ':username': username },
-      ExclusiveStartKey: start,
-    }))
-    rows.push(...(page.Items ?? []).map(membershipFromItem))
-    start = page.LastEvaluatedKey
-  } while (start && rows.length < max)
-  return rows
+  const { tables } = await getDatabase()
+  const items = await queryPages({
+    TableName: tables.memberships,
+    IndexName: MEMBERSHIPS_BY_USERNAME,
+    KeyConditionExpression: 'username = :username',
+    ExpressionAttributeValues: { ':username': username },
+  }, max)
+  return items.map(membershipFromItem)
 }
 
 /** Sets a member's own settings, creating the row if needed (settings in a default room). */

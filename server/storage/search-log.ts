@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { conditionally, getDatabase } from './database.ts'
+import { conditionally, getDatabase, queryPages } from './database.ts'
 import type { WriteRequest } from './batch-write.ts'
 import type { MessageKey } from './messages-table.ts'
 
@@ -70,22 +70,14 @@ export async function beatHead(head: Omit<IndexerHead, 'owner'>): Promise<void> 
 
 /** Every item of one partition, page by page (a head list or one bucket's rooms: small). */
 async function wholePartition(key: string, projection?: string): Promise<Record<string, unknown>[]> {
-  const { doc, tables } = await getDatabase()
-  const items: Record<string, unknown>[] = []
-  let start: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tables.search,
-      KeyConditionExpression: '#key = :key',
-      ExpressionAttributeNames: { '#key': 'key', ...(projection ? { '#entry': 'entry' } : {}) },
-      ExpressionAttributeValues: { ':key': key },
-      ...(projection ? { ProjectionExpression: projection } : {}),
-      ExclusiveStartKey: start,
-    }))
-    items.push(...page.Items ?? [])
-    start = page.LastEvaluatedKey
-  } while (start)
-  return items
+  const { tables } = await getDatabase()
+  return queryPages({
+    TableName: tables.search,
+    KeyConditionExpression: '#key = :key',
+    ExpressionAttributeNames: { '#key': 'key', ...(projection ? { '#entry': 'entry' } : {}) },
+    ExpressionAttributeValues: { ':key': key },
+    ...(projection ? { ProjectionExpression: projection } : {}),
+  })
 }
 
 /** Every head: the live processes and those waiting to be recovered. */

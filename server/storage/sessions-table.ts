@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { batchWrite } from './batch-write.ts'
-import { getDatabase } from './database.ts'
+import { getDatabase, queryPages } from './database.ts'
 import { SESSIONS_BY_USERNAME } from './tables.ts'
 
 /** A row of the Sessions table (`id`, index `by-username`): one signed-in browser (account or guest). */
@@ -30,21 +30,14 @@ export async function deleteSessionItem(id: string): Promise<void> {
 
 /** Ids of every session of `username` (the index's pages, read to the end). */
 export async function sessionIdsOf(username: string): Promise<string[]> {
-  const { doc, tables } = await getDatabase()
-  const ids: string[] = []
-  let ExclusiveStartKey: Record<string, unknown> | undefined
-  do {
-    const page = await doc.send(new QueryCommand({
-      TableName: tables.sessions,
-      IndexName: SESSIONS_BY_USERNAME,
-      KeyConditionExpression: 'username = :u',
-      ExpressionAttributeValues: { ':u': username },
-      ExclusiveStartKey,
-    }))
-    for (const item of page.Items ?? []) ids.push(String(item.id))
-    ExclusiveStartKey = page.LastEvaluatedKey
-  } while (ExclusiveStartKey)
-  return ids
+  const { tables } = await getDatabase()
+  const items = await queryPages({
+    TableName: tables.sessions,
+    IndexName: SESSIONS_BY_USERNAME,
+    KeyConditionExpression: 'username = :u',
+    ExpressionAttributeValues: { ':u': username },
+  })
+  return items.map(item => String(item.id))
 }
 
 /** Deletes sessions in batches of 25, sending again what DynamoDB left unprocessed. */

@@ -45,6 +45,8 @@ async function differencesFromServer(page: Page, response: Response | null): Pro
 }
 
 test('every kind of page renders on the server what the browser shows, hydrates without a warning or error, and has no serious accessibility violation', async ({ browser, app }) => {
+  // It opens a dozen pages and runs axe-core on each: 45 s on a loaded two-core machine.
+  test.setTimeout(120_000)
   const alice = await scriptUser(app.url, unique('alice').slice(0, 24), 'Alice Andersen')
   const bob = await scriptUser(app.url, unique('bob').slice(0, 24), 'Bob Berg')
   const room = await createRoom(alice.client, unique('names'), 'Where names show')

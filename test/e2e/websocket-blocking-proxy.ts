@@ -1,5 +1,24 @@
-import { createServer, request } from 'node:http'
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
+
+/**
+ * In a deployment the app's PUBLIC_ORIGIN is the proxy's address; these proxies listen on ports of
+ * their own in front of an app configured with its own address, so they present the browser's
+ * requests as coming from there.
+ */
+function fromApp(headers: IncomingHttpHeaders, upstream: URL): IncomingHttpHeaders {
+  return headers.origin ? { ...headers, origin: upstream.origin } : headers
+}
+
+/** Sends `req` on to `upstream` and its answer back. */
+function forward(req: IncomingMessage, res: ServerResponse, upstream: URL): void {
+  const onward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: fromApp(req.headers, upstream) }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers)
+    answer.pipe(res)
+  })
+  onward.on('error', () => res.destroy())
+  req.pipe(onward)
+}
 
 /**
  * An HTTP proxy in front of `target` that passes plain requests through and refuses every
@@ -8,18 +27,7 @@ import { connect, type AddressInfo } from 'node:net'
 export async function startWebsocketBlockingProxy(target: string): Promise<{ url: string, refusedUpgrades: () => number, stop: () => Promise<void> }> {
   const upstream = new URL(target)
   let refused = 0
-  const server = createServer((req, res) => {
-    // In a deployment the app's PUBLIC_ORIGIN is the proxy's address; this one listens on a port of
-    // its own in front of an app configured with its own address, so it presents the browser's
-    // requests as coming from there.
-    const headers = req.headers.origin ? { ...req.headers, origin: upstream.origin } : req.headers
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
-    })
-    forward.on('error', () => res.destroy())
-    req.pipe(forward)
-  })
+  const server = createServer((req, res) => forward(req, res, upstream))
   server.on('upgrade', (_req, socket) => {
     refused++
     socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
@@ -50,30 +58,28 @@ export async function startRealtimeSwitchProxy(target: string): Promise<{ url: s
       res.writeHead(503).end()
       return
     }
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
-    })
-    forward.on('error', () => res.destroy())
-    req.pipe(forward)
+    forward(req, res, upstream)
   })
   server.on('upgrade', (req, socket, head) => {
     if (blocked || !realtime(req.url)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    const forward = connect(Number(upstream.port), upstream.hostname, () => {
+    const tunnel = connect(Number(upstream.port), upstream.hostname, () => {
       const headers = []
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`)
-      forward.write(`${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${headers.join('\r\n')}\r\n\r\n`)
-      forward.write(head)
-      forward.pipe(socket).pipe(forward)
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i]!
+        headers.push(`${name}: ${name.toLowerCase() === 'origin' ? upstream.origin : req.rawHeaders[i + 1]}`)
+      }
+      tunnel.write(`${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${headers.join('\r\n')}\r\n\r\n`)
+      tunnel.write(head)
+      tunnel.pipe(socket).pipe(tunnel)
     })
     const end = () => {
-      forward.destroy()
+      tunnel.destroy()
       socket.destroy()
     }
-    forward.on('error', end).on('close', end)
+    tunnel.on('error', end).on('close', end)
     socket.on('error', end).on('close', end)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))

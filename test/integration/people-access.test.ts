@@ -94,6 +94,8 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   expect((await call(socket, 'catch up', { room, after: '0000000000000:0000000000000000' }))[0]).toBe(noRoom)
   expect((await call(socket, 'mark read', { room, message: '9999999999999:0000000000000000' }))[0]).toBe(noRoom)
   expect((await call(socket, 'new message', { room, message: 'let me in' }))[0]).toBe(noRoom)
+  // The member has the room on screen, so typing would reach them.
+  expect((await call(member, 'join room', room))[0]).toBeNull()
   const typing = collect(member, 'typing')
   socket.emit('typing', room)
   await barrier(socket)

@@ -1,7 +1,7 @@
 import { readRoom, visitRoom } from '../../domain/rooms/reading.ts'
 import { listRoomSummaries } from '../../domain/rooms/summaries.ts'
 import { on } from '../handler.ts'
-import { inTurn, userRoom, type ChatSocket, type SocketContext } from '../types.ts'
+import { inTurn, userRoom, viewersRoom, type ChatSocket, type SocketContext } from '../types.ts'
 
 export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): void {
   on(socket, 'room list', () => listRoomSummaries(socket.data.user!), { signedIn: 'Sign in first' })
@@ -24,8 +24,9 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
     }
     if (socket.data.viewing === room) return { ...await ctx.presence.viewers(room), subscribed }
     socket.data.viewing = room
+    socket.join(viewersRoom(room))
     const { changed, ...viewers } = await ctx.presence.view(room, member)
-    if (changed) socket.to(room).emit('room members', { room, ...viewers })
+    if (changed) ctx.announceViewers(room, viewers)
     return { ...viewers, subscribed }
   }), { signedIn: 'Sign in first' })
 
@@ -33,8 +34,9 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
     const user = socket.data.user
     if (!user || socket.data.viewing !== room) return
     socket.data.viewing = null
+    socket.leave(viewersRoom(room))
     const { changed, ...viewers } = await ctx.presence.unview(room, { username: user.username, avatar: user.avatar })
-    if (changed) socket.to(room).emit('room members', { room, ...viewers })
+    if (changed) ctx.announceViewers(room, viewers)
   }
 
   on(socket, 'leave room', room => inTurn(socket, () => leave(room)))

@@ -1,6 +1,8 @@
+import { beforeEach } from 'vitest'
 import { registerEndpoint } from '@nuxt/test-utils/runtime'
 import { createError } from 'h3'
 import type { ChatMessage } from '#shared/types/chat'
+import { createFakeChatSocket, oldMessages, signInAnn } from './fake-chat-socket'
 
 /** Serves a room's stored history (`messages()`, oldest first) at its route, paged as the server pages it. */
 export function serveHistory(room: string, messages: () => ChatMessage[]) {
@@ -26,4 +28,20 @@ export function serveHistory(room: string, messages: () => ChatMessage[]) {
     const page = older.slice(0, limit)
     return { messages: page, next: older.length > limit ? page.at(-1)!.id : null }
   })
+}
+
+/**
+ * #general as store tests find it: its history served at its route, and before each test fresh
+ * stores, Ann signed in, a fresh fake socket in `chat` and 60 stored messages from Bob. The array
+ * answered is the stored history, oldest first: tests change it in place.
+ */
+export function storeTestRoom(chat: { current: ReturnType<typeof createFakeChatSocket> }): ChatMessage[] {
+  const stored: ChatMessage[] = []
+  serveHistory('general', () => stored)
+  beforeEach(() => {
+    chat.current = createFakeChatSocket()
+    signInAnn()
+    stored.splice(0, stored.length, ...oldMessages('general'))
+  })
+  return stored
 }

@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createError } from 'h3'
-import { createPinia, setActivePinia } from 'pinia'
 import type { ChatMessage } from '#shared/types/chat'
-import { createFakeChatSocket, message } from './fake-chat-socket'
+import { createFakeChatSocket, message, oldMessages, signInAnn } from './fake-chat-socket'
 import { serveHistory } from './history-endpoint'
 
 const { chat } = await vi.hoisted(async () => {
@@ -24,9 +23,8 @@ serveHistory('general', () => {
 beforeEach(() => {
   failing = false
   chat.current = createFakeChatSocket()
-  setActivePinia(createPinia())
-  useSessionStore().user = { username: 'ann', avatar: '/a/ann.svg', guest: false }
-  stored = Array.from({ length: 60 }, (_, i) => message('general', 'bob', `Old ${i + 1}`))
+  signInAnn()
+  stored = oldMessages('general')
 })
 
 describe('the messages store', () => {

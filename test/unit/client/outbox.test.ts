@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
-import type { ChatMessage } from '#shared/types/chat'
-import { createFakeChatSocket, message } from './fake-chat-socket'
-import { serveHistory } from './history-endpoint'
+import { message } from './fake-chat-socket'
+import { storeTestRoom } from './history-endpoint'
 
 const { chat } = await vi.hoisted(async () => {
   const { createFakeChatSocket } = await import('./fake-chat-socket')
@@ -11,16 +10,10 @@ const { chat } = await vi.hoisted(async () => {
 })
 mockNuxtImport('useChatSocket', () => () => chat.current)
 
-/** The room's stored history, oldest first. */
-let stored: ChatMessage[] = []
-serveHistory('general', () => stored)
+const stored = storeTestRoom(chat)
 
 beforeEach(() => {
   sessionStorage.clear()
-  chat.current = createFakeChatSocket()
-  setActivePinia(createPinia())
-  useSessionStore().user = { username: 'ann', avatar: '/a/ann.svg', guest: false }
-  stored = Array.from({ length: 60 }, (_, i) => message('general', 'bob', `Old ${i + 1}`))
 })
 
 describe('the outbox', () => {
