@@ -31,10 +31,9 @@ export interface ShortcodeSources {
  * Markdown link to it, which the server renders like any link.
  */
 export function useShortcodeSuggest(text: Ref<string>, input: Ref<HTMLTextAreaElement | undefined>, sources: ShortcodeSources) {
-  const suggestions = ref<Shortcode[]>([])
-  const active = ref(0)
   /** What the list replaces: the typed `:ta` or `#gen`. */
   let typed = ''
+  const list = useSuggestionList<Shortcode>(text, input, (choice, before) => before.slice(0, before.length - typed.length) + choice.insert)
   let asked = 0
 
   async function candidates(before: string): Promise<Shortcode[]> {
@@ -61,37 +60,8 @@ export function useShortcodeSuggest(text: Ref<string>, input: Ref<HTMLTextAreaEl
     const ask = ++asked
     const found = await candidates(text.value.slice(0, el.selectionStart ?? text.value.length))
     if (ask !== asked) return
-    suggestions.value = found
-    active.value = 0
+    list.show(found)
   }
 
-  function pick(choice: Shortcode) {
-    const el = input.value
-    const caret = el?.selectionStart ?? text.value.length
-    const before = text.value.slice(0, caret)
-    const start = before.length - typed.length
-    const inserted = before.slice(0, start) + choice.insert
-    text.value = inserted + text.value.slice(caret)
-    suggestions.value = []
-    nextTick(() => {
-      el?.focus()
-      el?.setSelectionRange(inserted.length, inserted.length)
-    })
-  }
-
-  /** Handles the key if the suggestions are open; true when it did. */
-  function onKeydown(event: KeyboardEvent): boolean {
-    if (!suggestions.value.length) return false
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1
-      active.value = (active.value + step + suggestions.value.length) % suggestions.value.length
-    }
-    else if (event.key === 'Enter' || event.key === 'Tab') pick(suggestions.value[active.value]!)
-    else if (event.key === 'Escape') suggestions.value = []
-    else return false
-    event.preventDefault()
-    return true
-  }
-
-  return { suggestions, active, update, pick, onKeydown }
+  return { suggestions: list.suggestions, active: list.active, update, pick: list.pick, onKeydown: list.onKeydown }
 }
