@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
-import type { Attachment, ChatMessage, LinkPreview, ReplyQuote } from '#shared/types/chat'
+import type { Attachment, ChatMessage, LinkPreview, PinMark, ReplyQuote } from '#shared/types/chat'
 import { conditionally, getDatabase } from './database.ts'
 
 /**
@@ -24,12 +24,13 @@ export type MessageItem = {
   reactions?: Record<string, Set<string>>
   mentions?: string[]
   previews?: LinkPreview[]
+  pinned?: PinMark
 }
 
 /** A message as stored, without the HTML the domain renders for readers. */
 export type StoredMessage = Omit<ChatMessage, 'html'>
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, previews'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, previews, pinned'
 const PROJECTION_NAMES = { '#room': 'room', '#time': 'time' }
 
 /** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
@@ -80,6 +81,7 @@ function messageFromItem(record: Record<string, unknown>): StoredMessage {
     ...(reactions ? { reactions } : {}),
     ...(Array.isArray(item.mentions) ? { mentions: item.mentions } : {}),
     ...(previews ? { previews } : {}),
+    ...(item.pinned && typeof item.pinned.by === 'string' ? { pinned: { by: item.pinned.by, at: Number(item.pinned.at) } } : {}),
   }
 }
 
@@ -187,10 +189,28 @@ export async function markMessageDeleted(room: string, id: string, author: strin
   const updated = await conditionally(doc.send(new UpdateCommand({
     TableName: tables.messages,
     Key: { room, message: id },
-    UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt, previews',
+    UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt, previews, pinned',
     ConditionExpression: author ? 'attribute_exists(message) AND username = :me' : 'attribute_exists(message)',
     ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(author ? { ':me': author } : {}) },
     ReturnValues: 'ALL_OLD',
+  })))
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
+}
+
+/**
+ * Pins (`mark`) or unpins (null) a message. Pinning keeps who pinned it first (a second pin changes
+ * nothing) and needs a message that is there and not deleted. The message after the update, or
+ * null when the condition refused.
+ */
+export async function setPinned(room: string, id: string, mark: PinMark | null): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: mark ? 'SET pinned = if_not_exists(pinned, :mark)' : 'REMOVE pinned',
+    ConditionExpression: 'attribute_exists(message) AND attribute_not_exists(deleted)',
+    ...(mark ? { ExpressionAttributeValues: { ':mark': mark } } : {}),
+    ReturnValues: 'ALL_NEW',
   })))
   return updated?.Attributes ? messageFromItem(updated.Attributes) : null
 }

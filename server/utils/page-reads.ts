@@ -8,6 +8,7 @@ import { toHttpError } from './api-handler.ts'
 import { findPeople } from '../domain/people/profiles.ts'
 import { readAround, readHistory } from '../domain/messages/history.ts'
 import { listRoomSummaries } from '../domain/rooms/summaries.ts'
+import { readMarkerIn } from '../domain/rooms/reading.ts'
 import { getSessionUser, requireSessionUser } from './session-cookie.ts'
 import { validator } from './validation.ts'
 
@@ -42,6 +43,7 @@ export function pageReads(event: H3Event): PageReads {
       const valid = validator(messageQuerySchema)({ around: id, limit })
       return readAround(await requireSessionUser(event), room, id, valid.limit)
     }),
+    readMarker: room => read(async () => ({ marker: await readMarkerIn(await requireSessionUser(event), validator(roomParamsSchema)({ room }).room) })),
     people: names => read(async () => {
       await requireSessionUser(event)
       return { users: await findPeople(validator(userQuerySchema)({ names: names.join(',') })) }

@@ -156,6 +156,14 @@ export interface ChatMessage {
   mentions?: string[]
   /** Cards of the first links of the text (LINK_PREVIEWS_PER_MESSAGE), added after it was stored. */
   previews?: LinkPreview[]
+  /** Pinned in its room (listed in the room's pins): who pinned it and when. */
+  pinned?: PinMark
+}
+
+/** Who pinned a message, and when (ms). */
+export interface PinMark {
+  by: string
+  at: number
 }
 
 /** `attachment ready`: the message's attachment now has a thumbnail (the attachment as stored now). */

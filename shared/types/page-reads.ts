@@ -24,6 +24,8 @@ export interface PageReads {
   history: (room: string, query: HistoryQuery) => Promise<MessagePage>
   /** `GET /api/rooms/:room/messages?around=` */
   around: (room: string, id: string, limit?: number) => Promise<MessageWindow>
+  /** `GET /api/rooms/:room/read-marker` */
+  readMarker: (room: string) => Promise<{ marker: string | null }>
   /** `GET /api/users?names=` (at most 50) */
   people: (names: string[]) => Promise<{ users: Person[] }>
 }
