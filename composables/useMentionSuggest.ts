@@ -20,8 +20,7 @@ export interface MentionSources {
  * Escape closes.
  */
 export function useMentionSuggest(roomId: () => string, text: Ref<string>, input: Ref<HTMLTextAreaElement | undefined>, sources: MentionSources) {
-  const suggestions = ref<Person[]>([])
-  const active = ref(0)
+  const list = useSuggestionList<Person>(text, input, (person, before) => before.replace(/@[\w-]*$/, `@${person.username} `))
   const members = new Map<string, Person[]>()
   let asked = 0
 
@@ -39,41 +38,14 @@ export function useMentionSuggest(roomId: () => string, text: Ref<string>, input
     if (!el || !me) return
     const match = TYPING_MENTION.exec(text.value.slice(0, el.selectionStart ?? text.value.length))
     if (!match) {
-      suggestions.value = []
+      list.show([])
       return
     }
     const ask = ++asked
     const found = (await candidates(match[1]!.toLowerCase())).filter(p => p.username !== me).slice(0, 8)
     if (ask !== asked) return
-    suggestions.value = found
-    active.value = 0
+    list.show(found)
   }
 
-  function pick(person: Person) {
-    const el = input.value
-    const caret = el?.selectionStart ?? text.value.length
-    const before = text.value.slice(0, caret).replace(/@[\w-]*$/, `@${person.username} `)
-    text.value = before + text.value.slice(caret)
-    suggestions.value = []
-    nextTick(() => {
-      el?.focus()
-      el?.setSelectionRange(before.length, before.length)
-    })
-  }
-
-  /** Handles the key if the suggestions are open; true when it did. */
-  function onKeydown(event: KeyboardEvent): boolean {
-    if (!suggestions.value.length) return false
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1
-      active.value = (active.value + step + suggestions.value.length) % suggestions.value.length
-    }
-    else if (event.key === 'Enter' || event.key === 'Tab') pick(suggestions.value[active.value]!)
-    else if (event.key === 'Escape') suggestions.value = []
-    else return false
-    event.preventDefault()
-    return true
-  }
-
-  return { suggestions, active, update, pick, onKeydown }
+  return { suggestions: list.suggestions, active: list.active, update, pick: list.pick, onKeydown: list.onKeydown }
 }

@@ -63,8 +63,9 @@ export default defineNuxtPlugin({
     socket.on('thread updated', summary => threads.summaryChanged(summary))
     socket.on('thread activity', activity => threads.activity(activity))
     socket.on('message updated', (wire) => {
-      // An edit is saved as a message is sent: its author is no longer typing.
-      presence.typingStopped(wire)
+      // An edit is saved as a message is sent: its author is no longer typing. Link cards arriving
+      // (or removed) are no edit: the author may well be typing the next message.
+      if (wire.editedAt !== messages.find(wire.room, wire.message)?.editedAt) presence.typingStopped(wire)
       actions.update(fromWire(wire))
     })
     socket.on('message deleted', ({ room, message }) => {

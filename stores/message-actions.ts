@@ -19,6 +19,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   const session = useSessionStore()
   const rooms = useRoomsStore()
   const threads = useThreadsStore()
+  const pins = usePinsStore()
 
   /** The message the composer answers, per room. */
   const replyingTo = ref<Record<string, ReplyQuote | null>>({})
@@ -56,6 +57,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
     // A thread's parent or reply held by the thread panel follows too.
     threads.changed(message)
     rooms.messageChanged(message.room, message.id, message)
+    pins.changed(message)
   }
 
   function deleted(room: string, id: string) {
@@ -77,6 +79,11 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   async function saveEdit(room: string, id: string, text: string) {
     update(await chat.editMessage(room, id, text))
     editing.value[room] = null
+  }
+
+  /** Pins the message, or unpins it when it is pinned. */
+  async function togglePin(message: ChatMessage) {
+    update(await pins.toggle(message))
   }
 
   async function remove(room: string, id: string) {
@@ -126,5 +133,5 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
     await Promise.all(Object.keys(messages.history).map(room => catchUp(room).catch(() => undefined)))
   }
 
-  return { replyingTo, editing, highlighted, startReply, startEditing, clearReply, cancel, update, deleted, reacted, saveEdit, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
+  return { replyingTo, editing, highlighted, startReply, startEditing, clearReply, cancel, update, deleted, reacted, saveEdit, togglePin, remove, toggleReaction, lastEditable, jumpTo, catchUp, catchUpAll }
 })

@@ -49,6 +49,13 @@ export interface AppConfig {
   admins: string[]
   /** How long after sending its author may edit a message. */
   editWindowHours: number
+  /**
+   * Link previews: the server reads a shared link's Open Graph card after the message is stored.
+   * Each read is bounded in time and bytes, a message gets at most `perMessage`, results are cached
+   * per URL for `cacheSeconds`. `testAllowAddresses` lets the tests' page server on 127.0.0.1
+   * through the address filter; the configuration refuses it in production.
+   */
+  linkPreviews: { enabled: boolean, timeoutMs: number, maxPageBytes: number, maxImageBytes: number, perMessage: number, cacheSeconds: number, testAllowAddresses: string[] }
   dataDir: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   limits: {
@@ -72,6 +79,8 @@ export interface AppConfig {
      * size): below the 1,000 a partition takes, since the Messages table's partition is the room.
      */
     roomWriteUnitsPerSecond: number
+    /** Link previews one person's messages may read from the web per hour (cached links are free). */
+    linkPreviewsPerHour: number
   }
 }
 
@@ -129,6 +138,15 @@ const envSchema = z.object({
   ROOMS_PER_HOUR: positiveInt.default(5),
   UPLOADS_PER_HOUR: positiveInt.default(200),
   ROOM_WRITE_UNITS_PER_SECOND: positiveInt.default(800),
+  LINK_PREVIEWS: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  LINK_PREVIEW_TIMEOUT_MS: positiveInt.max(30_000, 'must be at most 30000').default(4000),
+  LINK_PREVIEW_MAX_KB: positiveInt.max(4096, 'must be at most 4096').default(512),
+  LINK_PREVIEW_IMAGE_MAX_KB: positiveInt.max(16_384, 'must be at most 16384').default(2048),
+  LINK_PREVIEWS_PER_MESSAGE: positiveInt.max(10, 'must be at most 10').default(3),
+  LINK_PREVIEWS_PER_HOUR: positiveInt.default(60),
+  LINK_PREVIEW_CACHE_SECONDS: positiveInt.default(3600),
+  // Tests only (their page server listens on loopback): addresses or CIDRs let through the filter.
+  LINK_PREVIEW_TEST_ALLOW_ADDRESSES: z.string().optional(),
 })
 
 /** Every variable the server reads (the infrastructure tests check the task sets only these). */
@@ -159,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')} ${issue.message}`)
   }
+  // The address filter is what keeps previews off the VPC, the metadata service and loopback.
+  if (production && cleaned.LINK_PREVIEW_TEST_ALLOW_ADDRESSES) problems.push('LINK_PREVIEW_TEST_ALLOW_ADDRESSES is for tests only and refused in production')
   if (problems.length || !parsed.success) throw new ConfigError(problems)
 
   const e = parsed.data
@@ -183,6 +203,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRooms: e.DEFAULT_ROOMS.split(','),
     admins: e.ADMINS.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
     editWindowHours: e.EDIT_WINDOW_HOURS,
+    linkPreviews: {
+      enabled: e.LINK_PREVIEWS === 'on',
+      timeoutMs: e.LINK_PREVIEW_TIMEOUT_MS,
+      maxPageBytes: e.LINK_PREVIEW_MAX_KB * 1024,
+      maxImageBytes: e.LINK_PREVIEW_IMAGE_MAX_KB * 1024,
+      perMessage: e.LINK_PREVIEWS_PER_MESSAGE,
+      cacheSeconds: e.LINK_PREVIEW_CACHE_SECONDS,
+      testAllowAddresses: (e.LINK_PREVIEW_TEST_ALLOW_ADDRESSES ?? '').split(',').map(a => a.trim()).filter(Boolean),
+    },
     dataDir,
     logLevel: e.LOG_LEVEL,
     limits: {
@@ -197,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roomsPerHour: e.ROOMS_PER_HOUR,
       uploadsPerHour: e.UPLOADS_PER_HOUR,
       roomWriteUnitsPerSecond: e.ROOM_WRITE_UNITS_PER_SECOND,
+      linkPreviewsPerHour: e.LINK_PREVIEWS_PER_HOUR,
     },
   }
 }

@@ -30,6 +30,11 @@ export interface Limiters {
   upload: (username: string) => Promise<void>
   /** Write units a room's messages take a second (its DynamoDB partition's ceiling, below AWS's). */
   roomWrites: (room: string, units: number) => Promise<void>
+  /**
+   * Whether one more link of `username`'s messages may be read from the web this hour (false past
+   * the allowance: the message simply shows no card; nobody is refused anything).
+   */
+  linkPreview: (username: string) => Promise<boolean>
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
@@ -196,6 +201,16 @@ function roomWriteLimiter(redis: Redis | null, perSecond: number): (room: string
   }
 }
 
+/** A per-hour allowance that answers whether to go on instead of refusing (background work). */
+function hourlyAllowance(redis: Redis | null, keyPrefix: string, points: number): (key: string) => Promise<boolean> {
+  const from = limiter(redis, { keyPrefix, points, duration: 3600 })
+  return async (key) => {
+    if (!await take(from, key)) return true
+    metrics.count('RateLimitRefusals')
+    return false
+  }
+}
+
 export function createLimiters(redis: Redis | null, limits: AppConfig['limits']): Limiters {
   return {
     signIn: new SignInLimiter(redis, limits),
@@ -207,5 +222,6 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     mention: mentionLimiter(redis),
     upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
     roomWrites: roomWriteLimiter(redis, limits.roomWriteUnitsPerSecond),
+    linkPreview: hourlyAllowance(redis, 'link-preview', limits.linkPreviewsPerHour),
   }
 }

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
-import type { Attachment, ChatMessage, ReplyQuote } from '#shared/types/chat'
+import type { Attachment, ChatMessage, LinkPreview, PinMark, ReplyQuote } from '#shared/types/chat'
 import { conditionally, getDatabase } from './database.ts'
 
 /**
@@ -30,12 +30,14 @@ export type MessageItem = {
   threadPeople?: string[]
   /** Bumped by every change of the thread's summary: the condition that keeps concurrent changes apart. */
   threadVersion?: number
+  previews?: LinkPreview[]
+  pinned?: PinMark
 }
 
 /** A message as stored, without the HTML the domain renders for readers. */
 export type StoredMessage = Omit<ChatMessage, 'html'>
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, thread, alsoToRoom, threadCount, threadLastAt, threadPeople'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, previews, pinned, thread, alsoToRoom, threadCount, threadLastAt, threadPeople'
 const PROJECTION_NAMES = { '#room': 'room', '#time': 'time' }
 
 /** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
@@ -47,10 +49,30 @@ function reactionsOf(stored: MessageItem['reactions']): Record<string, string[]>
   return entries.length ? Object.fromEntries(entries) : undefined
 }
 
+const text = (value: unknown): value is string => typeof value === 'string'
+
+/** Stored link cards, field by field (an item written by another version keeps only what this one knows). */
+function previewsOf(stored: unknown): LinkPreview[] | undefined {
+  if (!Array.isArray(stored)) return undefined
+  const previews = stored.flatMap((entry: Partial<Record<keyof LinkPreview, unknown>>): LinkPreview[] => {
+    if (!text(entry?.url) || !text(entry.title)) return []
+    const image = entry.image as Partial<Record<'id' | 'width' | 'height', unknown>> | undefined
+    return [{
+      url: entry.url,
+      title: entry.title,
+      ...(text(entry.description) ? { description: entry.description } : {}),
+      ...(text(entry.siteName) ? { siteName: entry.siteName } : {}),
+      ...(image && text(image.id) && typeof image.width === 'number' && typeof image.height === 'number' ? { image: { id: image.id, width: image.width, height: image.height } } : {}),
+    }]
+  })
+  return previews.length ? previews : undefined
+}
+
 /** The item as the app knows it; the one place a Messages item is read field by field. */
 function messageFromItem(record: Record<string, unknown>): StoredMessage {
   const item = record as unknown as MessageItem
   const reactions = reactionsOf(item.reactions)
+  const previews = previewsOf(item.previews)
   return {
     id: item.message,
     room: item.room,
@@ -71,6 +93,8 @@ function messageFromItem(record: Record<string, unknown>): StoredMessage {
     ...(typeof item.threadCount === 'number' && item.threadCount > 0
       ? { threadCount: item.threadCount, threadLastAt: item.threadLastAt ?? 0, threadPeople: Array.isArray(item.threadPeople) ? item.threadPeople : [] }
       : {}),
+    ...(previews ? { previews } : {}),
+    ...(item.pinned && typeof item.pinned.by === 'string' ? { pinned: { by: item.pinned.by, at: Number(item.pinned.at) } } : {}),
   }
 }
 
@@ -204,10 +228,66 @@ export async function markMessageDeleted(room: string, id: string, author: strin
   const updated = await conditionally(doc.send(new UpdateCommand({
     TableName: tables.messages,
     Key: { room, message: id },
-    UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt',
+    UpdateExpression: 'SET deleted = :yes, content = :empty REMOVE replyTo, reactions, attachments, editedAt, previews, pinned',
     ConditionExpression: author ? 'attribute_exists(message) AND username = :me' : 'attribute_exists(message)',
     ExpressionAttributeValues: { ':yes': true, ':empty': { text: '' }, ...(author ? { ':me': author } : {}) },
     ReturnValues: 'ALL_OLD',
+  })))
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
+}
+
+/**
+ * Pins (`mark`) or unpins (null) a message. Pinning keeps who pinned it first (a second pin changes
+ * nothing) and needs a message that is there and not deleted. The message after the update, or
+ * null when the condition refused.
+ */
+export async function setPinned(room: string, id: string, mark: PinMark | null): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: mark ? 'SET pinned = if_not_exists(pinned, :mark)' : 'REMOVE pinned',
+    ConditionExpression: 'attribute_exists(message) AND attribute_not_exists(deleted)',
+    ...(mark ? { ExpressionAttributeValues: { ':mark': mark } } : {}),
+    ReturnValues: 'ALL_NEW',
+  })))
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
+}
+
+/**
+ * Sets a message's link cards (none: removes them), if its text is still `text` and it is not
+ * deleted: cards read for a text that was edited meanwhile are dropped. The message after the
+ * update, or null when the condition refused.
+ */
+export async function setMessagePreviews(room: string, id: string, change: { text: string, previews: LinkPreview[] }): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: change.previews.length ? 'SET previews = :previews' : 'REMOVE previews',
+    ConditionExpression: 'attribute_exists(message) AND attribute_not_exists(deleted) AND content.#text = :text',
+    ExpressionAttributeNames: { '#text': 'text' },
+    ExpressionAttributeValues: { ':text': change.text, ...(change.previews.length ? { ':previews': change.previews } : {}) },
+    ReturnValues: 'ALL_NEW',
+  })))
+  return updated?.Attributes ? messageFromItem(updated.Attributes) : null
+}
+
+/**
+ * Takes card `index` (still for `url`) off `author`'s message if it was sent at or after `cutoff`.
+ * The message after the update, or null when the condition refused (not theirs, deleted, too old,
+ * or that card is no longer there).
+ */
+export async function removeMessagePreview(room: string, id: string, change: { author: string, index: number, url: string, cutoff: number }): Promise<StoredMessage | null> {
+  const { doc, tables } = await getDatabase()
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: `REMOVE previews[${change.index}]`,
+    ConditionExpression: `username = :me AND attribute_not_exists(deleted) AND #time >= :cutoff AND previews[${change.index}].#url = :url`,
+    ExpressionAttributeNames: { '#url': 'url', '#time': 'time' },
+    ExpressionAttributeValues: { ':me': change.author, ':url': change.url, ':cutoff': change.cutoff },
+    ReturnValues: 'ALL_NEW',
   })))
   return updated?.Attributes ? messageFromItem(updated.Attributes) : null
 }

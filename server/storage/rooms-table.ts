@@ -70,3 +70,38 @@ export async function markRoomDeleted(id: string): Promise<void> {
     ExpressionAttributeValues: { ':true': true },
   }))
 }
+
+/**
+ * Adds a message to the room's pins (a string set `pins` on the Rooms item): at most `max`, which
+ * the condition holds however many people pin at once on any instance. True when the message is
+ * pinned now (newly or already); false when the room already holds `max` others (or is gone).
+ */
+export async function addPin(room: string, message: string, max: number): Promise<boolean> {
+  const { doc, tables } = await getDatabase()
+  return await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.rooms,
+    Key: { id: room },
+    UpdateExpression: 'ADD pins :message',
+    ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(deleted) AND (attribute_not_exists(pins) OR size(pins) < :max OR contains(pins, :id))',
+    ExpressionAttributeValues: { ':message': new Set([message]), ':max': max, ':id': message },
+  }))) !== null
+}
+
+/** Takes a message out of the room's pins (nothing happens when it was not there). */
+export async function removePin(room: string, message: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.rooms,
+    Key: { id: room },
+    UpdateExpression: 'DELETE pins :message',
+    ConditionExpression: 'attribute_exists(id)',
+    ExpressionAttributeValues: { ':message': new Set([message]) },
+  })))
+}
+
+/** The ids of the room's pinned messages (read from the table, never a cached room). */
+export async function getPinIds(room: string): Promise<string[]> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.rooms, Key: { id: room }, ProjectionExpression: 'pins' }))
+  return Item?.pins instanceof Set ? [...Item.pins].map(String) : []
+}

@@ -13,6 +13,8 @@ export type UserItem = {
   avatar: string
   createdAt: number
   displayName?: string
+  /** The colour mode chosen in the account menu (light, dark, system). */
+  colorMode?: string
   rooms?: Set<string>
   [marker: `read:${string}`]: string
 }
@@ -85,6 +87,39 @@ export async function updatePasswordHash(username: string, passwordHash: string)
     ConditionExpression: 'attribute_exists(username)',
     ExpressionAttributeValues: { ':hash': passwordHash },
   }))
+}
+
+/** An account's marker in `room` as stored now (read consistently: a tab may have just moved it), or null. */
+export async function getReadMarker(username: string, room: string): Promise<string | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({
+    TableName: tables.users,
+    Key: { username },
+    ProjectionExpression: '#read',
+    ExpressionAttributeNames: { '#read': markerAttribute(room) },
+    ConsistentRead: true,
+  }))
+  const marker = Item?.[markerAttribute(room)]
+  return typeof marker === 'string' ? marker : null
+}
+
+/** Keeps an account's colour mode. */
+export async function updateColorMode(username: string, colorMode: string): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: 'SET colorMode = :mode',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeValues: { ':mode': colorMode },
+  }))
+}
+
+/** An account's colour mode as kept, or null when it never chose one. */
+export async function getColorMode(username: string): Promise<string | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'colorMode' }))
+  return typeof Item?.colorMode === 'string' ? Item.colorMode : null
 }
 
 /** Moves an account's marker in `room` forward to `message`, never back (a stale tab cannot undo newer reads). */

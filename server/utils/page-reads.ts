@@ -9,6 +9,7 @@ import { findPeople } from '../domain/people/profiles.ts'
 import { readAround, readHistory } from '../domain/messages/history.ts'
 import { readThread } from '../domain/threads/threads.ts'
 import { listRoomSummaries } from '../domain/rooms/summaries.ts'
+import { readMarkerIn } from '../domain/rooms/reading.ts'
 import { getSessionUser, requireSessionUser } from './session-cookie.ts'
 import { validator } from './validation.ts'
 
@@ -48,6 +49,7 @@ export function pageReads(event: H3Event): PageReads {
       const params = validator(messageParamsSchema)({ room, id })
       return readThread(user, params.room, params.id, validator(threadQuerySchema)(query))
     }),
+    readMarker: room => read(async () => ({ marker: await readMarkerIn(await requireSessionUser(event), validator(roomParamsSchema)({ room }).room) })),
     people: names => read(async () => {
       await requireSessionUser(event)
       return { users: await findPeople(validator(userQuerySchema)({ names: names.join(',') })) }

@@ -26,3 +26,5 @@ export const SEARCH_QUERY_MAX = 200
 export const MAX_ATTACHMENTS = 10
 /** Images shown inline (and thumbnailed); every other type is only ever downloaded. */
 export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const
+/** Messages one room may have pinned at once. */
+export const PINS_MAX = 100

@@ -34,7 +34,7 @@ export const newMessageSchema = z.strictObject({
 export const clientIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 letters, digits, _ or -'))
 
 /** A message named in a path or payload. */
-const messageRefSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it'))
+export const messageRefSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN, 'Message id must be <13-digit time>:<hex>, as messages carry it'))
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
 

@@ -1,6 +1,7 @@
 import { z } from './zod.ts'
 import { DISPLAY_NAME_MAX, DM_PEOPLE_MAX, USERNAME_MAX } from './limits.ts'
 import { displayText, roomIdSchema } from './rooms.ts'
+import { COLOR_MODES } from '../utils/color-mode.ts'
 
 const username = z.string('A username is a string').check(
   z.trim(),
@@ -71,3 +72,8 @@ export const memberSettingsSchema = z.strictObject({
   muted: z.optional(z.boolean('muted must be true or false')),
   notify: z.optional(z.enum(['all', 'mentions', 'nothing'], 'notify must be all, mentions or nothing')),
 }).check(z.refine(body => body.muted !== undefined || body.notify !== undefined, 'Give muted or notify'))
+
+/** `PUT /api/me/color-mode`: the reader's colour mode, kept with their account for every browser they sign in from. */
+export const colorModeSchema = z.strictObject({
+  mode: z.enum(COLOR_MODES, 'mode must be light, dark or system'),
+})

@@ -109,6 +109,23 @@ export interface Attachment {
   download?: boolean
 }
 
+/**
+ * A link's card under a message, read by the server from the page's Open Graph / Twitter card tags
+ * after the message was stored. Plain text, shown as text.
+ */
+export interface LinkPreview {
+  /** The link as written in the message (http or https). */
+  url: string
+  title: string
+  description?: string
+  siteName?: string
+  /**
+   * The card's image, fetched and re-encoded by the server and served by the app
+   * (`GET /api/rooms/:room/messages/:id/link-images/:image`), never loaded from the site.
+   */
+  image?: { id: string, width: number, height: number }
+}
+
 /** A stored message as the app and its HTTP API know it. (On the socket it travels as WireMessage.) */
 export interface ChatMessage {
   /** `<13-digit ms>:<16 hex>`: sorts by time, and is the history cursor. */
@@ -145,6 +162,16 @@ export interface ChatMessage {
   threadCount?: number
   threadLastAt?: number
   threadPeople?: string[]
+  /** Cards of the first links of the text (LINK_PREVIEWS_PER_MESSAGE), added after it was stored. */
+  previews?: LinkPreview[]
+  /** Pinned in its room (listed in the room's pins): who pinned it and when. */
+  pinned?: PinMark
+}
+
+/** Who pinned a message, and when (ms). */
+export interface PinMark {
+  by: string
+  at: number
 }
 
 /** A parent's thread as it is now (`thread updated`, relayed to the room on every change). */

@@ -13,7 +13,7 @@ declare module 'nitropack/types' {
      * is the socket it came from, which gets the message as its acknowledgement instead.
      */
     'chat:message-sent': (sent: { message: ChatMessage, origin?: string }) => void
-    /** A message's text was edited (the message as it is now). */
+    /** A message's text was edited, its link cards came or went, or it was pinned or unpinned (the message as it is now). */
     'chat:message-updated': (message: ChatMessage) => void
     /** A message became a tombstone. */
     'chat:message-deleted': (message: ChatMessage) => void

@@ -26,6 +26,8 @@ export interface PageReads {
   around: (room: string, id: string, limit?: number) => Promise<MessageWindow>
   /** `GET /api/rooms/:room/messages/:id/thread` */
   thread: (room: string, id: string, query: { after?: string, limit?: number }) => Promise<ThreadPage>
+  /** `GET /api/rooms/:room/read-marker` */
+  readMarker: (room: string) => Promise<{ marker: string | null }>
   /** `GET /api/users?names=` (at most 50) */
   people: (names: string[]) => Promise<{ users: Person[] }>
 }

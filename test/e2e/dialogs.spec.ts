@@ -19,49 +19,52 @@ async function opensAndGivesFocusBack(page: Page, opener: Locator, open: () => P
   await expect(opener).toBeFocused()
 }
 
-test('every dialog focuses its first field (not Close), takes typing at once, has no serious accessibility violation, closes on Escape and gives focus back to what opened it', async ({ browser, app }) => {
-  // A room of its own: the message deleted below must not show in other tests' rooms.
-  const owner = await scriptUser(app.url)
-  const room = await createRoom(owner.client, unique('dialogs'))
-  owner.socket.disconnect()
-  const { page, context, username } = await register(browser, app.url, `/rooms/${room}`)
-  const enter = () => page.keyboard.press('Enter')
+// In both colour modes: "System" (the default) follows the browser's preference.
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`every dialog focuses its first field (not Close), takes typing at once, has no serious accessibility violation, closes on Escape and gives focus back to what opened it, in ${colorScheme} mode`, async ({ browser, app }) => {
+    // A room of its own: the message deleted below must not show in other tests' rooms.
+    const owner = await scriptUser(app.url)
+    const room = await createRoom(owner.client, unique('dialogs'))
+    owner.socket.disconnect()
+    const { page, context, username } = await register(browser, app.url, `/rooms/${room}`, { colorScheme })
+    const enter = () => page.keyboard.press('Enter')
 
-  const newRoom = page.getByRole('dialog', { name: 'New room' })
-  await opensAndGivesFocusBack(page, page.getByTestId('new-room'), enter, newRoom, newRoom.getByLabel('Name'))
-  const newMessage = page.getByRole('dialog', { name: 'New message' })
-  await opensAndGivesFocusBack(page, page.getByTestId('new-dm'), enter, newMessage, newMessage.getByLabel('To', { exact: true }))
-  const account = page.getByRole('dialog', { name: 'Your account' })
-  await opensAndGivesFocusBack(page, page.getByTestId('open-profile'), enter, account, account.getByLabel('Display name'))
-  const switcher = page.getByTestId('quick-switcher')
-  await opensAndGivesFocusBack(page, page.locator('#composer-input'), () => page.keyboard.press('Control+k'), switcher, switcher.getByRole('combobox'))
+    const newRoom = page.getByRole('dialog', { name: 'New room' })
+    await opensAndGivesFocusBack(page, page.getByTestId('new-room'), enter, newRoom, newRoom.getByLabel('Name'))
+    const newMessage = page.getByRole('dialog', { name: 'New message' })
+    await opensAndGivesFocusBack(page, page.getByTestId('new-dm'), enter, newMessage, newMessage.getByLabel('To', { exact: true }))
+    const account = page.getByRole('dialog', { name: 'Your account' })
+    await opensAndGivesFocusBack(page, page.getByTestId('open-profile'), enter, account, account.getByLabel('Display name'))
+    const switcher = page.getByTestId('quick-switcher')
+    await opensAndGivesFocusBack(page, page.locator('#composer-input'), () => page.keyboard.press('Control+k'), switcher, switcher.getByRole('combobox'))
 
-  // From a message's toolbar, which stays while its dialog is open, so focus has somewhere to come back to.
-  await send(page, 'focus comes back here')
-  const message = messageList(page).getByTestId('message').filter({ hasText: 'focus comes back here' })
-  await expect(message).toHaveAttribute('data-id', /^\d{13}:/)
-  const row = messageList(page).locator('.message-body').filter({ has: page.locator(`[data-id="${await message.getAttribute('data-id')}"]`) })
-  await message.focus()
-  const toolbar = row.getByRole('toolbar')
-  const picker = page.getByRole('dialog', { name: 'Add a reaction' })
-  // Typing goes to the picker's search at once: no click first.
-  await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Add a reaction' }), enter, picker, picker.getByLabel('Search emoji'), undefined, async () => {
-    await page.keyboard.type('party')
-    await expect(picker.getByRole('option', { name: 'party popper' })).toBeVisible()
+    // From a message's toolbar, which stays while its dialog is open, so focus has somewhere to come back to.
+    await send(page, 'focus comes back here')
+    const message = messageList(page).getByTestId('message').filter({ hasText: 'focus comes back here' })
+    await expect(message).toHaveAttribute('data-id', /^\d{13}:/)
+    const row = messageList(page).locator('.message-body').filter({ has: page.locator(`[data-id="${await message.getAttribute('data-id')}"]`) })
+    await message.focus()
+    const toolbar = row.getByRole('toolbar')
+    const picker = page.getByRole('dialog', { name: 'Add a reaction' })
+    // Typing goes to the picker's search at once: no click first.
+    await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Add a reaction' }), enter, picker, picker.getByLabel('Search emoji'), undefined, async () => {
+      await page.keyboard.type('party')
+      await expect(picker.getByRole('option', { name: 'party popper' })).toBeVisible()
+    })
+    // Nothing to fill in: the least harmful choice, never Close.
+    const confirm = page.getByRole('dialog', { name: 'Delete message?' })
+    await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Delete' }), enter, confirm, confirm.getByRole('button', { name: 'Cancel' }))
+    // Nothing to act on in one's own card: the dialog itself.
+    const card = page.getByTestId('profile-card')
+    await opensAndGivesFocusBack(page, row.getByTestId('author'), enter, card, card, username)
+
+    // Once the message is deleted its toolbar is gone: focus stays with the message, not lost to the page.
+    await toolbar.getByRole('button', { name: 'Delete' }).focus()
+    await enter()
+    await confirm.getByRole('button', { name: 'Delete' }).click()
+    await expect(confirm).toBeHidden()
+    await expect(row.getByTestId('message-deleted')).toBeVisible()
+    await expect(row.locator(':focus')).toHaveCount(1)
+    await context.close()
   })
-  // Nothing to fill in: the least harmful choice, never Close.
-  const confirm = page.getByRole('dialog', { name: 'Delete message?' })
-  await opensAndGivesFocusBack(page, toolbar.getByRole('button', { name: 'Delete' }), enter, confirm, confirm.getByRole('button', { name: 'Cancel' }))
-  // Nothing to act on in one's own card: the dialog itself.
-  const card = page.getByTestId('profile-card')
-  await opensAndGivesFocusBack(page, row.getByTestId('author'), enter, card, card, username)
-
-  // Once the message is deleted its toolbar is gone: focus stays with the message, not lost to the page.
-  await toolbar.getByRole('button', { name: 'Delete' }).focus()
-  await enter()
-  await confirm.getByRole('button', { name: 'Delete' }).click()
-  await expect(confirm).toBeHidden()
-  await expect(row.getByTestId('message-deleted')).toBeVisible()
-  await expect(row.locator(':focus')).toHaveCount(1)
-  await context.close()
-})
+}

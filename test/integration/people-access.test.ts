@@ -57,6 +57,15 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   expect((await http.post(`/api/rooms/${room}/members`, { username: outsider.username })).status).toBe(404)
   expect((await http.request(`/api/rooms/${room}/members/${outsider.username}`, { method: 'DELETE' })).status).toBe(404)
   expect((await http.request(`/api/rooms/${room}/settings`, { method: 'PATCH', body: { muted: true } })).status).toBe(404)
+  // A message's link cards: removing one, and their images.
+  const someMessage = encodeURIComponent('9999999999999:0000000000000000')
+  expect((await http.request(`/api/rooms/${room}/messages/${someMessage}/previews/0?url=${encodeURIComponent('https://example.com/')}`, { method: 'DELETE' })).status).toBe(404)
+  expect((await http.get(`/api/rooms/${room}/messages/${someMessage}/link-images/${'0'.repeat(32)}`)).status).toBe(404)
+  // Pins: the list, pinning and unpinning, whether or not the message id is one of the room's.
+  expect((await http.get(`/api/rooms/${room}/pins`)).status).toBe(404)
+  expect((await http.request(`/api/rooms/${room}/pins/${someMessage}`, { method: 'PUT' })).status).toBe(404)
+  expect((await http.request(`/api/rooms/${room}/pins/${someMessage}`, { method: 'DELETE' })).status).toBe(404)
+  expect((await http.get(`/api/rooms/${room}/read-marker`)).status).toBe(404)
 
   // The room list (HTTP and socket), with its previews and unread counts: no trace of the room.
   const listed = await http.get('/api/rooms')

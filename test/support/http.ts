@@ -25,6 +25,8 @@ interface ApiBody {
   url: string
   fields: Record<string, string>
   maxBytes: number
+  /** GET /api/rooms/:room/read-marker */
+  marker: string | null
   /** GET /api/room-ids/:id */
   availability: RoomAvailability
   /** GET /api/rooms/:room/messages/:id/thread: the parent, whether the reader follows it; ?around= of a reply: its parent. */

@@ -87,6 +87,9 @@ export function productionEnv(options: { port: number, dynamodbEndpoint: string,
     // Tests make many accounts and guests from one address; the tests of these limits lower them.
     REGISTRATIONS_PER_HOUR: '100000',
     GUESTS_PER_HOUR: '100000',
+    // Tests' messages link to real sites (example.com): no test reads them; the link preview tests
+    // turn previews on, pointed at their own page server.
+    LINK_PREVIEWS: 'off',
     ...TEST_TABLES,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.s3Endpoint ? { S3_ENDPOINT: options.s3Endpoint } : {}),

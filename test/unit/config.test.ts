@@ -57,6 +57,14 @@ describe('configuration', () => {
     })
   })
 
+  it('refuses the link previews\' test-only address allowance in production, and reads it elsewhere', () => {
+    expect(() => loadConfig({ ...production, LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1' })).toThrow(/LINK_PREVIEW_TEST_ALLOW_ADDRESSES is for tests only and refused in production/)
+    expect(loadConfig({ ...production }).linkPreviews).toEqual({ enabled: true, timeoutMs: 4000, maxPageBytes: 512 * 1024, maxImageBytes: 2048 * 1024, perMessage: 3, cacheSeconds: 3600, testAllowAddresses: [] })
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/fargate-chat-vitest-data', LINK_PREVIEW_TEST_ALLOW_ADDRESSES: '127.0.0.1, ::1' }).linkPreviews.testAllowAddresses).toEqual(['127.0.0.1', '::1'])
+    expect(loadConfig({ ...production, LINK_PREVIEWS: 'off' }).linkPreviews.enabled).toBe(false)
+    expect(() => loadConfig({ ...production, LINK_PREVIEW_TIMEOUT_MS: '60000' })).toThrow(/LINK_PREVIEW_TIMEOUT_MS must be at most 30000/)
+  })
+
   it('names the trusted proxy chain: none, the load balancer alone, or CloudFront in front of it', () => {
     expect(loadConfig({ ...production }).trustProxy).toBe(false)
     expect(loadConfig({ ...production, TRUST_PROXY: 'false' }).trustProxy).toBe(false)

@@ -17,6 +17,7 @@ const LIMITS: AppConfig['limits'] = {
   roomsPerHour: 2,
   uploadsPerHour: 3,
   roomWriteUnitsPerSecond: 800,
+  linkPreviewsPerHour: 3,
 }
 
 let redisServer: RunningRedis
@@ -116,6 +117,19 @@ describe('room creation limits', () => {
     expect(refused).toBeInstanceOf(TooManyRequestsError)
     expect((refused as TooManyRequestsError).status).toBe(429)
     expect((refused as TooManyRequestsError).message).toBe('You can create 2 rooms an hour. Try again in 1 hour.')
+  })
+})
+
+describe('link preview allowance', () => {
+  it.each([
+    ['in memory', () => null],
+    ['in Redis', () => redis],
+  ])('lets the hourly number of concurrent link reads go ahead and answers no past it, per person (%s)', async (_, store) => {
+    const { linkPreview } = createLimiters(store(), LIMITS)
+    const [alice, bob] = [unique('alice'), unique('bob')]
+    const answers = await Promise.all(Array.from({ length: 5 }, () => linkPreview(alice)))
+    expect(answers.filter(Boolean)).toHaveLength(3)
+    expect(await linkPreview(bob)).toBe(true)
   })
 })
 

@@ -12,6 +12,7 @@ import { useLatestMessages } from './latest-messages.ts'
 import { useUnreadCounts } from '../rooms/unread-counts.ts'
 import { announce } from '../events.ts'
 import { forgetParent, uncountReply } from '../threads/threads.ts'
+import { forgetPin } from './pins.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
 function tombstoneOf(message: ChatMessage): ChatMessage {
@@ -39,11 +40,15 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
     throw new ForbiddenError('You can only delete your own messages (the room\'s creator and admins delete any)')
   }
   const before = rendered(stored)
-  // The tombstone is stored, so the deletion has happened; what the message pointed at goes now.
-  // A failure is logged, not reported to the deleter. Its search postings go with the indexer's
-  // next flush; a search never shows a deleted message anyway (hits are checked against storage).
+  // The tombstone is stored, so the deletion has happened; what the message pointed at goes now
+  // (its files, its place among the room's pins). A failure is logged, not reported to the deleter.
+  // Its search postings go with the indexer's next flush; a search never shows a deleted message
+  // anyway (hits are checked against storage).
   afterDelete(before)
-  await deleteAttachments(before).catch((error: unknown) => log.error('messages.delete_files_failed', { room, message: id, error }))
+  await Promise.all([
+    deleteAttachments(before).catch((error: unknown) => log.error('messages.delete_files_failed', { room, message: id, error })),
+    forgetPin(before).catch((error: unknown) => log.error('messages.unpin_failed', { room, message: id, error })),
+  ])
   const tombstone = tombstoneOf(before)
   forgetDeleted(tombstone)
   await announce('chat:message-deleted', tombstone)

@@ -11,6 +11,7 @@ import { afterEdit, beforeEdit } from '../search/indexing.ts'
 import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { announce } from '../events.ts'
+import { followEditedLinks } from '../links/previews.ts'
 
 /**
  * Replaces the text of the caller's own message: one conditional UpdateItem (the author, not
@@ -45,6 +46,7 @@ export async function editMessage(user: PublicUser, room: string, id: string, te
   afterEdit(ticket, before, edited)
   followEdit(edited)
   await announce('chat:message-updated', edited)
+  followEditedLinks(before, edited)
   return edited
 }
 

@@ -13,6 +13,7 @@ import { scheduleThumbnails } from '../files/thumbnails.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { metrics } from '../../core/metrics.ts'
 import { writeUnitsOf } from '../../storage/messages-table.ts'
+import { schedulePreviews } from '../links/previews.ts'
 
 export interface SendInput {
   room: string
@@ -82,6 +83,8 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     await delivered(user, room, saved, origin)
     metrics.timing('DeliveryLatency', performance.now() - arrived)
+    // Link cards are read after the acknowledgement and arrive as an update.
+    schedulePreviews(saved)
     return saved
   }) }
 }

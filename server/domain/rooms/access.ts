@@ -37,6 +37,13 @@ export async function requireWritableRoom(user: PublicUser, id: string): Promise
   return room
 }
 
+/** The room, when `user` may pin and unpin its messages: whoever may post there, guests excepted. */
+export async function requirePinnableRoom(user: PublicUser, id: string): Promise<Room> {
+  const room = await requireWritableRoom(user, id)
+  if (user.guest) throw new ForbiddenError('Guests cannot pin messages. Create an account first.')
+  return room
+}
+
 /** Of these rooms, the ones `user` may read, in the order given (search results, bulk listings). */
 export async function readableRooms(user: PublicUser, ids: string[]): Promise<Room[]> {
   const rooms = await getRooms(ids)

@@ -125,3 +125,18 @@ export function renderMarkdown(text: string): string {
   // No trailing newline: the element's text is then exactly what it shows.
   return sanitizeHtml(md.render(text)).trimEnd()
 }
+
+/**
+ * The web links of a message's text, as the renderer shows them (bare, `www.`, `<…>` and
+ * `[text](url)`; not those in code), distinct, in the order written: what link previews read.
+ */
+export function webLinksIn(text: string): string[] {
+  const links = new Set<string>()
+  for (const block of md.parse(text, {})) {
+    for (const token of block.children ?? []) {
+      const href = token.type === 'link_open' ? String(token.attrGet('href') ?? '') : ''
+      if (href && /^https?:\/\//i.test(href)) links.add(href)
+    }
+  }
+  return [...links]
+}
