@@ -7,14 +7,16 @@
 //   node bench/fanout.ts [--target bare,floor,app,app2] [--clients 50] [--senders 10] [--workers 4]
 //                        [--rate R (one fixed step instead of the ramp)] [--step-seconds 5]
 //                        [--cpu [--ramp]] [--repeat N (rounds of every target)] [--profile] [--smoke]
+//                        [--replies F (also runs the app with this fraction of messages as thread replies, e.g. 0.2)]
 import { args, log, main, num, sleep, valued } from './lib/cli.ts'
 import { report, RESULTS_DIR } from './lib/results.ts'
 import { LoadGenerator, runStep, type StepResult } from './lib/load.ts'
 import { cpuMsPerMessage, summariseRound, summariseRounds, type TargetRun } from './lib/fanout-summary.ts'
 import { TARGET_LABELS, appAvailable, startTarget, type TargetKind } from './lib/targets.ts'
+import { postMessage } from './lib/session.ts'
 
 const { smoke, values } = args({
-  ...valued('target', 'clients', 'senders', 'workers', 'rate', 'rates', 'step-seconds', 'max-steps', 'repeat'),
+  ...valued('target', 'clients', 'senders', 'workers', 'rate', 'rates', 'step-seconds', 'max-steps', 'repeat', 'replies'),
   profile: { type: 'boolean', default: false },
   cpu: { type: 'boolean', default: false },
   ramp: { type: 'boolean', default: false },
@@ -42,6 +44,11 @@ const ROOM = 'general'
 // Rounds of every target in turn: ratios come from one round each, so a machine that gets busier
 // between rounds skews no ratio, and the rounds show how often a target is met.
 const repeat = num(values.repeat, 1)
+// With replies, the app runs a second time in each round with one message in `replyEvery` sent to
+// one thread, so the two maximum rates compare within a round.
+const replies = values.replies === undefined ? 0 : Number(values.replies)
+if (!(replies >= 0 && replies <= 1)) throw new Error('--replies takes a fraction from 0 to 1, such as 0.2')
+const replyEvery = replies ? Math.max(1, Math.round(1 / replies)) : 0
 
 function row(s: StepResult) {
   const p = Object.entries(s.processes).map(([name, v]) => `${name} ${v.cpuPercent}%/${v.rssMb}MB`).join(' ')
@@ -70,8 +77,9 @@ function line(cells: string[]): string {
   return cells.map((c, i) => (WIDTHS[i] ? c.padStart(WIDTHS[i]!) : c)).join(' ')
 }
 
-async function runTarget(kind: TargetKind, profileDir: string | undefined): Promise<TargetRun> {
-  log(`\n== ${TARGET_LABELS[kind]} ==`)
+async function runTarget(kind: TargetKind, profileDir: string | undefined, withReplies = false): Promise<TargetRun> {
+  const label = withReplies ? `${TARGET_LABELS[kind]}, ${Math.round(100 / replyEvery)} % replies` : TARGET_LABELS[kind]
+  log(`\n== ${label} ==`)
   const target = await startTarget(kind, { profileDir })
   const load = new LoadGenerator()
   try {
@@ -80,7 +88,8 @@ async function runTarget(kind: TargetKind, profileDir: string | undefined): Prom
     log(`  ${connect.connected}/${clients} clients signed in and joined in ${connect.ms} ms${connect.errors ? `, ${connect.errors} errors: ${connect.firstErrors.join('; ')}` : ''}`)
     if (connect.connected < 2) throw new Error(`too few clients connected: ${connect.firstErrors.join('; ')}`)
     const senderIds = load.pickSenders(senders)
-    const step = (rate: number, durationMs = stepMs) => runStep(load, { rate, senders: senderIds, durationMs, room: ROOM, watch: target.watch, members: connect.connected })
+    const thread = withReplies ? { thread: await postMessage(target.urls[0]!, ROOM, 'The thread the benchmark replies in'), replyEvery } : {}
+    const step = (rate: number, durationMs = stepMs) => runStep(load, { rate, senders: senderIds, durationMs, room: ROOM, watch: target.watch, members: connect.connected, ...thread })
     // Warm-up (JIT, connection pools, first DynamoDB writes); not reported.
     await step(Math.min(RATES[0]!, 200), smoke ? 500 : 2000)
     const steps: StepResult[] = []
@@ -123,7 +132,7 @@ async function runTarget(kind: TargetKind, profileDir: string | undefined): Prom
       }
     }
     const okRates = steps.filter(s => s.ok).map(s => s.targetRate)
-    return { target: kind, label: TARGET_LABELS[kind], connect, steps, maxOkRate: okRates.length ? Math.max(...okRates) : null }
+    return { target: kind, label, connect, steps, maxOkRate: okRates.length ? Math.max(...okRates) : null }
   }
   finally {
     await load.close()
@@ -136,6 +145,7 @@ main('fanout', smoke ? 90_000 : 20 * 60_000, async () => {
   log(`fan-out: ${clients} clients in "${ROOM}", ${senders} senders, ${workers} load workers, ${stepMs / 1000} s steps${fixedRate ? `, fixed ${fixedRate} msg/s` : `${cpuMode ? `, fixed ${CPU_RATES.join(', ')} msg/s` : ''}${rampMode ? ', ramp' : ''}`}`)
   const runs: (TargetRun & { round: number })[] = []
   const rounds = []
+  const replyRounds: { app: number | null, withReplies: number | null, ratio: number | null }[] = []
   for (let round = 1; round <= repeat; round++) {
     if (repeat > 1) log(`\n######## round ${round} of ${repeat} ########`)
     const these: TargetRun[] = []
@@ -148,6 +158,14 @@ main('fanout', smoke ? 90_000 : 20 * 60_000, async () => {
       these.push(await runTarget(kind, profileDir))
     }
     runs.push(...these.map(r => ({ ...r, round })))
+    const app = these.find(r => r.target === 'app' && !r.skipped)
+    if (replyEvery && app) {
+      const mixed = await runTarget('app', profileDir, true)
+      runs.push({ ...mixed, round })
+      const ratio = app.maxOkRate && mixed.maxOkRate ? Math.round(mixed.maxOkRate / app.maxOkRate * 100) / 100 : null
+      replyRounds.push({ app: app.maxOkRate, withReplies: mixed.maxOkRate, ratio })
+      log(`  ${mixed.label}: ${mixed.maxOkRate ?? 'none'} msg/s against ${app.maxOkRate ?? 'none'} msg/s for room messages alone: ratio ${ratio ?? '-'} (target ≥ 0.9)`)
+    }
     const summary = summariseRound(these, cpuMode ? CPU_RATES : [], RATES)
     rounds.push(summary)
     log(`\nround ${round} (highest rate fully delivered with p99 < 100 ms):`)
@@ -163,6 +181,7 @@ main('fanout', smoke ? 90_000 : 20 * 60_000, async () => {
   const summary = {
     ...last,
     ...(repeat > 1 ? { overall, rounds } : {}),
+    ...(replyEvery ? { replies: { fraction: 1 / replyEvery, rounds: replyRounds } } : {}),
     // Correctness at every rate tried, whatever the latency: what the smoke test asserts.
     delivery: Object.fromEntries(requested.map(target => [target, {
       steps: runs.filter(r => r.target === target).reduce((n, r) => n + r.steps.length, 0),

@@ -7,6 +7,8 @@ import { fromWire } from '#shared/utils/wire'
 export interface SendExtras {
   attachments?: string[]
   replyTo?: string
+  thread?: string
+  alsoToRoom?: true
 }
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -89,6 +91,7 @@ export function useChatSocket() {
         clientId,
         ...(extras.attachments?.length ? { attachments: extras.attachments } : {}),
         ...(extras.replyTo ? { replyTo: extras.replyTo } : {}),
+        ...(extras.thread ? { thread: extras.thread, ...(extras.alsoToRoom ? { alsoToRoom: true } : {}) } : {}),
       }, done))),
     editMessage: async (room: string, message: string, text: string): Promise<ChatMessage> =>
       fromWire(await ask<WireMessage>((socket, done) => socket.timeout(ACK_TIMEOUT_MS).emit('edit message', { room, message, text }, done))),

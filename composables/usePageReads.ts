@@ -31,6 +31,7 @@ export function usePageReads(): PageReads {
     room: id => api(`/api/rooms/${id}`),
     history: async (room, query) => asPage(await api(`/api/rooms/${room}/messages`, { query })),
     around: async (room, id, limit) => asWindow(await api(`/api/rooms/${room}/messages`, { query: { around: id, limit } })),
+    thread: (room, id, query) => api(`/api/rooms/${room}/messages/${encodeURIComponent(id)}/thread`, { query }),
     readMarker: room => api(`/api/rooms/${room}/read-marker`),
     people: names => api('/api/users', { query: { names: names.join(',') } }),
   }

@@ -16,6 +16,7 @@ export default defineNuxtPlugin({
     const presence = usePresenceStore()
     const actions = useMessageActionsStore()
     const notifications = useNotificationsStore()
+    const threads = useThreadsStore()
 
     socket.on('connect', () => {
       connection.opened()
@@ -31,6 +32,8 @@ export default defineNuxtPlugin({
     socket.on('login', (count) => {
       presence.setCount(count)
       void messages.catchUpAll().then(() => actions.catchUpAll())
+      // The open thread reads the replies it missed (their parents' summaries come with the changes).
+      void threads.catchUp()
     })
     socket.on('disconnect', (reason) => {
       // Whatever is stored from now on until the next catch-up is read from storage.
@@ -46,16 +49,33 @@ export default defineNuxtPlugin({
       presence.typingStopped(wire)
       const message = fromWire(wire)
       messages.receive(message)
+      // A thread reply also sent to the room.
+      threads.received(message)
       notifications.consider(message)
     })
+    socket.on('thread reply', (wire) => {
+      presence.typingStopped(wire)
+      const message = fromWire(wire)
+      threads.received(message)
+      // Replies notify (as the room's setting allows) only in threads the reader follows or is named in.
+      if (threads.concerns(message)) notifications.consider(message)
+    })
+    socket.on('thread updated', summary => threads.summaryChanged(summary))
+    socket.on('thread activity', activity => threads.activity(activity))
     socket.on('message updated', (wire) => {
       // An edit is saved as a message is sent: its author is no longer typing. Link cards arriving
       // (or removed) are no edit: the author may well be typing the next message.
       if (wire.editedAt !== messages.find(wire.room, wire.message)?.editedAt) presence.typingStopped(wire)
       actions.update(fromWire(wire))
     })
-    socket.on('message deleted', ({ room, message }) => actions.deleted(room, message))
-    socket.on('reaction', change => actions.reacted(change))
+    socket.on('message deleted', ({ room, message }) => {
+      actions.deleted(room, message)
+      threads.deleted(room, message)
+    })
+    socket.on('reaction', (change) => {
+      actions.reacted(change)
+      threads.reacted(change)
+    })
     socket.on('typing', event => presence.typingStarted(event))
     socket.on('stop typing', event => presence.typingStopped(event))
     socket.on('room members', ({ room, ...viewers }) => presence.setMembers(room, viewers))

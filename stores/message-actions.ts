@@ -18,6 +18,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   const messages = useMessagesStore()
   const session = useSessionStore()
   const rooms = useRoomsStore()
+  const threads = useThreadsStore()
   const pins = usePinsStore()
 
   /** The message the composer answers, per room. */
@@ -53,6 +54,8 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   /** A message as it is now (edited, deleted or reacted to), from an answer or a relay. */
   function update(message: ChatMessage) {
     messages.apply(message)
+    // A thread's parent or reply held by the thread panel follows too.
+    threads.changed(message)
     rooms.messageChanged(message.room, message.id, message)
     pins.changed(message)
   }
@@ -60,7 +63,10 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   function deleted(room: string, id: string) {
     rooms.messageChanged(room, id)
     const message = messages.find(room, id)
-    if (message) update({ id, room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true })
+    // A parent keeps its thread under the tombstone, as the server keeps it.
+    const { thread, alsoToRoom, threadCount, threadLastAt, threadPeople } = message ?? {}
+    const kept = { ...(thread ? { thread } : {}), ...(alsoToRoom ? { alsoToRoom } : {}), ...(threadCount ? { threadCount, threadLastAt, threadPeople } : {}) }
+    if (message) update({ id, room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, deleted: true, ...kept })
     else messages.dropQuotesOf(room, id)
   }
 
@@ -87,7 +93,7 @@ export const useMessageActionsStore = defineStore('message-actions', () => {
   /** Adds the reader's reaction, or takes it back when they already reacted with that emoji. */
   async function toggleReaction(room: string, id: string, emoji: string) {
     const me = session.user?.username
-    const mine = Boolean(me && messages.find(room, id)?.reactions?.[emoji]?.includes(me))
+    const mine = Boolean(me && (messages.find(room, id) ?? threads.find(room, id))?.reactions?.[emoji]?.includes(me))
     update(await chat.react(room, id, emoji, !mine))
   }
 

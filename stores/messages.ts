@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import type { FetchError } from 'ofetch'
-import type { AttachmentReady, ChatMessage } from '#shared/types/chat'
+import type { AttachmentReady, ChatMessage, ThreadSummary } from '#shared/types/chat'
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '#shared/schemas/limits'
 import type { HeldRoom } from '~/utils/catchUp'
 
@@ -18,6 +18,8 @@ export interface RoomHistory extends HeldRoom<ChatMessage> {
    * wait until the held messages reach the present, so there is never a gap.
    */
   hasNewer?: boolean
+  /** Opened on a link to a thread reply: the window is around this parent, whose thread the page opens. */
+  linkedThread?: string
 }
 
 /** Beyond this many messages held for a room, the oldest are dropped while the reader is at the bottom. */
@@ -88,7 +90,7 @@ export const useMessagesStore = defineStore('messages', () => {
     if (history.value[room]?.messages.some(m => m.id === id)) return true
     try {
       const window = await reads.around(room, id, PAGE_SIZE_DEFAULT)
-      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: window.until ?? Date.now() }
+      history.value[room] = { messages: window.messages, hasOlder: window.hasOlder, hasNewer: window.hasNewer, syncedAt: window.until ?? Date.now(), ...(window.thread ? { linkedThread: window.thread } : {}) }
       return true
     }
     catch (error) {
@@ -217,6 +219,15 @@ export const useMessagesStore = defineStore('messages', () => {
     list[index] = { ...message, ...(clientId ? { clientId } : {}) }
   }
 
+  /** A parent's thread summary changed (`thread updated`): the held parent shows it. */
+  function threadSummary({ room, id, threadCount, threadLastAt, threadPeople }: ThreadSummary) {
+    const list = history.value[room]?.messages
+    const index = list ? indexById(list, id) : -1
+    if (!list || index < 0) return
+    const { threadCount: _c, threadLastAt: _l, threadPeople: _p, ...rest } = list[index]!
+    list[index] = threadCount ? { ...rest, threadCount, threadLastAt: threadLastAt ?? 0, threadPeople } : rest
+  }
+
   /** Replies held here lose the words of a deleted original (held or not), as the server shows them after a reload. */
   function dropQuotesOf(room: string, id: string) {
     const list = history.value[room]?.messages
@@ -242,5 +253,5 @@ export const useMessagesStore = defineStore('messages', () => {
 
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { history, loadingOlder, loadingNewer, messagesOf, find, receive, sent, loadLatest, loadAround, loadOlder, loadNewer, jumpToLatest, catchUp, catchUpAll, deliveriesLost, attachmentReady, trim, apply, dropQuotesOf, markSynced, reset }
+  return { history, loadingOlder, loadingNewer, messagesOf, find, receive, sent, loadLatest, loadAround, loadOlder, loadNewer, jumpToLatest, catchUp, catchUpAll, deliveriesLost, attachmentReady, trim, apply, threadSummary, dropQuotesOf, markSynced, reset }
 })

@@ -61,7 +61,8 @@ export const useNotificationsStore = defineStore('notifications', () => {
       const shown = new Notification(title, { body: messageText(message).slice(0, 200), tag: message.id, icon: message.avatar })
       shown.onclick = () => {
         window.focus()
-        void navigateTo(`/rooms/${room.id}`)
+        // A thread reply opens its thread.
+        void navigateTo(message.thread ? `/rooms/${room.id}?m=${encodeURIComponent(message.id)}` : `/rooms/${room.id}`)
       }
     }
     if (sound.value) beep()

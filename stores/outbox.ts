@@ -15,6 +15,9 @@ export interface PendingMessage {
   attachments?: string[]
   /** The message this one answers (shown while sending; the server quotes the stored original). */
   replyTo?: ReplyQuote
+  /** A thread reply: shown in its thread's panel, not in the room's list (unless also sent to the room). */
+  thread?: string
+  alsoToRoom?: true
 }
 
 /** Where a tab keeps one account's unsent messages: per tab (sessionStorage), like drafts. */
@@ -33,6 +36,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   const chat = useChatSocket()
   const session = useSessionStore()
   const messages = useMessagesStore()
+  const threads = useThreadsStore()
 
   const pending = ref<Record<string, PendingMessage[]>>({})
   /** The account whose saved messages this page has read (after hydration: the server renders none). */
@@ -91,12 +95,17 @@ export const useOutboxStore = defineStore('outbox', () => {
     return new Set(messages.messagesOf(room).flatMap(m => (m.clientId && m.username === me ? [m.clientId] : [])))
   }
 
-  /** The room's sends not stored yet, in the order they were made. */
+  /** The room's sends not stored yet, in the order they were made (thread replies are their thread's). */
   function pendingOf(room: string): PendingMessage[] {
     const list = pending.value[room]
     if (!list?.length) return []
     const stored = storedSends(room)
-    return list.filter(p => !stored.has(p.id))
+    return list.filter(p => !stored.has(p.id) && !p.thread)
+  }
+
+  /** A thread's sends not acknowledged yet. */
+  function pendingOfThread(room: string, thread: string): PendingMessage[] {
+    return pending.value[room]?.filter(p => p.thread === thread) ?? []
   }
 
   /** Removes a send (and those already stored) from the room's list. */
@@ -115,14 +124,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     item.error = null
     save()
     try {
-      const stored = await chat.sendMessage(item.room, item.text, item.id, { attachments: item.attachments, replyTo: item.replyTo?.id })
+      const stored = await chat.sendMessage(item.room, item.text, item.id, { attachments: item.attachments, replyTo: item.replyTo?.id, thread: item.thread, alsoToRoom: item.alsoToRoom })
       settle(item.room, item.id)
-      messages.sent(stored)
+      if (stored.thread) threads.received(stored)
+      if (!stored.thread || stored.alsoToRoom) messages.sent(stored)
     }
     catch (error) {
       // No answer is not a refusal: it may have been stored. Catching up settles it if so.
       if (error instanceof AckTimeoutError) await messages.catchUp(item.room).catch(() => undefined)
-      const live = pendingOf(item.room).find(p => p.id === item.id)
+      const live = pending.value[item.room]?.find(p => p.id === item.id && (p.thread || !storedSends(item.room).has(p.id)))
       if (!live) return settle(item.room)
       // Sent again meanwhile (the connection came back): that attempt decides.
       if (attempts.get(item.id) !== attempt) return
@@ -150,14 +160,18 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   /** Shows the message at once, then sends it (now, or once the connection is back). */
-  async function send(room: string, text: string, options: { attachments?: string[], replyTo?: ReplyQuote } = {}) {
-    const { attachments, replyTo } = options
-    const item: PendingMessage = { id: crypto.randomUUID(), room, text, time: Date.now(), status: 'queued', error: null, ...(attachments?.length ? { attachments } : {}), ...(replyTo ? { replyTo } : {}) }
+  async function send(room: string, text: string, options: { attachments?: string[], replyTo?: ReplyQuote, thread?: string, alsoToRoom?: boolean } = {}) {
+    const { attachments, replyTo, thread, alsoToRoom } = options
+    const item: PendingMessage = {
+      id: crypto.randomUUID(), room, text, time: Date.now(), status: 'queued', error: null,
+      ...(attachments?.length ? { attachments } : {}), ...(replyTo ? { replyTo } : {}),
+      ...(thread ? { thread, ...(alsoToRoom ? { alsoToRoom: true as const } : {}) } : {}),
+    }
     settle(room)
     ;(pending.value[room] ??= []).push(item)
     save()
     // Sending while reading old messages goes back to the present, where the message will show.
-    if (messages.history[room]?.hasNewer) await messages.jumpToLatest(room).catch(() => undefined)
+    if (!thread && messages.history[room]?.hasNewer) await messages.jumpToLatest(room).catch(() => undefined)
     // Offline it waits; online it goes, after whatever was still waiting.
     await flush()
   }
@@ -201,5 +215,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     restoredFor = null
   })
 
-  return { pending, pendingOf, restore, send, flush, retry, discard, connectionLost }
+  return { pending, pendingOf, pendingOfThread, restore, send, flush, retry, discard, connectionLost }
 })

@@ -14,6 +14,8 @@ import { randomBytes } from 'node:crypto'
 type Ack = (error: string | null, result?: unknown) => void
 
 const NEW_MESSAGE = Buffer.from('42["new message"')
+// A thread reply comes to the room as its own event (bench/fanout.ts --replies).
+const THREAD_REPLY = Buffer.from('42["thread reply"')
 const TEXT_MARK = Buffer.from('"text":"bench:')
 const EMPTY = Buffer.alloc(0)
 
@@ -105,7 +107,8 @@ class Socket {
 
   private packet(payload: Buffer, resolve: () => void, reject: (e: Error) => void): void {
     // Fast path: 42["new message",{…"content":{"text":"bench:<sender>:<seq>:<µs>:…"}}]
-    if (payload.length > NEW_MESSAGE.length && payload.compare(NEW_MESSAGE, 0, NEW_MESSAGE.length, 0, NEW_MESSAGE.length) === 0) {
+    const starts = (prefix: Buffer) => payload.length > prefix.length && payload.compare(prefix, 0, prefix.length, 0, prefix.length) === 0
+    if (starts(NEW_MESSAGE) || starts(THREAD_REPLY)) {
       const at = payload.indexOf(TEXT_MARK)
       const start = at + 8
       if (at === -1) this.onNewMessage(payload.toString('utf8', payload.indexOf('"text":"') + 8, payload.length - 4))
@@ -315,6 +318,9 @@ interface SendCommand {
   room: string
   textBytes: number
   drainMs: number
+  /** Every `replyEvery`-th message goes to this parent's thread. */
+  thread?: string
+  replyEvery?: number
 }
 
 let sequence = 0
@@ -376,7 +382,8 @@ async function sendLoad(cmd: SendCommand) {
           pending++
           const ts = nowUs()
           const text = `bench:${client.gid}:${++sequence}:${ts}:${pad}`
-          client.socket.emit('new message', [{ room: cmd.room, message: text }], (error: string | null) => {
+          const reply = cmd.thread && cmd.replyEvery && sequence % cmd.replyEvery === 0 ? { thread: cmd.thread } : {}
+          client.socket.emit('new message', [{ room: cmd.room, message: text, ...reply }], (error: string | null) => {
             pending--
             acks.add(nowUs() - ts)
             if (error) {

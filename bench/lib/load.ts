@@ -150,6 +150,9 @@ export interface StepOptions {
   watch: Service[]
   /** Members of the room that should receive each message (all connected clients). */
   members: number
+  /** One message in `replyEvery` is a reply in this parent's thread (relayed to the room as `thread reply`). */
+  thread?: string
+  replyEvery?: number
 }
 
 export interface StepResult {
@@ -189,6 +192,7 @@ export async function runStep(load: LoadGenerator, options: StepOptions): Promis
     room: options.room,
     textBytes: options.textBytes ?? 100,
     drainMs: options.drainMs ?? 5000,
+    ...(options.thread ? { thread: options.thread, replyEvery: options.replyEvery } : {}),
   }))
   const after = new Map(options.watch.map(s => [s.name, procSample(s.pid)]))
   const clientsAfter = load.workers.map(w => procSample(w.child.pid!))

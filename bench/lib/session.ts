@@ -83,3 +83,11 @@ export async function readerWithSidebar(url: string, { rooms, unreadRooms, unrea
   if (sidebar.length < rooms || sidebar.filter(r => r.unread > 0).length < unreadRooms) throw new Error(`the reader's sidebar has ${sidebar.length} rooms, ${sidebar.filter(r => r.unread > 0).length} unread`)
   return cookie
 }
+
+/** Posts one message as a new guest over HTTP (`POST /api/rooms/:room/messages`): its id. */
+export async function postMessage(url: string, room: string, text: string): Promise<string> {
+  const cookie = await guestCookie(url)
+  const response = await fetch(`${url}/api/rooms/${room}/messages`, { method: 'POST', headers: { 'origin': url, 'accept': 'application/json', 'content-type': 'application/json', cookie }, body: JSON.stringify({ text }) })
+  if (response.status !== 201) throw new Error(`posting a message answered ${response.status}: ${await response.text()}`)
+  return ((await response.json()) as { id: string }).id
+}

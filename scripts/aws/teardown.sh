@@ -36,7 +36,7 @@ done
 # The stacks the pipeline deploys, last first.
 STACKS="monitoring service resources cluster"
 # The tables of infra/resources.yml (<prefix>-resources-<name>).
-TABLES="users messages rooms room-directory sessions memberships people search message-changes"
+TABLES="users messages rooms room-directory sessions memberships people search message-changes threads"
 # Secrets named by the app stacks (<prefix>-<stack>/<name>).
 SECRETS="resources/session-password resources/redis-auth-token resources/redis-url cluster/origin-verify"
 PIPELINE_STACK="${PIPELINE_STACK:-$PREFIX-pipeline}"

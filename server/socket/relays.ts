@@ -29,7 +29,15 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     if (sender && !sender.rooms.has(message.room)) io.in(userRoom(message.username)).socketsJoin(message.room)
     // The sending socket gets the message as its acknowledgement instead.
     const to = origin ? io.to(message.room).except(origin) : io.to(message.room)
-    to.emit('new message', toWire(message))
+    // A reply that stays in its thread is not a room message: clients of the original protocol
+    // would show it in the room's stream.
+    to.emit(message.thread && !message.alsoToRoom ? 'thread reply' : 'new message', toWire(message))
+  })
+  hooks.hook('chat:thread-updated', (summary) => {
+    io.to(summary.room).emit('thread updated', summary)
+  })
+  hooks.hook('chat:thread-activity', ({ username, activity }) => {
+    io.to(userRoom(username)).emit('thread activity', activity)
   })
   hooks.hook('chat:message-updated', (message) => {
     // Peers' newest message of the room (the sidebar's preview) follows at once, as for deletions.
@@ -37,12 +45,23 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     io.to(message.room).emit('message updated', toWire(message))
   })
   io.on('message edited', message => followEdit(message))
-  hooks.hook('chat:message-deleted', (message) => {
-    // Peers' caches (the room's newest message, its unread counts) follow at once, not at their expiry.
-    if (clustered) io.serverSideEmit('message deleted', message)
+  hooks.hook('chat:message-deleted', async (message) => {
     io.to(message.room).emit('message deleted', { room: message.room, message: message.id })
+    // Peers' caches (the room's newest message, its unread counts, the message as a thread's
+    // parent) follow before the deletion is answered: from then on no instance takes a reply to it.
+    if (!clustered) return
+    try {
+      await io.serverSideEmitWithAck('message deleted', message)
+    }
+    catch (error) {
+      // An instance that did not answer (Redis away) forgets when its caches expire.
+      log.warn('message.deletion_unconfirmed', { room: message.room, message: message.id, error })
+    }
   })
-  io.on('message deleted', tombstone => forgetDeleted(tombstone))
+  io.on('message deleted', (tombstone, done) => {
+    forgetDeleted(tombstone)
+    done(true)
+  })
   hooks.hook('chat:reaction', (change) => {
     io.to(change.room).emit('reaction', change)
   })

@@ -31,7 +31,7 @@ interface InterServerEvents {
   /** A message was edited on another instance (as it is now): caches here follow. */
   'message edited': (message: ChatMessage) => void
   /** A message was deleted on another instance (its tombstone): caches here follow. */
-  'message deleted': (tombstone: ChatMessage) => void
+  'message deleted': (tombstone: ChatMessage, done: (forgotten: boolean) => void) => void
   /** The sender dropped relays since `since` (ms) while Redis was away: clients here may have missed messages. */
   'relays lost': (since: number) => void
   /** Sessions ended on another instance: stop trusting them here at once. */

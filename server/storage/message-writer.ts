@@ -3,6 +3,7 @@ import type { ChatMessage } from '#shared/types/chat'
 import { batchWrite, type WriteRequest } from './batch-write.ts'
 import type { Database } from './database.ts'
 import { messageToItem } from './messages-table.ts'
+import { threadEntryRequest } from './threads-table.ts'
 import { log } from '../core/logger.ts'
 
 /**
@@ -105,6 +106,9 @@ export class MessageWriter {
     const { doc, tables } = await this.#db()
     const requests: WriteRequest[] = messages.map(message => ({ table: tables.messages, put: messageToItem(message) }))
     requests.push(...this.#hooks.companions?.(messages, tables) ?? [])
+    // A reply's entry in its thread is stored with it (after the companions, which must share the
+    // messages' first request): a stored reply is listed in its thread.
+    for (const { room, thread, id } of messages) if (thread) requests.push(threadEntryRequest(tables, room, thread, id))
     const [only] = requests
     if (requests.length === 1 && only && 'put' in only) {
       await doc.send(new PutCommand({ TableName: tables.messages, Item: only.put }))

@@ -23,6 +23,13 @@ export type MessageItem = {
   replyTo?: ReplyQuote
   reactions?: Record<string, Set<string>>
   mentions?: string[]
+  thread?: string
+  alsoToRoom?: true
+  threadCount?: number
+  threadLastAt?: number
+  threadPeople?: string[]
+  /** Bumped by every change of the thread's summary: the condition that keeps concurrent changes apart. */
+  threadVersion?: number
   previews?: LinkPreview[]
   pinned?: PinMark
 }
@@ -30,7 +37,7 @@ export type MessageItem = {
 /** A message as stored, without the HTML the domain renders for readers. */
 export type StoredMessage = Omit<ChatMessage, 'html'>
 
-const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, previews, pinned'
+const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, previews, pinned, thread, alsoToRoom, threadCount, threadLastAt, threadPeople'
 const PROJECTION_NAMES = { '#room': 'room', '#time': 'time' }
 
 /** Stored reactions are a map of string sets (emptied sets disappear); the app speaks sorted lists. */
@@ -80,6 +87,12 @@ function messageFromItem(record: Record<string, unknown>): StoredMessage {
     ...(item.replyTo ? { replyTo: { id: item.replyTo.id, username: item.replyTo.username, text: item.replyTo.text } } : {}),
     ...(reactions ? { reactions } : {}),
     ...(Array.isArray(item.mentions) ? { mentions: item.mentions } : {}),
+    ...(typeof item.thread === 'string' ? { thread: item.thread } : {}),
+    ...(item.alsoToRoom === true ? { alsoToRoom: true as const } : {}),
+    // A parent whose replies were all deleted keeps no summary.
+    ...(typeof item.threadCount === 'number' && item.threadCount > 0
+      ? { threadCount: item.threadCount, threadLastAt: item.threadLastAt ?? 0, threadPeople: Array.isArray(item.threadPeople) ? item.threadPeople : [] }
+      : {}),
     ...(previews ? { previews } : {}),
     ...(item.pinned && typeof item.pinned.by === 'string' ? { pinned: { by: item.pinned.by, at: Number(item.pinned.at) } } : {}),
   }
@@ -109,26 +122,52 @@ export async function getMessageItem(room: string, id: string): Promise<StoredMe
   return Item ? messageFromItem(Item) : null
 }
 
+/** The room's own stream: thread replies are left out unless sent to the room as well. */
+const STREAM_FILTER = 'attribute_not_exists(thread) OR alsoToRoom = :yes'
+/** Queries one page of the stream may take: replies read and skipped are bounded too. */
+const STREAM_ROUNDS = 4
+/** Items a round reads at least, so a page of one (the newest message) does not crawl past replies one at a time. */
+const STREAM_MIN_READ = 10
+
 /**
  * One page of a room's messages: `before` (or neither) newest first; `after` oldest first from
- * just after that id. `next` is the last id returned when more may follow.
+ * just after that id. `next` is the cursor to go on from when more may follow. With `replies:
+ * 'skip'` (the room's stream: history, previews, catch-up) thread replies not sent to the room
+ * are filtered out; a page short of them after STREAM_ROUNDS reads comes back with a cursor.
  */
-export async function queryMessageItems(room: string, options: { before?: string, after?: string, limit: number }): Promise<{ messages: StoredMessage[], next: string | null }> {
+export async function queryMessageItems(room: string, options: { before?: string, after?: string, limit: number, replies?: 'skip' | 'include' }): Promise<{ messages: StoredMessage[], next: string | null }> {
   const { doc, tables } = await getDatabase()
   const forward = Boolean(options.after)
   const cursor = options.after ?? options.before
-  const page = await doc.send(new QueryCommand({
-    TableName: tables.messages,
-    KeyConditionExpression: cursor ? `#room = :room AND message ${forward ? '>' : '<'} :cursor` : '#room = :room',
-    ExpressionAttributeNames: PROJECTION_NAMES,
-    ExpressionAttributeValues: cursor ? { ':room': room, ':cursor': cursor } : { ':room': room },
-    ProjectionExpression: PROJECTION,
-    ScanIndexForward: forward,
-    Limit: options.limit,
-  }))
-  const messages = (page.Items ?? []).map(messageFromItem)
-  // LastEvaluatedKey is only set when more items may follow; the cursor handed out is the last id returned.
-  return { messages, next: page.LastEvaluatedKey && messages.length ? messages.at(-1)!.id : null }
+  const skip = options.replies !== 'include'
+  const messages: StoredMessage[] = []
+  let start: Record<string, unknown> | undefined
+  for (let round = 0; round < (skip ? STREAM_ROUNDS : 1) && messages.length < options.limit; round++) {
+    const wanted = options.limit - messages.length
+    const page = await doc.send(new QueryCommand({
+      TableName: tables.messages,
+      KeyConditionExpression: cursor ? `#room = :room AND message ${forward ? '>' : '<'} :cursor` : '#room = :room',
+      ExpressionAttributeNames: PROJECTION_NAMES,
+      ExpressionAttributeValues: { ':room': room, ...(cursor ? { ':cursor': cursor } : {}), ...(skip ? { ':yes': true } : {}) },
+      ProjectionExpression: PROJECTION,
+      ...(skip ? { FilterExpression: STREAM_FILTER } : {}),
+      ScanIndexForward: forward,
+      Limit: skip ? Math.max(wanted, STREAM_MIN_READ) : wanted,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }))
+    const items = (page.Items ?? []).map(messageFromItem)
+    start = page.LastEvaluatedKey
+    if (items.length > wanted) {
+      // Read more than the page holds: it goes on from the last message kept.
+      messages.push(...items.slice(0, wanted))
+      return { messages, next: messages.at(-1)!.id }
+    }
+    messages.push(...items)
+    if (!start) break
+  }
+  // LastEvaluatedKey is only set when more items may follow: the page goes on from the last item read.
+  const next = start ? String(start.message) : null
+  return { messages, next }
 }
 
 export interface MessageKey { room: string, id: string }
@@ -324,11 +363,74 @@ export async function countMessagesAfter(room: string, marker: string, cap: numb
     TableName: tables.messages,
     KeyConditionExpression: '#room = :room AND message > :marker',
     // Limit counts before the filter: the cap stays a bound on reads.
-    FilterExpression: 'attribute_not_exists(deleted)',
+    FilterExpression: `attribute_not_exists(deleted) AND (${STREAM_FILTER})`,
     ExpressionAttributeNames: { '#room': 'room' },
-    ExpressionAttributeValues: { ':room': room, ':marker': marker },
+    ExpressionAttributeValues: { ':room': room, ':marker': marker, ':yes': true },
     Select: 'COUNT',
     Limit: cap,
   }))
   return Count ?? 0
+}
+
+/** What a thread's parent is now, read consistently before its summary changes. */
+export interface ThreadState {
+  message: StoredMessage
+  version: number
+  count: number
+  lastAt: number
+  people: string[]
+}
+
+export async function readThreadState(room: string, id: string): Promise<ThreadState | null> {
+  const { doc, tables } = await getDatabase()
+  const { Item } = await doc.send(new GetCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    ConsistentRead: true,
+    ProjectionExpression: `${PROJECTION}, threadVersion`,
+    ExpressionAttributeNames: PROJECTION_NAMES,
+  }))
+  if (!Item) return null
+  const item = Item as MessageItem
+  return {
+    message: messageFromItem(Item),
+    version: item.threadVersion ?? 0,
+    count: item.threadCount ?? 0,
+    lastAt: item.threadLastAt ?? 0,
+    people: item.threadPeople ?? [],
+  }
+}
+
+/**
+ * Writes a parent's thread summary if nobody changed it since `version` was read (a reply or a
+ * deletion on another instance): false then, and the caller reads again. Parents that are
+ * tombstones keep their summary.
+ */
+export async function writeThreadSummary(room: string, id: string, version: number, summary: { count: number, lastAt: number, people: string[] }): Promise<boolean> {
+  const { doc, tables } = await getDatabase()
+  return await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: 'SET threadCount = :count, threadLastAt = :lastAt, threadPeople = :people, threadVersion = :next',
+    ConditionExpression: version ? 'threadVersion = :version' : 'attribute_exists(message) AND attribute_not_exists(threadVersion)',
+    ExpressionAttributeValues: { ':count': summary.count, ':lastAt': summary.lastAt, ':people': summary.people, ':next': version + 1, ...(version ? { ':version': version } : {}) },
+  }))) !== null
+}
+
+/**
+ * The last resort of a summary change that kept losing to others: the count and the newest time
+ * change in place (ADD cannot lose an increment), the repliers stay as they are. The summary after.
+ */
+export async function addToThreadCount(room: string, id: string, delta: number, lastAt: number): Promise<{ count: number, lastAt: number, people: string[] } | null> {
+  const { doc, tables } = await getDatabase()
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.messages,
+    Key: { room, message: id },
+    UpdateExpression: 'ADD threadCount :delta, threadVersion :one SET threadLastAt = :lastAt',
+    ConditionExpression: 'attribute_exists(message)',
+    ExpressionAttributeValues: { ':delta': delta, ':one': 1, ':lastAt': lastAt },
+    ReturnValues: 'ALL_NEW',
+  })))
+  const item = updated?.Attributes as MessageItem | undefined
+  return item ? { count: item.threadCount ?? 0, lastAt: item.threadLastAt ?? 0, people: item.threadPeople ?? [] } : null
 }

@@ -5,13 +5,16 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
  * The embedded database creates tables from it, and the test suite checks
  * infra/resources.yml against it, so the two cannot drift apart.
  */
-export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'memberships' | 'people' | 'search' | 'messageChanges'
+export type TableKind = 'users' | 'messages' | 'rooms' | 'roomDirectory' | 'sessions' | 'memberships' | 'people' | 'search' | 'messageChanges' | 'threads'
 
 /** The Sessions index listing one user's sessions (to end all the others). */
 export const SESSIONS_BY_USERNAME = 'by-username'
 
 /** The Memberships index listing one user's rooms (sidebar, socket subscriptions). */
 export const MEMBERSHIPS_BY_USERNAME = 'by-username'
+
+/** The Threads index listing the threads one person follows, newest activity first. */
+export const THREADS_BY_FOLLOWER = 'by-follower'
 
 export type TableDefinition = Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
 
@@ -123,6 +126,30 @@ export const TABLE_DEFINITIONS: Record<TableKind, TableDefinition> = {
       { AttributeName: 'entry', KeyType: 'RANGE' },
     ],
   },
+  // Threads (storage/threads-table.ts): `r#<room>#<parent>` + reply id lists one thread in one
+  // Query (the replies themselves live in Messages, in their room's partition); `f#<room>#<parent>`
+  // + username is a follower's row. Follow rows carry `follower` and `activity` (the thread's
+  // newest reply id), so the sparse index lists a person's threads newest activity first.
+  threads: {
+    AttributeDefinitions: [
+      { AttributeName: 'key', AttributeType: 'S' },
+      { AttributeName: 'entry', AttributeType: 'S' },
+      { AttributeName: 'follower', AttributeType: 'S' },
+      { AttributeName: 'activity', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'key', KeyType: 'HASH' },
+      { AttributeName: 'entry', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [{
+      IndexName: THREADS_BY_FOLLOWER,
+      KeySchema: [
+        { AttributeName: 'follower', KeyType: 'HASH' },
+        { AttributeName: 'activity', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }],
+  },
 }
 
 /** The environment variable that names each table (read by the app, set by infra/chat-service.yml). */
@@ -136,4 +163,5 @@ export const TABLE_ENV_VARS: Record<TableKind, string> = {
   memberships: 'MEMBERSHIP_TABLE',
   people: 'PEOPLE_TABLE',
   search: 'SEARCH_TABLE',
+  threads: 'THREAD_TABLE',
 }

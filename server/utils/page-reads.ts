@@ -1,5 +1,5 @@
 import type { H3Event } from 'h3'
-import { messageQuerySchema } from '#shared/schemas/messages'
+import { messageParamsSchema, messageQuerySchema, threadQuerySchema } from '#shared/schemas/messages'
 import { userQuerySchema } from '#shared/schemas/people'
 import type { PageReads } from '#shared/types/page-reads'
 import { roomParamsSchema } from '#shared/schemas/rooms'
@@ -7,6 +7,7 @@ import { requireReadableRoom, signedInView } from '../domain/rooms/access.ts'
 import { toHttpError } from './api-handler.ts'
 import { findPeople } from '../domain/people/profiles.ts'
 import { readAround, readHistory } from '../domain/messages/history.ts'
+import { readThread } from '../domain/threads/threads.ts'
 import { listRoomSummaries } from '../domain/rooms/summaries.ts'
 import { readMarkerIn } from '../domain/rooms/reading.ts'
 import { getSessionUser, requireSessionUser } from './session-cookie.ts'
@@ -42,6 +43,11 @@ export function pageReads(event: H3Event): PageReads {
     around: (room, id, limit) => read(async () => {
       const valid = validator(messageQuerySchema)({ around: id, limit })
       return readAround(await requireSessionUser(event), room, id, valid.limit)
+    }),
+    thread: (room, id, query) => read(async () => {
+      const user = await requireSessionUser(event)
+      const params = validator(messageParamsSchema)({ room, id })
+      return readThread(user, params.room, params.id, validator(threadQuerySchema)(query))
     }),
     readMarker: room => read(async () => ({ marker: await readMarkerIn(await requireSessionUser(event), validator(roomParamsSchema)({ room }).room) })),
     people: names => read(async () => {

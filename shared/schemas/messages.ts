@@ -63,6 +63,19 @@ export const postMessageSchema = z.strictObject({
   text: messageTextSchema,
   clientId: z.optional(clientIdSchema),
   replyTo: z.optional(messageRefSchema),
+  /** A thread reply: its parent's id. */
+  thread: z.optional(messageRefSchema),
+  /** A thread reply shown in the room's stream too ("Also send to #room"). */
+  alsoToRoom: z.optional(z.boolean('alsoToRoom must be true or false')),
+}).check(z.refine(m => !m.alsoToRoom || Boolean(m.thread), { message: 'alsoToRoom goes with thread', path: ['alsoToRoom'] }))
+
+/** `GET /api/rooms/:room/messages/:id/thread`: a page of the thread's replies, oldest first. */
+export const threadQuerySchema = z.strictObject({
+  after: z.optional(messageIdSchema),
+  limit: z._default(
+    z.coerce.number().check(z.int('Limit must be a whole number'), z.gte(1, 'Limit must be at least 1'), z.lte(PAGE_SIZE_MAX, `Limit must be at most ${PAGE_SIZE_MAX}`)),
+    PAGE_SIZE_DEFAULT,
+  ),
 })
 
 /** `PATCH /api/rooms/:room/messages/:id`: the new text. */

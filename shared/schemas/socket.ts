@@ -34,7 +34,10 @@ const newMessagePayload = payload({
   clientId: z.optional(clientIdSchema),
   attachments: z.optional(attachmentIdsSchema),
   replyTo: z.optional(messageIdParameter('replyTo')),
+  thread: z.optional(messageIdParameter('thread')),
+  alsoToRoom: z.optional(z.boolean({ error: 'Must pass a parameter `alsoToRoom` which is true or false' })),
 }).check((ctx) => {
+  if (ctx.value.alsoToRoom && !ctx.value.thread) ctx.issues.push({ code: 'custom', path: ['alsoToRoom'], input: ctx.value.alsoToRoom, message: 'alsoToRoom goes with thread' })
   if (ctx.value.attachments?.length && !ctx.value.message.trim()) return
   const text = messageTextSchema.safeParse(ctx.value.message)
   if (!text.success) ctx.issues.push({ code: 'custom', path: ['message'], input: ctx.value.message, message: text.error.issues[0]!.message })

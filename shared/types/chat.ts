@@ -154,6 +154,14 @@ export interface ChatMessage {
   reactions?: Record<string, string[]>
   /** Usernames of the room's members that the text mentions (`@name`), computed by the server. */
   mentions?: string[]
+  /** A thread reply: the id of the message (same room) whose thread it is in. */
+  thread?: string
+  /** A thread reply shown in the room's stream as well ("Also send to #room"). */
+  alsoToRoom?: true
+  /** A thread's parent: its replies (not deleted), the newest reply's time, up to 3 latest repliers. */
+  threadCount?: number
+  threadLastAt?: number
+  threadPeople?: string[]
   /** Cards of the first links of the text (LINK_PREVIEWS_PER_MESSAGE), added after it was stored. */
   previews?: LinkPreview[]
   /** Pinned in its room (listed in the room's pins): who pinned it and when. */
@@ -164,6 +172,49 @@ export interface ChatMessage {
 export interface PinMark {
   by: string
   at: number
+}
+
+/** A parent's thread as it is now (`thread updated`, relayed to the room on every change). */
+export interface ThreadSummary {
+  room: string
+  /** The parent's id. */
+  id: string
+  threadCount: number
+  threadLastAt: number | null
+  /** The latest distinct repliers, newest first, at most 3. */
+  threadPeople: string[]
+}
+
+/** `GET /api/rooms/:room/messages/:id/thread`: the parent and a page of its replies, oldest first. */
+export interface ThreadPage {
+  parent: ChatMessage
+  messages: ChatMessage[]
+  /** Pass as `after` for the next page, or null at the end. */
+  next: string | null
+  /** Whether the reader follows the thread. */
+  following: boolean
+}
+
+/** A followed thread's unread count changed (`thread activity`, to the follower's tabs only). */
+export interface ThreadActivity {
+  room: string
+  /** The parent's id. */
+  id: string
+  unread: number
+  /** The newest reply's id, when a reply caused it (absent: the thread was read). */
+  activity?: string
+  /** Who wrote that reply. */
+  from?: string
+}
+
+/** A thread someone follows (`GET /api/threads`), newest activity first. */
+export interface FollowedThread {
+  room: string
+  parent: ChatMessage
+  /** Replies since they last read the thread. */
+  unread: number
+  /** The newest reply's id. */
+  activity: string
 }
 
 /** `attachment ready`: the message's attachment now has a thumbnail (the attachment as stored now). */
@@ -211,6 +262,8 @@ export interface MessageWindow {
   hasNewer: boolean
   /** As MessagePage's. */
   until?: number
+  /** The linked message is a reply in this message's thread: the window is around that parent. */
+  thread?: string
 }
 
 /** Node-style socket acknowledgement: `err` is null or a human-readable string. */

@@ -1,4 +1,4 @@
-import type { AttachmentReady, ChatMessage, ReactionChange, Room, RoomSummary } from './chat'
+import type { AttachmentReady, ChatMessage, ReactionChange, Room, RoomSummary, ThreadActivity, ThreadSummary } from './chat'
 
 // Server-side only: events the domain raises (server/domain/events.ts) and the realtime layer
 // relays (server/socket/relays.ts), through Nitro's own hook bus.
@@ -18,6 +18,10 @@ declare module 'nitropack/types' {
     /** A message became a tombstone. */
     'chat:message-deleted': (message: ChatMessage) => void
     'chat:reaction': (change: ReactionChange) => void
+    /** A thread's summary on its parent changed (a reply, a deleted reply): every tab showing the room. */
+    'chat:thread-updated': (summary: ThreadSummary) => void
+    /** A followed thread's unread count changed for `username` (a reply, or they read it): their tabs. */
+    'chat:thread-activity': (change: { username: string, activity: ThreadActivity }) => void
     /** A room was renamed, re-topiced, (un)archived, or deleted (then `members` were its members). */
     'chat:room-changed': (change: { room: Room, deleted?: boolean, members?: string[] }) => void
     /**

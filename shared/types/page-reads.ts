@@ -1,4 +1,4 @@
-import type { MessagePage, MessageWindow, Person, PublicUser, Room, RoomSummary } from './chat'
+import type { MessagePage, MessageWindow, Person, PublicUser, Room, RoomSummary, ThreadPage } from './chat'
 
 /** What a history read may ask: a page back (`before`), forward (`after`), or the latest. */
 interface HistoryQuery {
@@ -24,6 +24,8 @@ export interface PageReads {
   history: (room: string, query: HistoryQuery) => Promise<MessagePage>
   /** `GET /api/rooms/:room/messages?around=` */
   around: (room: string, id: string, limit?: number) => Promise<MessageWindow>
+  /** `GET /api/rooms/:room/messages/:id/thread` */
+  thread: (room: string, id: string, query: { after?: string, limit?: number }) => Promise<ThreadPage>
   /** `GET /api/rooms/:room/read-marker` */
   readMarker: (room: string) => Promise<{ marker: string | null }>
   /** `GET /api/users?names=` (at most 50) */

@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, ThreadActivity, ThreadSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -83,6 +83,12 @@ export interface ServerToClientEvents {
   'message deleted': (payload: { room: string, message: string }) => void
   /** Someone reacted to a message, or took their reaction back. */
   'reaction': (payload: ReactionChange) => void
+  /** A thread reply that stays in its thread (one sent to the room too comes as `new message`, with `thread`). */
+  'thread reply': (message: WireMessage) => void
+  /** A parent's thread summary changed: every tab showing the room. */
+  'thread updated': (summary: ThreadSummary) => void
+  /** A thread this person follows has a new reply, or they read it: their unread count for it. */
+  'thread activity': (activity: ThreadActivity) => void
   /** A room this socket lists was renamed, re-topiced or (un)archived. */
   'room updated': (room: Room) => void
   /** The user now belongs to a room (invited, joined, a new DM): it joins their sidebar. */

@@ -62,7 +62,7 @@ test('a message\'s actions appear while it is hovered or focused from the keyboa
   const toolbar = rowWith(ann.page, 'act on me').getByRole('toolbar')
   await expect(toolbar).toHaveCount(0)
   await messageWith(ann.page, 'act on me').focus()
-  await expect(toolbar.getByRole('button', { name: 'Reply' })).toBeVisible()
+  await expect(toolbar.getByRole('button', { name: 'Reply', exact: true })).toBeVisible()
   // Tabbing from the message into its toolbar keeps it open.
   await ann.page.keyboard.press('Tab')
   await expect(toolbar.getByRole('button', { name: 'React with 👍' })).toBeFocused()
@@ -118,7 +118,7 @@ test('the room\'s owner deletes someone else\'s message there; a member sees no 
   await bot.say(room, 'a fair question')
   const question = rowWith(member.page, 'a fair question')
   await question.hover()
-  await expect(question.getByRole('button', { name: 'Reply' })).toBeVisible()
+  await expect(question.getByRole('button', { name: 'Reply', exact: true })).toBeVisible()
   await expect(question.getByRole('button', { name: 'Delete' })).toHaveCount(0)
   await owner.context.close()
   await member.context.close()
@@ -145,7 +145,7 @@ test('a reply quotes its original, and the quote jumps to it through older histo
   // Replying from the toolbar.
   const targetRow = messageList(ann.page).locator('.message-body').filter({ has: ann.page.getByText('The original question', { exact: true }) })
   await targetRow.hover()
-  await targetRow.getByRole('button', { name: 'Reply' }).click()
+  await targetRow.getByRole('button', { name: 'Reply', exact: true }).click()
   await expect(ann.page.getByTestId('composer-context')).toContainText('Replying to')
   await send(ann.page, 'Me too')
   await expect(messageWith(ann.page, 'Me too').getByTestId('reply-quote')).toContainText('The original question')

@@ -39,7 +39,7 @@ describe('the teardown', () => {
   test('deletes every table of infra/resources.yml', () => {
     const resources = app.find(s => s.suffix === 'resources')!.template
     const tables = Object.entries(resources.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table').map(([id]) => nameOf(resources, id, 'TableName').replace('<stack>-', ''))
-    expect(tables).toHaveLength(9)
+    expect(tables).toHaveLength(10)
     expect(listIn(teardown, 'TABLES').sort()).toEqual(tables.sort())
   })
 

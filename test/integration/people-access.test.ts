@@ -115,6 +115,26 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
   // And nothing the outsider tried was stored.
   const [, history] = await call<WireMessagePage>(member, 'message list', { room })
   expect(history.messages.map(m => m.content.text)).not.toContain('let me in')
+
+  // Every thread path: the same 404 as for a room that does not exist, and no reply or summary heard.
+  const [, parent] = await call<WireMessage>(member, 'new message', { room, message: `${secrets[0]} parent` })
+  const threadPath = `/api/rooms/${room}/messages/${encodeURIComponent(parent.message)}`
+  const noThread = await http.get(`/api/rooms/${missing}/messages/${encodeURIComponent(parent.message)}/thread`)
+  expect(noThread.status).toBe(404)
+  for (const [method, suffix] of [['GET', '/thread'], ['GET', `/thread?after=${encodeURIComponent(parent.message)}`], ['POST', '/thread/read'], ['PUT', '/follow'], ['DELETE', '/follow']] as const) {
+    const answer = await http.request(`${threadPath}${suffix}`, { method })
+    expect(answer.status, `${method} ${suffix}`).toBe(404)
+    expect(answer.json.message.replace(room, 'ROOM')).toBe(noThread.json.message.replace(missing, 'ROOM'))
+  }
+  expect((await http.post(`/api/rooms/${room}/messages`, { text: 'in the thread', thread: parent.message })).status).toBe(404)
+  expect((await call(socket, 'new message', { room, message: 'in the thread', thread: parent.message }))[0]).toBe(noRoom)
+  const threadEvents = ['thread reply', 'thread updated', 'thread activity'].map(event => collect(socket, event))
+  const summary = waitFor(member, 'thread updated')
+  expect((await call(member, 'new message', { room, message: `${secrets[0]} reply`, thread: parent.message }))[0]).toBeNull()
+  await summary
+  await barrier(socket)
+  expect(threadEvents).toEqual([[], [], []])
+  expect((await http.get('/api/threads')).json.threads).toEqual([])
 }
 
 describe('private rooms and DMs, seen by someone outside them', () => {

@@ -1,4 +1,4 @@
-import type { ChatMessage, PublicUser, Room, RoomAvailability, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage, FollowedThread, PublicUser, Room, RoomAvailability, RoomSummary } from '#shared/types/chat'
 
 /**
  * The fields the app's JSON routes answer with. A test reads the ones it expects of a response;
@@ -29,6 +29,12 @@ interface ApiBody {
   marker: string | null
   /** GET /api/room-ids/:id */
   availability: RoomAvailability
+  /** GET /api/rooms/:room/messages/:id/thread: the parent, whether the reader follows it; ?around= of a reply: its parent. */
+  parent: ChatMessage
+  following: boolean
+  thread: string
+  /** GET /api/threads */
+  threads: FollowedThread[]
 }
 
 /** A small HTTP client with a cookie jar, as a browser on the app's own origin would behave. */

@@ -55,7 +55,7 @@ export async function startDatabase(options: { port?: number, dir?: string } = {
   return { ...running, endpoint: started.endpoint, s3Endpoint: started.s3Endpoint }
 }
 
-const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', MEMBERSHIP_TABLE: 'fargate-chat-memberships', PEOPLE_TABLE: 'fargate-chat-people', SEARCH_TABLE: 'fargate-chat-search', UPLOAD_BUCKET: 'fargate-chat-uploads', MESSAGE_CHANGE_TABLE: 'fargate-chat-message-changes' }
+const TEST_TABLES = { USER_TABLE: 'fargate-chat-users', MESSAGE_TABLE: 'fargate-chat-messages', ROOM_TABLE: 'fargate-chat-rooms', ROOM_DIRECTORY_TABLE: 'fargate-chat-room-directory', SESSION_TABLE: 'fargate-chat-sessions', MEMBERSHIP_TABLE: 'fargate-chat-memberships', PEOPLE_TABLE: 'fargate-chat-people', SEARCH_TABLE: 'fargate-chat-search', UPLOAD_BUCKET: 'fargate-chat-uploads', MESSAGE_CHANGE_TABLE: 'fargate-chat-message-changes', THREAD_TABLE: 'fargate-chat-threads' }
 
 export interface AppOptions {
   dynamodbEndpoint: string

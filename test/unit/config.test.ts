@@ -10,6 +10,7 @@ const production = {
   ROOM_DIRECTORY_TABLE: 'room-directory-t',
   SESSION_TABLE: 'sessions-t',
   MESSAGE_CHANGE_TABLE: 'message-changes-t',
+  THREAD_TABLE: 'threads-t',
   MEMBERSHIP_TABLE: 'memberships-t',
   PEOPLE_TABLE: 'people-t',
   SEARCH_TABLE: 'search-t',
@@ -27,7 +28,7 @@ describe('configuration', () => {
     catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
       const message = (error as Error).message
-      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'NUXT_SESSION_PASSWORD', 'PUBLIC_ORIGIN']) expect(message).toContain(name)
+      for (const name of ['AWS_REGION', 'USER_TABLE', 'MESSAGE_TABLE', 'ROOM_TABLE', 'ROOM_DIRECTORY_TABLE', 'SESSION_TABLE', 'MEMBERSHIP_TABLE', 'PEOPLE_TABLE', 'SEARCH_TABLE', 'UPLOAD_BUCKET', 'MESSAGE_CHANGE_TABLE', 'THREAD_TABLE', 'NUXT_SESSION_PASSWORD', 'PUBLIC_ORIGIN']) expect(message).toContain(name)
     }
   })
 

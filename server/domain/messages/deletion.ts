@@ -11,11 +11,15 @@ import { useServices } from '../../services/services.ts'
 import { useLatestMessages } from './latest-messages.ts'
 import { useUnreadCounts } from '../rooms/unread-counts.ts'
 import { announce } from '../events.ts'
+import { forgetParent, uncountReply } from '../threads/threads.ts'
 import { forgetPin } from './pins.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
 function tombstoneOf(message: ChatMessage): ChatMessage {
-  return { id: message.id, room: message.room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, html: '', deleted: true }
+  const { thread, alsoToRoom, threadCount, threadLastAt, threadPeople } = message
+  // A reply stays in its thread, and a parent keeps its thread under the tombstone.
+  const threads = { ...(thread ? { thread } : {}), ...(alsoToRoom ? { alsoToRoom } : {}), ...(threadCount ? { threadCount, threadLastAt, threadPeople } : {}) }
+  return { id: message.id, room: message.room, username: message.username, avatar: message.avatar, time: message.time, content: { text: '' }, html: '', deleted: true, ...threads }
 }
 
 /**
@@ -48,14 +52,17 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
   const tombstone = tombstoneOf(before)
   forgetDeleted(tombstone)
   await announce('chat:message-deleted', tombstone)
+  // Its parent counts one reply fewer (a deletion that lost a race to an earlier one changed nothing).
+  if (tombstone.thread && !before.deleted) await uncountReply(tombstone)
   return tombstone
 }
 
 /**
  * What this instance keeps of a room that a deletion changes (here, or on a peer that said so):
- * the room's newest message if it was that one, and its unread counts.
+ * the room's newest message if it was that one, its unread counts, and the message as a thread's parent.
  */
 export function forgetDeleted(tombstone: ChatMessage): void {
+  forgetParent(tombstone.room, tombstone.id)
   useLatestMessages().changed(tombstone)
   useUnreadCounts().forgetRoom(tombstone.room)
 }

@@ -16,6 +16,9 @@ export async function messagesAround(room: string, id: string, limit: number): P
     newerCount ? queryMessages(room, { after: id, limit: newerCount }) : null,
   ])
   if (!message) throw new NotFoundError(`There is no message ${id} in #${room}: it may have been deleted, or the link is wrong`)
+  // A reply only in its thread is not in the room's stream: the link opens on its parent, with
+  // the thread (the page opens its panel at the reply).
+  if (message.thread && !message.alsoToRoom) return { ...await messagesAround(room, message.thread, limit), thread: message.thread }
   return {
     // Quotes of deleted originals checked once for the whole window.
     messages: await withoutDeletedQuotes([...[...older?.messages ?? []].reverse(), message, ...newer?.messages ?? []]),

@@ -6,6 +6,7 @@ import { joinOnVisit } from '../rooms/memberships.ts'
 import { mentionsIn, noteMentions } from './mentions.ts'
 import { buildMessage, getMessage, saveMessage, timeOfMessageId } from './messages.ts'
 import { replyQuote } from './replies.ts'
+import { replyStored, requireThreadParent } from '../threads/threads.ts'
 import { useServices } from '../../services/services.ts'
 import { storeAttachments } from '../files/attachments.ts'
 import { scheduleThumbnails } from '../files/thumbnails.ts'
@@ -22,6 +23,10 @@ export interface SendInput {
   attachments?: string[]
   /** The id of the message this one answers (same room). */
   replyTo?: string
+  /** A thread reply: the id of its parent (same room, not itself a reply). */
+  thread?: string
+  /** A thread reply shown in the room's stream as well. */
+  alsoToRoom?: boolean
 }
 
 /**
@@ -34,11 +39,20 @@ export interface SendInput {
  */
 export async function queueMessage(user: PublicUser, input: SendInput, origin?: string): Promise<{ stored: Promise<ChatMessage> }> {
   const arrived = performance.now()
+  // A reply's parent is read alongside the room's checks (one sender's sends pass them one after
+  // another, so a read waited for here delays the sends behind it); it is used only once they pass.
+  const parentRead = input.thread ? requireThreadParent(input.room, input.thread) : null
+  parentRead?.catch(() => {})
   const room = await requireWritableRoom(user, input.room)
   const { limits, clientIds } = useServices()
   await limits.send(user.username)
   const message = buildMessage(input.room, user, input.text, input.clientId)
   if (input.replyTo) message.replyTo = await replyQuote(input.room, input.replyTo)
+  const parent = parentRead ? await parentRead : null
+  if (parent) {
+    message.thread = parent.id
+    if (input.alsoToRoom) message.alsoToRoom = true
+  }
   const mentions = await mentionsIn(room, user, input.text)
   if (mentions.length) message.mentions = mentions
   if (input.clientId) {
@@ -60,7 +74,11 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
   // The sidebar's preview of this room comes from this instance's own writes (latest-messages.ts).
   return { stored: saveMessage(message).then(async (saved) => {
     metrics.count('MessagesStored')
-    useLatestMessages().note(saved)
+    // A reply only in its thread is not the room's newest message (previews, unread counts).
+    if (!saved.thread || saved.alsoToRoom) useLatestMessages().note(saved)
+    // The parent's summary and the thread's followers follow after the acknowledgement; a failure
+    // there leaves the reply stored and listed in its thread.
+    if (parent) void replyStored(room, parent, saved)
     if (saved.attachments) scheduleThumbnails(saved)
     noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     await delivered(user, room, saved, origin)

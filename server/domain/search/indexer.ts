@@ -398,7 +398,7 @@ export class SearchIndexer {
       const from = msKey(timeOf(head.position) - 1)
       for (const room of rooms) {
         for (let after: string | null = from; after;) {
-          const page = await queryMessageItems(room, { after, limit: 100 })
+          const page = await queryMessageItems(room, { after, limit: 100, replies: 'include' })
           indexed.push(this.#enqueue(page.messages.map(message => ({ key: { room, id: message.id }, message }))))
           after = page.next
           // A busy room's history is indexed as it is read, not held all at once.

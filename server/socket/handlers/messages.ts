@@ -11,13 +11,13 @@ import { metrics } from '../../core/metrics.ts'
 const SIGN_IN_TO_SEND = 'Can\'t send a message until you are authenticated'
 
 export function registerMessageHandlers(socket: ChatSocket): void {
-  on(socket, 'new message', ({ room, message: text, clientId, attachments, replyTo }) => {
+  on(socket, 'new message', ({ room, message: text, clientId, attachments, replyTo, thread, alsoToRoom }) => {
     const received = performance.now()
     const user = socket.data.user!
     // One socket's sends pass the checks one after another and are queued for writing in that
     // order; the writer confirms in queue order, so acks and relays keep the sender's order
     // without waiting for one write to finish before the next is queued.
-    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId, attachments, replyTo }, socket.id))
+    const queued = socket.data.sending.then(() => queueMessage(user, { room, text, clientId, attachments, replyTo, thread, alsoToRoom }, socket.id))
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored

@@ -10,8 +10,8 @@ import { validator } from '../../../utils/validation.ts'
 export default defineApiHandler(async (event) => {
   const user = await requireSessionUser(event)
   const { room } = await getValidatedRouterParams(event, validator(roomParamsSchema), { decode: true })
-  const { text, clientId, replyTo } = await readValidatedBody(event, validator(postMessageSchema))
-  const message = await sendMessage(user, { room, text, clientId, replyTo })
+  const { text, clientId, replyTo, thread, alsoToRoom } = await readValidatedBody(event, validator(postMessageSchema))
+  const message = await sendMessage(user, { room, text, clientId, replyTo, thread, alsoToRoom })
   setResponseStatus(event, 201)
   return message
 })
