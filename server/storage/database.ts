@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb'
 import { getServerConfig, type AppConfig } from '../core/config.ts'
 import type { TableKind } from './tables.ts'
 import type { EmbeddedDynamo } from './embedded-dynamodb.ts'
@@ -89,6 +89,19 @@ export async function queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartK
     start = page.LastEvaluatedKey
   } while (start && items.length < max)
   return items
+}
+
+/** Sets one attribute of an item that must exist (a missing item fails the write's condition). */
+export async function setAttribute(table: TableKind, key: Record<string, string>, attribute: string, value: unknown): Promise<void> {
+  const { doc, tables } = await getDatabase()
+  await doc.send(new UpdateCommand({
+    TableName: tables[table],
+    Key: key,
+    UpdateExpression: 'SET #attribute = :value',
+    ConditionExpression: 'attribute_exists(#key)',
+    ExpressionAttributeNames: { '#attribute': attribute, '#key': Object.keys(key)[0]! },
+    ExpressionAttributeValues: { ':value': value },
+  }))
 }
 
 export function getDatabase(): Promise<Database> {

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb'
-import type { Attachment, ChatMessage, LinkPreview, PinMark, ReplyQuote } from '#shared/types/chat'
+import type { ChatMessage, LinkPreview, PinMark } from '#shared/types/chat'
 import { conditionally, getDatabase } from './database.ts'
 
 /**
@@ -8,34 +8,16 @@ import { conditionally, getDatabase } from './database.ts'
  * id as the sort key `message`; reactions are a map of string sets, so concurrent reactions are
  * single atomic updates.
  */
-// A type, not an interface: an item must be assignable to the SDK's attribute maps.
-export type MessageItem = {
-  room: string
-  message: string
-  username: string
-  avatar: string
-  time: number
-  content: { text: string }
-  clientId?: string
-  attachments?: Attachment[]
-  editedAt?: number
-  deleted?: true
-  replyTo?: ReplyQuote
-  reactions?: Record<string, Set<string>>
-  mentions?: string[]
-  thread?: string
-  alsoToRoom?: true
-  threadCount?: number
-  threadLastAt?: number
-  threadPeople?: string[]
-  /** Bumped by every change of the thread's summary: the condition that keeps concurrent changes apart. */
-  threadVersion?: number
-  previews?: LinkPreview[]
-  pinned?: PinMark
-}
-
 /** A message as stored, without the HTML the domain renders for readers. */
 export type StoredMessage = Omit<ChatMessage, 'html'>
+
+// A mapped type, not an interface: an item must be assignable to the SDK's attribute maps.
+export type MessageItem = Omit<StoredMessage, 'id' | 'reactions'> & {
+  message: string
+  reactions?: Record<string, Set<string>>
+  /** Bumped by every change of the thread's summary: the condition that keeps concurrent changes apart. */
+  threadVersion?: number
+}
 
 const PROJECTION = '#room, message, username, avatar, #time, content, clientId, attachments, editedAt, deleted, replyTo, reactions, mentions, previews, pinned, thread, alsoToRoom, threadCount, threadLastAt, threadPeople'
 const PROJECTION_NAMES = { '#room': 'room', '#time': 'time' }

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { Room } from '#shared/types/chat'
-import { conditionally, getDatabase } from './database.ts'
+import { conditionally, getDatabase, setAttribute } from './database.ts'
 
 /**
  * The Rooms table (`id`): every room and DM. A deleted room stays as a tombstone (`deleted`) so
@@ -60,15 +60,8 @@ export async function updateRoomItem(id: string, changes: RoomChanges): Promise<
   return roomFromItem(Attributes ?? {})
 }
 
-export async function markRoomDeleted(id: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new UpdateCommand({
-    TableName: tables.rooms,
-    Key: { id },
-    UpdateExpression: 'SET deleted = :true',
-    ConditionExpression: 'attribute_exists(id)',
-    ExpressionAttributeValues: { ':true': true },
-  }))
+export function markRoomDeleted(id: string): Promise<void> {
+  return setAttribute('rooms', { id }, 'deleted', true)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { conditionally, getDatabase } from './database.ts'
+import { conditionally, getDatabase, setAttribute } from './database.ts'
 
 /**
  * The Users table (`username`): accounts (guests are never stored), their display names, and how
@@ -78,15 +78,8 @@ export async function updateDisplayName(username: string, displayName: string): 
   return typeof Attributes?.displayName === 'string' ? Attributes.displayName : undefined
 }
 
-export async function updatePasswordHash(username: string, passwordHash: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new UpdateCommand({
-    TableName: tables.users,
-    Key: { username },
-    UpdateExpression: 'SET passwordHash = :hash',
-    ConditionExpression: 'attribute_exists(username)',
-    ExpressionAttributeValues: { ':hash': passwordHash },
-  }))
+export function updatePasswordHash(username: string, passwordHash: string): Promise<void> {
+  return setAttribute('users', { username }, 'passwordHash', passwordHash)
 }
 
 /** An account's marker in `room` as stored now (read consistently: a tab may have just moved it), or null. */
@@ -104,15 +97,8 @@ export async function getReadMarker(username: string, room: string): Promise<str
 }
 
 /** Keeps an account's colour mode. */
-export async function updateColorMode(username: string, colorMode: string): Promise<void> {
-  const { doc, tables } = await getDatabase()
-  await doc.send(new UpdateCommand({
-    TableName: tables.users,
-    Key: { username },
-    UpdateExpression: 'SET colorMode = :mode',
-    ConditionExpression: 'attribute_exists(username)',
-    ExpressionAttributeValues: { ':mode': colorMode },
-  }))
+export function updateColorMode(username: string, colorMode: string): Promise<void> {
+  return setAttribute('users', { username }, 'colorMode', colorMode)
 }
 
 /** An account's colour mode as kept, or null when it never chose one. */
