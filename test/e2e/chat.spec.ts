@@ -1,6 +1,6 @@
 import { guestName } from '#shared/utils/people'
 import { closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, scriptUserInRoom, send, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -101,8 +101,7 @@ test('an unknown room offers to create it and an invalid room id is a 404 page',
 })
 
 test('markup in a message is shown as plain text and runs nothing', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('xss'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'xss')
   const person = await guest(browser, app.url, `/rooms/${room}`)
   const dialogs: string[] = []
   person.page.on('dialog', (dialog) => {
@@ -160,8 +159,7 @@ test('scrolling up loads older messages in order without duplicates', async ({ b
 })
 
 test('loading older messages keeps the messages on screen in place', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('steady'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'steady')
   for (let i = 1; i <= 120; i++) await bot.say(room, `Line ${i}`)
   const person = await guest(browser, app.url, `/rooms/${room}`)
   const list = messageList(person.page)

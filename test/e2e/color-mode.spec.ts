@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { Client } from '../support/http.ts'
-import { createRoom, expect, hydrated, hydrationProblems, messageList, newPerson, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
+import { expect, hydrated, hydrationProblems, messageList, newPerson, scriptUser, scriptUserInRoom, seriousViolations, signedIn, test, unique } from './fixtures.ts'
 
 /** The page's background where the messages are, as the browser paints it. */
 const background = (page: Page) => page.locator('.chat-shell').evaluate(el => getComputedStyle(el).backgroundColor)
@@ -8,8 +8,7 @@ const LIGHT_BG = 'rgb(243, 245, 248)'
 const DARK_BG = 'rgb(22, 25, 28)'
 
 test('a room loaded with the dark choice comes dark from the server, hydrates without a warning, and has no serious accessibility violation in either mode, with the emoji picker open too', async ({ browser, app }) => {
-  const ann = await scriptUser(app.url)
-  const room = await createRoom(ann.client, unique('Dark'))
+  const { user: ann, room } = await scriptUserInRoom(app.url, 'Dark')
   await ann.say(room, 'Look at this:\n```ts\nconst answer: number = 42 // the answer\n```')
   await ann.say(room, `@${ann.username} **bold**, a [link](https://example.com) and 🎉`)
 
@@ -43,8 +42,7 @@ test('a room loaded with the dark choice comes dark from the server, hydrates wi
 })
 
 test('System follows the browser\'s preference without a script: the server renders auto, and a dark system paints it dark', async ({ browser, app }) => {
-  const ann = await scriptUser(app.url)
-  const room = await createRoom(ann.client, unique('System'))
+  const { user: ann, room } = await scriptUserInRoom(app.url, 'System')
   for (const colorScheme of ['dark', 'light'] as const) {
     const { context, page } = await signedIn(browser, app.url, ann.client, { colorScheme })
     await page.goto(`/rooms/${room}`)

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test'
-import { createRoom, expect, messageList, register, scriptUser, send, seriousViolations, test, unique } from './fixtures.ts'
+import { expect, messageList, register, scriptUserInRoom, send, seriousViolations, test } from './fixtures.ts'
 
 /**
  * Opens a dialog from the keyboard, checks where focus lands and that the page with the dialog open
@@ -23,8 +23,7 @@ async function opensAndGivesFocusBack(page: Page, opener: Locator, open: () => P
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every dialog focuses its first field (not Close), takes typing at once, has no serious accessibility violation, closes on Escape and gives focus back to what opened it, in ${colorScheme} mode`, async ({ browser, app }) => {
     // A room of its own: the message deleted below must not show in other tests' rooms.
-    const owner = await scriptUser(app.url)
-    const room = await createRoom(owner.client, unique('dialogs'))
+    const { user: owner, room } = await scriptUserInRoom(app.url, 'dialogs')
     owner.socket.disconnect()
     const { page, context, username } = await register(browser, app.url, `/rooms/${room}`, { colorScheme })
     const enter = () => page.keyboard.press('Enter')

@@ -186,6 +186,12 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 /** Creates a room over HTTP as `client`. */
+/** Someone scripted (see scriptUser) with a new room of theirs named after `name`, made unique. */
+export async function scriptUserInRoom(url: string, name: string) {
+  const user = await scriptUser(url)
+  return { user, room: await createRoom(user.client, unique(name)) }
+}
+
 export async function createRoom(client: Client, name: string, topic = ''): Promise<string> {
   const response = await client.post('/api/rooms', { name, topic })
   if (response.status !== 201) throw new Error(`room not created: ${response.text}`)

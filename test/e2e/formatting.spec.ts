@@ -1,5 +1,5 @@
 import { displayNameOf } from '../../shared/utils/people.ts'
-import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, expect, guest, hydrated, hydrationProblems, messageList, newPerson, scriptUserInRoom, send, test } from './fixtures.ts'
 
 test('a code block sent on one instance shows highlighted on the other, live and after a reload', async ({ browser, cluster }) => {
   const ann = await guest(browser, cluster.one)
@@ -25,8 +25,7 @@ test('a code block sent on one instance shows highlighted on the other, live and
 
 test('a copied message link opened in a fresh browser lands on the message, highlighted, and stays live', async ({ browser, app }) => {
   test.setTimeout(120_000)
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('links'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'links')
   for (let i = 1; i <= 120; i++) await bot.say(room, `Numbered message ${i}`)
 
   // Ann copies the link of message 20 (long scrolled away: she loads older pages to reach it).
@@ -80,8 +79,7 @@ test('a copied message link opened in a fresh browser lands on the message, high
 })
 
 test('a link to a message that does not exist shows the room with a notice', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('gone'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'gone')
   await bot.say(room, 'Still here')
   const person = await guest(browser, app.url, `/rooms/${room}`)
   await person.page.goto(`/rooms/${room}?m=1700000000000:0000000000000000`)
@@ -95,8 +93,7 @@ test('a link to a message that does not exist shows the room with a notice', asy
 })
 
 test('on a phone, a visible switch makes Enter add lines, Send sends, and a paste cut at the limit is told', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('phone'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'phone')
   const phone = await guest(browser, app.url, `/rooms/${room}`, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
   const input = phone.page.locator('#composer-input')
   const toggle = phone.page.getByRole('switch', { name: 'Enter adds a line' })

@@ -1,12 +1,11 @@
 import { closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, messageList, newPerson, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, messageList, newPerson, register, scriptUser, scriptUserInRoom, send, test, unique } from './fixtures.ts'
 import { startWebsocketBlockingProxy } from './websocket-blocking-proxy.ts'
 
 test.afterAll(() => closeAll())
 
 test('switching rooms back and forth posts no "joined" or "left" notices into the conversation', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('quiet'))
+  const { room } = await scriptUserInRoom(app.url, 'quiet')
   const ann = await guest(browser, app.url, `/rooms/${room}`)
   const bob = await guest(browser, app.url, `/rooms/${room}`)
   await expect(ann.page.getByTestId('online-count')).toContainText('2 here')
@@ -26,8 +25,7 @@ test('switching rooms back and forth posts no "joined" or "left" notices into th
 })
 
 test('the server renders message times in the reader\'s time zone once the browser has told it', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('zone'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'zone')
   const said = await bot.say(room, 'What time is it there?')
   // UTC+14: every time of day differs from the server's UTC.
   const zone = { timezoneId: 'Pacific/Kiritimati', locale: 'en-GB' }

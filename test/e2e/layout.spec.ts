@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, send, seriousViolations, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, hydrationProblems, messageList, register, scriptUser, scriptUserInRoom, send, seriousViolations, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -106,8 +106,7 @@ test('a busy room looks right on a desktop and on a phone (screenshots)', async 
 })
 
 test('the composer sends on Enter, keeps Shift+Enter newlines and counts down near the limit', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('compose'))
+  const { room } = await scriptUserInRoom(app.url, 'compose')
   const person = await guest(browser, app.url, `/rooms/${room}`)
   const input = person.page.locator('#composer-input')
   await input.pressSequentially('first line')

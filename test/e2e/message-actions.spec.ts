@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import { call } from '../support/sockets.ts'
 import type { WireMessage } from '#shared/types/socket'
-import { connected, createRoom, expect, guest, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, expect, guest, messageList, register, scriptUser, scriptUserInRoom, send, test, unique } from './fixtures.ts'
 
 /** The stored message showing `text`. */
 function messageWith(page: Page, text: string) {
@@ -32,8 +32,7 @@ test('editing my last message with ↑ in the empty composer shows it edited, al
 })
 
 test('saving an edit ends its author\'s "typing" for the others at once, before the edit arrives', async ({ browser, app }) => {
-  const owner = await scriptUser(app.url)
-  const room = await createRoom(owner.client, unique('typing'))
+  const { user: owner, room } = await scriptUserInRoom(app.url, 'typing')
   expect((await call(owner.socket, 'join room', room))[0]).toBeNull()
   const heard: string[] = []
   owner.socket.onAny((event: string) => heard.push(event))
@@ -125,8 +124,7 @@ test('the room\'s owner deletes someone else\'s message there; a member sees no 
 })
 
 test('a reply quotes its original, and the quote jumps to it through older history and highlights it', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('Replies'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'Replies')
   const original = await bot.say(room, 'The original question')
   for (let i = 0; i < 70; i++) await bot.say(room, `filler ${i}`)
   const [err] = await call<WireMessage>(bot.socket, 'new message', { room, message: 'An answer, much later', replyTo: original.message })

@@ -1,4 +1,4 @@
-import { connected, createRoom, expect, guest, hydrated, messageList, register, scriptUser, send, test, unique } from './fixtures.ts'
+import { connected, expect, guest, hydrated, messageList, register, scriptUserInRoom, send, test, unique } from './fixtures.ts'
 import { startRealtimeSwitchProxy } from './websocket-blocking-proxy.ts'
 
 test('messages written offline wait with their client ids, survive a reload and go out once each, in order, when the connection is back', async ({ browser, app }) => {
@@ -45,8 +45,7 @@ test('messages written offline wait with their client ids, survive a reload and 
 })
 
 test('a message refused when the connection comes back says why, with Retry and Delete; edits say plainly that they need the connection', async ({ browser, app }) => {
-  const owner = await scriptUser(app.url)
-  const room = await createRoom(owner.client, unique('outbox'))
+  const { user: owner, room } = await scriptUserInRoom(app.url, 'outbox')
   const ann = await register(browser, app.url, `/rooms/${room}`)
   await send(ann.page, 'Written while connected')
   const mine = messageList(ann.page).getByTestId('message').filter({ hasText: 'Written while connected' })

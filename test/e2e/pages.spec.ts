@@ -1,7 +1,7 @@
 import type { Page, Response } from '@playwright/test'
 import type { WireMessage } from '#shared/types/socket'
 import { call, closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, guest, hydrated, newPerson, register, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, guest, hydrated, newPerson, register, scriptUser, scriptUserInRoom, seriousViolations, signedIn, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -131,8 +131,7 @@ test('every kind of page renders on the server what the browser shows, hydrates 
 })
 
 test('a room that cannot be opened says why, and offers to create it only when its name is free and the reader may create rooms', async ({ browser, app }) => {
-  const owner = await scriptUser(app.url)
-  const deleted = await createRoom(owner.client, unique('gone'))
+  const { user: owner, room: deleted } = await scriptUserInRoom(app.url, 'gone')
   const open = await createRoom(owner.client, unique('closing'))
   const hidden = unique('hidden')
   expect((await owner.client.post('/api/rooms', { id: hidden, name: hidden, visibility: 'private' })).status).toBe(201)
@@ -176,8 +175,7 @@ test('a room that cannot be opened says why, and offers to create it only when i
 })
 
 test('a room link\'s accessible name includes its latest message preview', async ({ browser, app }) => {
-  const bot = await scriptUser(app.url)
-  const room = await createRoom(bot.client, unique('named'))
+  const { user: bot, room } = await scriptUserInRoom(app.url, 'named')
   await bot.say(room, 'Preview worth hearing')
   const person = await guest(browser, app.url, '/rooms/general')
   // Rooms the reader has not joined are listed under "More public rooms".

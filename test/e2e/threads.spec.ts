@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import type { WireMessage } from '#shared/types/socket'
 import { call, closeAll } from '../support/sockets.ts'
-import { connected, createRoom, expect, messageList, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
+import { connected, createRoom, expect, messageList, scriptUser, scriptUserInRoom, seriousViolations, signedIn, test, unique } from './fixtures.ts'
 
 test.afterAll(() => closeAll())
 
@@ -67,8 +67,7 @@ test('a thread opened from a message\'s actions takes a reply that reaches the o
 })
 
 test('a link to a reply opens the room with the thread panel at the reply, rendered by the server with no hydration warning', async ({ browser, app }) => {
-  const alice = await scriptUser(app.url)
-  const room = await createRoom(alice.client, unique('link'))
+  const { user: alice, room } = await scriptUserInRoom(app.url, 'link')
   const parent = await alice.say(room, 'The parent of the thread')
   const [err, reply] = await call<WireMessage>(alice.socket, 'new message', { room, message: 'The linked reply', thread: parent.message })
   expect(err).toBeNull()

@@ -1,5 +1,5 @@
 import { call } from '../support/sockets.ts'
-import { createRoom, expect, hydrated, hydrationProblems, messageList, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
+import { createRoom, expect, hydrated, hydrationProblems, messageList, scriptUser, scriptUserInRoom, seriousViolations, signedIn, test, unique } from './fixtures.ts'
 
 test('a room read on one instance opens on the other with "New messages" above the first unread, rendered by the server, and Escape marks it read', async ({ browser, cluster }) => {
   const ann = await scriptUser(cluster.one, unique('ann').slice(0, 24), 'Ann Archer')
@@ -46,8 +46,7 @@ test('a room read on one instance opens on the other with "New messages" above t
 
 test('with more unread than a page, a bar offers to jump to the first unread, loads older messages to reach it, and marks the room read', async ({ browser, app }) => {
   const ann = await scriptUser(app.url)
-  const bob = await scriptUser(app.url)
-  const room = await createRoom(bob.client, unique('Busy'))
+  const { user: bob, room } = await scriptUserInRoom(app.url, 'Busy')
   expect((await call(bob.socket, 'join room', room))[0]).toBeNull()
   const seen = await bob.say(room, 'the last one Ann read')
   expect((await call(ann.socket, 'mark read', { room, message: seen.message }))[0]).toBeNull()

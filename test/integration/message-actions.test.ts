@@ -5,7 +5,7 @@ import type { ChatMessage, ReactionChange, RoomSummary } from '#shared/types/cha
 import type { WireChangePage, WireMessage, WireMessagePage } from '#shared/types/socket'
 import { Client } from '../support/http.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
-import { connected as person, uniqueName, type Connected as Person } from '../support/people.ts'
+import { connected as person, roomOf, sendAs, type Connected as Person } from '../support/people.ts'
 import { call, closeAll, collect, connect, waitFor } from '../support/sockets.ts'
 
 const ADMIN = `boss${Date.now().toString(36)}`
@@ -17,20 +17,8 @@ beforeAll(async () => {
 afterEach(() => closeAll())
 afterAll(async () => cluster?.stop())
 
-async function send(who: Person, room: string, text: string, replyTo?: string): Promise<WireMessage> {
-  const [err, message] = await call<WireMessage>(who.socket, 'new message', { room, message: text, ...(replyTo ? { replyTo } : {}) })
-  expect(err).toBeNull()
-  return message
-}
-
-/** A room `creator` made, both subscribed to it. */
-async function newRoom(creator: Person, ...others: Person[]): Promise<string> {
-  const response = await creator.http.post('/api/rooms', { name: `Actions ${uniqueName()}` })
-  expect(response.status).toBe(201)
-  const room = response.json.room.id
-  for (const who of [creator, ...others]) expect((await call(who.socket, 'join room', room))[0]).toBeNull()
-  return room
-}
+const send = sendAs
+const newRoom = (creator: Person, ...others: Person[]) => roomOf('Actions', creator, ...others)
 
 const path = (room: string, id?: string) => `/api/rooms/${room}/messages${id ? `/${encodeURIComponent(id)}` : ''}`
 const asMessage = (json: unknown) => json as ChatMessage
@@ -195,7 +183,7 @@ describe('replying', () => {
     const room = await newRoom(ann, bob)
     const original = await send(ann, room, `${'long '.repeat(60)}end`)
     const arrived = waitFor<WireMessage>(ann.socket, 'new message', 10_000)
-    const reply = await send(bob, room, 'agreed', original.message)
+    const reply = await send(bob, room, 'agreed', { replyTo: original.message })
     expect(reply.replyTo).toEqual({ id: original.message, username: ann.username, text: `${'long '.repeat(27)}long…` })
     expect(reply.replyTo!.text).toHaveLength(140)
     expect((await arrived).replyTo?.id).toBe(original.message)
@@ -213,7 +201,7 @@ describe('replying', () => {
     const original = await send(ann, room, `the door code is ${secret}`)
     // Enough messages between them that the original is not on the reply's page.
     for (let i = 0; i < 3; i++) await send(ann, room, `filler ${i}`)
-    const reply = await send(bob, room, 'noted', original.message)
+    const reply = await send(bob, room, 'noted', { replyTo: original.message })
     expect(reply.replyTo!.text).toContain(secret)
     const [err] = await call(ann.socket, 'delete message', { room, message: original.message })
     expect(err).toBeNull()

@@ -4,7 +4,7 @@ import type { SearchPage } from '#shared/types/search'
 import type { WireChangePage, WireMessage } from '#shared/types/socket'
 import { png, upload } from '../support/uploads.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
-import { connected as person, socketOf, uniqueName, type Connected as Person } from '../support/people.ts'
+import { connected as person, roomOf, sendAs, socketOf, uniqueName, type Connected as Person } from '../support/people.ts'
 import { barrier, call, closeAll, collect, waitFor } from '../support/sockets.ts'
 
 let cluster: TwoInstances
@@ -15,20 +15,8 @@ beforeAll(async () => {
 afterEach(() => closeAll())
 afterAll(async () => cluster?.stop())
 
-async function send(who: Person, room: string, text: string, extra: Record<string, unknown> = {}): Promise<WireMessage> {
-  const [err, message] = await call<WireMessage>(who.socket, 'new message', { room, message: text, ...extra })
-  expect(err).toBeNull()
-  return message
-}
-
-/** A public room `creator` made, everyone subscribed to it. */
-async function newRoom(creator: Person, ...others: Person[]): Promise<string> {
-  const response = await creator.http.post('/api/rooms', { name: `Threads ${uniqueName()}` })
-  expect(response.status).toBe(201)
-  const room = response.json.room.id
-  for (const who of [creator, ...others]) expect((await call(who.socket, 'join room', room))[0]).toBeNull()
-  return room
-}
+const send = sendAs
+const newRoom = (creator: Person, ...others: Person[]) => roomOf('Threads', creator, ...others)
 
 const threadPath = (room: string, id: string) => `/api/rooms/${room}/messages/${encodeURIComponent(id)}/thread`
 const thread = async (who: Person, room: string, id: string, query = ''): Promise<ThreadPage> => (await who.http.get(`${threadPath(room, id)}${query}`)).json

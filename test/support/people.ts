@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
+import type { WireMessage } from '#shared/types/socket'
 import { Client } from './http.ts'
-import { connect, waitFor, type TestSocket } from './sockets.ts'
+import { call, connect, waitFor, type TestSocket } from './sockets.ts'
 
 /** Someone signed in over HTTP on one instance (`url`): their cookie jar and username. */
 export interface Person {
@@ -50,4 +51,20 @@ export async function socketOf(person: Person, url = person.url): Promise<TestSo
 export async function connected(url: string, options: { guest?: boolean, username?: string, prefix?: string, displayName?: string } = {}): Promise<Connected> {
   const person = options.guest ? await guest(url) : await account(url, options)
   return { ...person, socket: await socketOf(person) }
+}
+
+/** `who` sends `text` to `room` over their socket, with any extra fields (replyTo, thread…): the stored message. */
+export async function sendAs(who: Connected, room: string, text: string, extra: Record<string, unknown> = {}): Promise<WireMessage> {
+  const [err, message] = await call<WireMessage>(who.socket, 'new message', { room, message: text, ...extra })
+  expect(err).toBeNull()
+  return message
+}
+
+/** A public room `creator` made (named `<prefix> <unique>`), everyone given subscribed to it. */
+export async function roomOf(prefix: string, creator: Connected, ...others: Connected[]): Promise<string> {
+  const response = await creator.http.post('/api/rooms', { name: `${prefix} ${uniqueName()}` })
+  expect(response.status).toBe(201)
+  const room = response.json.room.id
+  for (const who of [creator, ...others]) expect((await call(who.socket, 'join room', room))[0]).toBeNull()
+  return room
 }
