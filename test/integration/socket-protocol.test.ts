@@ -364,4 +364,21 @@ describe('rooms, presence and typing', () => {
     await barrier(elsewhere.socket)
     expect(unseen).toEqual([])
   })
+
+  it('ends a sender\'s typing when their message arrives, so typing the next one while it is stored still shows', async () => {
+    const alice = await signedInGuest(app.url)
+    const bob = await signedInGuest(app.url)
+    await call(alice.socket, 'join room', 'general')
+    await call(bob.socket, 'join room', 'general')
+    const seen: string[] = []
+    bob.socket.on('typing', () => seen.push('typing'))
+    bob.socket.on('stop typing', () => seen.push('stop typing'))
+    alice.socket.emit('typing', 'general')
+    const sent = call<WireMessage>(alice.socket, 'new message', { room: 'general', message: 'first' })
+    // The next message is begun before the first is acknowledged (a fast typist, a slow write).
+    alice.socket.emit('typing', 'general')
+    expect((await sent)[0]).toBeNull()
+    await barrier(bob.socket)
+    expect(seen).toEqual(['typing', 'stop typing', 'typing'])
+  })
 })

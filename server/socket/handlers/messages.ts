@@ -14,6 +14,9 @@ export function registerMessageHandlers(socket: ChatSocket): void {
   on(socket, 'new message', ({ room, message: text, clientId, attachments, replyTo, thread, alsoToRoom }) => {
     const received = performance.now()
     const user = socket.data.user!
+    // The message ends its author's typing now, in order with what the socket sends next: ending it
+    // once stored would also end a next message begun meanwhile.
+    stopTyping(socket, room)
     // One socket's sends pass the checks one after another and are queued for writing in that
     // order; the writer confirms in queue order, so acks and relays keep the sender's order
     // without waiting for one write to finish before the next is queued.
@@ -21,7 +24,6 @@ export function registerMessageHandlers(socket: ChatSocket): void {
     socket.data.sending = queued.then(() => {}, () => {})
     return queued.then(async ({ stored }): Promise<WireMessage> => {
       const message = await stored
-      stopTyping(socket, room)
       metrics.timing('AckLatency', performance.now() - received)
       return toWire(message)
     })
