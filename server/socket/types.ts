@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { ChatMessage, PresenceChange, PublicUser, RoomViewers } from '#shared/types/chat'
+import type { ChatMessage, Person, PresenceChange, PublicUser, RoomViewers } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../services/presence.ts'
 import type { TypingState } from './typing-state.ts'
@@ -24,6 +24,8 @@ interface SocketData {
 
 /** Events between instances (Socket.io's serverSideEmit, through the Redis adapter). */
 interface InterServerEvents {
+  /** Someone's status or display name changed on another instance (as it is now): the copy here follows. */
+  'person changed': (person: Person, done: (remembered: boolean) => void) => void
   /** A room was created: drop cached directory pages. */
   'rooms changed': () => void
   /** A room changed (renamed, archived, deleted): forget it; and these people's rooms changed. */

@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, ThreadActivity, ThreadSummary, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, Person, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, ThreadActivity, ThreadSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -73,6 +73,8 @@ export interface ServerToClientEvents {
   'room members': (payload: RoomPresenceEvent) => void
   /** A new room, for every signed-in sidebar. */
   'room created': (room: RoomSummary) => void
+  /** Someone changed their status or display name: every signed-in tab (each keeps only people it knows). */
+  'person updated': (person: Person) => void
   /** Another tab of the same user read up to `message` in `room`. */
   'room read': (payload: { room: string, message: string }) => void
   /** A thumbnail of an image in a message of `room` is ready. */
