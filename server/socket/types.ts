@@ -26,6 +26,8 @@ interface SocketData {
 interface InterServerEvents {
   /** Someone's status or display name changed on another instance (as it is now): the copy here follows. */
   'person changed': (person: Person, done: (remembered: boolean) => void) => void
+  /** Someone went away or came back (decided on another instance): re-announce the rooms they look at from here. */
+  'away changed': (username: string) => void
   /** A room was created: drop cached directory pages. */
   'rooms changed': () => void
   /** A room changed (renamed, archived, deleted): forget it; and these people's rooms changed. */
@@ -51,6 +53,8 @@ export interface SocketContext {
   announce: (event: 'user joined' | 'user left', payload: PresenceChange) => void
   /** Tells those looking at a room who else is, at most once a second (see viewer-announcer.ts). */
   announceViewers: (room: string, viewers?: RoomViewers) => void
+  /** Someone went away or came back: the rooms they look at, on every instance, are told (see away.ts). */
+  awayChanged: (username: string) => void
 }
 
 // Internal Socket.io rooms start with '#', which no chat room id can contain.

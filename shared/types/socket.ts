@@ -45,6 +45,8 @@ export interface ClientToServerEvents {
   // Additions: the room a client is looking at (online list), catching up after a reconnect.
   'join room': (room: SocketPayloadInput<'join room'>, ack: Ack<RoomJoined>) => void
   'leave room': (room: SocketPayloadInput<'leave room'>) => void
+  /** The tab saw activity (pointer, keys, focus): sent at most once a minute, unanswered. */
+  'active': () => void
   'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<WireMessagePage>) => void
   /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */
   'mark read': (payload: SocketPayloadInput<'mark read'>) => void

@@ -1,19 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { Person as Shown } from '#shared/types/chat'
+import type { Person as Shown, RoomPresenceEvent } from '#shared/types/chat'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
-import { account, connected, guest, socketOf, type Person } from '../support/people.ts'
+import { account, connected, guest, roomOf, socketOf, type Person } from '../support/people.ts'
 import { closeAll, collect, connect, waitFor } from '../support/sockets.ts'
 
 let cluster: TwoInstances
 
 beforeAll(async () => {
-  cluster = await startTwoInstances()
+  // Away after one idle second (swept every 250 ms), so that going away takes no minutes here.
+  cluster = await startTwoInstances({ env: { AWAY_AFTER_SECONDS: '1' } })
 })
 afterEach(() => closeAll())
 afterAll(async () => cluster?.stop())
 
 const setStatus = (who: Person, body: unknown) => who.http.request('/api/me/status', { method: 'PUT', body })
-const lookUp = async (who: Person, username: string) => (await who.http.get(`/api/users?names=${username}`)).json.users[0]
+async function lookUp(who: Person, username: string): Promise<Shown> {
+  const [person] = (await who.http.get(`/api/users?names=${username}`)).json.users
+  expect(person?.username).toBe(username)
+  return person!
+}
 
 describe('a status', () => {
   it('set on one instance reaches a signed-in socket on the other and every instance\'s reads, then is gone once it ends', async () => {
@@ -75,5 +80,30 @@ describe('a status', () => {
     const far = await setStatus(ann, { emoji: '📅', text: 'Far', expiresAt: Date.now() + 40 * 86_400_000 })
     expect(far.status).toBe(400)
     expect((await lookUp(ann, ann.username)).status?.text).toBe('Commuting')
+  })
+})
+
+describe('away', () => {
+  it('reaches someone looking at the room on the other instance when a person\'s only tab goes idle, and clears on activity in any tab of theirs; others are not told', async () => {
+    const ann = await connected(cluster.a.url, { prefix: 'ann' })
+    const bob = await connected(cluster.b.url, { prefix: 'bob' })
+    const carl = await connected(cluster.b.url, { prefix: 'carl' })
+    const room = await roomOf('Away', ann, bob)
+    const lists = collect<RoomPresenceEvent>(bob.socket, 'room members')
+    const elsewhere = collect<RoomPresenceEvent>(carl.socket, 'room members')
+    const annIn = (list: RoomPresenceEvent) => list.members.find(member => member.username === ann.username)
+    const newest = () => lists.filter(list => list.room === room).toSorted((x, y) => y.version - x.version)[0]
+
+    await vi.waitFor(() => expect(newest() && annIn(newest()!)).toEqual({ username: ann.username, avatar: expect.any(String), away: true }), { timeout: 10_000, interval: 100 })
+    // Ann opens a tab on the other instance, on no room (opening one is activity): b decides she is
+    // back, and a, where she looks at the room, re-announces it.
+    await socketOf(ann, cluster.b.url)
+    await vi.waitFor(() => expect(newest() && annIn(newest()!)).toEqual({ username: ann.username, avatar: expect.any(String) }), { timeout: 10_000, interval: 100 })
+    expect(elsewhere.filter(list => list.room === room)).toEqual([])
+
+    // Idle again, then a report from the tab that looks at the room brings her back.
+    await vi.waitFor(() => expect(annIn(newest()!)?.away).toBe(true), { timeout: 10_000, interval: 100 })
+    ann.socket.emit('active')
+    await vi.waitFor(() => expect(annIn(newest()!)?.away).toBeUndefined(), { timeout: 10_000, interval: 100 })
   })
 })
