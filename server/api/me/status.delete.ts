@@ -1,5 +1,5 @@
 import { defineApiHandler } from '../../utils/api-handler.ts'
-import { clearStatus } from '../../domain/people/status.ts'
+import { clearStatus } from '../../domain/people/changes.ts'
 import { requireSessionUser } from '../../utils/session-cookie.ts'
 
 /** Clears the caller's status (accounts only). */

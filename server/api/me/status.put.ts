@@ -1,7 +1,7 @@
 import { readValidatedBody } from 'h3'
 import { statusSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../../utils/api-handler.ts'
-import { setStatus } from '../../domain/people/status.ts'
+import { setStatus } from '../../domain/people/changes.ts'
 import { requireSessionUser } from '../../utils/session-cookie.ts'
 import { validator } from '../../utils/validation.ts'
 

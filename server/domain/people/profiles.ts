@@ -1,13 +1,10 @@
 import { LRUCache } from 'lru-cache'
-import type { Person, PublicUser } from '#shared/types/chat'
+import type { Person } from '#shared/types/chat'
 import { displayNameOf, foldName, liveStatus } from '#shared/utils/people'
 import { avatarUrl } from './avatars.ts'
 import { deletePeopleRow, putPeopleRows, queryPeopleRows, type PeopleRow } from '../../storage/people-table.ts'
-import { getProfileItem, updateDisplayName } from '../../storage/users-table.ts'
-import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
-import { useServices } from '../../services/services.ts'
-import { announce } from '../events.ts'
-import { assertNotGuestLike, claimName, NameTakenError, releaseName, sameName } from './names.ts'
+import { getProfileItem } from '../../storage/users-table.ts'
+import { NotFoundError } from '../../core/errors.ts'
 
 /**
  * People as others see them: display names (on the Users item), the people index for the
@@ -80,18 +77,16 @@ export async function getPeople(usernames: string[]): Promise<Person[]> {
 }
 
 /**
- * Applies a change just stored to this instance's copy of an account, and tells every instance and
- * every signed-in tab (a change of name or status is a rare human act, limited per person: see
- * limits.ts). The copy is changed rather than read again: a read right after a write may be stale.
+ * Applies a change just stored to this instance's copy of an account (changes.ts then tells the
+ * others): the copy is changed rather than read again, as a read right after a write may be stale.
+ * Answers the account as everyone now sees it.
  */
-export async function announcePerson(username: string, change: (person: Person) => Person): Promise<Person> {
+export async function changeCachedPerson(username: string, change: (person: Person) => Person): Promise<Person> {
   const before = people.get(username) ?? await readPerson(username)
   if (!before) throw new NotFoundError(`There is no account "${username}"`)
   const person = change(before)
   people.set(username, person)
-  const current = shown(person)
-  await announce('chat:person-updated', current)
-  return current
+  return shown(person)
 }
 
 /** The accounts named, or a 404 naming the first that does not exist. */
@@ -100,23 +95,6 @@ export async function requireAccounts(usernames: string[]): Promise<Person[]> {
   const missing = usernames.find(name => !found.some(person => person.username === name))
   if (missing) throw new NotFoundError(`There is no account "${missing}"`)
   return found
-}
-
-/**
- * Sets an account's display name (guests have none: they are not stored). The name is claimed
- * first (names.ts: refused when it reads as someone else's name or username), and the one it
- * replaces is given back.
- */
-export async function setDisplayName(user: PublicUser, displayName: string): Promise<Person> {
-  if (user.guest) throw new ForbiddenError('Guests cannot set a display name. Create an account first.')
-  assertNotGuestLike(displayName)
-  await useServices().limits.personUpdate(user.username)
-  const own = sameName(displayName, user.username)
-  if (!own && !await claimName(user.username, displayName)) throw new NameTakenError()
-  const previous = await updateDisplayName(user.username, displayName)
-  if (previous && !sameName(previous, displayName) && !sameName(previous, user.username)) await releaseName(user.username, previous)
-  await indexPerson({ username: user.username, displayName, avatar: user.avatar }, previous ?? user.username)
-  return announcePerson(user.username, person => ({ ...person, displayName, avatar: user.avatar }))
 }
 
 /** The people route's one call: a prefix search, or a lookup by usernames. */
