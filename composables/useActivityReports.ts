@@ -1,5 +1,5 @@
 /** A tab tells the server it is in use at most this often: only going away and coming back matter. */
-export const ACTIVITY_REPORT_MS = 60_000
+const ACTIVITY_REPORT_MS = 60_000
 
 const EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'focus'] as const
 

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { createRoom, expect, hydrated, hydrationProblems, messageList, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
+import { annAndBobInRoom, expect, hydrated, hydrationProblems, messageList, seriousViolations, test } from './fixtures.ts'
 
 /** Ann's row in the who-is-here list (opened first). */
 async function memberRow(page: Page, username: string) {
@@ -9,17 +9,8 @@ async function memberRow(page: Page, username: string) {
 }
 
 test('a status set on one instance shows beside the name in messages and the member list on the other, live and after a reload, and clearing it takes it away', async ({ browser, cluster }) => {
-  const ann = await scriptUser(cluster.one, unique('ann').slice(0, 24), 'Ann Archer')
-  const bob = await scriptUser(cluster.two, unique('bob').slice(0, 24), 'Bob Berg')
-  const room = await createRoom(ann.client, unique('Status'))
-  await ann.say(room, 'standup notes are in the doc')
-  const annTab = await signedIn(browser, cluster.one, ann.client)
-  const bobTab = await signedIn(browser, cluster.two, bob.client)
-  for (const { page } of [annTab, bobTab]) {
-    await page.goto(`/rooms/${room}`)
-    await expect(messageList(page).getByText('standup notes')).toBeVisible()
-    await hydrated(page)
-  }
+  const { ann, annTab, bobTab } = await annAndBobInRoom(browser, cluster, 'Status', 'standup notes are in the doc')
+  for (const { page } of [annTab, bobTab]) await hydrated(page)
   await expect(bobTab.page.getByTestId('online-count')).toContainText('2 here')
 
   // Ann picks the "In a meeting" preset (1 hour) in the dialog from the account menu.
