@@ -58,6 +58,7 @@ export default defineNuxtPlugin({
       presence.typingStopped(wire)
       const message = fromWire(wire)
       threads.received(message)
+      rooms.noteThreadReply(message)
       // Replies notify (as the room's setting allows) only in threads the reader follows or is named in.
       if (threads.concerns(message)) notifications.consider(message)
     })

@@ -169,6 +169,15 @@ export const useRoomsStore = defineStore('rooms', () => {
     else if (options.hidden) unseenHere.value++
   }
 
+  /**
+   * A thread reply arrived: one naming the reader raises its room's mention badge, as the server
+   * counts it for the next load; replies are not the room's messages, so its unread count stays.
+   */
+  function noteThreadReply(message: ChatMessage) {
+    if (message.room === currentId.value || byId(message.room)?.muted || message.username === session.user?.username) return
+    if (mentionsMe(message, session.user?.username)) mentions.value = { ...mentions.value, [message.room]: (mentions.value[message.room] ?? 0) + 1 }
+  }
+
   /** A message as it is now (edited; deleted, when only its id may be known): the preview follows if it is the room's newest. */
   function messageChanged(id: string, messageId: string, now?: ChatMessage) {
     const room = byId(id)
@@ -258,5 +267,5 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { list, loaded, currentId, unread, mentions, unseenHere, ended, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, dmPartnerOf, pictureOf, load, refresh, open, upsert, added, updated, removed, enter, leave, noteMessage, messageChanged, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, availability, reset }
+  return { list, loaded, currentId, unread, mentions, unseenHere, ended, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, dmPartnerOf, pictureOf, load, refresh, open, upsert, added, updated, removed, enter, leave, noteMessage, noteThreadReply, messageChanged, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, availability, reset }
 })
