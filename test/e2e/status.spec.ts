@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
-import { annAndBobInRoom, expect, hydrated, hydrationProblems, messageList, seriousViolations, test } from './fixtures.ts'
+import { call } from '../support/sockets.ts'
+import { annAndBobInRoom, createRoom, expect, hydrated, hydrationProblems, messageList, scriptUser, seriousViolations, signedIn, startCluster, test, unique } from './fixtures.ts'
 
 /** Ann's row in the who-is-here list (opened first). */
 async function memberRow(page: Page, username: string) {
@@ -57,4 +58,30 @@ test('a status set on one instance shows beside the name in messages and the mem
   await expect(inMessages).toHaveCount(0)
   await expect((await memberRow(bobTab.page, ann.username)).getByTestId('person-status')).toHaveCount(0)
   for (const tab of [annTab, bobTab]) await tab.context.close()
+})
+
+test('someone whose only tab goes idle shows away in the member list on the other instance, with a hollow dot, and active again once they do something', async ({ browser }) => {
+  // Away after two idle seconds: Bob's own tab reports once a minute, so he goes away too (unchecked).
+  const cluster = await startCluster({ AWAY_AFTER_SECONDS: '2' })
+  try {
+    const ann = await scriptUser(cluster.one, unique('ann').slice(0, 24), 'Ann Archer')
+    const bob = await scriptUser(cluster.two, unique('bob').slice(0, 24), 'Bob Berg')
+    const room = await createRoom(bob.client, unique('Away'))
+    await ann.say(room, 'back in a bit')
+    expect((await call(ann.socket, 'join room', room))[0]).toBeNull()
+    const bobTab = await signedIn(browser, cluster.two, bob.client, { colorScheme: 'dark' })
+    await bobTab.page.goto(`/rooms/${room}`)
+    await hydrated(bobTab.page)
+
+    const annRow = await memberRow(bobTab.page, ann.username)
+    await expect(annRow.getByRole('img', { name: 'away' })).toBeVisible()
+    await expect(annRow).toHaveAttribute('data-away', 'true')
+    expect(await seriousViolations(bobTab.page)).toEqual([])
+    ann.socket.emit('active')
+    await expect(annRow.getByRole('img', { name: 'active' })).toBeVisible()
+    await bobTab.context.close()
+  }
+  finally {
+    await cluster.stop()
+  }
 })
