@@ -31,7 +31,8 @@ export const usePeopleStore = defineStore('people', () => {
   })
   if (import.meta.client) {
     let timer: ReturnType<typeof setTimeout> | undefined
-    watch(soonestEnd, (end) => {
+    // On `now` too: a timer cut short at setTimeout's longest delay leaves the soonest end as it was.
+    watch([soonestEnd, now], ([end]) => {
       clearTimeout(timer)
       if (end === null) return
       timer = setTimeout(() => { now.value = Date.now() }, Math.min(Math.max(0, end - Date.now()), LONGEST_TIMER_MS))

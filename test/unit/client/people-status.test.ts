@@ -31,6 +31,16 @@ describe('statuses in the people store', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('waits for an end past setTimeout\'s longest delay (about 24.8 days) in steps', async () => {
+    const people = usePeopleStore()
+    const month = 30 * 86_400_000
+    people.remember(person('ann', 1_000_000 + month))
+    await vi.advanceTimersByTimeAsync(2 ** 31 - 1)
+    expect(people.statusOf('ann')?.text).toBe('In a meeting')
+    await vi.advanceTimersByTimeAsync(month - (2 ** 31 - 1))
+    expect(people.statusOf('ann')).toBeNull()
+  })
+
   it('takes a relayed change only for people it knows, as a whole: a cleared status goes', async () => {
     const people = usePeopleStore()
     people.updated(person('stranger', null))
