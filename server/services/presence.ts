@@ -125,9 +125,18 @@ export class Presence extends EventEmitter<PresenceEvents> {
    * the whole period are asked about in Redis (their other instances' tabs may still be busy).
    */
   readonly #activeHere = new Map<string, number>()
+  /** When this instance last told the store of each person's activity (see `active`). */
+  readonly #toldAt = new Map<string, number>()
+  readonly #tellEveryMs: number
 
-  constructor(createStore: PresenceStoreFactory) {
+  /**
+   * `tellEveryMs`: activity is passed on to the store at most this often per person from this
+   * instance (a client flooding 'active' costs a map lookup, not a Redis call). Anything shorter
+   * than a quarter of the away period cannot leave anyone marked away while they are active.
+   */
+  constructor(createStore: PresenceStoreFactory, { tellEveryMs = 0 }: { tellEveryMs?: number } = {}) {
     super()
+    this.#tellEveryMs = tellEveryMs
     this.#store = createStore(
       () => new Map([...this.#local].map(([set, users]) => [set, [...users].flatMap(([username, { avatar, adding }]) => (adding ? [] : [{ username, avatar }]))])),
       set => this.emit('changed', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
@@ -176,7 +185,10 @@ export class Presence extends EventEmitter<PresenceEvents> {
   /** A signed-in socket closed. `last`: that was the user's last connection anywhere. */
   async disconnect(member: RoomMember): Promise<{ last: boolean } & PresenceCount> {
     const last = await this.#leave(ONLINE, member)
-    if (!this.#local.get(ONLINE)?.has(member.username)) this.#activeHere.delete(member.username)
+    if (!this.#local.get(ONLINE)?.has(member.username)) {
+      this.#activeHere.delete(member.username)
+      this.#toldAt.delete(member.username)
+    }
     if (last) await this.#store.forget(member.username)
     return { last, ...await this.online() }
   }
@@ -185,8 +197,11 @@ export class Presence extends EventEmitter<PresenceEvents> {
    * A tab of this person saw activity (or opened). True when they were away: they are not any more,
    * and the rooms they look at must be told (see awayChanged).
    */
-  active(username: string, now = Date.now()): Promise<boolean> {
+  async active(username: string, now = Date.now()): Promise<boolean> {
     this.#activeHere.set(username, now)
+    // Told within the period: their activity in the store is recent enough that they are not away.
+    if (now - (this.#toldAt.get(username) ?? -Infinity) < this.#tellEveryMs) return false
+    this.#toldAt.set(username, now)
     return this.#store.touch(username, now)
   }
 

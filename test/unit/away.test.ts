@@ -29,6 +29,21 @@ describe('away in presence', () => {
     expect((await presence.viewers('general')).members).toEqual([ann, bob])
   })
 
+  it('passes a flood of activity on to the store once a period, and still ends someone\'s being away at once', async () => {
+    let touches = 0
+    const presence = new Presence((local, changed) => {
+      const store = createMemoryPresenceStore(local, changed)
+      return { ...store, touch: (username, at) => (touches++, store.touch(username, at)) }
+    }, { tellEveryMs: 2_500 })
+    await presence.connect(ann)
+    for (let at = 1_000; at < 3_500; at += 10) await presence.active('ann', at)
+    expect(touches).toBe(1)
+    expect(await presence.active('ann', 3_500)).toBe(false)
+    expect(touches).toBe(2)
+    expect(await presence.sweep(10_000, 14_000)).toEqual(['ann'])
+    expect(await presence.active('ann', 14_001)).toBe(true)
+  })
+
   it('sweeps a quarter of the period, at least every 0.25 s and at most every 15 s', () => {
     expect([sweepEvery(1_000), sweepEvery(40_000), sweepEvery(600_000), sweepEvery(100)]).toEqual([250, 10_000, 15_000, 250])
   })
