@@ -7,6 +7,7 @@ import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter'
 import { getServerConfig } from '../core/config.ts'
 import { log } from '../core/logger.ts'
 import { drainMessageWrites } from '../domain/messages/messages.ts'
+import { settleThreadCounts } from '../domain/threads/threads.ts'
 import { markDraining } from '../services/readiness.ts'
 import { clientAddress, isAllowedOrigin } from '../core/request-info.ts'
 import { closeServices, useServices } from '../services/services.ts'
@@ -219,6 +220,8 @@ export default defineNitroPlugin((nitro) => {
     // Messages still being checked have not reached the writer yet: answer those first.
     await settleHandlers()
     await drainMessageWrites()
+    // Replies' parents count them within a quarter second: before the process goes.
+    await settleThreadCounts()
     // Every client reconnects by itself, to another task, and catches up.
     closeTransports()
   })()
