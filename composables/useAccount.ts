@@ -1,6 +1,7 @@
 import type { ChangePasswordInput } from '#shared/schemas/auth'
+import type { PersonStatus } from '#shared/types/chat'
 
-/** Account security calls of the profile dialog; both end every other session of the account. */
+/** The account's calls: security (both end every other session), display name and status. */
 export function useAccount() {
   const api = useApi()
   return {
@@ -10,5 +11,9 @@ export function useAccount() {
       api('/api/auth/sessions/others', { method: 'DELETE' }),
     setDisplayName: (displayName: string) =>
       api('/api/me', { method: 'PATCH', body: { displayName } }),
+    setStatus: (status: PersonStatus) =>
+      api('/api/me/status', { method: 'PUT', body: status }),
+    clearStatus: () =>
+      api('/api/me/status', { method: 'DELETE' }),
   }
 }

@@ -107,5 +107,6 @@ export function useChatSocket() {
     typing: (room: string) => tell(socket => socket.emit('typing', room)),
     stopTyping: (room: string) => tell(socket => socket.emit('stop typing', room)),
     markRead: (room: string, message: string) => tell(socket => socket.emit('mark read', { room, message })),
+    active: () => tell(socket => socket.emit('active')),
   }
 }

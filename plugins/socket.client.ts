@@ -17,6 +17,7 @@ export default defineNuxtPlugin({
     const actions = useMessageActionsStore()
     const notifications = useNotificationsStore()
     const threads = useThreadsStore()
+    const people = usePeopleStore()
 
     socket.on('connect', () => {
       connection.opened()
@@ -57,6 +58,7 @@ export default defineNuxtPlugin({
       presence.typingStopped(wire)
       const message = fromWire(wire)
       threads.received(message)
+      rooms.noteThreadReply(message)
       // Replies notify (as the room's setting allows) only in threads the reader follows or is named in.
       if (threads.concerns(message)) notifications.consider(message)
     })
@@ -76,6 +78,7 @@ export default defineNuxtPlugin({
       actions.reacted(change)
       threads.reacted(change)
     })
+    socket.on('person updated', person => people.updated(person))
     socket.on('typing', event => presence.typingStarted(event))
     socket.on('stop typing', event => presence.typingStopped(event))
     socket.on('room members', ({ room, ...viewers }) => presence.setMembers(room, viewers))

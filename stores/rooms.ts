@@ -129,6 +129,12 @@ export const useRoomsStore = defineStore('rooms', () => {
     return roomTitle(room, session.user?.username, people.nameOf)
   }
 
+  /** The other person of a two-person DM (whose status its entry and title show), else null. */
+  function dmPartnerOf(room: Pick<RoomSummary, 'kind' | 'members'>): string | null {
+    const others = room.kind === 'dm' ? (room.members ?? []).filter(name => name !== session.user?.username) : []
+    return others.length === 1 ? others[0]! : null
+  }
+
   /** A room's picture: a DM shows the other person's avatar, a room its own image. */
   function pictureOf(room: Pick<RoomSummary, 'image' | 'kind' | 'members'>): { src: string, name: string } {
     return roomPicture(room, session.user?.username, people.get)
@@ -161,6 +167,15 @@ export const useRoomsStore = defineStore('rooms', () => {
       if (mentionsMe(message, session.user?.username)) mentions.value = { ...mentions.value, [message.room]: (mentions.value[message.room] ?? 0) + 1 }
     }
     else if (options.hidden) unseenHere.value++
+  }
+
+  /**
+   * A thread reply arrived: one naming the reader raises its room's mention badge, as the server
+   * counts it for the next load; replies are not the room's messages, so its unread count stays.
+   */
+  function noteThreadReply(message: ChatMessage) {
+    if (message.room === currentId.value || byId(message.room)?.muted || message.username === session.user?.username) return
+    if (mentionsMe(message, session.user?.username)) mentions.value = { ...mentions.value, [message.room]: (mentions.value[message.room] ?? 0) + 1 }
   }
 
   /** A message as it is now (edited; deleted, when only its id may be known): the preview follows if it is the room's newest. */
@@ -252,5 +267,5 @@ export const useRoomsStore = defineStore('rooms', () => {
   }
   watch(() => session.owner, (now, before) => { if (before && now !== before) reset() })
 
-  return { list, loaded, currentId, unread, mentions, unseenHere, ended, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, pictureOf, load, refresh, open, upsert, added, updated, removed, enter, leave, noteMessage, messageChanged, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, availability, reset }
+  return { list, loaded, currentId, unread, mentions, unseenHere, ended, totalUnread, totalMentions, joinedRooms, directMessages, otherRooms, lastRoom, byId, titleOf, dmPartnerOf, pictureOf, load, refresh, open, upsert, added, updated, removed, enter, leave, noteMessage, noteThreadReply, messageChanged, markSeen, clearUnread, create, openDm, change, remove, leaveRoom, invite, removeMember, members, saveSettings, availability, reset }
 })

@@ -1,7 +1,7 @@
 import { readValidatedBody } from 'h3'
 import { updateMeSchema } from '#shared/schemas/people'
 import { defineApiHandler } from '../utils/api-handler.ts'
-import { setDisplayName } from '../domain/people/profiles.ts'
+import { setDisplayName } from '../domain/people/changes.ts'
 import { requireSessionUser } from '../utils/session-cookie.ts'
 import { validator } from '../utils/validation.ts'
 

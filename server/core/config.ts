@@ -49,6 +49,8 @@ export interface AppConfig {
   admins: string[]
   /** How long after sending its author may edit a message. */
   editWindowHours: number
+  /** Someone shows away once none of their tabs has seen activity (pointer, keys, focus) for this long. */
+  awayAfterMs: number
   /**
    * Link previews: the server reads a shared link's Open Graph card after the message is stored.
    * Each read is bounded in time and bytes, a message gets at most `perMessage`, results are cached
@@ -125,6 +127,7 @@ const envSchema = z.object({
   DEFAULT_ROOMS: z.string().refine(v => v.split(',').every(id => ROOM_ID_PATTERN.test(id)), 'must be comma-separated room ids').default('general,fargate,lambda,ecs'),
   ADMINS: z.string().default(''),
   EDIT_WINDOW_HOURS: z.coerce.number({ error: 'must be a number' }).positive('must be positive').default(24),
+  AWAY_AFTER_SECONDS: positiveInt.max(86_400, 'must be at most 86400').default(600),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOGIN_FAILURES_PER_USER: positiveInt.default(10),
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRooms: e.DEFAULT_ROOMS.split(','),
     admins: e.ADMINS.split(',').map(name => name.trim().toLowerCase()).filter(Boolean),
     editWindowHours: e.EDIT_WINDOW_HOURS,
+    awayAfterMs: e.AWAY_AFTER_SECONDS * 1000,
     linkPreviews: {
       enabled: e.LINK_PREVIEWS === 'on',
       timeoutMs: e.LINK_PREVIEW_TIMEOUT_MS,

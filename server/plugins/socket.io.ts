@@ -14,6 +14,7 @@ import { closeServices, useServices } from '../services/services.ts'
 import { sessionFromRequest } from '../utils/session-cookie.ts'
 import { createAnnouncer } from '../socket/announcer.ts'
 import { createViewerAnnouncer } from '../socket/viewer-announcer.ts'
+import { createAwayWatch } from '../socket/away.ts'
 import { handleConnection } from '../socket/connection.ts'
 import { relayDomainEvents } from '../socket/relays.ts'
 import { settleHandlers } from '../socket/handler.ts'
@@ -157,7 +158,9 @@ export default defineNitroPlugin((nitro) => {
 
   // A list changed without a join or a leave (people of a dead instance expired, or people Redis
   // lost were put back): tell those who see it.
-  const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence), announceViewers: createViewerAnnouncer(io, presence) }
+  const announceViewers = createViewerAnnouncer(io, presence)
+  const away = createAwayWatch(io, presence, announceViewers, Boolean(redis), config.awayAfterMs)
+  const ctx: SocketContext = { io, presence, announce: createAnnouncer(io, presence), announceViewers, awayChanged: away.changed }
   presence.on('changed', (room) => {
     if (room) return ctx.announceViewers(room)
     presence.online().then(count => io.emit('presence', count), (error: unknown) => log.warn('presence.expiry_failed', { room, error }))
@@ -248,6 +251,7 @@ export default defineNitroPlugin((nitro) => {
   // Redis last, since Socket.io still publishes while it closes.
   nitro.hooks.hook('close', async () => {
     await drain()
+    away.stop()
     await new Promise<void>(resolve => io.close(() => resolve()))
     await closeServices()
     flushMetrics()

@@ -35,6 +35,8 @@ export interface Limiters {
    * the allowance: the message simply shows no card; nobody is refused anything).
    */
   linkPreview: (username: string) => Promise<boolean>
+  /** Changes of one's status or display name, each told to every signed-in tab. */
+  personUpdate: (username: string) => Promise<void>
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
@@ -174,6 +176,8 @@ function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLi
 }
 
 const ROOM_MENTIONS_PER_HOUR = 10
+/** Status and display-name changes per person: a human sets a few a day; each reaches every signed-in tab. */
+const PERSON_UPDATES_PER_HOUR = 30
 /** Mentions of one person by one sender in one room that count within the window; more are folded into them. */
 const MENTIONS_PER_PERSON = 3
 const MENTION_WINDOW_SECONDS = 600
@@ -223,5 +227,6 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
     roomWrites: roomWriteLimiter(redis, limits.roomWriteUnitsPerSecond),
     linkPreview: hourlyAllowance(redis, 'link-preview', limits.linkPreviewsPerHour),
+    personUpdate: hourly(redis, 'person-update', PERSON_UPDATES_PER_HOUR, `You can change your status or name ${PERSON_UPDATES_PER_HOUR} times an hour.`),
   }
 }

@@ -14,8 +14,19 @@ export interface PresenceStore {
   count: (set: string) => Promise<number>
   /** The set's size and its version, read together. */
   counted: (set: string) => Promise<{ count: number, version: number }>
-  /** The set's members and its version (see RoomViewers), read together. */
+  /** The set's members (each marked `away` when the person is) and its version (see RoomViewers), read together. */
   members: (set: string) => Promise<RoomViewers>
+  /** Moves a set's version on without a join or leave (someone in it went away or came back). */
+  bump: (set: string) => Promise<void>
+  /** Someone's tab saw activity at `at` (ms); true when they were away (this call ended it, on every instance). */
+  touch: (username: string, at: number) => Promise<boolean>
+  /**
+   * Of these people, marks away those whose last activity (on any instance) is before `before`:
+   * the ones this call marked (exactly one instance marks each).
+   */
+  markAway: (usernames: string[], before: number) => Promise<string[]>
+  /** Someone's last connection anywhere closed: their activity and away mark go. */
+  forget: (username: string) => Promise<void>
   close: () => Promise<void>
 }
 
@@ -46,6 +57,8 @@ export function nextVersion(last: number, nowMicros = Date.now() * 1000): number
 export const createMemoryPresenceStore: PresenceStoreFactory = () => {
   const sets = new Map<string, Map<string, RoomMember>>()
   const versions = new Map<string, number>()
+  const activeAt = new Map<string, number>()
+  const away = new Set<string>()
   const changed = (set: string) => versions.set(set, nextVersion(versions.get(set) ?? 0))
   return {
     async add(set, member) {
@@ -69,7 +82,22 @@ export const createMemoryPresenceStore: PresenceStoreFactory = () => {
       return { count: sets.get(set)?.size ?? 0, version: versions.get(set) ?? 0 }
     },
     async members(set) {
-      return { members: [...sets.get(set)?.values() ?? []], version: versions.get(set) ?? 0 }
+      const members = [...sets.get(set)?.values() ?? []].map(({ username, avatar }) => ({ username, avatar, ...(away.has(username) ? { away: true as const } : {}) }))
+      return { members, version: versions.get(set) ?? 0 }
+    },
+    async bump(set) {
+      changed(set)
+    },
+    async touch(username, at) {
+      activeAt.set(username, Math.max(at, activeAt.get(username) ?? 0))
+      return away.delete(username)
+    },
+    async markAway(usernames, before) {
+      return usernames.filter(username => (activeAt.get(username) ?? before) < before && !away.has(username) && away.add(username))
+    },
+    async forget(username) {
+      activeAt.delete(username)
+      away.delete(username)
     },
     async close() {},
   }
@@ -92,9 +120,23 @@ export class Presence extends EventEmitter<PresenceEvents> {
   readonly #store: PresenceStore
   /** set → username → this instance's sockets in it; `adding` while its first add is on its way */
   readonly #local = new Map<string, Map<string, LocalEntry>>()
+  /**
+   * When each person online here last did something in a tab here (ms): only those idle here for
+   * the whole period are asked about in Redis (their other instances' tabs may still be busy).
+   */
+  readonly #activeHere = new Map<string, number>()
+  /** When this instance last told the store of each person's activity (see `active`). */
+  readonly #toldAt = new Map<string, number>()
+  readonly #tellEveryMs: number
 
-  constructor(createStore: PresenceStoreFactory) {
+  /**
+   * `tellEveryMs`: activity is passed on to the store at most this often per person from this
+   * instance (a client flooding 'active' costs a map lookup, not a Redis call). Anything shorter
+   * than a quarter of the away period cannot leave anyone marked away while they are active.
+   */
+  constructor(createStore: PresenceStoreFactory, { tellEveryMs = 0 }: { tellEveryMs?: number } = {}) {
     super()
+    this.#tellEveryMs = tellEveryMs
     this.#store = createStore(
       () => new Map([...this.#local].map(([set, users]) => [set, [...users].flatMap(([username, { avatar, adding }]) => (adding ? [] : [{ username, avatar }]))])),
       set => this.emit('changed', set === ONLINE ? null : set.slice(ROOM_PREFIX.length)),
@@ -143,7 +185,43 @@ export class Presence extends EventEmitter<PresenceEvents> {
   /** A signed-in socket closed. `last`: that was the user's last connection anywhere. */
   async disconnect(member: RoomMember): Promise<{ last: boolean } & PresenceCount> {
     const last = await this.#leave(ONLINE, member)
+    if (!this.#local.get(ONLINE)?.has(member.username)) {
+      this.#activeHere.delete(member.username)
+      this.#toldAt.delete(member.username)
+    }
+    if (last) await this.#store.forget(member.username)
     return { last, ...await this.online() }
+  }
+
+  /**
+   * A tab of this person saw activity (or opened). True when they were away: they are not any more,
+   * and the rooms they look at must be told (see awayChanged).
+   */
+  async active(username: string, now = Date.now()): Promise<boolean> {
+    this.#activeHere.set(username, now)
+    // Told within the period: their activity in the store is recent enough that they are not away.
+    if (now - (this.#toldAt.get(username) ?? -Infinity) < this.#tellEveryMs) return false
+    this.#toldAt.set(username, now)
+    return this.#store.touch(username, now)
+  }
+
+  /** The people online here who went away just now: no activity in any tab anywhere for `awayAfterMs`. */
+  async sweep(awayAfterMs: number, now = Date.now()): Promise<string[]> {
+    const before = now - awayAfterMs
+    const online = this.#local.get(ONLINE)
+    const idle = [...this.#activeHere].filter(([username, at]) => at < before && online?.has(username)).map(([username]) => username)
+    return idle.length ? this.#store.markAway(idle, before) : []
+  }
+
+  /**
+   * Someone went away or came back: the rooms they look at from this instance, each list's version
+   * moved on so that the list read next replaces the one tabs hold. Walks this instance's rooms
+   * (a transition is rare: once per person per idle spell), not the rooms' members.
+   */
+  async awayChanged(username: string): Promise<string[]> {
+    const rooms = [...this.#local].filter(([set, users]) => set.startsWith(ROOM_PREFIX) && users.has(username)).map(([set]) => set)
+    await Promise.all(rooms.map(set => this.#store.bump(set)))
+    return rooms.map(set => set.slice(ROOM_PREFIX.length))
   }
 
   /** How many people are online, with the version of the list it was counted from. */

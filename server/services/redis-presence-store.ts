@@ -70,21 +70,60 @@ changed = changed + redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if changed > 0 then bump(KEYS[2]) end
 return changed`
 
+// KEYS: the set's version. Moves it on alone (someone in the set went away or came back).
+const BUMP_ONLY = `${BUMP}
+bump(KEYS[1])`
+
 // KEYS: the set, its version; ARGV: now. The version and the number of members, read together.
 const COUNTED = `
 return { redis.call('GET', KEYS[2]) or '0', redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf') }`
 
-// KEYS: the set, its version; ARGV: now. The version first, then the members, read together.
+// KEYS: the set, its version, the away set; ARGV: now. The version first, then the members, each
+// marked 1 (away) or 0, read together.
 const MEMBERS = `
 local version = redis.call('GET', KEYS[2]) or '0'
 local members = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+for i, member in ipairs(members) do
+  local name = string.match(member, '^[^\t]*')
+  members[i] = (redis.call('SISMEMBER', KEYS[3], name) == 1 and '1' or '0') .. member
+end
 table.insert(members, 1, version)
 return members`
+
+// Away: one sorted set of everyone's last activity (ms, the newest any instance saw) and one set of
+// who is away. KEYS: activity, away; ARGV: username, now. 1 when this ended their being away.
+const TOUCH = `
+redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+return redis.call('SREM', KEYS[2], ARGV[1])`
+
+// KEYS: activity, away; ARGV: idle before (ms), forgotten before (ms), now, usernames… Marks away those
+// idle everywhere since before then; answers the ones this call marked. Someone with no activity
+// known (Redis lost it) starts counting now. Activity of people gone for long is dropped.
+const MARK_AWAY = `
+local marked = {}
+for i = 4, #ARGV do
+  local at = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if not at then
+    redis.call('ZADD', KEYS[1], ARGV[3], ARGV[i])
+  elseif tonumber(at) < tonumber(ARGV[1]) and redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
+    table.insert(marked, ARGV[i])
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+return marked`
+
+/** Activity older than this belongs to people long gone (an instance died before they left). */
+const ACTIVITY_KEPT_MS = 7 * 24 * 60 * 60 * 1000
 
 const encode = (m: RoomMember) => `${m.username}\t${m.avatar}`
 function decode(raw: string): RoomMember {
   const tab = raw.indexOf('\t')
   return { username: raw.slice(0, tab), avatar: raw.slice(tab + 1) }
+}
+/** A member as MEMBERS answers it: its away mark, then as stored. */
+function decodeMarked(raw: string): RoomMember {
+  const member = decode(raw.slice(1))
+  return raw[0] === '1' ? { ...member, away: true } : member
 }
 
 export function createRedisPresenceStore(redis: Redis, localMembers: LocalMembers, changed: ChangedListener): PresenceStore {
@@ -93,6 +132,8 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
   const own = (set: string) => `${PREFIX}:${set}:i:${instance}`
   const version = (set: string) => `${PREFIX}:${set}:v`
   const instances = `${PREFIX}:instances`
+  const activity = `${PREFIX}:activity`
+  const away = `${PREFIX}:away`
 
   async function heartbeat() {
     const now = Date.now()
@@ -133,8 +174,21 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
       return { count, version: Number(current) }
     },
     async members(set) {
-      const [current, ...members] = await runScript(redis, MEMBERS, [key(set), version(set)], [Date.now()]) as string[]
-      return { members: members.map(decode), version: Number(current) }
+      const [current, ...members] = await runScript(redis, MEMBERS, [key(set), version(set), away], [Date.now()]) as string[]
+      return { members: members.map(decodeMarked), version: Number(current) }
+    },
+    async bump(set) {
+      await runScript(redis, BUMP_ONLY, [version(set)], [])
+    },
+    async touch(username, at) {
+      return await runScript(redis, TOUCH, [activity, away], [username, at]) === 1
+    },
+    async markAway(usernames, before) {
+      const now = Date.now()
+      return await runScript(redis, MARK_AWAY, [activity, away], [before, now - ACTIVITY_KEPT_MS, now, ...usernames]) as string[]
+    },
+    async forget(username) {
+      await redis.multi().zrem(activity, username).srem(away, username).exec()
     },
   }
   return {
@@ -143,6 +197,11 @@ export function createRedisPresenceStore(redis: Redis, localMembers: LocalMember
     count: whileConnected(redis, shared.count, async set => localOnly(set).length),
     counted: whileConnected(redis, shared.counted, async set => ({ count: localOnly(set).length, version: localVersion = nextVersion(localVersion) })),
     members: whileConnected(redis, shared.members, async set => ({ members: localOnly(set), version: localVersion = nextVersion(localVersion) })),
+    // Away is not known without Redis: everyone shows active until it is back.
+    bump: whileConnected(redis, shared.bump, async () => {}),
+    touch: whileConnected(redis, shared.touch, async () => false),
+    markAway: whileConnected(redis, shared.markAway, async () => []),
+    forget: whileConnected(redis, shared.forget, async () => {}),
     async close() {
       clearInterval(timer)
       // Leave nothing behind for the others to wait 15 s on.

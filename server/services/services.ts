@@ -38,7 +38,7 @@ function createServices(): Services {
   return {
     redis,
     limits: createLimiters(redis?.commands ?? null, config.limits),
-    presence: new Presence(redis ? (local, changed) => createRedisPresenceStore(redis.commands, local, changed) : createMemoryPresenceStore),
+    presence: new Presence(redis ? (local, changed) => createRedisPresenceStore(redis.commands, local, changed) : createMemoryPresenceStore, { tellEveryMs: Math.min(30_000, config.awayAfterMs / 4) }),
     clientIds: new ClientIds(redis?.commands ?? null),
   }
 }

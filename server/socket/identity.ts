@@ -19,6 +19,8 @@ export async function attachIdentity(ctx: SocketContext, socket: ChatSocket, use
   }
   socket.emit('login', count)
   if (first) ctx.announce('user joined', { ...member, ...count })
+  // A tab opening is activity: someone away who opens one is back.
+  if (await ctx.presence.active(user.username)) ctx.awayChanged(user.username)
   return member
 }
 

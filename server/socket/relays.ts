@@ -3,6 +3,7 @@ import { toWire } from '#shared/utils/wire'
 import { log } from '../core/logger.ts'
 import { forgetDeleted } from '../domain/messages/deletion.ts'
 import { followEdit } from '../domain/messages/edits.ts'
+import { rememberPerson } from '../domain/people/profiles.ts'
 import { useSessions } from '../domain/people/sessions.ts'
 import { useRoomDirectory } from '../domain/rooms/directory.ts'
 import { forgetReader } from '../domain/rooms/memberships.ts'
@@ -95,6 +96,25 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
   })
   hooks.hook('chat:readers-changed', async (usernames) => {
     if (usernames.length) await forgetEverywhere('', usernames)
+  })
+
+  // Every instance's copy of the person follows before the change is answered, so a reload anywhere
+  // shows it; then every signed-in tab hears (a rare, rate-limited human act: docs/architecture.md).
+  hooks.hook('chat:person-updated', async (person) => {
+    if (clustered) {
+      try {
+        await io.serverSideEmitWithAck('person changed', person)
+      }
+      catch (error) {
+        // An instance that did not answer (Redis away) reads the person again within a minute.
+        log.warn('person.change_unconfirmed', { username: person.username, error })
+      }
+    }
+    io.to(SIGNED_IN).emit('person updated', person)
+  })
+  io.on('person changed', (person, done) => {
+    rememberPerson(person)
+    done(true)
   })
 
   hooks.hook('chat:room-created', (room) => {

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { ChatMessage, PresenceChange, PublicUser, RoomViewers } from '#shared/types/chat'
+import type { ChatMessage, Person, PresenceChange, PublicUser, RoomViewers } from '#shared/types/chat'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../services/presence.ts'
 import type { TypingState } from './typing-state.ts'
@@ -24,6 +24,10 @@ interface SocketData {
 
 /** Events between instances (Socket.io's serverSideEmit, through the Redis adapter). */
 interface InterServerEvents {
+  /** Someone's status or display name changed on another instance (as it is now): the copy here follows. */
+  'person changed': (person: Person, done: (remembered: boolean) => void) => void
+  /** Someone went away or came back (decided on another instance): re-announce the rooms they look at from here. */
+  'away changed': (username: string) => void
   /** A room was created: drop cached directory pages. */
   'rooms changed': () => void
   /** A room changed (renamed, archived, deleted): forget it; and these people's rooms changed. */
@@ -49,6 +53,8 @@ export interface SocketContext {
   announce: (event: 'user joined' | 'user left', payload: PresenceChange) => void
   /** Tells those looking at a room who else is, at most once a second (see viewer-announcer.ts). */
   announceViewers: (room: string, viewers?: RoomViewers) => void
+  /** Someone went away or came back: the rooms they look at, on every instance, are told (see away.ts). */
+  awayChanged: (username: string) => void
 }
 
 // Internal Socket.io rooms start with '#', which no chat room id can contain.

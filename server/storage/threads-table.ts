@@ -8,7 +8,9 @@ import { THREADS_BY_FOLLOWER } from './tables.ts'
  *   (the replies themselves are Messages items in their room's partition);
  * - a follower's row, `f#<room>#<parent>` + username, with `follower` and `activity` (the
  *   thread's newest reply id) while they follow it, so the sparse index lists a person's threads
- *   newest activity first; `unread` counts replies since they last read it. Unfollowing by hand
+ *   newest activity first; `unread` counts replies since they last read it: those after `readTo`
+ *   (the newest reply they had read, replied or unfollowed at) and from `countedFrom` (the first
+ *   reply counted for them), so a deleted reply lowers exactly the counts it raised. Unfollowing by hand
  *   keeps the row (without `follower`) marked `unfollowed`, so being the parent's author no longer
  *   makes them follow; replying or being mentioned does again.
  * Room ids cannot contain `#`, so the keys cannot collide.
@@ -23,6 +25,8 @@ export type FollowItem = {
   follower?: string
   activity?: string
   unread?: number
+  readTo?: string
+  countedFrom?: string
   unfollowed?: true
 }
 
@@ -72,19 +76,41 @@ export async function getFollowRow(room: string, parent: string, username: strin
 
 /**
  * Replies reached a follower: their row moves to the newest reply's activity and counts `unread`
- * more of them unread (`'reset'` for someone who replied, and so has read it). `unlessUnfollowed`:
- * only if they did not unfollow by hand (a parent's author, a follower); otherwise (replying, being
- * mentioned) they follow again. The row after the update, or null when the condition refused.
+ * more of them unread, the first being `from` (`'reset'` for someone who replied, and so has read
+ * it). `unlessUnfollowed`: only if they did not unfollow by hand (a parent's author, a follower);
+ * otherwise (replying, being mentioned) they follow again. The row after the update, or null when
+ * the condition refused.
  */
-export async function noteFollowerActivity(room: string, parent: string, username: string, activity: string, change: { unread: number | 'reset', unlessUnfollowed: boolean }): Promise<FollowItem | null> {
+export async function noteFollowerActivity(room: string, parent: string, username: string, activity: string, change: { unread: number | 'reset', from: string, unlessUnfollowed: boolean }): Promise<FollowItem | null> {
+  const { doc, tables } = await getDatabase()
+  const reset = change.unread === 'reset'
+  const updated = await conditionally(doc.send(new UpdateCommand({
+    TableName: tables.threads,
+    Key: { key: followersKey(room, parent), entry: username },
+    UpdateExpression: reset
+      ? 'SET follower = :me, activity = :activity, #room = :room, parent = :parent, unread = :zero, readTo = :activity REMOVE unfollowed'
+      : 'SET follower = :me, activity = :activity, #room = :room, parent = :parent, countedFrom = if_not_exists(countedFrom, :from) REMOVE unfollowed ADD unread :more',
+    ...(change.unlessUnfollowed ? { ConditionExpression: 'attribute_not_exists(unfollowed)' } : {}),
+    ExpressionAttributeNames: { '#room': 'room' },
+    ExpressionAttributeValues: { ':me': username, ':activity': activity, ':room': room, ':parent': parent, ...(reset ? { ':zero': 0 } : { ':more': change.unread, ':from': change.from }) },
+    ReturnValues: 'ALL_NEW',
+  })))
+  return updated?.Attributes ? followFromItem(updated.Attributes) : null
+}
+
+/**
+ * A reply was deleted: a follower whose count included it (after what they had read, from the
+ * first reply counted for them) counts one fewer. The row after the update, or null when their
+ * count did not include it.
+ */
+export async function uncountFollowerReply(room: string, parent: string, username: string, reply: string): Promise<FollowItem | null> {
   const { doc, tables } = await getDatabase()
   const updated = await conditionally(doc.send(new UpdateCommand({
     TableName: tables.threads,
     Key: { key: followersKey(room, parent), entry: username },
-    UpdateExpression: `SET follower = :me, activity = :activity, #room = :room, parent = :parent${change.unread === 'reset' ? ', unread = :zero' : ''} REMOVE unfollowed${change.unread === 'reset' ? '' : ' ADD unread :more'}`,
-    ...(change.unlessUnfollowed ? { ConditionExpression: 'attribute_not_exists(unfollowed)' } : {}),
-    ExpressionAttributeNames: { '#room': 'room' },
-    ExpressionAttributeValues: { ':me': username, ':activity': activity, ':room': room, ':parent': parent, ...(change.unread === 'reset' ? { ':zero': 0 } : { ':more': change.unread }) },
+    UpdateExpression: 'ADD unread :less',
+    ConditionExpression: 'unread > :zero AND (attribute_not_exists(readTo) OR readTo < :reply) AND (attribute_not_exists(countedFrom) OR countedFrom <= :reply)',
+    ExpressionAttributeValues: { ':less': -1, ':zero': 0, ':reply': reply },
     ReturnValues: 'ALL_NEW',
   })))
   return updated?.Attributes ? followFromItem(updated.Attributes) : null
@@ -98,11 +124,11 @@ export async function setFollowing(room: string, parent: string, username: strin
     Key: { key: followersKey(room, parent), entry: username },
     UpdateExpression: following
       ? 'SET follower = :me, activity = if_not_exists(activity, :activity), #room = :room, parent = :parent REMOVE unfollowed'
-      : 'SET unfollowed = :yes, #room = :room, parent = :parent, unread = :zero REMOVE follower',
+      : 'SET unfollowed = :yes, #room = :room, parent = :parent, unread = :zero, readTo = if_not_exists(activity, :activity) REMOVE follower',
     ExpressionAttributeNames: { '#room': 'room' },
     ExpressionAttributeValues: following
       ? { ':me': username, ':activity': activity, ':room': room, ':parent': parent }
-      : { ':yes': true, ':room': room, ':parent': parent, ':zero': 0 },
+      : { ':yes': true, ':room': room, ':parent': parent, ':zero': 0, ':activity': activity },
   }))
 }
 
@@ -112,8 +138,8 @@ export async function markFollowRead(room: string, parent: string, username: str
   return await conditionally(doc.send(new UpdateCommand({
     TableName: tables.threads,
     Key: { key: followersKey(room, parent), entry: username },
-    UpdateExpression: 'SET unread = :zero',
-    ConditionExpression: 'attribute_exists(entry) AND unread > :zero',
+    UpdateExpression: 'SET unread = :zero, readTo = activity',
+    ConditionExpression: 'attribute_exists(entry) AND unread > :zero AND attribute_exists(activity)',
     ExpressionAttributeValues: { ':zero': 0 },
   }))) !== null
 }

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import type { PersonStatus } from '#shared/types/chat'
 import { conditionally, getDatabase, setAttribute } from './database.ts'
 
 /**
@@ -15,8 +16,28 @@ export type UserItem = {
   displayName?: string
   /** The colour mode chosen in the account menu (light, dark, system). */
   colorMode?: string
+  /** The status set in the account menu, ended or not (ended ones are dropped on read). */
+  status?: StatusAttribute
   rooms?: Set<string>
   [marker: `read:${string}`]: string
+}
+
+/** A status as stored: a map; no `expiresAt` means "don't clear" (DynamoDB keeps no null here). */
+interface StatusAttribute {
+  emoji: string
+  text: string
+  expiresAt?: number
+}
+
+function toStatusAttribute(status: PersonStatus): StatusAttribute {
+  return { emoji: status.emoji, text: status.text, ...(status.expiresAt === null ? {} : { expiresAt: status.expiresAt }) }
+}
+
+function fromStatusAttribute(raw: unknown): PersonStatus | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const { emoji, text, expiresAt } = raw as Record<string, unknown>
+  if (typeof emoji !== 'string' || typeof text !== 'string') return undefined
+  return { emoji, text, expiresAt: typeof expiresAt === 'number' ? expiresAt : null }
 }
 
 /** What a reader's sidebar needs of their Users item. */
@@ -44,12 +65,26 @@ export async function getCredentials(username: string): Promise<Pick<UserItem, '
   return Item ? { username: String(Item.username), avatar: String(Item.avatar), passwordHash: String(Item.passwordHash) } : null
 }
 
-/** How an account shows to others, or null. */
-export async function getProfileItem(username: string): Promise<{ displayName?: string, avatar: string } | null> {
+/** How an account shows to others, or null. Its status is as stored: it may have ended. */
+export async function getProfileItem(username: string): Promise<{ displayName?: string, avatar: string, status?: PersonStatus } | null> {
   const { doc, tables } = await getDatabase()
-  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'displayName, avatar' }))
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.users, Key: { username }, ProjectionExpression: 'displayName, avatar, #status', ExpressionAttributeNames: { '#status': 'status' } }))
   if (!Item) return null
-  return { avatar: String(Item.avatar), ...(typeof Item.displayName === 'string' ? { displayName: Item.displayName } : {}) }
+  const status = fromStatusAttribute(Item.status)
+  return { avatar: String(Item.avatar), ...(typeof Item.displayName === 'string' ? { displayName: Item.displayName } : {}), ...(status ? { status } : {}) }
+}
+
+/** Sets (or with null, removes) an existing account's status. */
+export async function updateStatus(username: string, status: PersonStatus | null): Promise<void> {
+  if (status) return setAttribute('users', { username }, 'status', toStatusAttribute(status))
+  const { doc, tables } = await getDatabase()
+  await doc.send(new UpdateCommand({
+    TableName: tables.users,
+    Key: { username },
+    UpdateExpression: 'REMOVE #status',
+    ConditionExpression: 'attribute_exists(username)',
+    ExpressionAttributeNames: { '#status': 'status' },
+  }))
 }
 
 /** A reader's markers and legacy rooms (empty for an account that does not exist). */

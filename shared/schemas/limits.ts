@@ -15,6 +15,8 @@ export const REPLY_QUOTE_MAX = 140
 /** Distinct emoji one message may carry as reactions. */
 export const REACTIONS_MAX = 20
 export const DISPLAY_NAME_MAX = 48
+/** A status's words (plain text). */
+export const STATUS_TEXT_MAX = 100
 /** People in one direct message, the starter included. */
 export const DM_PEOPLE_MAX = 8
 /** A message id is `<13-digit ms timestamp>:<random hex>`; it doubles as the history cursor. */

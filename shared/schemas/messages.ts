@@ -39,7 +39,7 @@ export const messageRefSchema = z.string().check(z.regex(MESSAGE_ID_PATTERN, 'Me
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
 
 /** One grapheme with no letters, digits, spaces or markup (keycaps such as #️⃣ and flags are emoji). */
-function isOneEmoji(value: string): boolean {
+export function isOneEmoji(value: string): boolean {
   if ([...graphemes.segment(value)].length !== 1) return false
   return !/[\s\p{L}\p{N}<>&]/u.test(value.replace(/[\u{1F1E6}-\u{1F1FF}]|[#*0-9]\uFE0F?\u20E3/gu, ''))
 }

@@ -1,7 +1,9 @@
 import { z } from './zod.ts'
-import { DISPLAY_NAME_MAX, DM_PEOPLE_MAX, USERNAME_MAX } from './limits.ts'
+import { DISPLAY_NAME_MAX, DM_PEOPLE_MAX, STATUS_TEXT_MAX, USERNAME_MAX } from './limits.ts'
+import { isOneEmoji } from './messages.ts'
 import { displayText, roomIdSchema } from './rooms.ts'
 import { COLOR_MODES } from '../utils/color-mode.ts'
+import { canonicalEmoji } from '../utils/emoji.ts'
 
 const username = z.string('A username is a string').check(
   z.trim(),
@@ -76,4 +78,25 @@ export const memberSettingsSchema = z.strictObject({
 /** `PUT /api/me/color-mode`: the reader's colour mode, kept with their account for every browser they sign in from. */
 export const colorModeSchema = z.strictObject({
   mode: z.enum(COLOR_MODES, 'mode must be light, dark or system'),
+})
+
+/**
+ * `PUT /api/me/status`: an emoji, a few plain words (text, never HTML; it may be empty) and when
+ * it ends (ms since the epoch) or null for "don't clear". Whether the end is still to come is the
+ * server's check, against its own clock.
+ */
+export const statusSchema = z.strictObject({
+  emoji: z.pipe(
+    z.string('emoji must be a string').check(
+      z.minLength(1, 'Pick an emoji'),
+      z.maxLength(32, 'An emoji is at most 32 characters'),
+      z.refine(value => isOneEmoji(value), 'A status has one emoji such as 📅'),
+    ),
+    z.transform(canonicalEmoji),
+  ),
+  text: z.pipe(
+    displayText('Status', STATUS_TEXT_MAX * 2),
+    z.string().check(z.refine(value => [...value].length <= STATUS_TEXT_MAX, `Status must be at most ${STATUS_TEXT_MAX} characters`)),
+  ),
+  expiresAt: z.nullable(z.number('expiresAt must be a time in ms or null').check(z.int('expiresAt must be a time in ms or null'), z.positive('expiresAt must be a time in ms or null'))),
 })

@@ -59,6 +59,7 @@ export const socketPayloadSchemas = {
   'typing': socketRoomSchema,
   'stop typing': socketRoomSchema,
   'join room': socketRoomSchema,
+  'active': noPayload,
   'leave room': socketRoomSchema,
   'catch up': payload({ room: socketRoomSchema, after: messageIdParameter('after') }),
   'mark read': payload({ room: socketRoomSchema, message: messageIdParameter('message') }),

@@ -286,6 +286,17 @@ export interface PresenceChange extends PresenceCount {
 export interface RoomMember {
   username: string
   avatar: string
+  /** None of their tabs has seen activity for a while (AWAY_AFTER_SECONDS). Absent: active. */
+  away?: true
+}
+
+/** What someone says they are up to ("📅 In a meeting"), until a time or until they clear it. */
+export interface PersonStatus {
+  emoji: string
+  /** Plain text, at most 100 characters; may be empty. */
+  text: string
+  /** When it ends (ms since the epoch, the server's clock), or null: until cleared. */
+  expiresAt: number | null
 }
 
 /** A person as lists, profile cards and the people search show them. */
@@ -293,6 +304,8 @@ export interface Person {
   username: string
   displayName: string
   avatar: string
+  /** Their status, when they set one that has not ended (the server never returns an ended one). */
+  status?: PersonStatus
 }
 
 export interface TypingEvent {

@@ -1,9 +1,14 @@
-import type { AttachmentReady, ChatMessage, ReactionChange, Room, RoomSummary, ThreadActivity, ThreadSummary } from './chat'
+import type { AttachmentReady, ChatMessage, Person, ReactionChange, Room, RoomSummary, ThreadActivity, ThreadSummary } from './chat'
 
 // Server-side only: events the domain raises (server/domain/events.ts) and the realtime layer
 // relays (server/socket/relays.ts), through Nitro's own hook bus.
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
+    /**
+     * Someone changed their status or display name (as everyone now sees them): every instance's
+     * copy follows, then every signed-in tab is told.
+     */
+    'chat:person-updated': (person: Person) => void
     /** A public room was created: every signed-in sidebar lists it. */
     'chat:room-created': (room: RoomSummary) => void
     /** A thumbnail of a stored message's image exists now: the room's clients swap it in. */

@@ -1,7 +1,7 @@
 // The Socket.io protocol, typed for both ends. The first block is the original
 // socket.io-chat-fargate protocol, kept exactly; the second holds our additions.
 import type { SocketPayloadInput } from '../schemas/socket'
-import type { Ack, AttachmentReady, ChatMessage, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, ThreadActivity, ThreadSummary, TypingEvent } from './chat'
+import type { Ack, AttachmentReady, ChatMessage, Person, PresenceChange, ReactionChange, PresenceCount, PublicUser, Room, RoomJoined, RoomPresenceEvent, RoomSummary, ThreadActivity, ThreadSummary, TypingEvent } from './chat'
 
 /**
  * A message as the original protocol carries it: its id in the field `message`. Only the socket
@@ -45,6 +45,8 @@ export interface ClientToServerEvents {
   // Additions: the room a client is looking at (online list), catching up after a reconnect.
   'join room': (room: SocketPayloadInput<'join room'>, ack: Ack<RoomJoined>) => void
   'leave room': (room: SocketPayloadInput<'leave room'>) => void
+  /** The tab saw activity (pointer, keys, focus): sent at most once a minute, unanswered. */
+  'active': () => void
   'catch up': (payload: SocketPayloadInput<'catch up'>, ack: Ack<WireMessagePage>) => void
   /** The reader has seen `message` (an id) in `room`: moves their read marker forward. */
   'mark read': (payload: SocketPayloadInput<'mark read'>) => void
@@ -73,6 +75,8 @@ export interface ServerToClientEvents {
   'room members': (payload: RoomPresenceEvent) => void
   /** A new room, for every signed-in sidebar. */
   'room created': (room: RoomSummary) => void
+  /** Someone changed their status or display name: every signed-in tab (each keeps only people it knows). */
+  'person updated': (person: Person) => void
   /** Another tab of the same user read up to `message` in `room`. */
   'room read': (payload: { room: string, message: string }) => void
   /** A thumbnail of an image in a message of `room` is ready. */

@@ -27,3 +27,8 @@ export function mentionedNames(text: string): string[] {
 export function foldName(name: string): string {
   return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim()
 }
+
+/** The status if it has not ended at `now` (ms), else undefined: an ended status is never shown. */
+export function liveStatus<S extends { expiresAt: number | null }>(status: S | null | undefined, now: number): S | undefined {
+  return status && (status.expiresAt === null || status.expiresAt > now) ? status : undefined
+}

@@ -34,6 +34,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await opensAndGivesFocusBack(page, page.getByTestId('new-dm'), enter, newMessage, newMessage.getByLabel('To', { exact: true }))
     const account = page.getByRole('dialog', { name: 'Your account' })
     await opensAndGivesFocusBack(page, page.getByTestId('open-profile'), enter, account, account.getByLabel('Display name'))
+    const status = page.getByRole('dialog', { name: 'Set a status' })
+    await opensAndGivesFocusBack(page, page.getByTestId('open-status'), enter, status, status.getByLabel('What are you up to?'))
     const switcher = page.getByTestId('quick-switcher')
     await opensAndGivesFocusBack(page, page.locator('#composer-input'), () => page.keyboard.press('Control+k'), switcher, switcher.getByRole('combobox'))
 

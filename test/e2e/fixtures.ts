@@ -192,6 +192,24 @@ export async function scriptUserInRoom(url: string, name: string) {
   return { user, room: await createRoom(user.client, unique(name)) }
 }
 
+/**
+ * Ann on the cluster's first instance and Bob on its second (scripted, as Ann Archer and Bob Berg),
+ * a room of Ann's (named after `name`) holding her `first` message, and a tab of each showing it.
+ */
+export async function annAndBobInRoom(browser: Browser, cluster: Cluster, name: string, first: string) {
+  const ann = await scriptUser(cluster.one, unique('ann').slice(0, 24), 'Ann Archer')
+  const bob = await scriptUser(cluster.two, unique('bob').slice(0, 24), 'Bob Berg')
+  const room = await createRoom(ann.client, unique(name))
+  await ann.say(room, first)
+  const annTab = await signedIn(browser, cluster.one, ann.client)
+  const bobTab = await signedIn(browser, cluster.two, bob.client)
+  for (const { page } of [annTab, bobTab]) {
+    await page.goto(`/rooms/${room}`)
+    await expect(messageList(page).getByTestId('message').filter({ hasText: first })).toBeVisible()
+  }
+  return { ann, bob, room, annTab, bobTab }
+}
+
 export async function createRoom(client: Client, name: string, topic = ''): Promise<string> {
   const response = await client.post('/api/rooms', { name, topic })
   if (response.status !== 201) throw new Error(`room not created: ${response.text}`)

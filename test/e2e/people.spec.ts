@@ -188,12 +188,23 @@ test('muting silences a busy room: no badge, no notification', async ({ browser 
   await hide(bob.page)
 
   for (let i = 1; i <= 5; i++) await bot.say(busy, `@${bob.username} busy ${i}`)
-  await bot.say(quiet, `@${bob.username} in the quiet room`)
+  const parent = await bot.say(quiet, `@${bob.username} in the quiet room`)
   // The quiet room's message arrived after the busy ones, so theirs have been handled too.
   await expect(bob.page.getByTestId('room-list').locator(`[data-room="${quiet}"]`).getByTestId('unread-badge')).toHaveText('1')
   await expect(bob.page.getByTestId('room-list').locator(`[data-room="${busy}"]`).getByTestId('unread-badge')).toHaveCount(0)
   await expect(bob.page.getByTestId('room-list').locator(`[data-room="${busy}"]`).getByTestId('mention-badge')).toHaveCount(0)
   await expect.poll(() => notificationsOf(bob.page)).toEqual([{ title: `${bot.username} in #${quiet}`, body: `@${bob.username} in the quiet room` }])
+  const quietBadges = bob.page.getByTestId('room-list').locator(`[data-room="${quiet}"]`)
+  await expect(quietBadges.getByTestId('mention-badge')).toHaveText('@1')
+
+  // A thread reply naming Bob raises the room's mention badge at once (as the server counts it for
+  // the next load), not its unread count: replies stay out of the room's stream.
+  expect((await bot.client.post(`/api/rooms/${quiet}/messages`, { text: `@${bob.username} in a thread`, thread: parent.message })).status).toBe(201)
+  await expect(quietBadges.getByTestId('mention-badge')).toHaveText('@2')
+  await expect(quietBadges.getByTestId('unread-badge')).toHaveText('1')
+  await bob.page.reload()
+  await connected(bob.page)
+  await expect(quietBadges.getByTestId('mention-badge')).toHaveText('@2')
   bot.socket.disconnect()
   await ann.context.close()
   await bob.context.close()

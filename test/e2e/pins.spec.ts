@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { createRoom, expect, messageList, scriptUser, seriousViolations, signedIn, test, unique } from './fixtures.ts'
+import { annAndBobInRoom, expect, messageList, seriousViolations, test } from './fixtures.ts'
 
 /** The stored message showing `text`. */
 function messageWith(page: Page, text: string) {
@@ -7,16 +7,7 @@ function messageWith(page: Page, text: string) {
 }
 
 test('a message pinned from its actions on one instance shows pinned and in the header\'s list on the other, live and after a reload, and unpinning there takes it away everywhere', async ({ browser, cluster }) => {
-  const ann = await scriptUser(cluster.one, unique('ann').slice(0, 24), 'Ann Archer')
-  const bob = await scriptUser(cluster.two, unique('bob').slice(0, 24), 'Bob Berg')
-  const room = await createRoom(ann.client, unique('Pins'))
-  await ann.say(room, 'the on-call rota lives in the wiki')
-  const annTab = await signedIn(browser, cluster.one, ann.client)
-  const bobTab = await signedIn(browser, cluster.two, bob.client)
-  for (const { page } of [annTab, bobTab]) {
-    await page.goto(`/rooms/${room}`)
-    await expect(messageWith(page, 'on-call rota')).toBeVisible()
-  }
+  const { ann, room, annTab, bobTab } = await annAndBobInRoom(browser, cluster, 'Pins', 'the on-call rota lives in the wiki')
   await expect(bobTab.page.getByTestId('online-count')).toContainText('2 here')
 
   await messageWith(annTab.page, 'on-call rota').hover()

@@ -1,4 +1,4 @@
-import type { ChatMessage, FollowedThread, PublicUser, Room, RoomAvailability, RoomSummary } from '#shared/types/chat'
+import type { ChatMessage, FollowedThread, Person, PublicUser, Room, RoomAvailability, RoomSummary } from '#shared/types/chat'
 
 /**
  * The fields the app's JSON routes answer with. A test reads the ones it expects of a response;
@@ -8,7 +8,10 @@ interface ApiBody {
   message: string
   statusMessage: string
   data: { issues: { path: string, message: string }[] }
-  user: PublicUser
+  /** The session's user; the profile routes (PATCH /api/me, /api/me/status) answer with the person as others see them. */
+  user: PublicUser & Partial<Pick<Person, 'displayName' | 'status'>>
+  /** GET /api/users */
+  users: Person[]
   admin?: true
   room: Room
   rooms: RoomSummary[]

@@ -65,6 +65,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...production, LINK_PREVIEW_TIMEOUT_MS: '60000' })).toThrow(/LINK_PREVIEW_TIMEOUT_MS must be at most 30000/)
   })
 
+  it('shows people away after 10 idle minutes unless told otherwise, from 1 second to a day', () => {
+    expect(loadConfig({ ...production }).awayAfterMs).toBe(600_000)
+    expect(loadConfig({ ...production, AWAY_AFTER_SECONDS: '1' }).awayAfterMs).toBe(1000)
+    expect(() => loadConfig({ ...production, AWAY_AFTER_SECONDS: '0' })).toThrow(/AWAY_AFTER_SECONDS must be positive/)
+    expect(() => loadConfig({ ...production, AWAY_AFTER_SECONDS: '90000' })).toThrow(/AWAY_AFTER_SECONDS must be at most 86400/)
+  })
+
   it('names the trusted proxy chain: none, the load balancer alone, or CloudFront in front of it', () => {
     expect(loadConfig({ ...production }).trustProxy).toBe(false)
     expect(loadConfig({ ...production, TRUST_PROXY: 'false' }).trustProxy).toBe(false)

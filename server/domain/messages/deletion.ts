@@ -12,6 +12,7 @@ import { useLatestMessages } from './latest-messages.ts'
 import { useUnreadCounts } from '../rooms/unread-counts.ts'
 import { announce } from '../events.ts'
 import { forgetParent, uncountReply } from '../threads/threads.ts'
+import { uncountForFollowers } from '../threads/following.ts'
 import { forgetPin } from './pins.ts'
 
 /** What is left of a deleted message: who said it and when, nothing of what was said. */
@@ -52,8 +53,14 @@ export async function deleteMessage(user: PublicUser, room: string, id: string):
   const tombstone = tombstoneOf(before)
   forgetDeleted(tombstone)
   await announce('chat:message-deleted', tombstone)
-  // Its parent counts one reply fewer (a deletion that lost a race to an earlier one changed nothing).
-  if (tombstone.thread && !before.deleted) await uncountReply(tombstone)
+  // Its parent counts one reply fewer, as do the followers who had it unread (a deletion that lost a
+  // race to an earlier one changed nothing).
+  if (tombstone.thread && !before.deleted) {
+    await Promise.all([
+      uncountReply(tombstone),
+      uncountForFollowers(tombstone).catch((error: unknown) => log.error('threads.uncount_followers_failed', { room, message: id, error })),
+    ])
+  }
   return tombstone
 }
 

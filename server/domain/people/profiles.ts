@@ -1,11 +1,10 @@
 import { LRUCache } from 'lru-cache'
-import type { Person, PublicUser } from '#shared/types/chat'
-import { displayNameOf, foldName } from '#shared/utils/people'
+import type { Person } from '#shared/types/chat'
+import { displayNameOf, foldName, liveStatus } from '#shared/utils/people'
 import { avatarUrl } from './avatars.ts'
 import { deletePeopleRow, putPeopleRows, queryPeopleRows, type PeopleRow } from '../../storage/people-table.ts'
-import { getProfileItem, updateDisplayName } from '../../storage/users-table.ts'
-import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
-import { assertNotGuestLike, claimName, NameTakenError, releaseName, sameName } from './names.ts'
+import { getProfileItem } from '../../storage/users-table.ts'
+import { NotFoundError } from '../../core/errors.ts'
 
 /**
  * People as others see them: display names (on the Users item), the people index for the
@@ -42,15 +41,29 @@ async function searchPeople(query: string): Promise<Person[]> {
   return [...found.values()].slice(0, SEARCH_LIMIT)
 }
 
-// Who is who, per instance: display names change rarely, and a stale one shows for a minute at most.
+// Who is who, per instance: a change of name or status reaches every instance's copy before it is
+// answered (the relays' 'person changed'); an instance that missed it (Redis away) is right again
+// within a minute. A cached status may have ended since: it is dropped as people are read.
 const people = new LRUCache<string, Person>({ max: 50_000, ttl: 60_000 })
+
+/** The person as shown now: a status that has ended is left out (the app's clock; no TTL). */
+function shown(person: Person, now = Date.now()): Person {
+  const { status, ...rest } = person
+  const live = liveStatus(status, now)
+  return live ? { ...rest, status: live } : rest
+}
 
 async function readPerson(username: string): Promise<Person | null> {
   const item = await getProfileItem(username)
   if (!item) return null
-  const person = { username, displayName: displayNameOf(username, item.displayName), avatar: item.avatar }
+  const person: Person = { username, displayName: displayNameOf(username, item.displayName), avatar: item.avatar, ...(item.status ? { status: item.status } : {}) }
   people.set(username, person)
   return person
+}
+
+/** Takes another instance's news of a person (see relays.ts) into this instance's copy. */
+export function rememberPerson(person: Person): void {
+  people.set(person.username, person)
 }
 
 /** People by username (accounts that exist, in the order asked); guests get their readable names. */
@@ -59,7 +72,21 @@ export async function getPeople(usernames: string[]): Promise<Person[]> {
     if (username.startsWith('anonymous_')) return { username, displayName: displayNameOf(username), avatar: avatarUrl(username) }
     return people.get(username) ?? readPerson(username)
   }))
-  return found.filter((person): person is Person => person !== null)
+  const now = Date.now()
+  return found.filter((person): person is Person => person !== null).map(person => shown(person, now))
+}
+
+/**
+ * Applies a change just stored to this instance's copy of an account (changes.ts then tells the
+ * others): the copy is changed rather than read again, as a read right after a write may be stale.
+ * Answers the account as everyone now sees it.
+ */
+export async function changeCachedPerson(username: string, change: (person: Person) => Person): Promise<Person> {
+  const before = people.get(username) ?? await readPerson(username)
+  if (!before) throw new NotFoundError(`There is no account "${username}"`)
+  const person = change(before)
+  people.set(username, person)
+  return shown(person)
 }
 
 /** The accounts named, or a 404 naming the first that does not exist. */
@@ -68,24 +95,6 @@ export async function requireAccounts(usernames: string[]): Promise<Person[]> {
   const missing = usernames.find(name => !found.some(person => person.username === name))
   if (missing) throw new NotFoundError(`There is no account "${missing}"`)
   return found
-}
-
-/**
- * Sets an account's display name (guests have none: they are not stored). The name is claimed
- * first (names.ts: refused when it reads as someone else's name or username), and the one it
- * replaces is given back.
- */
-export async function setDisplayName(user: PublicUser, displayName: string): Promise<Person> {
-  if (user.guest) throw new ForbiddenError('Guests cannot set a display name. Create an account first.')
-  assertNotGuestLike(displayName)
-  const own = sameName(displayName, user.username)
-  if (!own && !await claimName(user.username, displayName)) throw new NameTakenError()
-  const previous = await updateDisplayName(user.username, displayName)
-  if (previous && !sameName(previous, displayName) && !sameName(previous, user.username)) await releaseName(user.username, previous)
-  const person = { username: user.username, displayName, avatar: user.avatar }
-  await indexPerson(person, previous ?? user.username)
-  people.set(user.username, person)
-  return person
 }
 
 /** The people route's one call: a prefix search, or a lookup by usernames. */

@@ -1,7 +1,7 @@
 import type { ChatMessage, FollowedThread, PublicUser, Room } from '#shared/types/chat'
 import { ForbiddenError, NotFoundError } from '../../core/errors.ts'
 import { getMessageItem, batchGetMessageItems } from '../../storage/messages-table.ts'
-import { markFollowRead, noteFollowerActivity, queryFollowRows, queryFollowedThreads, setFollowing } from '../../storage/threads-table.ts'
+import { markFollowRead, noteFollowerActivity, queryFollowRows, queryFollowedThreads, setFollowing, uncountFollowerReply } from '../../storage/threads-table.ts'
 import { isMember, readableRooms, requireReadableRoom } from '../rooms/access.ts'
 import { isPrivate } from '../rooms/rooms.ts'
 import { announce } from '../events.ts'
@@ -19,6 +19,7 @@ const LISTED = 50
  */
 export async function followReplies(room: Room, parent: ChatMessage, replies: ChatMessage[]): Promise<void> {
   const newest = replies.reduce((a, b) => (a.id > b.id ? a : b))
+  const oldest = replies.reduce((a, b) => (a.id < b.id ? a : b))
   const activity = newest.id
   const rows = await queryFollowRows(room.id, parent.id)
   const unfollowed = new Set(rows.filter(row => row.unfollowed).map(row => row.entry))
@@ -32,9 +33,23 @@ export async function followReplies(room: Room, parent: ChatMessage, replies: Ch
   await Promise.all(followers.map(async (username) => {
     const row = await noteFollowerActivity(room.id, parent.id, username, activity, {
       unread: repliers.has(username) ? 'reset' : replies.length,
+      from: oldest.id,
       unlessUnfollowed: !rejoin.has(username),
     })
     if (row) await announce('chat:thread-activity', { username, activity: { room: room.id, id: parent.id, unread: row.unread ?? 0, activity, from: newest.username } })
+  }))
+}
+
+/**
+ * A reply was deleted: the followers who counted it unread count one fewer, on all their tabs.
+ * (A deletion that overtakes the counting of its own reply leaves that one count raised.)
+ */
+export async function uncountForFollowers(tombstone: ChatMessage): Promise<void> {
+  const parent = tombstone.thread!
+  const rows = await queryFollowRows(tombstone.room, parent)
+  await Promise.all(rows.filter(row => row.follower && (row.unread ?? 0) > 0).map(async (row) => {
+    const after = await uncountFollowerReply(tombstone.room, parent, row.entry, tombstone.id)
+    if (after) await announce('chat:thread-activity', { username: row.entry, activity: { room: tombstone.room, id: parent, unread: after.unread ?? 0 } })
   }))
 }
 

@@ -41,5 +41,11 @@ export function registerRoomHandlers(ctx: SocketContext, socket: ChatSocket): vo
 
   on(socket, 'leave room', room => inTurn(socket, () => leave(room)))
 
+  // Only a change matters: coming back from away re-announces the rooms this person looks at.
+  on(socket, 'active', async () => {
+    const user = socket.data.user
+    if (user && await ctx.presence.active(user.username)) ctx.awayChanged(user.username)
+  })
+
   on(socket, 'mark read', ({ room, message }) => readRoom(socket.data.user!, room, message, socket.id), { signedIn: 'Sign in first' })
 }

@@ -26,6 +26,7 @@ export function createFakeChatSocket() {
     typing: vi.fn<(room: string) => void>(),
     stopTyping: vi.fn<(room: string) => void>(),
     markRead: vi.fn<(room: string, message: string) => void>(),
+    active: vi.fn<() => void>(),
   }
 }
 
