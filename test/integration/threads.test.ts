@@ -72,6 +72,19 @@ describe('a thread across two instances', () => {
     expect(caughtUp.messages).toEqual([])
   })
 
+  it('changes a busy thread\'s summary a few times a second, the replies in between counted together', async () => {
+    const ann = await person(cluster.a.url)
+    const room = await newRoom(ann)
+    const parent = await send(ann, room, 'a busy thread')
+    const summaries = collect<ThreadSummary>(ann.socket, 'thread updated')
+    const started = Date.now()
+    for (let i = 0; i < 20; i++) await send(ann, room, `quick ${i}`, { thread: parent.message })
+    const elapsed = Date.now() - started
+    await vi.waitFor(() => expect(summaries.at(-1)?.threadCount).toBe(20), { timeout: 10_000 })
+    // The first reply's change goes at once, the next ones at least a quarter second apart.
+    expect(summaries.length).toBeLessThanOrEqual(Math.floor(elapsed / 250) + 2)
+  })
+
   it('keeps the summary right under concurrent replies on both instances, deletions and edits', async () => {
     const [ann, bob] = [await person(cluster.a.url), await person(cluster.b.url)]
     const room = await newRoom(ann, bob)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MESSAGE_MAX } from '../../shared/schemas/limits.ts'
 import { htmlToText, markOwnMentions, messageText } from '../../shared/utils/message-html.ts'
 import { sanitizeHtml } from '../../server/domain/text/html-sanitizer.ts'
-import { renderMarkdown } from '../../server/domain/text/markdown.ts'
+import { isPlainLine, renderMarkdown } from '../../server/domain/text/markdown.ts'
 import { RENDER_CASES } from '../support/markdown-cases.ts'
 
 const ALLOWED: Record<string, string[]> = {
@@ -84,6 +84,25 @@ describe('the Markdown renderer', () => {
       expect(markupProblems(html)).toEqual([])
       expect(html.length).toBeLessThan(text.length * 40)
     }
+  })
+
+  it('renders a plain line without the parser exactly as the parser does', () => {
+    // Words and separators that come close to links, e-mail, emoji shortcodes and lists.
+    const words = ['bench', 'Hello', 'www', 'com', 'http', 'https', 'mailto', 'localhost', 'tada', 'x', '100', '12', 'e', 'g', 'ann', 'café', 'Ünïcode', 'ok', 'io', 'fr']
+    const separators = [' ', '.', ':', ',', '!', '?', '\'', '(', ')', '-', ';', '. ', ': ', '  ', '::', ' - ', '1. ', '//', '@', '*']
+    let seed = 42
+    const pick = <T>(list: T[]) => list[Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 16) % list.length]!
+    let plain = 0
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: 1 + (i % 9) }, (_, j) => (j ? pick(separators) : '') + pick(words)).join('') + (i % 4 ? '' : pick(separators))
+      if (isPlainLine(text)) plain++
+      // A trailing newline renders the same and never takes the short way.
+      expect(renderMarkdown(text), text).toBe(renderMarkdown(`${text}\n`))
+    }
+    expect(plain).toBeGreaterThan(500)
+    expect(isPlainLine('bench:12:345:1765000000000:xxxx')).toBe(true)
+    expect(isPlainLine('Lunch at noon, then the review: is that fine?')).toBe(true)
+    for (const text of ['See example.com', 'ping :tada:', 'a\nb', '- item', 'it\'s *bold*', 'a <b>', 'Tom & Jerry', 'say "hi"']) expect(isPlainLine(text), text).toBe(false)
   })
 })
 

@@ -53,7 +53,8 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
     message.thread = parent.id
     if (input.alsoToRoom) message.alsoToRoom = true
   }
-  const mentions = await mentionsIn(room, user, input.text)
+  // Most messages name nobody: no lookups, no limits.
+  const mentions = input.text.includes('@') ? await mentionsIn(room, user, input.text) : []
   if (mentions.length) message.mentions = mentions
   if (input.clientId) {
     const id = await clientIds.claim(user.username, input.clientId, message.id)
@@ -80,7 +81,7 @@ export async function queueMessage(user: PublicUser, input: SendInput, origin?: 
     // there leaves the reply stored and listed in its thread.
     if (parent) void replyStored(room, parent, saved)
     if (saved.attachments) scheduleThumbnails(saved)
-    noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
+    if (saved.mentions) noteMentions(room, saved).catch((error: unknown) => log.warn('mentions.note_failed', { room: room.id, error }))
     await delivered(user, room, saved, origin)
     metrics.timing('DeliveryLatency', performance.now() - arrived)
     // Link cards are read after the acknowledgement and arrive as an update.

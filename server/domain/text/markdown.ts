@@ -120,8 +120,29 @@ md.renderer.rules.mention = (tokens, idx) => {
   return `<span class="mention" data-username="${username}">${md.utils.escapeHtml(token.content)}</span>`
 }
 
+/**
+ * One line of words and plain punctuation, which Markdown renders as itself in a paragraph: it
+ * starts with a letter (no list, quote or fence), holds none of Markdown's, HTML's or links' marks
+ * (`*_~\`[]<>&#@/\\"`…), no newline, no dot followed by anything but a space (`example.com`), and
+ * no `:shortcode:` of an emoji. test/unit/markdown.test.ts checks this against the parser.
+ */
+const PLAIN_LINE = /^\p{L}[\p{L}\p{N} ,.;:!?'()-]*$/u
+const DOT_IN_WORD = /\.[^ ]/
+
+export function isPlainLine(text: string): boolean {
+  if (!PLAIN_LINE.test(text) || text.endsWith(' ') || DOT_IN_WORD.test(text)) return false
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    const shortcode = SHORTCODE.exec(text.slice(at, at + 53))
+    if (shortcode && emojiForShortcode(shortcode[1]!)) return false
+  }
+  return true
+}
+
 /** Sanitised HTML for a message's text: what the message list puts in `v-html`. */
 export function renderMarkdown(text: string): string {
+  // Most messages are plain lines: they skip the parser and the sanitiser (the send path renders
+  // every message once, and a page of history renders what the cache no longer holds).
+  if (isPlainLine(text)) return `<p>${text}</p>`
   // No trailing newline: the element's text is then exactly what it shows.
   return sanitizeHtml(md.render(text)).trimEnd()
 }

@@ -104,11 +104,20 @@ const uncounted = new Map<string, ChatMessage[]>()
 const counting = new Map<string, Promise<void>>()
 
 /**
+ * A parent's summary changes at most this often per instance: each change costs a change-feed row,
+ * a conditional write, a look at the followers and a `thread updated` to every socket in the room,
+ * and replies sent one after another would otherwise each be a change of their own.
+ */
+const SUMMARY_EVERY_MS = 250
+/** When each parent's last change started (older than SUMMARY_EVERY_MS: no need to know). */
+const changedAt = new LRUCache<string, number>({ max: 10_000, ttl: SUMMARY_EVERY_MS })
+
+/**
  * A reply was stored (and acknowledged): its parent counts it and names its author first among
- * the repliers, and its followers move on. Replies to one parent stored while the last of this is
- * being written are taken together in the next round (as messages are written in groups), so a
- * busy thread takes one summary write and one look at its followers per round trip per instance,
- * not one per reply racing every other.
+ * the repliers, and its followers move on. A quiet thread's reply is counted at once; replies to
+ * one parent stored while the last change is written, or within SUMMARY_EVERY_MS of its start, are
+ * taken together in the next round, so a busy thread takes at most four summary writes and looks
+ * at its followers a second per instance, not one per reply racing every other.
  */
 export function replyStored(room: Room, parent: ChatMessage, reply: ChatMessage): Promise<void> {
   const key = `${reply.room}#${reply.thread}`
@@ -126,9 +135,12 @@ export function replyStored(room: Room, parent: ChatMessage, reply: ChatMessage)
 async function countQueued(key: string, where: Room, parentMessage: ChatMessage): Promise<void> {
   const room = where.id
   const parent = parentMessage.id
-  // Let the replies stored in this turn join the first change.
-  await Promise.resolve()
-  for (let replies = uncounted.get(key); replies?.length; replies = uncounted.get(key)) {
+  for (;;) {
+    // The replies stored in this turn, or until the next change is due, join this change.
+    await untilDue(key)
+    const replies = uncounted.get(key)
+    if (!replies?.length) break
+    changedAt.set(key, Date.now())
     uncounted.delete(key)
     const batch = replies.toSorted((a, b) => a.time - b.time)
     const newestAt = batch.at(-1)!.time
@@ -143,6 +155,17 @@ async function countQueued(key: string, where: Room, parentMessage: ChatMessage)
   }
   // Synchronously after the last look at the queue: a reply stored from now on starts a new round.
   counting.delete(key)
+}
+
+/** Resolves when the parent's next change may start (at once for a quiet thread, after this turn). */
+async function untilDue(key: string): Promise<void> {
+  const wait = (changedAt.get(key) ?? -Infinity) + SUMMARY_EVERY_MS - Date.now()
+  await (wait > 0 ? new Promise(resolve => setTimeout(resolve, wait)) : Promise.resolve())
+}
+
+/** Waits until every reply stored so far is counted under its parent (graceful shutdown). */
+export async function settleThreadCounts(): Promise<void> {
+  while (counting.size) await Promise.allSettled([...counting.values()])
 }
 
 /** A reply was deleted: its parent counts one fewer, and names its repliers from the replies left. */
