@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { defineEventHandler } from 'h3'
 import { defineNitroPlugin } from 'nitropack/runtime'
-import { Server as Engine, transports } from 'engine.io'
+import { Server as Engine } from 'engine.io'
 import { Server } from 'socket.io'
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter'
 import { getServerConfig } from '../core/config.ts'
@@ -16,6 +16,7 @@ import { createAnnouncer } from '../socket/announcer.ts'
 import { createViewerAnnouncer } from '../socket/viewer-announcer.ts'
 import { createAwayWatch } from '../socket/away.ts'
 import { handleConnection } from '../socket/connection.ts'
+import { coalesceFrames } from '../socket/frame-coalescing.ts'
 import { relayDomainEvents } from '../socket/relays.ts'
 import { settleHandlers } from '../socket/handler.ts'
 import { watchRelays } from '../socket/relay-recovery.ts'
@@ -36,52 +37,12 @@ interface CrosswsPeerInternals { _internal: { nodeReq?: IncomingMessage, request
 /** Nitro's graceful shutdown destroys at once every connection it marks idle, upgraded ones included. */
 interface ShutdownTracked { _isIdle?: boolean }
 interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (event: string) => void }
-interface RawSocket { cork: () => void, uncork: () => void }
-interface WebSocketTransport { send: (packets: unknown[]) => void, socket: { _socket?: RawSocket } }
-
-/** Frames to a socket leave together at most this often: the first after a quiet spell at once. */
-const FRAME_WINDOW_MS = 5
-
-/**
- * ws hands each frame to the kernel on its own, a writev per frame and socket: at 1,000 msg/s to 50
- * sockets those writes were 40 % of the process's CPU. Frames are held (the socket corked) and
- * every held socket is written once, at the end of this turn of the event loop when nothing was
- * written in the last FRAME_WINDOW_MS, else when that window ends: a busy room's sockets each take
- * a few messages per write, and a quiet one's frames wait for nothing but the turn.
- */
-function coalesceFrames(): void {
-  const held = new Set<RawSocket>()
-  let due = false
-  let writtenAt = -Infinity
-  const write = () => {
-    due = false
-    writtenAt = performance.now()
-    const sockets = [...held]
-    held.clear()
-    for (const raw of sockets) raw.uncork()
-  }
-  const transport = transports.websocket.prototype as unknown as WebSocketTransport
-  const send = transport.send
-  transport.send = function (this: WebSocketTransport, packets) {
-    const raw = this.socket._socket
-    if (raw && !held.has(raw)) {
-      raw.cork()
-      held.add(raw)
-      if (!due) {
-        due = true
-        const wait = writtenAt + FRAME_WINDOW_MS - performance.now()
-        if (wait > 0) setTimeout(write, wait)
-        else setImmediate(write)
-      }
-    }
-    send.call(this, packets)
-  }
-}
 coalesceFrames()
 
 /**
  * Socket.io on Nitro's own HTTP server and port (engine.io bound by hand, as Socket.io's Nuxt
- * guide does). All use of engine.io's and crossws's private API stays in this file; the
+ * guide does). All use of engine.io's and crossws's private API stays in this file (and in
+ * socket/frame-coalescing.ts, which patches its websocket transport); the
  * services (Redis, presence, limits) come from services.ts.
  */
 export default defineNitroPlugin((nitro) => {
