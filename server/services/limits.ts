@@ -35,8 +35,8 @@ export interface Limiters {
    * the allowance: the message simply shows no card; nobody is refused anything).
    */
   linkPreview: (username: string) => Promise<boolean>
-  /** Changes of one's status or display name, each told to every signed-in tab. */
-  personUpdate: (username: string) => Promise<void>
+  /** Changes of one's status or display name, each told to every signed-in tab; refunded when refused. */
+  personUpdate: RefundableLimit
 }
 
 /** A limit taken before an action and given back when the action turned out not to happen. */
@@ -162,12 +162,13 @@ function hourly(redis: Redis | null, keyPrefix: string, points: number, what: st
   }
 }
 
-function roomCreationLimiter(redis: Redis | null, perHour: number): RefundableLimit {
-  const perUser = limiter(redis, { keyPrefix: 'room-create', points: perHour, duration: 3600 })
+/** `perHour` per person, given back by `refund` when what it was taken for did not happen. */
+function refundableHourly(redis: Redis | null, keyPrefix: string, perHour: number, what: string): RefundableLimit {
+  const perUser = limiter(redis, { keyPrefix, points: perHour, duration: 3600 })
   return {
     async take(username) {
       const refused = await take(perUser, username)
-      if (refused) throw refusal(`You can create ${perHour} ${perHour === 1 ? 'room' : 'rooms'} an hour.`, seconds(refused))
+      if (refused) throw refusal(what, seconds(refused))
     },
     async refund(username) {
       await perUser.reward(username)
@@ -221,12 +222,12 @@ export function createLimiters(redis: Redis | null, limits: AppConfig['limits'])
     send: sendLimiter(redis, limits.messageBurst, limits.messagesPerSecond),
     register: hourly(redis, 'register', limits.registrationsPerHour, 'Too many new accounts from your network.'),
     guest: hourly(redis, 'guest', limits.guestsPerHour, 'Too many guests from your network.'),
-    roomCreation: roomCreationLimiter(redis, limits.roomsPerHour),
+    roomCreation: refundableHourly(redis, 'room-create', limits.roomsPerHour, `You can create ${limits.roomsPerHour} ${limits.roomsPerHour === 1 ? 'room' : 'rooms'} an hour.`),
     roomMention: hourly(redis, 'room-mention', ROOM_MENTIONS_PER_HOUR, `You can notify a whole room ${ROOM_MENTIONS_PER_HOUR} times an hour.`),
     mention: mentionLimiter(redis),
     upload: hourly(redis, 'upload', limits.uploadsPerHour, `You can upload ${limits.uploadsPerHour} files an hour.`),
     roomWrites: roomWriteLimiter(redis, limits.roomWriteUnitsPerSecond),
     linkPreview: hourlyAllowance(redis, 'link-preview', limits.linkPreviewsPerHour),
-    personUpdate: hourly(redis, 'person-update', PERSON_UPDATES_PER_HOUR, `You can change your status or name ${PERSON_UPDATES_PER_HOUR} times an hour.`),
+    personUpdate: refundableHourly(redis, 'person-update', PERSON_UPDATES_PER_HOUR, `You can change your status or name ${PERSON_UPDATES_PER_HOUR} times an hour.`),
   }
 }

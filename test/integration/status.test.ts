@@ -86,6 +86,15 @@ describe('a status', () => {
     expect(far.status).toBe(400)
     expect((await lookUp(ann, ann.username)).status?.text).toBe('Commuting')
   })
+
+  it('counts only changes that happened against the hourly limit: names refused as taken use none of it', async () => {
+    const taken = `Taken ${Date.now().toString(36)}`
+    const owner = await account(cluster.a.url, { prefix: 'own' })
+    expect((await owner.http.request('/api/me', { method: 'PATCH', body: { displayName: taken } })).status).toBe(200)
+    const ann = await account(cluster.b.url, { prefix: 'ann' })
+    for (let i = 0; i < 31; i++) expect((await ann.http.request('/api/me', { method: 'PATCH', body: { displayName: taken } })).status).toBe(409)
+    expect((await setStatus(ann, { emoji: '📅', text: 'In a meeting', expiresAt: null })).status).toBe(200)
+  })
 })
 
 describe('away', () => {

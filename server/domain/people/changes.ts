@@ -10,7 +10,8 @@ import { changeCachedPerson, indexPerson } from './profiles.ts'
  * Changes people make to how everyone sees them: their display name and their status ("📅 In a
  * meeting" until 15:30). Each is stored on the Users item, applied to this instance's copy, and
  * announced (`chat:person-updated`): every instance's copy follows, then every signed-in tab hears.
- * A change is a rare human act, limited per person (`personUpdate` in limits.ts). Guests have no
+ * A change is a rare human act, limited per person (`personUpdate` in limits.ts; a refused one
+ * does not count). Guests have no
  * stored item, so they change neither.
  */
 
@@ -19,8 +20,16 @@ const LONGEST_STATUS_MS = 31 * 24 * 60 * 60 * 1000
 
 async function change(user: PublicUser, what: string, store: () => Promise<void>, apply: (person: Person) => Person): Promise<Person> {
   if (user.guest) throw new ForbiddenError(`Guests cannot set ${what}. Create an account first.`)
-  await useServices().limits.personUpdate(user.username)
-  await store()
+  const { personUpdate } = useServices().limits
+  await personUpdate.take(user.username)
+  try {
+    await store()
+  }
+  catch (error) {
+    // Refused (a name someone else has) or failed: nothing changed, nothing counts.
+    await personUpdate.refund(user.username)
+    throw error
+  }
   const person = await changeCachedPerson(user.username, apply)
   await announce('chat:person-updated', person)
   return person
