@@ -37,7 +37,6 @@ interface CrosswsPeerInternals { _internal: { nodeReq?: IncomingMessage, request
 /** Nitro's graceful shutdown destroys at once every connection it marks idle, upgraded ones included. */
 interface ShutdownTracked { _isIdle?: boolean }
 interface WsSocket { _receiver?: { _maxPayload: number }, removeAllListeners: (event: string) => void }
-coalesceFrames()
 
 /**
  * Socket.io on Nitro's own HTTP server and port (engine.io bound by hand, as Socket.io's Nuxt
@@ -46,6 +45,7 @@ coalesceFrames()
  * services (Redis, presence, limits) come from services.ts.
  */
 export default defineNitroPlugin((nitro) => {
+  coalesceFrames()
   const config = getServerConfig()
   const { redis, presence } = useServices()
   const sessions = useSessions()

@@ -11,8 +11,7 @@ import { changeCachedPerson, indexPerson } from './profiles.ts'
  * meeting" until 15:30). Each is stored on the Users item, applied to this instance's copy, and
  * announced (`chat:person-updated`): every instance's copy follows, then every signed-in tab hears.
  * A change is a rare human act, limited per person (`personUpdate` in limits.ts; a refused one
- * does not count). Guests have no
- * stored item, so they change neither.
+ * does not count). Guests have no stored item, so they change neither.
  */
 
 /** The furthest a status may be set ahead: the dialog's longest choice is "this week". */
