@@ -102,7 +102,7 @@ export function meteredDatabase(db: Database): { db: Database, read: () => Meter
       reading.indexItems++
       reading.indexBytes += item ? itemSize(item) : 0
       const key = String(item?.key ?? '')
-      if (key.startsWith('t#')) reading.blocks += units
+      if (/^t\d*#/.test(key)) reading.blocks += units
       else if (key.startsWith('v#')) reading.vocabulary += units
       else reading.position += units
     }

@@ -15,7 +15,7 @@ export interface AppConfig {
   tables: { users: string, messages: string, rooms: string, roomDirectory: string, sessions: string, memberships: string, people: string, search: string, messageChanges: string, threads: string }
   /** Whether sends write the search index (SEARCH_INDEX=off turns indexing and search off). */
   searchIndex: boolean
-  /** How long a stored message waits to be indexed together with others (SEARCH_INDEX_DELAY_MS). */
+  /** How long a stored message may wait to be written to the index with others (SEARCH_INDEX_DELAY_MS); it is findable meanwhile. */
   searchIndexDelayMs: number
   /** After this long without a heartbeat a process's unfinished indexing is taken over (SEARCH_INDEX_TAKEOVER_SECONDS). */
   searchIndexTakeoverMs: number
@@ -110,7 +110,7 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   SEARCH_TABLE: tableName.default('fargate-chat-search'),
   SEARCH_INDEX: z.enum(['on', 'off'], 'must be on or off').default('on'),
-  SEARCH_INDEX_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(60_000, 'must be at most 60000').default(1000),
+  SEARCH_INDEX_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(600_000, 'must be at most 600000').default(300_000),
   SEARCH_INDEX_TAKEOVER_SECONDS: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(30),
   MESSAGE_CHANGE_TABLE: tableName.default('fargate-chat-message-changes'),
   THREAD_TABLE: tableName.default('fargate-chat-threads'),

@@ -1,4 +1,5 @@
 import type { NitroApp } from 'nitropack/types'
+import type { PendingHit } from '#shared/types/search'
 import { toWire } from '#shared/utils/wire'
 import { log } from '../core/logger.ts'
 import { forgetDeleted } from '../domain/messages/deletion.ts'
@@ -9,6 +10,7 @@ import { useRoomDirectory } from '../domain/rooms/directory.ts'
 import { forgetReader } from '../domain/rooms/memberships.ts'
 import { forgetRoom, isPrivate } from '../domain/rooms/rooms.ts'
 import { summarise } from '../domain/rooms/summaries.ts'
+import { pendingMessages } from '../domain/search/indexing.ts'
 import { SIGNED_IN, sessionRoom, userRoom, type ChatServer } from './types.ts'
 
 /**
@@ -171,4 +173,18 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     useSessions().forget(sessionIds)
     done(true)
   })
+
+  // A search reads what the other instances hold for the index, besides the index itself.
+  hooks.hook('chat:search-pending', async (ask) => {
+    if (!clustered) return
+    await new Promise<void>((answered) => {
+      io.serverSideEmit('pending search', ask.query, (error: Error | null, answers: PendingHit[][]) => {
+        // Answers that came are used: an instance that did not answer (Redis away) has its newest messages found once it indexes them.
+        if (error) log.warn('search.pending_unanswered', { error })
+        for (const hits of answers ?? []) ask.found.push(...hits)
+        answered()
+      })
+    })
+  })
+  io.on('pending search', (query, done) => done(pendingMessages(query)))
 }

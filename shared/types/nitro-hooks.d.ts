@@ -1,4 +1,5 @@
 import type { AttachmentReady, ChatMessage, Person, ReactionChange, Room, RoomSummary, ThreadActivity, ThreadSummary } from './chat'
+import type { PendingHit, PendingQuery } from './search'
 
 // Server-side only: events the domain raises (server/domain/events.ts) and the realtime layer
 // relays (server/socket/relays.ts), through Nitro's own hook bus.
@@ -43,6 +44,11 @@ declare module 'nitropack/types' {
      * close on every instance. With `allOf`, every socket of that user except those of the
      * session `except` closes too (sockets signed in by socket event have no session).
      */
+    /**
+     * A search asks the other instances for the messages they stored and have not yet written to
+     * the index (domain/search/search.ts): the realtime layer adds their answers to `found`.
+     */
+    'chat:search-pending': (ask: { query: PendingQuery, found: PendingHit[] }) => void
     'chat:sessions-revoked': (revoked: { sessionIds: string[], allOf?: { username: string, except: string } }) => void
   }
 }

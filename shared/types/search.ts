@@ -13,3 +13,23 @@ export interface SearchPage {
   /** Pass as `before` for older hits; null when there are none. */
   next: string | null
 }
+
+/**
+ * What a search asks of the messages a server has stored and not yet written to the index (server
+ * side only: servers ask each other). A message matches with every term and pseudo-term (`@author`,
+ * `has:file`, `has:link`) of `required`, a word starting with `prefix`, in `room`, with an id below
+ * `before` and at or after `from`.
+ */
+export interface PendingQuery {
+  required: string[]
+  prefix: string | null
+  room?: string
+  before?: string
+  from?: string
+}
+
+/** A message that matched a PendingQuery: where to read it. */
+export interface PendingHit {
+  room: string
+  id: string
+}

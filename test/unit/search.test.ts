@@ -7,7 +7,7 @@ import { ensureDefaultRooms } from '../../server/domain/rooms/rooms.ts'
 import { afterDelete, afterEdit, beforeEdit, flushSearchIndex } from '../../server/domain/search/indexing.ts'
 import { searchMessages } from '../../server/domain/search/search.ts'
 import { markMessageDeleted, updateMessageText } from '../../server/storage/messages-table.ts'
-import { queryPostingBlocks } from '../../server/storage/search-table.ts'
+import { queryPostingBlocks, TIERS } from '../../server/storage/search-table.ts'
 import { useEmbeddedDatabase } from '../support/embedded-db.ts'
 
 // Private rooms arrive with the people feature; until then, a room is made unreadable here the
@@ -17,6 +17,9 @@ vi.mock('../../server/domain/rooms/access.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../server/domain/rooms/access.ts')>()
   return { ...original, readableRooms: async (user: PublicUser, ids: string[]) => (await original.readableRooms(user, ids)).filter(room => !hidden.has(room.id)) }
 })
+
+// Nitro's hook bus exists only in a built server; with no Redis, search asks no other instance anyway.
+vi.mock('../../server/domain/events.ts', () => ({ announce: async () => {} }))
 
 useEmbeddedDatabase()
 
@@ -36,10 +39,15 @@ async function search(text: string, page: { limit?: number, before?: string } = 
   return searchMessages(reader, parseSearchQuery(text), { limit: page.limit ?? 20, before: page.before })
 }
 
-/** The ids of the messages holding a posting under `term`. */
+/** Searches without waiting for the index: what the indexer still holds is read from its memory. */
+async function searchNow(text: string) {
+  return searchMessages(reader, parseSearchQuery(text), { limit: 20 })
+}
+
+/** The ids of the messages holding a posting under `term`, in any tier. */
 async function postedUnder(term: string): Promise<string[]> {
-  const { blocks } = await queryPostingBlocks(term, { limit: 100, start: undefined })
-  return blocks.flatMap(block => block.postings.map(p => p.id))
+  const tiers = await Promise.all(TIERS.map(tier => queryPostingBlocks(term, tier, { limit: 100, start: undefined })))
+  return tiers.flatMap(({ blocks }) => blocks.flatMap(block => block.postings.map(p => p.id)))
 }
 
 const texts = (hits: { content: { text: string } }[]) => hits.map(h => h.content.text)
@@ -101,6 +109,33 @@ describe('search', () => {
     expect(seen).toEqual(sent.reverse())
   })
 
+  it('pages back in order through blocks of every tier, however their times interleave', async () => {
+    const base = clock += 3_600_000
+    // Written in three flushes: dense (blocks of a tenth of a second), every 2.5 s, every 40 s around both.
+    const flushes = [
+      Array.from({ length: 12 }, (_, i) => base + 100_000 + i * 100),
+      Array.from({ length: 12 }, (_, i) => base + 200_000 + i * 2500),
+      Array.from({ length: 12 }, (_, i) => base + i * 40_000),
+    ]
+    const sent: string[] = []
+    for (const times of flushes) {
+      for (const at of times) sent.push((await say('paging', 'gina', `tiered item ${at - base}`, { at })).id)
+      await flushSearchIndex()
+    }
+    const tiers = await Promise.all(TIERS.map(tier => queryPostingBlocks('tiered', tier, { limit: 100, start: undefined })))
+    expect(tiers.map(({ blocks }) => blocks.length > 0)).toEqual([true, true, true])
+    const seen: string[] = []
+    let before: string | undefined
+    let pages = 0
+    do {
+      const page = await search('tiered ', { limit: 5, before })
+      seen.push(...page.messages.map(m => m.id))
+      before = page.next ?? undefined
+      pages++
+    } while (before && pages < 20)
+    expect(seen).toEqual(sent.sort().reverse())
+  })
+
   it('never returns hits from rooms the user cannot read, and still fills the page', async () => {
     await say('general', 'hank', 'quarterly numbers are out')
     for (let i = 0; i < 40; i++) await say('secret', 'ivan', `quarterly secret ${i}`)
@@ -142,5 +177,54 @@ describe('search', () => {
     expect(await postedUnder('swordfish')).toContain(original.id)
     expect((await search('swordfish ')).messages).toEqual([])
     expect((await search('launch swordfish ')).messages).toEqual([])
+  })
+
+  describe('before the index is written (it is written minutes later, many messages at once)', () => {
+    it('finds a message as soon as it is stored, by its words, its prefix, author, room and links', async () => {
+      const message = await say('ecs', 'lena', 'the albatross migration is done https://example.com/runbook')
+      expect(await postedUnder('albatross')).toEqual([])
+      expect((await searchNow('albatross ')).messages.map(m => m.id)).toEqual([message.id])
+      expect((await searchNow('migration alba')).messages.map(m => m.id)).toEqual([message.id])
+      expect((await searchNow('albatross from:@lena in:#ecs has:link')).messages.map(m => m.id)).toEqual([message.id])
+      expect((await searchNow('albatross from:@bob')).messages).toEqual([])
+      expect((await searchNow('albatross in:#general')).messages).toEqual([])
+      expect((await searchNow('albatross has:file')).messages).toEqual([])
+    })
+
+    it('finds it once, newest first among the messages the index already holds', async () => {
+      const older = await say('general', 'lena', 'heron sighting one')
+      await flushSearchIndex()
+      const newer = await say('general', 'lena', 'heron sighting two')
+      expect((await searchNow('heron ')).messages.map(m => m.id)).toEqual([newer.id, older.id])
+      await flushSearchIndex()
+      expect((await searchNow('heron ')).messages.map(m => m.id)).toEqual([newer.id, older.id])
+    })
+
+    it('follows an edit and forgets a deletion made while the message waits', async () => {
+      const original = await say('general', 'lena', 'the password is kestrel')
+      const edited = { ...original, content: { text: 'the password is osprey' }, editedAt: Date.now() }
+      const ticket = await beforeEdit(original.room, original.id)
+      await updateMessageText(original.room, original.id, { text: edited.content.text, editedAt: edited.editedAt, author: 'lena', cutoff: 0 })
+      afterEdit(ticket, original, edited)
+      expect((await searchNow('kestrel ')).messages).toEqual([])
+      expect((await searchNow('password osprey ')).messages.map(m => m.id)).toEqual([original.id])
+      await markMessageDeleted(original.room, original.id, null)
+      afterDelete(edited)
+      expect((await searchNow('osprey ')).messages).toEqual([])
+      await flushSearchIndex()
+      expect(await postedUnder('osprey')).toEqual([])
+    })
+
+    it('never finds a waiting message in a room the reader cannot read', async () => {
+      await say('secret', 'ivan', 'the merger with pelicorp')
+      hidden.add('secret')
+      try {
+        expect((await searchNow('pelicorp ')).messages).toEqual([])
+        expect((await searchNow('pelicorp in:#secret')).messages).toEqual([])
+      }
+      finally {
+        hidden.delete('secret')
+      }
+    })
   })
 })

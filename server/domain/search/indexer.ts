@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { ChatMessage } from '#shared/types/chat'
+import type { PendingHit, PendingQuery } from '#shared/types/search'
 import type { WriteRequest } from '../../storage/batch-write.ts'
 import { getDatabase, type Database } from '../../storage/database.ts'
 import { batchGetMessageItems, queryMessageItems, type MessageKey } from '../../storage/messages-table.ts'
@@ -12,8 +13,11 @@ import { indexedTerms, signatureOf } from './postings.ts'
 
 /**
  * The search indexer: messages are acknowledged once stored, and indexed afterwards, many at a
- * time. Every `flushMs` it writes, for everything stored since, one posting block per term
- * (search-table.ts): a common word costs one write for all the messages of a flush that use it.
+ * time. Every `flushMs` (minutes by default), or at once when it holds MAX_OPS operations, it
+ * writes, for everything stored since, one posting block per term (search-table.ts): a common word
+ * costs one write for all the messages of a flush that use it, and the longer a flush gathers, the
+ * fewer blocks a message costs. Meanwhile searches read what it holds (`pending`), so waiting
+ * costs no freshness.
  *
  * It cannot lose work. Each process indexes under a log id of its own, with a durable position
  * (search-log.ts) that another process uses to finish its work if it dies:
@@ -54,6 +58,9 @@ interface IndexOp {
   indexed?: () => void
 }
 
+type IndexedTerms = ReturnType<typeof indexedTerms>
+type IndexableMessage = Pick<ChatMessage, 'id' | 'room' | 'username' | 'content' | 'attachments' | 'deleted'>
+
 interface RemoveOp {
   kind: 'remove'
   message: ChatMessage
@@ -63,8 +70,10 @@ interface RemoveOp {
 
 type Op = IndexOp | RemoveOp
 
-/** Operations per flush: bounds one flush's writes and reads. */
-const MAX_OPS = 2000
+/** Operations per flush: bounds one flush's writes and reads, and what a busy server holds. */
+export const MAX_OPS = 2000
+/** Candidates one search takes from the messages waiting to be indexed (as many as it checks at most). */
+const MAX_PENDING_HITS = 300
 /** Past this many waiting operations (the database is slow or down), new ones keep only the message's key, not its body. */
 const MAX_HELD = 50_000
 /** Concurrent BatchWriteItem calls of one flush: the index never crowds out the writes senders wait for. */
@@ -83,6 +92,8 @@ export class SearchIndexer {
   readonly #takeoverMs: number
   readonly #now: () => number
   #queue: Op[] = []
+  /** The operations of the flush being written: still searchable from memory until it is stored. */
+  #writing: Op[] = []
   /** Stored or being stored, not yet indexed, covered by `position` (not by a log entry). */
   readonly #unindexed = new Map<string, string>()
   /** Log entries written or being written, not yet indexed. */
@@ -101,6 +112,8 @@ export class SearchIndexer {
   /** The log entry of each late message, and what each batch's companions were, until it settles. */
   readonly #lateSeq = new WeakMap<ChatMessage, number>()
   readonly #batches = new WeakMap<ChatMessage[], { bucket: number, rooms: string[], head: boolean }>()
+  /** Each waiting message's terms, worked out once: by the first search that looks at it, or by its flush. */
+  readonly #terms = new WeakMap<object, IndexedTerms>()
   // Terms this process has listed in the vocabulary; forgetting one only repeats an idempotent write.
   readonly #vocabulary = new LRUCache<string, true>({ max: 100_000 })
 
@@ -230,6 +243,11 @@ export class SearchIndexer {
   // ---- flushing --------------------------------------------------------------------------------
 
   #schedule(): void {
+    // A full queue is written at once, even while a long delay's timer waits.
+    if (this.#timer && !this.#failures && this.#queue.length >= MAX_OPS) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+    }
     if (this.#timer || this.#flushing || !this.#queue.length) return
     const delay = this.#failures
       ? Math.min(30_000, this.#flushMs * 2 ** this.#failures)
@@ -263,6 +281,7 @@ export class SearchIndexer {
 
   async #flush(): Promise<void> {
     const ops = this.#queue.splice(0, MAX_OPS)
+    this.#writing = ops
     try {
       await this.#write(ops)
       this.#failures = 0
@@ -272,6 +291,9 @@ export class SearchIndexer {
       this.#queue.unshift(...ops)
       log.error('search.index_failed', { error, operations: ops.length, failures: this.#failures })
     }
+    finally {
+      this.#writing = []
+    }
   }
 
   async #write(ops: Op[]): Promise<void> {
@@ -280,7 +302,7 @@ export class SearchIndexer {
     const missing = ops.filter((op): op is IndexOp => op.kind === 'index' && !op.message).map(op => op.key)
     const stored = new Map((await batchGetMessageItems(missing)).map(m => [messageKey(m.room, m.id), m]))
     // What each message is at the end of these operations: the last version, or nothing once deleted.
-    const latest = new Map<string, Pick<ChatMessage, 'id' | 'room' | 'username' | 'content' | 'attachments' | 'deleted'> | null>()
+    const latest = new Map<string, IndexableMessage | null>()
     const removals: ChatMessage[] = []
     for (const op of ops) {
       if (op.kind === 'remove') {
@@ -298,7 +320,7 @@ export class SearchIndexer {
     const words = new Set<string>()
     for (const message of latest.values()) {
       if (!message || message.deleted) continue
-      const terms = indexedTerms(message)
+      const terms = this.#termsOf(message)
       const posting = { id: message.id, room: message.room, signature: signatureOf(terms) }
       for (const term of [...terms.words, ...terms.pseudo]) {
         const list = byTerm.get(term)
@@ -328,6 +350,44 @@ export class SearchIndexer {
       if (!op.indexed && latest.get(key)) metrics.timing('SearchIndexLag', findable - op.storedAt)
       op.indexed?.()
     }
+  }
+
+  #termsOf(message: IndexableMessage): IndexedTerms {
+    let terms = this.#terms.get(message)
+    if (!terms) this.#terms.set(message, terms = indexedTerms(message))
+    return terms
+  }
+
+  // ---- searching what waits ------------------------------------------------------------------
+
+  /**
+   * The messages stored here and not yet in the index (waiting for a flush, or in the one being
+   * written) that match `query`, newest first: search reads them besides the index's blocks, so a
+   * message is findable as soon as it is acknowledged, however long it waits to be indexed. Each is
+   * still checked against its stored message by the search, like a posting. The newest version
+   * held of each message is tested; one held by its key only (read back at its flush) is not.
+   */
+  pending(query: PendingQuery): PendingHit[] {
+    const latest = new Map<string, IndexableMessage | null>()
+    for (const op of [...this.#writing, ...this.#queue]) {
+      if (op.kind === 'remove') {
+        if (op.deleted) latest.set(messageKey(op.message.room, op.message.id), null)
+        continue
+      }
+      const key = messageKey(op.key.room, op.key.id)
+      if (op.message && latest.get(key) !== null) latest.set(key, op.message)
+    }
+    const hits: PendingHit[] = []
+    for (const message of latest.values()) {
+      if (!message || message.deleted) continue
+      if ((query.room && message.room !== query.room) || (query.before && message.id >= query.before) || (query.from && message.id < query.from)) continue
+      const { words, pseudo } = this.#termsOf(message)
+      const terms = new Set([...words, ...pseudo])
+      if (!query.required.every(term => terms.has(term))) continue
+      if (query.prefix && !words.some(word => word.startsWith(query.prefix!))) continue
+      hits.push({ room: message.room, id: message.id })
+    }
+    return hits.sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, MAX_PENDING_HITS)
   }
 
   /** Takes the postings of these messages' terms out (a few small reads and updates each; edits and deletions are rare). */

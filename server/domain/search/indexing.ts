@@ -1,4 +1,5 @@
 import type { ChatMessage } from '#shared/types/chat'
+import type { PendingHit, PendingQuery } from '#shared/types/search'
 import { getServerConfig } from '../../core/config.ts'
 import { log } from '../../core/logger.ts'
 import type { MessageWriterHooks } from '../../storage/message-writer.ts'
@@ -41,6 +42,11 @@ export function afterEdit(ticket: number | null, before: ChatMessage | null, aft
 /** After a deletion: the message's postings go (search never shows it anyway: hits are checked against it). */
 export function afterDelete(before: ChatMessage): void {
   useSearchIndexer()?.deleted(before)
+}
+
+/** The messages stored by this server and not yet in the index that match `query` (search reads them too). */
+export function pendingMessages(query: PendingQuery): PendingHit[] {
+  return useSearchIndexer()?.pending(query) ?? []
 }
 
 /** Indexes everything stored so far (tests and benchmarks wait on it). */

@@ -1,13 +1,15 @@
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
-import type { SearchHit, SearchPage } from '#shared/types/search'
+import type { PendingHit, PendingQuery, SearchHit, SearchPage } from '#shared/types/search'
 import type { SearchQuery } from '#shared/utils/search-query'
 import { hasLink, messageTerms, snippetOf, termsOfWord, wordSegments } from '#shared/utils/search-terms'
 import { readableRooms } from '../rooms/access.ts'
 import { getServerConfig } from '../../core/config.ts'
 import { UserError } from '../../core/errors.ts'
 import { batchGetMessageItems, type StoredMessage } from '../../storage/messages-table.ts'
-import { queryEntriesStartingWith, queryPostingBlocks, vocabularyKey, type BlockCursor } from '../../storage/search-table.ts'
+import { queryEntriesStartingWith, queryPostingBlocks, TIERS, vocabularyKey, type BlockCursor, type Tier } from '../../storage/search-table.ts'
+import { announce } from '../events.ts'
 import { rendered, withoutDeletedQuotes } from '../messages/messages.ts'
+import { pendingMessages } from './indexing.ts'
 import { authorTerm, signatureTest, type SignatureTest } from './postings.ts'
 
 /** A prefix stands for at most this many terms (the shortest of the first VOCABULARY_READ). */
@@ -32,8 +34,10 @@ interface Plan {
   test: SignatureTest
 }
 
+/** One tier of one term's posting blocks, read newest first. */
 interface Stream {
   term: string
+  tier: Tier
   start: BlockCursor
   /** The newest id of the last block read: every posting at or after it has been read. */
   reached: string | null
@@ -44,7 +48,7 @@ function tagsOf(query: SearchQuery): string[] {
   return [...(query.from ? [authorTerm(query.from)] : []), ...query.has.map(h => `has:${h}`)]
 }
 
-const stream = (term: string): Stream => ({ term, start: undefined, reached: null, done: false })
+const streamsOf = (term: string): Stream[] => TIERS.map(tier => ({ term, tier, start: undefined, reached: null, done: false }))
 
 /**
  * The ways to answer a query: each of the likeliest-rare exact terms (longer words first, then
@@ -55,13 +59,13 @@ async function plans(query: SearchQuery): Promise<Plan[]> {
   const exact = [...[...query.terms].sort((a, b) => b.length - a.length), ...tagsOf(query)]
   if (exact.length) {
     return exact.slice(0, DRIVER_CANDIDATES).map(driver => ({
-      streams: [stream(driver)],
+      streams: streamsOf(driver),
       test: signatureTest([...query.terms, ...tagsOf(query)].filter(t => t !== driver), query.prefix),
     }))
   }
   const terms = await queryEntriesStartingWith(vocabularyKey(query.prefix!), query.prefix!, VOCABULARY_READ)
   const expansions = terms.sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, MAX_EXPANSIONS)
-  return [{ streams: expansions.map(stream), test: () => true }]
+  return [{ streams: expansions.flatMap(streamsOf), test: () => true }]
 }
 
 const msKey = (ms: number) => String(ms).padStart(13, '0')
@@ -69,6 +73,13 @@ const msKey = (ms: number) => String(ms).padStart(13, '0')
 /** Every posting at or after this has been read by the plan's streams ('' once all are read to the end). */
 function floorOf(plan: Plan): string {
   return plan.streams.filter(s => !s.done).map(s => s.reached ?? '\uffff').sort().at(-1) ?? ''
+}
+
+/** The messages this and every other instance stored and have not yet written to the index that match. */
+async function pendingEverywhere(query: PendingQuery): Promise<PendingHit[]> {
+  const found = pendingMessages(query)
+  if (getServerConfig().redisUrl) await announce('chat:search-pending', { query, found })
+  return found
 }
 
 /** Whether the stored message (now) is a hit: the index only finds candidates; the message decides. */
@@ -97,8 +108,9 @@ function highlightsOf(message: ChatMessage, query: SearchQuery): string[] {
 }
 
 /**
- * One page of the messages `user` may read that match `query`, newest first. Reads the driving
- * terms' posting blocks newest first; a posting whose signature passes the rest of the query,
+ * One page of the messages `user` may read that match `query`, newest first. Takes as candidates
+ * the matching messages every instance stored and has not yet written to the index, then reads the
+ * driving terms' posting blocks newest first; a posting whose signature passes the rest of the query,
  * in a room the user may read (access.ts), is a candidate once every stream has read past it (so
  * the merge is in order); candidates are then checked against their stored messages, so an
  * edited-away word, a deleted message or a signature's false yes is never a hit. At most
@@ -112,8 +124,11 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
   const before = uppers.sort()[0]
   const from = query.after !== undefined ? msKey(query.after) : undefined
 
+  // What waits to be indexed is asked for before the blocks are read: a message leaves the
+  // waiting list only once its blocks are stored, so it is in one of the two.
+  const pending = await pendingEverywhere({ required: [...query.terms, ...tagsOf(query)], prefix: query.prefix, room: query.in, before, from })
   let candidates = await plans(query)
-  const pool = new Map<string, string>() // id → room: postings that passed the query's tests
+  const pool = new Map<string, string>(pending.map(hit => [hit.id, hit.room])) // id → room: postings that passed the query's tests
   const readable = new Map<string, boolean>()
   const checked = new Set<string>()
   const hits: StoredMessage[] = []
@@ -124,7 +139,7 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
 
   for (let round = 0; round < MAX_ROUNDS && !complete; round++) {
     await Promise.all(candidates.flatMap(plan => plan.streams.filter(s => !s.done).map(async (s) => {
-      const result = await queryPostingBlocks(s.term, { before, from, limit: perStream, start: s.start })
+      const result = await queryPostingBlocks(s.term, s.tier, { before, from, limit: perStream, start: s.start })
       for (const block of result.blocks) {
         for (const posting of block.postings) {
           if ((before && posting.id >= before) || (from && posting.id < from)) continue
