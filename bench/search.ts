@@ -7,12 +7,12 @@
 // 3. freshness: acknowledgement → findable, p50/p99, under the fan-out load at 100 and 300 msg/s;
 // 4. the send path with SEARCH_INDEX on and off, alternating.
 //   node bench/search.ts [--messages 100000] [--queries 200] [--rates 100,300] [--layout quiet|busy]
-//                        [--only cost,queries,freshness,sendpath] [--smoke]
+//                        [--only cost,queries,freshness,sendpath] [--delay ms] [--smoke]
 import { randomBytes } from 'node:crypto'
 import { PutCommand } from '@aws-sdk/lib-dynamodb'
 import { createDatabase, getDatabase, setDatabase } from '../server/storage/database.ts'
 import { MessageWriter } from '../server/storage/message-writer.ts'
-import { SearchIndexer } from '../server/domain/search/indexer.ts'
+import { MAX_OPS, SearchIndexer } from '../server/domain/search/indexer.ts'
 import { args, log, main, num, valued } from './lib/cli.ts'
 import { probeFreshness } from './lib/freshness.ts'
 import { report, table } from './lib/results.ts'
@@ -25,11 +25,13 @@ import { APP_TABLES } from './lib/tables.ts'
 import { monthlyCost, USD_PER_MILLION_WRITES, writeCost, type WriteCost } from './lib/write-cost.ts'
 
 const { smoke, values } = args({
-  ...valued('messages', 'queries', 'rates', 'layout', 'only'),
+  ...valued('messages', 'queries', 'rates', 'layout', 'only', 'delay'),
 })
 const parts = new Set(values.only ? String(values.only).split(',') : ['cost', 'queries', 'freshness', 'sendpath'])
 const messageCount = num(values.messages, smoke ? 1000 : 100_000)
 const queriesPerKind = num(values.queries, smoke ? 20 : 200)
+// SEARCH_INDEX_DELAY_MS's default: how long the indexer holds what it writes together.
+const delayMs = num(values.delay, 300_000)
 const rates = values.rates ? String(values.rates).split(',').map(Number) : smoke ? [50] : [100, 300]
 // quiet: the history of a quiet team (90 days), so every posting block holds one message, the most
 // blocks a search can have to read; busy: 100 messages a second, a flush of 100 per second.
@@ -96,14 +98,14 @@ async function timeQueries(url: string, cookie: string, kind: string, make: (i: 
 }
 
 async function measureCost() {
-  log('write cost per message (write units, from the items written; a flush a second)')
+  log(`write cost per message (write units, from the items written; a flush every ${delayMs / 1000} s or ${MAX_OPS} messages)`)
   const costDb = await database()
   const costs: WriteCost[] = []
   for (const shape of [{ words: 12 }, { chars: 2000 }]) {
-    for (const rate of smoke ? [1, 50] : [1, 10, 100, 300, 1000]) {
-      const cost = await writeCost(costDb.endpoint, shape, rate, Math.max(rate * (smoke ? 1 : 5), smoke ? 5 : 30), smoke ? 200 : 20_000)
+    for (const rate of smoke ? [1, 50] : [0.1, 1, 2, 10, 100, 300, 1000]) {
+      const cost = await writeCost(costDb.endpoint, shape, rate, delayMs, smoke ? 5 : 30, smoke ? 200 : 20_000)
       costs.push(cost)
-      log(`  ${cost.shape} @${rate} msg/s: message ${cost.messageUnits} WU, index ${cost.indexUnits} WU (blocks ${cost.blockUnits}, vocabulary ${cost.vocabularyUnits}, position ${cost.positionUnits}; ${cost.indexBytesPerMessage} bytes stored)`)
+      log(`  ${cost.shape} @${rate} msg/s (${cost.perFlush} a flush): message ${cost.messageUnits} WU, index ${cost.indexUnits} WU (blocks ${cost.blockUnits}, vocabulary ${cost.vocabularyUnits}, position ${cost.positionUnits}; ${cost.indexBytesPerMessage} bytes stored)`)
     }
   }
   await costDb.stop()

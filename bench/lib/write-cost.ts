@@ -1,10 +1,11 @@
 // DynamoDB write units per message, message and index, from the items the app's own message writer
-// and search indexer send (bench/lib/search-corpus.ts's meter), at a given rate: the indexer flushes
-// once a second, so a flush holds `rate` messages, and a word they share costs one block for all.
+// and search indexer send (bench/lib/search-corpus.ts's meter), at a given rate: the indexer writes
+// what it holds every SEARCH_INDEX_DELAY_MS, or at once when it holds MAX_OPS, so a flush holds
+// `rate` × delay messages (at most MAX_OPS), and a word they share costs one block for all.
 import { createDatabase, getDatabase, setDatabase } from '../../server/storage/database.ts'
 import { MessageWriter } from '../../server/storage/message-writer.ts'
 import { ACTIVITY_BUCKET_MS } from '../../server/storage/search-log.ts'
-import { SearchIndexer } from '../../server/domain/search/indexer.ts'
+import { MAX_OPS, SearchIndexer } from '../../server/domain/search/indexer.ts'
 import { benchMessage, meteredDatabase, Vocabulary } from './search-corpus.ts'
 import { round } from './stats.ts'
 import { APP_TABLES } from './tables.ts'
@@ -21,6 +22,8 @@ const USD_PER_GB_MONTH = 0.25
 export interface WriteCost {
   shape: string
   rate: number
+  /** Messages per flush: rate × delay, at most MAX_OPS. */
+  perFlush: number
   messages: number
   /** Write units per message: its own item, and everything the index writes for it. */
   messageUnits: number
@@ -35,12 +38,14 @@ export interface WriteCost {
 }
 
 /**
- * Writes a steady stream of messages of one shape at `rate` (a flush per `rate` messages, after a
- * warm-up that lists the vocabulary's words as a server that has run a while has) and counts what
- * each message costs.
+ * Writes a steady stream of messages of one shape at `rate` (a flush per `rate` × `delayMs`
+ * messages, at most MAX_OPS, after a warm-up that lists the vocabulary's words as a server that has
+ * run a while has) and counts what each message costs: three flushes' worth, at least `atLeast`.
  * Heartbeats and activity items are time-based: their share per message is added from their period.
  */
-export async function writeCost(endpoint: string, shape: { words: number } | { chars: number }, rate: number, messages: number, warmUp = 20_000): Promise<WriteCost> {
+export async function writeCost(endpoint: string, shape: { words: number } | { chars: number }, rate: number, delayMs: number, atLeast: number, warmUp = 20_000): Promise<WriteCost> {
+  const perFlush = Math.max(1, Math.min(MAX_OPS, Math.round(rate * delayMs / 1000)))
+  const messages = Math.max(atLeast, 3 * perFlush)
   const metered = meteredDatabase(createDatabase({ region: 'us-east-1', endpoint, tables: APP_TABLES }))
   setDatabase(metered.db)
   const indexer = new SearchIndexer({ flushMs: 60_000, takeoverMs: TAKEOVER_MS })
@@ -58,13 +63,14 @@ export async function writeCost(endpoint: string, shape: { words: number } | { c
     // A server that has run a while has listed its users' words in the vocabulary: 20,000 messages first.
     await write(warmUp, 1000)
     metered.reset()
-    await write(messages, rate)
+    await write(messages, perFlush)
     const reading = metered.read()
     // A heartbeat (one small update) every TAKEOVER_MS / 6, and an activity item per room per bucket.
     const timed = (6000 / TAKEOVER_MS + ROOMS * 1000 / ACTIVITY_BUCKET_MS) / rate
     return {
       shape: 'words' in shape ? `${shape.words} words` : `${shape.chars} characters`,
       rate,
+      perFlush,
       messages,
       messageUnits: round(reading.messages / messages, 2),
       indexUnits: round(reading.index / messages + timed, 2),
