@@ -1,5 +1,5 @@
 import type { NitroApp } from 'nitropack/types'
-import type { PendingHit } from '#shared/types/search'
+import type { PendingAnswer } from '#shared/types/search'
 import { toWire } from '#shared/utils/wire'
 import { log } from '../core/logger.ts'
 import { forgetDeleted } from '../domain/messages/deletion.ts'
@@ -178,10 +178,10 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
   hooks.hook('chat:search-pending', async (ask) => {
     if (!clustered) return
     await new Promise<void>((answered) => {
-      io.serverSideEmit('pending search', ask.query, (error: Error | null, answers: PendingHit[][]) => {
+      io.serverSideEmit('pending search', ask.query, (error: Error | null, answers: PendingAnswer[]) => {
         // Answers that came are used: an instance that did not answer (Redis away) has its newest messages found once it indexes them.
         if (error) log.warn('search.pending_unanswered', { error })
-        for (const hits of answers ?? []) ask.found.push(...hits)
+        ask.answers.push(...answers ?? [])
         answered()
       })
     })

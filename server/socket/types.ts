@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io'
 import type { ChatMessage, Person, PresenceChange, PublicUser, RoomViewers } from '#shared/types/chat'
-import type { PendingHit, PendingQuery } from '#shared/types/search'
+import type { PendingAnswer, PendingQuery } from '#shared/types/search'
 import type { ClientToServerEvents, ServerToClientEvents } from '#shared/types/socket'
 import type { Presence } from '../services/presence.ts'
 import type { TypingState } from './typing-state.ts'
@@ -40,7 +40,7 @@ interface InterServerEvents {
   /** The sender dropped relays since `since` (ms) while Redis was away: clients here may have missed messages. */
   'relays lost': (since: number) => void
   /** A search on another instance: the messages stored here, not yet in the index, that match. */
-  'pending search': (query: PendingQuery, done: (hits: PendingHit[]) => void) => void
+  'pending search': (query: PendingQuery, done: (answer: PendingAnswer) => void) => void
   /** Sessions ended on another instance: stop trusting them here at once. */
   'sessions revoked': (sessionIds: string[], done: (forgotten: boolean) => void) => void
 }

@@ -1,5 +1,5 @@
 import type { AttachmentReady, ChatMessage, Person, ReactionChange, Room, RoomSummary, ThreadActivity, ThreadSummary } from './chat'
-import type { PendingHit, PendingQuery } from './search'
+import type { PendingAnswer, PendingQuery } from './search'
 
 // Server-side only: events the domain raises (server/domain/events.ts) and the realtime layer
 // relays (server/socket/relays.ts), through Nitro's own hook bus.
@@ -46,9 +46,9 @@ declare module 'nitropack/types' {
      */
     /**
      * A search asks the other instances for the messages they stored and have not yet written to
-     * the index (domain/search/search.ts): the realtime layer adds their answers to `found`.
+     * the index (domain/search/search.ts): the realtime layer adds their answers to `answers`.
      */
-    'chat:search-pending': (ask: { query: PendingQuery, found: PendingHit[] }) => void
+    'chat:search-pending': (ask: { query: PendingQuery, answers: PendingAnswer[] }) => void
     'chat:sessions-revoked': (revoked: { sessionIds: string[], allOf?: { username: string, except: string } }) => void
   }
 }

@@ -33,3 +33,10 @@ export interface PendingHit {
   room: string
   id: string
 }
+
+/** One instance's answer to a PendingQuery: its newest matches, at most a few hundred. */
+export interface PendingAnswer {
+  hits: PendingHit[]
+  /** Every match at or after this id is in `hits` ('' when all are). */
+  floor: string
+}

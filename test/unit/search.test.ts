@@ -215,6 +215,30 @@ describe('search', () => {
       expect(await postedUnder('osprey')).toEqual([])
     })
 
+    it('pages past the few hundred newest waiting matches of a server without skipping one, though none of them is readable', async () => {
+      const indexed = await say('general', 'lena', 'zebra crossing, indexed')
+      await flushSearchIndex()
+      const waiting = await say('general', 'lena', 'zebra crossing, waiting')
+      for (let i = 0; i < 301; i++) await say('secret', 'ivan', `zebra secret ${i}`)
+      hidden.add('secret')
+      try {
+        const seen: string[] = []
+        let before: string | undefined
+        let pages = 0
+        do {
+          const page = await searchMessages(reader, parseSearchQuery('zebra '), { limit: 20, before })
+          seen.push(...page.messages.map(m => m.id))
+          before = page.next ?? undefined
+          pages++
+        } while (before && pages < 10)
+        expect(seen).toEqual([waiting.id, indexed.id])
+      }
+      finally {
+        hidden.delete('secret')
+      }
+      await flushSearchIndex()
+    })
+
     it('never finds a waiting message in a room the reader cannot read', async () => {
       await say('secret', 'ivan', 'the merger with pelicorp')
       hidden.add('secret')

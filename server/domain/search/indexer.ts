@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { ChatMessage } from '#shared/types/chat'
-import type { PendingHit, PendingQuery } from '#shared/types/search'
+import type { PendingAnswer, PendingHit, PendingQuery } from '#shared/types/search'
 import type { WriteRequest } from '../../storage/batch-write.ts'
 import { getDatabase, type Database } from '../../storage/database.ts'
 import { batchGetMessageItems, queryMessageItems, type MessageKey } from '../../storage/messages-table.ts'
@@ -366,8 +366,9 @@ export class SearchIndexer {
    * message is findable as soon as it is acknowledged, however long it waits to be indexed. Each is
    * still checked against its stored message by the search, like a posting. The newest version
    * held of each message is tested; one held by its key only (read back at its flush) is not.
+   * At most MAX_PENDING_HITS, the newest: `floor` says how far back they are complete.
    */
-  pending(query: PendingQuery): PendingHit[] {
+  pending(query: PendingQuery): PendingAnswer {
     const latest = new Map<string, IndexableMessage | null>()
     for (const op of [...this.#writing, ...this.#queue]) {
       if (op.kind === 'remove') {
@@ -387,7 +388,10 @@ export class SearchIndexer {
       if (query.prefix && !words.some(word => word.startsWith(query.prefix!))) continue
       hits.push({ room: message.room, id: message.id })
     }
-    return hits.sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, MAX_PENDING_HITS)
+    hits.sort((a, b) => (a.id < b.id ? 1 : -1))
+    return hits.length > MAX_PENDING_HITS
+      ? { hits: hits.slice(0, MAX_PENDING_HITS), floor: hits[MAX_PENDING_HITS - 1]!.id }
+      : { hits, floor: '' }
   }
 
   /** Takes the postings of these messages' terms out (a few small reads and updates each; edits and deletions are rare). */

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '#shared/types/chat'
-import type { PendingHit, PendingQuery } from '#shared/types/search'
+import type { PendingAnswer, PendingQuery } from '#shared/types/search'
 import { getServerConfig } from '../../core/config.ts'
 import { log } from '../../core/logger.ts'
 import type { MessageWriterHooks } from '../../storage/message-writer.ts'
@@ -45,8 +45,8 @@ export function afterDelete(before: ChatMessage): void {
 }
 
 /** The messages stored by this server and not yet in the index that match `query` (search reads them too). */
-export function pendingMessages(query: PendingQuery): PendingHit[] {
-  return useSearchIndexer()?.pending(query) ?? []
+export function pendingMessages(query: PendingQuery): PendingAnswer {
+  return useSearchIndexer()?.pending(query) ?? { hits: [], floor: '' }
 }
 
 /** Indexes everything stored so far (tests and benchmarks wait on it). */

@@ -1,5 +1,5 @@
 import type { ChatMessage, PublicUser } from '#shared/types/chat'
-import type { PendingHit, PendingQuery, SearchHit, SearchPage } from '#shared/types/search'
+import type { PendingAnswer, PendingQuery, SearchHit, SearchPage } from '#shared/types/search'
 import type { SearchQuery } from '#shared/utils/search-query'
 import { hasLink, messageTerms, snippetOf, termsOfWord, wordSegments } from '#shared/utils/search-terms'
 import { readableRooms } from '../rooms/access.ts'
@@ -76,10 +76,10 @@ function floorOf(plan: Plan): string {
 }
 
 /** The messages this and every other instance stored and have not yet written to the index that match. */
-async function pendingEverywhere(query: PendingQuery): Promise<PendingHit[]> {
-  const found = pendingMessages(query)
-  if (getServerConfig().redisUrl) await announce('chat:search-pending', { query, found })
-  return found
+async function pendingEverywhere(query: PendingQuery): Promise<PendingAnswer[]> {
+  const answers = [pendingMessages(query)]
+  if (getServerConfig().redisUrl) await announce('chat:search-pending', { query, answers })
+  return answers
 }
 
 /** Whether the stored message (now) is a hit: the index only finds candidates; the message decides. */
@@ -127,8 +127,10 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
   // What waits to be indexed is asked for before the blocks are read: a message leaves the
   // waiting list only once its blocks are stored, so it is in one of the two.
   const pending = await pendingEverywhere({ required: [...query.terms, ...tagsOf(query)], prefix: query.prefix, room: query.in, before, from })
+  // An instance holding more matches than it answers with is, like a stream, read only down to its floor.
+  const pendingFloor = pending.map(answer => answer.floor).sort().at(-1) ?? ''
   let candidates = await plans(query)
-  const pool = new Map<string, string>(pending.map(hit => [hit.id, hit.room])) // id → room: postings that passed the query's tests
+  const pool = new Map<string, string>(pending.flatMap(answer => answer.hits.map(hit => [hit.id, hit.room]))) // id → room: postings that passed the query's tests
   const readable = new Map<string, boolean>()
   const checked = new Set<string>()
   const hits: StoredMessage[] = []
@@ -153,7 +155,7 @@ export async function searchMessages(user: PublicUser, query: SearchQuery, page:
     })))
     // The candidate that got furthest back in time with the same reads is the rarer term: read on with it alone.
     if (candidates.length > 1) candidates = [candidates.reduce((a, b) => floorOf(b) < floorOf(a) ? b : a)]
-    const floor = floorOf(candidates[0]!)
+    const floor = [floorOf(candidates[0]!), pendingFloor].sort().at(-1)!
     const unknown = [...new Set([...pool.values()].filter(room => !readable.has(room)))]
     const allowed = new Set((await readableRooms(user, unknown)).map(r => r.id))
     for (const room of unknown) readable.set(room, allowed.has(room))
