@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { setImmediate as yieldTurn } from 'node:timers/promises'
 import { LRUCache } from 'lru-cache'
 import type { ChatMessage } from '#shared/types/chat'
 import type { PendingAnswer, PendingHit, PendingQuery } from '#shared/types/search'
@@ -78,6 +79,8 @@ const MAX_PENDING_HITS = 300
 const MAX_HELD = 50_000
 /** Concurrent BatchWriteItem calls of one flush: the index never crowds out the writes senders wait for. */
 const WRITE_CONCURRENCY = 2
+/** Messages (or terms) a flush works through between turns of the event loop. */
+const YIELD_EVERY = 100
 /** Long numbers (ids, timestamps) are nearly all distinct: listing each would cost a write per message. */
 const UNLISTED = /^\d{5,}$/
 
@@ -318,8 +321,11 @@ export class SearchIndexer {
 
     const byTerm = new Map<string, Posting[]>()
     const words = new Set<string>()
+    let done = 0
     for (const message of latest.values()) {
       if (!message || message.deleted) continue
+      // A full flush's terms are tens of milliseconds of work: in slices, so sends are not held up behind it.
+      if (++done % YIELD_EVERY === 0) await yieldTurn()
       const terms = this.#termsOf(message)
       const posting = { id: message.id, room: message.room, signature: signatureOf(terms) }
       for (const term of [...terms.words, ...terms.pseudo]) {
@@ -332,6 +338,7 @@ export class SearchIndexer {
     const tag = `${this.log}${(++this.#flushes).toString(36)}`
     const requests: WriteRequest[] = []
     for (const [term, postings] of byTerm) {
+      if (++done % YIELD_EVERY === 0) await yieldTurn()
       postings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       for (const block of postingBlockItems(term, postings, tag)) requests.push({ table: tables.search, put: block })
     }
