@@ -126,7 +126,8 @@ export default defineNitroPlugin((nitro) => {
     if (room) return ctx.announceViewers(room)
     presence.online().then(count => io.emit('presence', count), (error: unknown) => log.warn('presence.expiry_failed', { room, error }))
   })
-  relayDomainEvents(nitro, io, Boolean(redis))
+  // Other instances answer only through Redis: while its connections are down, nobody waits for them.
+  relayDomainEvents(nitro, io, Boolean(redis), () => Boolean(redis && redis.publish.status === 'ready' && redis.subscribe.status === 'ready'))
 
   // Authenticate from the session cookie; anyone may connect, only signed-in sockets may send.
   io.use((socket, next) => {

@@ -11,6 +11,7 @@ import { forgetReader } from '../domain/rooms/memberships.ts'
 import { forgetRoom, isPrivate } from '../domain/rooms/rooms.ts'
 import { summarise } from '../domain/rooms/summaries.ts'
 import { pendingMessages } from '../domain/search/indexing.ts'
+import { askPeers } from './peer-requests.ts'
 import { SIGNED_IN, sessionRoom, userRoom, type ChatServer } from './types.ts'
 
 /**
@@ -22,8 +23,9 @@ import { SIGNED_IN, sessionRoom, userRoom, type ChatServer } from './types.ts'
  *
  * Presence ('room members', 'user joined'…) and typing are not domain events: their handlers emit them.
  */
-export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: boolean): void {
+export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: boolean, reachable: () => boolean = () => clustered): void {
   const { hooks } = nitro
+  const ask = <T>(emit: (done: (error: Error | null, answers: T[]) => void) => void) => askPeers<T>(reachable, emit)
 
   hooks.hook('chat:message-sent', ({ message, origin }) => {
     const sender = origin ? io.sockets.sockets.get(origin) : undefined
@@ -53,13 +55,9 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     // Peers' caches (the room's newest message, its unread counts, the message as a thread's
     // parent) follow before the deletion is answered: from then on no instance takes a reply to it.
     if (!clustered) return
-    try {
-      await io.serverSideEmitWithAck('message deleted', message)
-    }
-    catch (error) {
-      // An instance that did not answer (Redis away) forgets when its caches expire.
-      log.warn('message.deletion_unconfirmed', { room: message.room, message: message.id, error })
-    }
+    const { error } = await ask<boolean>(done => io.serverSideEmit('message deleted', message, done))
+    // An instance that did not answer (Redis away) forgets when its caches expire.
+    if (error) log.warn('message.deletion_unconfirmed', { room: message.room, message: message.id, error })
   })
   io.on('message deleted', (tombstone, done) => {
     forgetDeleted(tombstone)
@@ -83,13 +81,9 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     if (room) forgetRoom(room)
     for (const username of readers) forgetReader(username)
     if (!clustered) return
-    try {
-      await io.serverSideEmitWithAck('room changed', { room, readers })
-    }
-    catch (error) {
-      // An instance that did not answer (Redis away) forgets when its caches expire.
-      log.warn('room.change_unconfirmed', { room, error })
-    }
+    const { error } = await ask<boolean>(done => io.serverSideEmit('room changed', { room, readers }, done))
+    // An instance that did not answer (Redis away) forgets when its caches expire.
+    if (error) log.warn('room.change_unconfirmed', { room, error })
   }
   io.on('room changed', ({ room, readers }, done) => {
     if (room) forgetRoom(room)
@@ -104,13 +98,9 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
   // shows it; then every signed-in tab hears (a rare, rate-limited human act: docs/architecture.md).
   hooks.hook('chat:person-updated', async (person) => {
     if (clustered) {
-      try {
-        await io.serverSideEmitWithAck('person changed', person)
-      }
-      catch (error) {
-        // An instance that did not answer (Redis away) reads the person again within a minute.
-        log.warn('person.change_unconfirmed', { username: person.username, error })
-      }
+      const { error } = await ask<boolean>(done => io.serverSideEmit('person changed', person, done))
+      // An instance that did not answer (Redis away) reads the person again within a minute.
+      if (error) log.warn('person.change_unconfirmed', { username: person.username, error })
     }
     io.to(SIGNED_IN).emit('person updated', person)
   })
@@ -161,13 +151,9 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
     if (sessionIds.length) io.in(sessionIds.map(sessionRoom)).disconnectSockets(true)
     if (allOf) io.in(userRoom(allOf.username)).except(sessionRoom(allOf.except)).disconnectSockets(true)
     if (!clustered || !sessionIds.length) return
-    try {
-      await io.serverSideEmitWithAck('sessions revoked', sessionIds)
-    }
-    catch (error) {
-      // An instance that did not answer (Redis away) stops trusting them when its cache expires.
-      log.warn('session.revocation_unconfirmed', { sessions: sessionIds.length, error })
-    }
+    const { error } = await ask<boolean>(done => io.serverSideEmit('sessions revoked', sessionIds, done))
+    // An instance that did not answer (Redis away) stops trusting them when its cache expires.
+    if (error) log.warn('session.revocation_unconfirmed', { sessions: sessionIds.length, error })
   })
   io.on('sessions revoked', (sessionIds, done) => {
     useSessions().forget(sessionIds)
@@ -175,16 +161,12 @@ export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: bo
   })
 
   // A search reads what the other instances hold for the index, besides the index itself.
-  hooks.hook('chat:search-pending', async (ask) => {
+  hooks.hook('chat:search-pending', async (search) => {
     if (!clustered) return
-    await new Promise<void>((answered) => {
-      io.serverSideEmit('pending search', ask.query, (error: Error | null, answers: PendingAnswer[]) => {
-        // Answers that came are used: an instance that did not answer (Redis away) has its newest messages found once it indexes them.
-        if (error) log.warn('search.pending_unanswered', { error })
-        ask.answers.push(...answers ?? [])
-        answered()
-      })
-    })
+    const { answers, error } = await ask<PendingAnswer>(done => io.serverSideEmit('pending search', search.query, done))
+    // Answers that came are used: an instance that did not answer (Redis away) has its newest messages found once it indexes them.
+    if (error) log.warn('search.pending_unanswered', { error })
+    search.answers.push(...answers)
   })
   io.on('pending search', (query, done) => done(pendingMessages(query)))
 }

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { WireMessage } from '#shared/types/socket'
 import type { SearchPage } from '#shared/types/search'
 import { Client } from '../support/http.ts'
-import { startApp, startDatabase } from '../support/processes.ts'
+import { startApp, startDatabase, waitUntil } from '../support/processes.ts'
 import { startRedis } from '../support/redis.ts'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { call, closeAll, signedInGuest, type TestSocket } from '../support/sockets.ts'
@@ -215,4 +215,25 @@ describe('indexing after the acknowledgement, across servers', () => {
     const reader = await readerOn(parts.quick.url)
     await eventually(async () => (await reader.search('cassowary ')).body.messages.map(m => m.id)).toEqual([sent.message])
   })
+})
+
+describe('search while Redis is away', () => {
+  let own: TwoInstances
+  beforeAll(async () => {
+    own = await startTwoInstances({ env })
+  }, 60_000)
+  afterAll(async () => own?.stop())
+
+  it('answers from this instance\'s memory and the index instead of waiting for the others, and deletions still answer', async () => {
+    const { socket } = await signedInGuest(own.a.url)
+    const reader = await readerOn(own.a.url)
+    const sent = await send(socket, 'general', 'an okapi before the outage')
+    own.redis.stop()
+    await waitUntil(async () => (await fetch(`${own.a.url}/api/ready`)).status === 503, 10_000, () => 'readiness did not notice Redis going away')
+    const during = await send(socket, 'general', 'an okapi during the outage')
+    expect((await reader.search('okapi ')).body.messages.map(m => m.id)).toEqual([during.message, sent.message])
+    const [err] = await call(socket, 'delete message', { room: 'general', message: during.message })
+    expect(err).toBeNull()
+    expect((await reader.search('okapi ')).body.messages.map(m => m.id)).toEqual([sent.message])
+  }, 60_000)
 })
