@@ -59,7 +59,8 @@ interface IndexOp {
   indexed?: () => void
 }
 
-type IndexedTerms = ReturnType<typeof indexedTerms>
+/** A message's terms, and all of them as a set for the tests of searches. */
+type IndexedTerms = ReturnType<typeof indexedTerms> & { all: Set<string> }
 type IndexableMessage = Pick<ChatMessage, 'id' | 'room' | 'username' | 'content' | 'attachments' | 'deleted'>
 
 interface RemoveOp {
@@ -115,8 +116,11 @@ export class SearchIndexer {
   /** The log entry of each late message, and what each batch's companions were, until it settles. */
   readonly #lateSeq = new WeakMap<ChatMessage, number>()
   readonly #batches = new WeakMap<ChatMessage[], { bucket: number, rooms: string[], head: boolean }>()
-  /** Each waiting message's terms, worked out once: by the first search that looks at it, or by its flush. */
+  /** Each waiting message's terms, worked out once, soon after it is stored (or by its flush). */
   readonly #terms = new WeakMap<object, IndexedTerms>()
+  /** Held messages whose terms are still to be worked out, in slices, so that no search has many to do itself. */
+  #untokenized: IndexableMessage[] = []
+  #tokenizing = false
   // Terms this process has listed in the vocabulary; forgetting one only repeats an idempotent write.
   readonly #vocabulary = new LRUCache<string, true>({ max: 100_000 })
 
@@ -184,6 +188,7 @@ export class SearchIndexer {
       const seq = this.#lateSeq.get(message)
       this.#queue.push({ kind: 'index', key: { room: message.room, id: message.id }, ...(held ? { message } : {}), storedAt, ...(seq ? { seq } : {}) })
     }
+    if (held) this.#tokenizeSoon(messages)
     this.#schedule()
   }
 
@@ -361,8 +366,30 @@ export class SearchIndexer {
 
   #termsOf(message: IndexableMessage): IndexedTerms {
     let terms = this.#terms.get(message)
-    if (!terms) this.#terms.set(message, terms = indexedTerms(message))
+    if (!terms) {
+      const found = indexedTerms(message)
+      terms = { ...found, all: new Set([...found.words, ...found.pseudo]) }
+      this.#terms.set(message, terms)
+    }
     return terms
+  }
+
+  /**
+   * Works out held messages' terms soon after they are stored, YIELD_EVERY between turns: the flush
+   * needs them anyway, and a search while the database is slow (tens of thousands held) would
+   * otherwise do them all in one turn.
+   */
+  #tokenizeSoon(messages: IndexableMessage[]): void {
+    this.#untokenized.push(...messages)
+    if (this.#tokenizing) return
+    this.#tokenizing = true
+    void (async () => {
+      while (this.#untokenized.length) {
+        await yieldTurn()
+        for (const message of this.#untokenized.splice(0, YIELD_EVERY)) this.#termsOf(message)
+      }
+      this.#tokenizing = false
+    })()
   }
 
   // ---- searching what waits ------------------------------------------------------------------
@@ -389,9 +416,8 @@ export class SearchIndexer {
     for (const message of latest.values()) {
       if (!message || message.deleted) continue
       if ((query.room && message.room !== query.room) || (query.before && message.id >= query.before) || (query.from && message.id < query.from)) continue
-      const { words, pseudo } = this.#termsOf(message)
-      const terms = new Set([...words, ...pseudo])
-      if (!query.required.every(term => terms.has(term))) continue
+      const { words, all } = this.#termsOf(message)
+      if (!query.required.every(term => all.has(term))) continue
       if (query.prefix && !words.some(word => word.startsWith(query.prefix!))) continue
       hits.push({ room: message.room, id: message.id })
     }
