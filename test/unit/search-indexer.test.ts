@@ -125,6 +125,18 @@ describe('the indexer cannot lose work', () => {
     expect((await listHeads()).map(h => h.log)).not.toContain(doomed.indexer.log)
   })
 
+  it('writes what it recovered at once, though it gathers its own messages for minutes, so it can stop soon after', async () => {
+    await ensureDefaultRooms(['general'])
+    const doomed = doomedServer()
+    const sent = message('general', 'orphaned numbat')
+    await doomed.writer.write(sent)
+    const rescuer = new SearchIndexer({ flushMs: 600_000, takeoverMs: TAKEOVER, now: () => Date.now() + TAKEOVER + 50 })
+    await rescuer.recoverStale()
+    const tiers = await Promise.all(TIERS.map(tier => queryPostingBlocks('numbat', tier, { limit: 10, start: undefined })))
+    expect(tiers.flatMap(({ blocks }) => blocks.flatMap(b => b.postings.map(p => p.id)))).toEqual([sent.id])
+    await rescuer.stop()
+  }, 10_000)
+
   it('indexes a message stored long after its id was taken (a retried send), though its room saw nothing else', async () => {
     await ensureDefaultRooms(['lambda'])
     const doomed = doomedServer(TAKEOVER)

@@ -502,6 +502,9 @@ export class SearchIndexer {
           if (this.#queue.length >= MAX_OPS) await indexed.at(-1)
         }
       }
+      // Written now, not after this server's own delay: a dead server's messages are findable
+      // nowhere else, and a server stopping waits for its recovery.
+      await this.flush()
       await Promise.all(indexed)
       await deleteHead(head.log, this.log)
       log.info('search.recovered', { log: head.log, rooms: rooms.size })
