@@ -68,7 +68,9 @@ if (import.meta.main) {
       results.push(rows)
       log(`\nRun ${run} of ${runs} (${rows[0]?.clients ?? 0}+ clients, two instances, two rooms):\n\n${table(rows)}\n`)
     }
-    const failed = results.flat().flatMap(row => problems(row).map(problem => `${row.scenario}: ${problem}`))
+    // Stopped here, not by the cleanup (which gives up after 5 s): an instance that does not stop is a finding.
+    const stopped = await cluster.stop().then(() => null, (error: Error) => error.message)
+    const failed = [...results.flat().flatMap(row => problems(row).map(problem => `${row.scenario}: ${problem}`)), ...stopped ? [stopped] : []]
     report('chaos', { runs: results, summary: { runs, scenarios, failed } })
     if (failed.length) throw new Error(`chaos found problems:\n${failed.join('\n')}`)
   })

@@ -40,8 +40,15 @@ export interface ChaosCluster {
   database: { kill: () => Promise<void>, restart: () => Promise<void> }
   /** A balancer of its own (preferring A), for a client whose transport is to be cut. */
   balancer: () => Promise<Balancer>
+  /**
+   * Stops everything. An instance still running STOP_WITHIN_MS after SIGTERM is killed and named in
+   * the error this throws: a shutdown that hangs is a finding, not something to leave running.
+   */
   stop: () => Promise<void>
 }
+
+/** How long an instance may take to stop after SIGTERM (ECS waits 30 s before it kills a task). */
+const STOP_WITHIN_MS = 15_000
 
 export async function startChaosCluster(options: { outputDir?: string } = {}): Promise<ChaosCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'fargate-chat-chaos-'))
@@ -73,6 +80,7 @@ export async function startChaosCluster(options: { outputDir?: string } = {}): P
   const toA = await startBalancer([a.port, b.port])
   const toB = await startBalancer([b.port, a.port])
   const extra: Balancer[] = []
+  let stopping: Promise<void> | undefined
   return {
     redis,
     instances,
@@ -93,12 +101,22 @@ export async function startChaosCluster(options: { outputDir?: string } = {}): P
       extra.push(balancer)
       return balancer
     },
-    async stop() {
-      await Promise.all([toA, toB, ...extra].map(balancer => balancer.close()))
-      await Promise.all(instances.map(i => i.kill('SIGTERM')))
-      redis.stop()
-      await db.stop()
-      rmSync(dir, { recursive: true, force: true })
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all([toA, toB, ...extra].map(balancer => balancer.close()))
+        const stuck: string[] = []
+        await Promise.all(instances.map(async (i) => {
+          const stopped = await Promise.race([i.kill('SIGTERM').then(() => true), new Promise<false>(resolve => setTimeout(resolve, STOP_WITHIN_MS, false))])
+          if (stopped) return
+          stuck.push(i.name)
+          await i.kill('SIGKILL')
+        }))
+        redis.stop()
+        await db.stop()
+        rmSync(dir, { recursive: true, force: true })
+        if (stuck.length) throw new Error(`instance ${stuck.join(' and ')} still ran ${STOP_WITHIN_MS / 1000} s after SIGTERM`)
+      })()
+      return stopping
     },
   }
 }
