@@ -23,7 +23,7 @@ import { SIGNED_IN, sessionRoom, userRoom, type ChatServer } from './types.ts'
  *
  * Presence ('room members', 'user joined'…) and typing are not domain events: their handlers emit them.
  */
-export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: boolean, reachable: () => boolean = () => clustered): void {
+export function relayDomainEvents(nitro: NitroApp, io: ChatServer, clustered: boolean, reachable: () => boolean): void {
   const { hooks } = nitro
   const ask = <T>(emit: (done: (error: Error | null, answers: T[]) => void) => void) => askPeers<T>(reachable, emit)
 

@@ -40,15 +40,15 @@ declare module 'nitropack/types' {
     /** These people's per-room state (mention counts) changed: every instance forgets its cached copy. */
     'chat:readers-changed': (usernames: string[]) => void
     /**
-     * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
-     * close on every instance. With `allOf`, every socket of that user except those of the
-     * session `except` closes too (sockets signed in by socket event have no session).
-     */
-    /**
      * A search asks the other instances for the messages they stored and have not yet written to
      * the index (domain/search/search.ts): the realtime layer adds their answers to `answers`.
      */
     'chat:search-pending': (ask: { query: PendingQuery, answers: PendingAnswer[] }) => void
+    /**
+     * Sessions ended (sign-out, password change, "sign out of other sessions"): their sockets
+     * close on every instance. With `allOf`, every socket of that user except those of the
+     * session `except` closes too (sockets signed in by socket event have no session).
+     */
     'chat:sessions-revoked': (revoked: { sessionIds: string[], allOf?: { username: string, except: string } }) => void
   }
 }

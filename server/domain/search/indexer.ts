@@ -86,6 +86,24 @@ const YIELD_EVERY = 100
 const UNLISTED = /^\d{5,}$/
 
 const messageKey = (room: string, id: string) => `${room}\n${id}`
+
+/**
+ * What each message is at the end of `ops`: its last version held (or `readBack` for one queued by
+ * its key only), or null once deleted. A message with no version to be had is left out.
+ */
+function newestVersions(ops: Op[], readBack: (key: string) => IndexableMessage | undefined = () => undefined): Map<string, IndexableMessage | null> {
+  const latest = new Map<string, IndexableMessage | null>()
+  for (const op of ops) {
+    if (op.kind === 'remove') {
+      if (op.deleted) latest.set(messageKey(op.message.room, op.message.id), null)
+      continue
+    }
+    const key = messageKey(op.key.room, op.key.id)
+    const version = op.message ?? readBack(key)
+    if (version && latest.get(key) !== null) latest.set(key, version)
+  }
+  return latest
+}
 const timeOf = (id: string) => Number(id.slice(0, 13))
 const msKey = (ms: number) => String(Math.max(0, ms)).padStart(13, '0')
 
@@ -309,20 +327,8 @@ export class SearchIndexer {
     // Messages queued without their body (recovery, a batch that failed) are read as stored now.
     const missing = ops.filter((op): op is IndexOp => op.kind === 'index' && !op.message).map(op => op.key)
     const stored = new Map((await batchGetMessageItems(missing)).map(m => [messageKey(m.room, m.id), m]))
-    // What each message is at the end of these operations: the last version, or nothing once deleted.
-    const latest = new Map<string, IndexableMessage | null>()
-    const removals: ChatMessage[] = []
-    for (const op of ops) {
-      if (op.kind === 'remove') {
-        removals.push(op.message)
-        if (op.deleted) latest.set(messageKey(op.message.room, op.message.id), null)
-        continue
-      }
-      const key = messageKey(op.key.room, op.key.id)
-      if (latest.get(key) === null) continue
-      latest.set(key, op.message ?? stored.get(key) ?? null)
-    }
-    await this.#remove(removals)
+    const latest = newestVersions(ops, key => stored.get(key))
+    await this.#remove(ops.flatMap(op => (op.kind === 'remove' ? [op.message] : [])))
 
     const byTerm = new Map<string, Posting[]>()
     const words = new Set<string>()
@@ -403,17 +409,8 @@ export class SearchIndexer {
    * At most MAX_PENDING_HITS, the newest: `floor` says how far back they are complete.
    */
   pending(query: PendingQuery): PendingAnswer {
-    const latest = new Map<string, IndexableMessage | null>()
-    for (const op of [...this.#writing, ...this.#queue]) {
-      if (op.kind === 'remove') {
-        if (op.deleted) latest.set(messageKey(op.message.room, op.message.id), null)
-        continue
-      }
-      const key = messageKey(op.key.room, op.key.id)
-      if (op.message && latest.get(key) !== null) latest.set(key, op.message)
-    }
     const hits: PendingHit[] = []
-    for (const message of latest.values()) {
+    for (const message of newestVersions([...this.#writing, ...this.#queue]).values()) {
       if (!message || message.deleted) continue
       if ((query.room && message.room !== query.room) || (query.before && message.id >= query.before) || (query.from && message.id < query.from)) continue
       const { words, all } = this.#termsOf(message)

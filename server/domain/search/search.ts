@@ -78,7 +78,7 @@ function floorOf(plan: Plan): string {
 /** The messages this and every other instance stored and have not yet written to the index that match. */
 async function pendingEverywhere(query: PendingQuery): Promise<PendingAnswer[]> {
   const answers = [pendingMessages(query)]
-  if (getServerConfig().redisUrl) await announce('chat:search-pending', { query, answers })
+  await announce('chat:search-pending', { query, answers })
   return answers
 }
 
