@@ -102,7 +102,9 @@ describe('search index lag', () => {
       expect(record.observed).toMatchObject({ SearchIndexLag: { count: 3 } })
       const lags = record.SearchIndexLag as number[]
       expect(lags).toHaveLength(3)
-      for (const lag of lags) expect(lag).toBeGreaterThanOrEqual(30 - 1)
+      // The message that started the flush's 30 ms wait waited all of it; one stored a little later (the
+      // writer stores two at a time) waited less.
+      expect(Math.max(...lags)).toBeGreaterThanOrEqual(30 - 1)
       for (const lag of lags) expect(lag).toBeLessThanOrEqual(findable)
       await indexer.stop()
     }
