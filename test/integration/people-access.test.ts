@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RoomSummary } from '#shared/types/chat'
+import type { SearchPage } from '#shared/types/search'
 import type { WireMessage, WireMessagePage } from '#shared/types/socket'
 import { startTwoInstances, type TwoInstances } from '../support/cluster.ts'
 import { Client } from '../support/http.ts'
@@ -51,6 +52,14 @@ async function expectRefusedEverywhere(outsider: Person, room: string, secrets: 
     expect((await http.get(`/api/rooms/${room}/messages${query}`)).status).toBe(404)
   }
   expect((await http.get(`/api/rooms/${room}/members`)).status).toBe(404)
+  // Search: nothing of it, from the index or from what an instance still holds for it (the secrets
+  // were just sent, on either instance), and `in:` the room answers as for a room that does not exist.
+  for (const secret of secrets) {
+    const found = (await http.get(`/api/search?q=${encodeURIComponent(`${secret} `)}`)).json as unknown as SearchPage
+    expect(found.messages.filter(m => m.room === room)).toEqual([])
+  }
+  const [inRoom, inNone] = await Promise.all([room, missing].map(async id => (await http.get(`/api/search?q=${encodeURIComponent(`words in:#${id}`)}`)).json))
+  expect(inRoom).toEqual(inNone)
   // HTTP writes and management: 404 too (never 403, which would say the room is there).
   expect((await http.request(`/api/rooms/${room}`, { method: 'PATCH', body: { name: 'Mine now' } })).status).toBe(404)
   expect((await http.request(`/api/rooms/${room}`, { method: 'DELETE' })).status).toBe(404)
@@ -145,6 +154,9 @@ describe('private rooms and DMs, seen by someone outside them', () => {
     const [err] = await call(memberSocket, 'new message', { room, message: 'private words' })
     expect(err).toBeNull()
     const secrets = [`Hidden ${room}`, 'the hidden topic', 'private words']
+    // A member on the other instance finds the words at once (held for the index there): the outsiders' searches below ask the same way.
+    const own = (await owner.http.get(`/api/search?q=${encodeURIComponent('private words ')}`)).json as unknown as SearchPage
+    expect(own.messages.filter(m => m.room === room).map(m => m.content.text)).toEqual(['private words'])
     await expectRefusedEverywhere(outsider, room, secrets, memberSocket)
     await expectRefusedEverywhere(visitor, room, secrets, memberSocket)
   })
