@@ -69,3 +69,23 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await context.close()
   })
 }
+
+// The browser fires a dialog's close event in a later task: by then the person (or a test) may
+// already have moved on to another control, and the dialog must not pull focus back to its opener.
+test('focus moved on while a dialog closes stays where it was moved', async ({ browser, app }) => {
+  const { page, context } = await register(browser, app.url)
+  const newRoom = page.getByRole('dialog', { name: 'New room' })
+  await page.getByTestId('new-room').focus()
+  await page.keyboard.press('Enter')
+  await expect(newRoom.getByLabel('Name')).toBeFocused()
+  const closeFired = await page.evaluate(() => new Promise<boolean>((resolve) => {
+    const dialog = document.querySelector<HTMLDialogElement>('dialog[open]')!
+    // Resolves after the dialog's own close listener has run (it was added first).
+    dialog.addEventListener('close', () => setTimeout(() => resolve(true)), { once: true })
+    dialog.close()
+    document.querySelector<HTMLElement>('[data-testid="new-dm"]')!.focus()
+  }))
+  expect(closeFired).toBe(true)
+  await expect(page.getByTestId('new-dm')).toBeFocused()
+  await context.close()
+})
