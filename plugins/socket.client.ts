@@ -46,8 +46,10 @@ export default defineNuxtPlugin({
     socket.on('connect_error', () => connection.closed())
     socket.io.on('reconnect_attempt', () => connection.reconnecting())
 
+    // Typing ends with the 'stop typing' the server relays when a message or an edit reaches it, in
+    // order with the author's next key press; a message or edit arriving (once stored, later) does
+    // not end it, or it would end the next message's typing begun meanwhile.
     socket.on('new message', (wire) => {
-      presence.typingStopped(wire)
       const message = fromWire(wire)
       messages.receive(message)
       // A thread reply also sent to the room.
@@ -55,7 +57,6 @@ export default defineNuxtPlugin({
       notifications.consider(message)
     })
     socket.on('thread reply', (wire) => {
-      presence.typingStopped(wire)
       const message = fromWire(wire)
       threads.received(message)
       rooms.noteThreadReply(message)
@@ -64,12 +65,7 @@ export default defineNuxtPlugin({
     })
     socket.on('thread updated', summary => threads.summaryChanged(summary))
     socket.on('thread activity', activity => threads.activity(activity))
-    socket.on('message updated', (wire) => {
-      // An edit is saved as a message is sent: its author is no longer typing. Link cards arriving
-      // (or removed) are no edit: the author may well be typing the next message.
-      if (wire.editedAt !== messages.find(wire.room, wire.message)?.editedAt) presence.typingStopped(wire)
-      actions.update(fromWire(wire))
-    })
+    socket.on('message updated', wire => actions.update(fromWire(wire)))
     socket.on('message deleted', ({ room, message }) => {
       actions.deleted(room, message)
       threads.deleted(room, message)

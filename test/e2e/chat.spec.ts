@@ -66,6 +66,20 @@ test('two people chat both ways live, see each other typing, get unread badges a
   await guestPerson.context.close()
 })
 
+// The next message's first key press reaches the others before the message just sent, which is
+// relayed only once stored: its arrival must not end the typing that followed it.
+test('someone who sends and at once starts the next message is still shown typing once that message arrives', async ({ browser, app }) => {
+  const { user: alice, room } = await scriptUserInRoom(app.url, 'typing-on')
+  const reader = await register(browser, app.url, `/rooms/${room}`)
+  await connected(reader.page)
+  const sent = alice.say(room, 'first of two')
+  await alice.socket.emit('typing', room)
+  await sent
+  await expect(messageList(reader.page)).toContainText('first of two')
+  await expect(reader.page.getByTestId('typing-indicator')).toContainText(`${alice.username} is typing`)
+  await reader.context.close()
+})
+
 test('the room page HTML fetched without JavaScript already contains the latest messages', async ({ app }) => {
   const bot = await scriptUser(app.url)
   const room = await createRoom(bot.client, unique('nojs'), 'Read without scripts')

@@ -381,4 +381,21 @@ describe('rooms, presence and typing', () => {
     await barrier(bob.socket)
     expect(seen).toEqual(['typing', 'stop typing', 'typing'])
   })
+
+  it('ends an author\'s typing when their edit arrives, before the edit is relayed', async () => {
+    const alice = await signedInGuest(app.url)
+    const bob = await signedInGuest(app.url)
+    await call(alice.socket, 'join room', 'general')
+    await call(bob.socket, 'join room', 'general')
+    const [, message] = await call<WireMessage>(alice.socket, 'new message', { room: 'general', message: 'befor' })
+    const seen: string[] = []
+    bob.socket.on('typing', () => seen.push('typing'))
+    bob.socket.on('stop typing', () => seen.push('stop typing'))
+    const updated = new Promise(resolve => bob.socket.once('message updated', resolve)).then(() => seen.push('message updated'))
+    alice.socket.emit('typing', 'general')
+    // No "stop typing" from the author's page: the edit alone ends it.
+    expect((await call(alice.socket, 'edit message', { room: 'general', message: message.message, text: 'before' }))[0]).toBeNull()
+    await updated
+    expect(seen).toEqual(['typing', 'stop typing', 'message updated'])
+  })
 })

@@ -5,6 +5,7 @@ import { deleteMessage } from '../../domain/messages/deletion.ts'
 import { editMessage } from '../../domain/messages/edits.ts'
 import { react } from '../../domain/messages/reactions.ts'
 import { on } from '../handler.ts'
+import { stopTyping } from './typing.ts'
 import type { ChatSocket } from '../types.ts'
 
 const SIGN_IN = 'Sign in first'
@@ -15,7 +16,11 @@ const SIGN_IN = 'Sign in first'
  * server/socket/message-relay.ts), the same way for these events and the HTTP routes.
  */
 export function registerMessageActionHandlers(socket: ChatSocket): void {
-  on(socket, 'edit message', async ({ room, message, text }) => toWire(await editMessage(socket.data.user!, room, message, text)), { signedIn: SIGN_IN })
+  on(socket, 'edit message', async ({ room, message, text }) => {
+    // Saving an edit ends its author's typing, as sending does (see 'new message').
+    stopTyping(socket, room)
+    return toWire(await editMessage(socket.data.user!, room, message, text))
+  }, { signedIn: SIGN_IN })
 
   on(socket, 'delete message', async ({ room, message }) => toWire(await deleteMessage(socket.data.user!, room, message)), { signedIn: SIGN_IN })
 

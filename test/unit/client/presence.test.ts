@@ -81,7 +81,7 @@ describe('the presence store', () => {
     expect(presence.typingIn('general')).toEqual([])
   })
 
-  it('ends a "typing" with the message or "stop typing", and all of them when the connection drops', () => {
+  it('ends a "typing" with "stop typing", and all of them when the connection drops', () => {
     const presence = usePresenceStore()
     presence.typingStarted({ room: 'general', username: 'ann' })
     presence.typingStarted({ room: 'general', username: 'bob' })
